@@ -1,0 +1,110 @@
+/**
+ * Messages between the job runner (main thread, the single database writer) and the
+ * worker threads (file I/O only). Declared once; workers import them with `import type`.
+ *
+ * Control: the runner also shares a `SharedArrayBuffer` control word with each worker
+ * (see CONTROL_* below) so pause/cancel are seen between chunks even while the worker's
+ * event loop is busy; the `control` message is sent too, for wake-ups.
+ */
+import type { AppError } from '../../shared/errors.js';
+import type { CaptureTime } from '../../shared/capture-time.js';
+import type { DateCandidate, MediaType, TimestampSource, Confidence } from '../../shared/types.js';
+
+/** Int32 slot 0 of the control buffer. */
+export const CONTROL_RUN = 0;
+export const CONTROL_PAUSE = 1;
+export const CONTROL_CANCEL = 2;
+
+export type ControlMessage = { type: 'control' };
+
+// ---------------------------------------------------------------- import
+
+export interface ImportOptions {
+  /** IANA zone for converting UTC-only QuickTime dates. */
+  timeZone: string;
+  /** Let the file mtime date a file when nothing else does. */
+  useFileDatesAsLastResort: boolean;
+}
+
+export interface ImportWorkerData {
+  kind: 'import';
+  control: SharedArrayBuffer;
+  roots: string[];
+  options: ImportOptions;
+  /** Absolute paths already recorded for this job (resume): skipped without reading. */
+  skipPaths: string[];
+}
+
+/** Everything the import learned about one file. */
+export interface ImportedFile {
+  path: string;
+  root: string;
+  name: string;
+  size: number;
+  mtimeMs: number;
+  sha256: string;
+  mediaType: MediaType;
+  mime: string;
+  width: number | null;
+  height: number | null;
+  candidates: DateCandidate[];
+  /** The chosen capture time, or null when undated. */
+  detected: CaptureTime | null;
+  detectedSource: TimestampSource | null;
+  confidence: Confidence;
+  tags: string[];
+  /** A non-fatal problem (e.g. metadata unreadable but the file was hashed). */
+  warning: string | null;
+}
+
+export type ImportWorkerMessage =
+  | { type: 'scan-progress'; found: number }
+  | { type: 'scanned'; total: number; totalBytes: number }
+  | { type: 'file-started'; path: string; size: number }
+  | { type: 'file'; file: ImportedFile }
+  | { type: 'file-failed'; path: string; root: string; size: number; error: AppError }
+  | { type: 'paused' }
+  | { type: 'resumed' }
+  | { type: 'cancelled' }
+  | { type: 'done' }
+  | { type: 'fatal'; error: AppError };
+
+// ---------------------------------------------------------------- export
+
+export interface ExportItem {
+  fileId: number;
+  sourcePath: string;
+  originalName: string;
+  size: number;
+  sha256: string;
+  /** Final timestamp, else detected; null files go to `unknown/`. */
+  timestamp: CaptureTime | null;
+}
+
+export interface ExportWorkerData {
+  kind: 'export';
+  control: SharedArrayBuffer;
+  jobId: number;
+  outputDir: string;
+}
+
+export type ExportRunnerMessage =
+  | ControlMessage
+  /** A page of files in export order; `last` when no more will follow. */
+  | { type: 'files'; items: ExportItem[]; last: boolean };
+
+export type ExportWorkerMessage =
+  /** The worker wants the next page. */
+  | { type: 'need-files' }
+  | { type: 'file-started'; fileId: number; name: string; size: number }
+  /** Bytes copied so far of the current file (sent at most every ~100 ms). */
+  | { type: 'bytes'; fileId: number; bytesDone: number }
+  /** The file is safely in place (verified); `adopted` when an identical target already existed. */
+  | { type: 'file-done'; fileId: number; outputPath: string; adopted: boolean; bytes: number }
+  | { type: 'file-failed'; fileId: number; error: AppError }
+  | { type: 'paused' }
+  | { type: 'resumed' }
+  | { type: 'cancelled' }
+  | { type: 'done' }
+  /** Stops the whole job: output folder missing/unwritable (`output-unavailable`), disk full (`disk-full`). */
+  | { type: 'fatal'; error: AppError };

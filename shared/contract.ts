@@ -1,0 +1,172 @@
+/**
+ * The one typed contract between the UI and main. Both transports (Electron IPC in
+ * main/desktop + preload, HTTP/WebSocket in main/serve + the browser client) are derived
+ * from these maps, and main validates every request against its runtime schema.
+ */
+import { z } from 'zod';
+import type { Result } from './errors.js';
+import type {
+  ExportPreview,
+  FileDetails,
+  FileSummary,
+  JobFinishedEvent,
+  JobProgress,
+  JobStatusEvent,
+  JobSummary,
+  Settings,
+} from './types.js';
+
+const id = z.number().int().positive();
+const ids = z.array(id).min(1).max(100_000);
+const path = z.string().min(1).max(4096);
+/** `YYYY-MM-DDTHH:MM[:SS][±HH:MM]`; checked again by parseCaptureTime in the handler. */
+const timestamp = z.string().min(16).max(40);
+const fileFilter = z.enum(['all', 'needs-review', 'undated', 'duplicates', 'discarded', 'exported', 'errors']);
+
+function channel<Res>() {
+  return <M extends string, S extends z.ZodType>(method: M, request: S) => ({
+    method,
+    request,
+    /** Type-only marker for the response; never read at run time. */
+    response: undefined as unknown as Res,
+  });
+}
+
+/** Invoke channels: a request from the UI, answered with `Result<Response>`. */
+export const invokeChannels = {
+  /** Start an import of one or more folders. */
+  'import:start': channel<{ jobId: number; status: 'queued' }>()(
+    'startImport',
+    z.object({ folders: z.array(path).min(1).max(1000) }),
+  ),
+  /** One page of files, filtered. `offset`/`limit` page through a stable order. */
+  'files:list': channel<{ items: FileSummary[]; total: number }>()(
+    'listFiles',
+    z.object({
+      filter: fileFilter.default('all'),
+      tag: z.string().max(200).optional(),
+      jobId: id.optional(),
+      search: z.string().max(500).optional(),
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(5000).default(200),
+    }),
+  ),
+  /** Everything known about one file, with its date candidates and duplicates. */
+  'files:get': channel<FileDetails>()('getFile', z.object({ id })),
+  /** Set (or clear, with null) the final capture time of one file. */
+  'files:set-date': channel<FileSummary>()('setFileDate', z.object({ id, timestamp: timestamp.nullable() })),
+  'files:set-date-bulk': channel<{ updated: number }>()(
+    'setFilesDate',
+    z.object({ ids, timestamp: timestamp.nullable() }),
+  ),
+  'files:discard': channel<FileSummary>()('discardFile', z.object({ id })),
+  'files:restore': channel<FileSummary>()('restoreFile', z.object({ id })),
+  'files:discard-bulk': channel<{ updated: number }>()('discardFiles', z.object({ ids })),
+  'files:restore-bulk': channel<{ updated: number }>()('restoreFiles', z.object({ ids })),
+  /** Keep one file of an exact-duplicate group and discard the others. */
+  'duplicates:resolve': channel<{ kept: number; discarded: number }>()(
+    'resolveDuplicates',
+    z.object({ group: id, keepId: id }),
+  ),
+  'tags:list': channel<{ name: string; count: number }[]>()('listTags', z.object({})),
+  /** Queue an export of a completed import job (default: the newest completed one). */
+  'jobs:export': channel<{ jobId: number; status: 'queued'; fileCount: number }>()(
+    'startExport',
+    z.object({ importJobId: id.optional(), outputDir: path.optional() }),
+  ),
+  'jobs:pause': channel<JobSummary>()('pauseJob', z.object({ id })),
+  'jobs:resume': channel<JobSummary>()('resumeJob', z.object({ id })),
+  'jobs:cancel': channel<JobSummary>()('cancelJob', z.object({ id })),
+  'jobs:list': channel<JobSummary[]>()('listJobs', z.object({ limit: z.number().int().min(1).max(1000).default(100) })),
+  'jobs:get': channel<JobSummary & { fileErrors: { fileId: number; path: string; error: string }[] }>()(
+    'getJob',
+    z.object({ id }),
+  ),
+  'settings:get': channel<Settings>()('getSettings', z.object({})),
+  'settings:set': channel<Settings>()(
+    'setSettings',
+    z.object({
+      outputDirectory: path.nullable().optional(),
+      timeZone: z.string().min(1).max(100).optional(),
+      useFileDatesAsLastResort: z.boolean().optional(),
+    }),
+  ),
+  /** Native folder dialog (desktop). Where `app:info` says nativeDialogs is false, use `fs:list-dirs`. */
+  'dialog:pick-folder': channel<{ paths: string[] }>()(
+    'pickFolder',
+    z.object({ purpose: z.enum(['source', 'output']), multiple: z.boolean().default(false) }),
+  ),
+  /** Folders inside a folder of the machine running main (the in-page folder browser). */
+  'fs:list-dirs': channel<{ path: string; parent: string | null; dirs: { name: string; path: string }[] }>()(
+    'listDirs',
+    z.object({ path: path.optional() }),
+  ),
+  /** Reveal a file or folder in the system file manager. */
+  'shell:show-path': channel<{ shown: boolean }>()('showPath', z.object({ path })),
+  /** What an export would do, before anything is copied. */
+  'export:preview': channel<ExportPreview>()(
+    'previewExport',
+    z.object({ importJobId: id.optional(), outputDir: path.optional() }),
+  ),
+  /** Facts about the host the UI runs against. */
+  'app:info': channel<{ version: string; nativeDialogs: boolean; transport: 'ipc' | 'http'; dbPath: string }>()(
+    'getAppInfo',
+    z.object({}),
+  ),
+} as const;
+
+/** Events main pushes to every subscribed UI. */
+export const eventChannels = {
+  'job:progress': { method: 'onJobProgress', payload: undefined as unknown as JobProgress },
+  'job:status': { method: 'onJobStatus', payload: undefined as unknown as JobStatusEvent },
+  'job:finished': { method: 'onJobFinished', payload: undefined as unknown as JobFinishedEvent },
+} as const;
+
+export type InvokeChannel = keyof typeof invokeChannels;
+export type EventChannel = keyof typeof eventChannels;
+
+/** What a caller sends (defaults may be omitted). */
+export type RequestOf<C extends InvokeChannel> = z.input<(typeof invokeChannels)[C]['request']>;
+/** What a handler receives after validation (defaults filled in). */
+export type ParsedRequestOf<C extends InvokeChannel> = z.output<(typeof invokeChannels)[C]['request']>;
+export type ResponseOf<C extends InvokeChannel> = (typeof invokeChannels)[C]['response'];
+export type PayloadOf<E extends EventChannel> = (typeof eventChannels)[E]['payload'];
+
+export const INVOKE_CHANNELS = Object.keys(invokeChannels) as InvokeChannel[];
+export const EVENT_CHANNELS = Object.keys(eventChannels) as EventChannel[];
+
+/** The handlers main implements: a plain object keyed by channel. */
+export type Handlers = {
+  [C in InvokeChannel]: (request: ParsedRequestOf<C>) => Promise<Result<ResponseOf<C>>>;
+};
+
+type MethodOf<C extends InvokeChannel> = (typeof invokeChannels)[C]['method'];
+type EventMethodOf<E extends EventChannel> = (typeof eventChannels)[E]['method'];
+
+/** `window.api`: one function per channel, one subscription per event. Same shape on both transports. */
+export type Api = {
+  [C in InvokeChannel as MethodOf<C>]: (request: RequestOf<C>) => Promise<Result<ResponseOf<C>>>;
+} & {
+  [E in EventChannel as EventMethodOf<E>]: (listener: (payload: PayloadOf<E>) => void) => () => void;
+};
+
+/** Every method name `window.api` must have, in a stable order. */
+export const API_METHODS: string[] = [
+  ...INVOKE_CHANNELS.map((c) => invokeChannels[c].method),
+  ...EVENT_CHANNELS.map((e) => eventChannels[e].method),
+].sort();
+
+/** Validates a request for a channel; the error is an `invalid-argument` message. */
+export function parseRequest<C extends InvokeChannel>(
+  channelName: C,
+  request: unknown,
+): { ok: true; value: ParsedRequestOf<C> } | { ok: false; message: string } {
+  const schema = invokeChannels[channelName].request as z.ZodType;
+  const parsed = schema.safeParse(request ?? {});
+  if (parsed.success) return { ok: true, value: parsed.data as ParsedRequestOf<C> };
+  return { ok: false, message: parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ') };
+}
+
+export function isInvokeChannel(name: unknown): name is InvokeChannel {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(invokeChannels, name);
+}

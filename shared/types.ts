@@ -1,0 +1,167 @@
+/** Domain types shared by every process. Pure TypeScript: no node:*, no electron, no DOM. */
+import type { AppError } from './errors.js';
+import type { CaptureTime } from './capture-time.js';
+
+export type MediaType = 'image' | 'video';
+
+/** How sure the import is about a file's capture time. */
+export type Confidence = 'high' | 'medium' | 'low' | 'none';
+
+/** Where a date candidate came from, most trustworthy first in `SOURCE_PRIORITY`. */
+export type TimestampSource =
+  | 'exif-datetime-original'
+  | 'exif-create-date'
+  | 'xmp-date'
+  | 'quicktime-creation-date'
+  | 'quicktime-create-date'
+  | 'quicktime-media-create-date'
+  | 'quicktime-track-create-date'
+  | 'png-creation-time'
+  | 'filename-datetime'
+  | 'exif-modify-date'
+  | 'filename-date'
+  | 'file-mtime'
+  | 'user';
+
+/** One date found in a file, kept even when not chosen so the review can offer it. */
+export interface DateCandidate extends CaptureTime {
+  source: TimestampSource;
+  /** The value as the file stored it, for the details pane. */
+  raw: string;
+  /** False for placeholders, camera defaults, far-future or pre-photography dates. */
+  plausible: boolean;
+  /** Why a candidate was judged implausible (`camera-default`, `future`, ...). */
+  note?: string;
+}
+
+export type JobType = 'import' | 'export';
+
+export type JobStatus =
+  | 'queued'
+  | 'running'
+  | 'paused'
+  | 'cancelled'
+  | 'completed'
+  | 'failed'
+  | 'halted'
+  | 'interrupted';
+
+/** Statuses from which `jobs:resume` may continue a job. */
+export const RESUMABLE_STATUSES: readonly JobStatus[] = ['paused', 'cancelled', 'halted', 'failed', 'interrupted'];
+
+export interface JobOptions {
+  /** Import: the folders to scan. */
+  sourceFolders?: string[];
+  /** Export: the output root (else the `outputDirectory` setting). */
+  outputDir?: string;
+  /** Export: the import job whose files it exports. */
+  importJobId?: number;
+}
+
+export interface JobSummary {
+  id: number;
+  type: JobType;
+  status: JobStatus;
+  filesDone: number;
+  filesTotal: number;
+  bytesDone: number;
+  bytesTotal: number;
+  currentFile: string | null;
+  errorCount: number;
+  error: AppError | null;
+  retryCount: number;
+  options: JobOptions;
+  createdAt: string;
+  startedAt: string | null;
+  completedAt: string | null;
+}
+
+/** Pushed to subscribers at most about ten times a second. */
+export interface JobProgress {
+  jobId: number;
+  type: JobType;
+  status: JobStatus;
+  filesDone: number;
+  filesTotal: number;
+  bytesDone: number;
+  bytesTotal: number;
+  currentFile: string | null;
+  errorCount: number;
+  /** Smoothed throughput; 0 when unknown. */
+  bytesPerSecond: number;
+  /** Seconds left, or null when unknown. */
+  etaSeconds: number | null;
+}
+
+export interface JobStatusEvent {
+  jobId: number;
+  type: JobType;
+  status: JobStatus;
+  error: AppError | null;
+}
+
+export interface JobFinishedEvent {
+  jobId: number;
+  type: JobType;
+  status: JobStatus;
+  filesDone: number;
+  filesTotal: number;
+  errorCount: number;
+  error: AppError | null;
+  outputDir: string | null;
+}
+
+/** A file as lists show it. Timestamps are ISO 8601 local time with the offset where known. */
+export interface FileSummary {
+  id: number;
+  originalPath: string;
+  originalName: string;
+  size: number;
+  sha256: string | null;
+  mediaType: MediaType | null;
+  mime: string | null;
+  width: number | null;
+  height: number | null;
+  detectedTimestamp: string | null;
+  timestampSource: TimestampSource | null;
+  confidence: Confidence;
+  finalTimestamp: string | null;
+  reviewedAt: string | null;
+  discarded: boolean;
+  duplicateGroup: number | null;
+  outputPath: string | null;
+  error: string | null;
+  tags: string[];
+}
+
+export interface FileDetails extends FileSummary {
+  importRoot: string;
+  candidates: DateCandidate[];
+  /** Other members of the same exact-duplicate group. */
+  duplicates: FileSummary[];
+}
+
+export interface Settings {
+  /** Where exports go when a job names no folder. */
+  outputDirectory: string | null;
+  /** IANA zone for UTC-only video dates; default the machine's zone. */
+  timeZone: string;
+  /** Let the file modification time date a file when nothing else does. */
+  useFileDatesAsLastResort: boolean;
+}
+
+export type FileFilter = 'all' | 'needs-review' | 'undated' | 'duplicates' | 'discarded' | 'exported' | 'errors';
+
+/** What an export would do, before it copies anything. */
+export interface ExportPreview {
+  fileCount: number;
+  totalBytes: number;
+  perYear: { year: string; count: number }[];
+  undatedCount: number;
+  /** Files that will get a `_001`.. suffix. */
+  collisionCount: number;
+  alreadyExported: number;
+  outputDir: string | null;
+  /** Free bytes on the target's file system, null when unknown. */
+  freeBytes: number | null;
+}
