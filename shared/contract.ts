@@ -109,7 +109,14 @@ export const invokeChannels = {
     z.object({ importJobId: id.optional(), outputDir: path.optional() }),
   ),
   /** Facts about the host the UI runs against. */
-  'app:info': channel<{ version: string; nativeDialogs: boolean; transport: 'ipc' | 'http'; dbPath: string }>()(
+  'app:info': channel<{
+    version: string;
+    nativeDialogs: boolean;
+    transport: 'ipc' | 'http';
+    dbPath: string;
+    /** Image URL template with `{id}` and `{size}` (`small` | `large`) placeholders. */
+    thumbnailUrl: string;
+  }>()(
     'getAppInfo',
     z.object({}),
   ),
