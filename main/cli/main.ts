@@ -1,0 +1,287 @@
+/**
+ * `mediaparser <command>`: the same core as the desktop app, for scripts, benchmarks and NAS boxes.
+ */
+import { parseArgs } from 'node:util';
+import type { AppError, Result } from '../../shared/errors.js';
+import type { FileSummary, JobProgress, JobSummary } from '../../shared/types.js';
+import { createAppCore, type AppCore } from '../core/app-core.js';
+import { resolveDbPath } from '../core/paths.js';
+import { formatBytes, renderProgressLine } from './progress-line.js';
+
+export const HELP = `MediaParser — turns photo and video folders into one dated archive:
+  <output>/<year>/YYYYMMDD_HHMMSS.ext   (originals are only read, never changed)
+
+Usage:
+  mediaparser import <folder>... [--db FILE] [--json]
+      Find photos and videos, hash them and work out when each was taken.
+  mediaparser export --out <folder> [--job <importJobId>] [--db FILE] [--json]
+      Copy every kept file of an import (default: the newest completed one) into the archive.
+  mediaparser resume <jobId> [--db FILE] [--json]
+      Continue a paused, cancelled, halted, failed or interrupted job.
+  mediaparser jobs [--db FILE] [--json]          List jobs.
+  mediaparser files [--db FILE] [--json]         List imported files with their dates.
+  mediaparser set-date <fileId> <YYYY-MM-DDTHH:MM:SS[+HH:MM]> [--db FILE]
+  mediaparser discard <fileId> [--db FILE]       Leave a file out of exports.
+  mediaparser restore <fileId> [--db FILE]       Take a discarded file back.
+  mediaparser serve [--port N] [--db FILE]       Serve the app to a browser on 127.0.0.1.
+
+Options:
+  --db FILE   database file (default: $MEDIAPARSER_DB, else the desktop app's user-data folder)
+  --json      print one JSON document instead of text
+  -h, --help  show this help
+
+Jobs run in the foreground with a progress bar; Ctrl-C pauses cleanly (resume later).
+Exit status: 0 when the job completed, 1 when it did not, 2 for a usage or input error.`;
+
+interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  isTTY: boolean;
+}
+
+const defaultIo: Io = {
+  out: (t) => process.stdout.write(t + '\n'),
+  err: (t) => process.stderr.write(t + '\n'),
+  isTTY: Boolean(process.stderr.isTTY),
+};
+
+class UsageError extends Error {}
+
+function fail(io: Io, error: AppError, json: boolean): number {
+  if (json) io.out(JSON.stringify({ error }, null, 2));
+  else io.err(`mediaparser: ${error.message}${error.detail ? ` (${error.detail})` : ''}`);
+  return 2;
+}
+
+function unwrap<T>(r: Result<T>): T {
+  if (!r.ok) throw Object.assign(new Error(r.error.message), { appError: r.error });
+  return r.value;
+}
+
+function positiveInt(text: string | undefined, what: string): number {
+  const n = Number(text);
+  if (!text || !Number.isInteger(n) || n <= 0) throw new UsageError(`${what} must be a positive whole number (got "${text ?? ''}").`);
+  return n;
+}
+
+/** Runs a job in the foreground: a progress line on a terminal, Ctrl-C pauses cleanly. */
+async function followJob(core: AppCore, jobId: number, io: Io, json: boolean, verb: string): Promise<JobSummary> {
+  let last: JobProgress | null = null;
+  const showBar = io.isTTY && !json;
+  const unsubscribe = core.subscribe((e) => {
+    if (e.channel === 'job:progress' && e.payload.jobId === jobId) {
+      last = e.payload;
+      if (showBar) process.stderr.write('\r' + renderProgressLine(verb, e.payload, process.stderr.columns ?? 100));
+    }
+  });
+  let interrupts = 0;
+  const onSigint = (): void => {
+    interrupts++;
+    if (interrupts === 1) {
+      io.err(`\nPausing job ${jobId}… (resume with: mediaparser resume ${jobId}; press Ctrl-C again to force quit)`);
+      void core.handlers['jobs:pause']({ id: jobId });
+    } else {
+      process.exit(130);
+    }
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  try {
+    const job = await core.waitForJob(jobId);
+    if (showBar && last) process.stderr.write('\n');
+    return job;
+  } finally {
+    unsubscribe();
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
+}
+
+function describeEnd(job: JobSummary): string {
+  const base = `Job ${job.id} (${job.type}) ${job.status}: ${job.filesDone.toLocaleString('en-US')} of ${job.filesTotal.toLocaleString('en-US')} files`;
+  const errors = job.errorCount ? `, ${job.errorCount} with errors` : '';
+  const why = job.error ? ` — ${job.error.message}` : '';
+  return base + errors + why;
+}
+
+async function runImport(core: AppCore, folders: string[], io: Io, json: boolean): Promise<number> {
+  if (folders.length === 0) throw new UsageError('import needs at least one folder.');
+  const started = unwrap(await core.handlers['import:start']({ folders }));
+  const job = await followJob(core, started.jobId, io, json, 'Importing');
+  return report(core, job, io, json);
+}
+
+async function report(core: AppCore, job: JobSummary, io: Io, json: boolean): Promise<number> {
+  if (json) {
+    if (job.type === 'import') {
+      io.out(JSON.stringify({ jobId: job.id, status: job.status, fileCount: job.filesDone, errors: job.errorCount }, null, 2));
+    } else {
+      const outputDir = job.options.outputDir ?? unwrap(await core.handlers['settings:get']({})).outputDirectory;
+      io.out(
+        JSON.stringify(
+          {
+            jobId: job.id,
+            status: job.status,
+            fileCount: job.filesTotal,
+            exported: job.filesDone,
+            errors: job.errorCount,
+            outputDir,
+            ...(job.error ? { error: job.error } : {}),
+          },
+          null,
+          2,
+        ),
+      );
+    }
+  } else {
+    io.err(describeEnd(job));
+    if (job.errorCount > 0) {
+      const details = unwrap(await core.handlers['jobs:get']({ id: job.id }));
+      for (const e of details.fileErrors.slice(0, 20)) io.err(`  ${e.path}: ${e.error}`);
+      if (details.fileErrors.length > 20) io.err(`  … and ${details.fileErrors.length - 20} more`);
+    }
+  }
+  return job.status === 'completed' ? 0 : 1;
+}
+
+async function listAllFiles(core: AppCore): Promise<FileSummary[]> {
+  const all: FileSummary[] = [];
+  for (let offset = 0; ; offset += 5000) {
+    const page = unwrap(await core.handlers['files:list']({ filter: 'all', offset, limit: 5000 }));
+    all.push(...page.items);
+    if (page.items.length < 5000) return all;
+  }
+}
+
+export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        db: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        out: { type: 'string' },
+        job: { type: 'string' },
+        port: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (e) {
+    io.err(`mediaparser: ${(e as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const [command, ...args] = positionals;
+  if (values.help || !command || command === 'help') {
+    io.out(HELP);
+    return command || values.help ? 0 : 2;
+  }
+  const json = values.json ?? false;
+  const dbPath = resolveDbPath(values.db);
+
+  if (command === 'serve') {
+    const { runServeCommand } = await import('../serve/serve-command.js');
+    const port = values.port !== undefined ? Number(values.port) : undefined;
+    if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
+      io.err('mediaparser: --port must be a number between 0 and 65535.');
+      return 2;
+    }
+    await runServeCommand({ dbPath, ...(port !== undefined ? { port } : {}) });
+    return 0;
+  }
+
+  const runsJobs = command === 'import' || command === 'export' || command === 'resume';
+  let core: AppCore;
+  try {
+    core = createAppCore({ dbPath, autoStart: runsJobs });
+  } catch (e) {
+    io.err(`mediaparser: cannot open the database at ${dbPath}: ${(e as Error).message}`);
+    return 2;
+  }
+  try {
+    switch (command) {
+      case 'import':
+        return await runImport(core, args, io, json);
+      case 'export': {
+        if (!values.out) throw new UsageError('export needs --out <folder>.');
+        const importJobId = values.job !== undefined ? positiveInt(values.job, '--job') : undefined;
+        const started = unwrap(
+          await core.handlers['jobs:export']({ outputDir: values.out, ...(importJobId ? { importJobId } : {}) }),
+        );
+        if (!json) io.err(`Exporting ${started.fileCount.toLocaleString('en-US')} files to ${values.out}`);
+        const job = await followJob(core, started.jobId, io, json, 'Exporting');
+        return await report(core, job, io, json);
+      }
+      case 'resume': {
+        const id = positiveInt(args[0], 'jobId');
+        const resumed = unwrap(await core.handlers['jobs:resume']({ id }));
+        const job = await followJob(core, resumed.id, io, json, resumed.type === 'import' ? 'Importing' : 'Exporting');
+        return await report(core, job, io, json);
+      }
+      case 'jobs': {
+        const jobs = unwrap(await core.handlers['jobs:list']({ limit: 1000 }));
+        if (json) io.out(JSON.stringify(jobs, null, 2));
+        else if (jobs.length === 0) io.out('No jobs yet.');
+        else
+          for (const j of jobs)
+            io.out(
+              `${String(j.id).padStart(5)}  ${j.type.padEnd(6)}  ${j.status.padEnd(11)}  ${j.filesDone}/${j.filesTotal} files  ${formatBytes(j.bytesDone)}  ${j.errorCount} errors  ${j.createdAt}`,
+            );
+        return 0;
+      }
+      case 'files': {
+        const files = await listAllFiles(core);
+        if (json) io.out(JSON.stringify(files, null, 2));
+        else
+          for (const f of files)
+            io.out(
+              `${String(f.id).padStart(6)}  ${(f.finalTimestamp ?? f.detectedTimestamp ?? 'undated').padEnd(29)}  ${f.confidence.padEnd(6)}  ${f.discarded ? 'discarded ' : ''}${f.originalPath}${f.outputPath ? `  ->  ${f.outputPath}` : ''}${f.error ? `  [${f.error}]` : ''}`,
+            );
+        return 0;
+      }
+      case 'set-date': {
+        const id = positiveInt(args[0], 'fileId');
+        if (!args[1]) throw new UsageError('set-date needs a date like 2024-12-31T22:00:00 or 2024-12-31T22:00:00-05:00.');
+        const f = unwrap(await core.handlers['files:set-date']({ id, timestamp: args[1] }));
+        if (json) io.out(JSON.stringify(f, null, 2));
+        else io.out(`File ${f.id} now dated ${f.finalTimestamp}`);
+        return 0;
+      }
+      case 'discard':
+      case 'restore': {
+        const id = positiveInt(args[0], 'fileId');
+        const f = unwrap(await core.handlers[command === 'discard' ? 'files:discard' : 'files:restore']({ id }));
+        if (json) io.out(JSON.stringify(f, null, 2));
+        else io.out(`File ${f.id} ${f.discarded ? 'discarded' : 'restored'}: ${f.originalPath}`);
+        return 0;
+      }
+      default:
+        throw new UsageError(`unknown command "${command}".`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`mediaparser: ${e.message}\nRun "mediaparser --help" for usage.`);
+      return 2;
+    }
+    const appError = (e as { appError?: AppError }).appError;
+    if (appError) return fail(io, appError, json);
+    throw e;
+  } finally {
+    await core.close();
+  }
+}
+
+const isEntry = process.argv[1] !== undefined && /mediaparser(\.mjs)?$|main[/\\]cli[/\\]main\.ts$/.test(process.argv[1]);
+if (isEntry) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      console.error('mediaparser: internal error', e);
+      process.exitCode = 70;
+    },
+  );
+}

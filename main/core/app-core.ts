@@ -1,0 +1,130 @@
+/**
+ * The application without any window: database, job runner, handlers, thumbnails and the
+ * event stream. The desktop shell, serve mode and the CLI each create one of these.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Handlers } from '../../shared/contract.js';
+import type { Result } from '../../shared/errors.js';
+import type { JobSummary } from '../../shared/types.js';
+import { FilesRepo } from './db/files-repo.js';
+import { getJob, listJobsByStatus } from './db/jobs-repo.js';
+import { openDatabase, type OpenDb } from './db/open-db.js';
+import { createHandlers, headlessHost, type HostServices } from './handlers.js';
+import { JobRunner, type CoreEvent, type WorkerFactory } from './jobs/runner.js';
+import { createThumbnailService } from './thumbnails/thumbnail-service.js';
+import { createWorkerFactory } from './worker-factory.js';
+
+export type { HostServices } from './handlers.js';
+export type { CoreEvent } from './jobs/runner.js';
+
+export interface AppCoreOptions {
+  dbPath: string;
+  host?: HostServices;
+  /** Folder of bundled `import-worker.cjs` / `export-worker.cjs` (packaged app). */
+  workerDir?: string;
+  migrationsFolder?: string;
+  thumbnailCacheDir?: string;
+  /** Injected worker factory (tests). */
+  createWorker?: WorkerFactory;
+  retryDelayMs?: number;
+  /** Start the queue immediately (default true). */
+  autoStart?: boolean;
+}
+
+export interface AppCore {
+  handlers: Handlers;
+  db: OpenDb;
+  runner: JobRunner;
+  thumbnails: {
+    get(fileId: number, size: 'small' | 'large'): Promise<Result<{ path: string; mime: string }>>;
+  };
+  subscribe(listener: (event: CoreEvent) => void): () => void;
+  waitForJob(jobId: number): Promise<JobSummary>;
+  /** Jobs the user may want to resume at start-up (interrupted or paused). */
+  listResumable(): JobSummary[];
+  /** Jobs found running at start-up, now marked interrupted. */
+  interruptedAtStart: number[];
+  pauseRunningJobForQuit(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function appVersion(): string {
+  try {
+    const here = dirname(fileURLToPath(import.meta.url));
+    for (const rel of ['../../package.json', '../package.json', '../../../package.json']) {
+      try {
+        const pkg = JSON.parse(readFileSync(join(here, rel), 'utf8')) as { name?: string; version?: string };
+        if (pkg.name === 'mediaparser' && pkg.version) return pkg.version;
+      } catch {
+        // try the next candidate
+      }
+    }
+  } catch {
+    // import.meta.url unavailable in some bundles
+  }
+  return '0.0.0';
+}
+
+export function createAppCore(options: AppCoreOptions): AppCore {
+  const db = openDatabase(options.dbPath, options.migrationsFolder);
+  const files = new FilesRepo(db.sqlite);
+  const listeners = new Set<(e: CoreEvent) => void>();
+  const emit = (e: CoreEvent): void => {
+    for (const l of [...listeners]) {
+      try {
+        l(e);
+      } catch (error) {
+        console.error('[core] event listener failed', error);
+      }
+    }
+  };
+  const createWorker = options.createWorker ?? (createWorkerFactory(options.workerDir) as WorkerFactory);
+  const runner = new JobRunner({
+    db: db.db,
+    files,
+    createWorker,
+    emit,
+    ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
+  });
+  const host = options.host ?? headlessHost;
+  const handlers = createHandlers({ db, files, runner, host, version: appVersion() });
+  const thumbnailService = createThumbnailService({
+    cacheDir: options.thumbnailCacheDir ?? join(dirname(options.dbPath), 'thumbnails'),
+    ...(options.workerDir ? { workerDir: options.workerDir } : {}),
+  });
+  const interruptedAtStart = options.autoStart === false ? [] : runner.start();
+
+  let closed = false;
+  return {
+    handlers,
+    db,
+    runner,
+    interruptedAtStart,
+    thumbnails: {
+      async get(fileId, size) {
+        const row = files.getRow(fileId);
+        if (!row) return { ok: false, error: { code: 'not-found', message: `There is no file ${fileId}.` } };
+        return thumbnailService.get({ fileId, sourcePath: row.original_path, sha256: row.sha256, size });
+      },
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    waitForJob: (jobId) => runner.waitForJob(jobId),
+    listResumable: () => listJobsByStatus(db.db, ['interrupted', 'paused']),
+    pauseRunningJobForQuit: () => runner.pauseForQuit(),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await runner.close();
+      await thumbnailService.close();
+      listeners.clear();
+      db.close();
+    },
+  };
+}
+
+export { getJob };

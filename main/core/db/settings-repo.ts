@@ -1,0 +1,48 @@
+import { eq } from 'drizzle-orm';
+import { isValidTimeZone } from '../../../shared/capture-time.js';
+import type { Settings } from '../../../shared/types.js';
+import type { Db } from './open-db.js';
+import { settings } from './schema.js';
+
+export function machineTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
+export function defaultSettings(): Settings {
+  return { outputDirectory: null, timeZone: machineTimeZone(), useFileDatesAsLastResort: false };
+}
+
+const KEYS: Record<keyof Settings, string> = {
+  outputDirectory: 'output_directory',
+  timeZone: 'time_zone',
+  useFileDatesAsLastResort: 'use_file_dates_as_last_resort',
+};
+
+export function readSettings(db: Db): Settings {
+  const rows = db.select().from(settings).all();
+  const byKey = new Map(rows.map((r) => [r.key, JSON.parse(r.value) as unknown]));
+  const out = defaultSettings();
+  const dir = byKey.get(KEYS.outputDirectory);
+  if (typeof dir === 'string' || dir === null) out.outputDirectory = dir;
+  const tz = byKey.get(KEYS.timeZone);
+  if (typeof tz === 'string' && isValidTimeZone(tz)) out.timeZone = tz;
+  const useDates = byKey.get(KEYS.useFileDatesAsLastResort);
+  if (typeof useDates === 'boolean') out.useFileDatesAsLastResort = useDates;
+  return out;
+}
+
+export function writeSettings(db: Db, patch: Partial<Settings>): Settings {
+  db.transaction((tx) => {
+    for (const [k, v] of Object.entries(patch) as [keyof Settings, unknown][]) {
+      if (v === undefined) continue;
+      const key = KEYS[k];
+      const value = JSON.stringify(v);
+      tx.insert(settings).values({ key, value }).onConflictDoUpdate({ target: settings.key, set: { value } }).run();
+    }
+  });
+  return readSettings(db);
+}
+
+export function deleteSetting(db: Db, key: keyof Settings): void {
+  db.delete(settings).where(eq(settings.key, KEYS[key])).run();
+}
