@@ -1,6 +1,8 @@
 /**
  * `mediaparser <command>`: the same core as the desktop app, for scripts, benchmarks and NAS boxes.
  */
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AppError, Result } from '../../shared/errors.js';
 import type { FileSummary, JobProgress, JobSummary } from '../../shared/types.js';
@@ -206,6 +208,9 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         return await runImport(core, args, io, json);
       case 'export': {
         if (!values.out) throw new UsageError('export needs --out <folder>.');
+        // Naming a new archive folder on the command line creates it (one level only): a
+        // missing parent still fails the job, as a disconnected drive should.
+        await mkdir(resolve(values.out)).catch(() => undefined);
         const importJobId = values.job !== undefined ? positiveInt(values.job, '--job') : undefined;
         const started = unwrap(
           await core.handlers['jobs:export']({ outputDir: values.out, ...(importJobId ? { importJobId } : {}) }),

@@ -2,20 +2,18 @@
  * Starts the import/export workers. From the TypeScript sources (CLI, tests, serve) the
  * worker runs through tsx; a packaged app passes the folder of its bundled `*.cjs` workers.
  */
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ExportWorkerData, ImportWorkerData } from '../workers/protocol.js';
 
 export type WorkerKind = 'import' | 'export' | 'thumbnail';
 
-let tsxLoader: string | null = null;
-
-/** `--import <tsx loader>` as an absolute URL, so it works from any working directory. */
+/**
+ * `--import <register-tsx.mjs>` as an absolute URL, so it works from any working directory
+ * (`--import tsx` alone does not install tsx's loader inside worker threads on Node 20).
+ */
 export function tsxExecArgv(): string[] {
-  tsxLoader ??= pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  return ['--import', tsxLoader];
+  return ['--import', new URL('../workers/register-tsx.mjs', import.meta.url).href];
 }
 
 export function createWorkerFactory(workerDir?: string) {

@@ -60,8 +60,10 @@ interface ActiveRun {
   filesTotal: number;
   bytesDone: number;
   bytesTotal: number;
-  /** Bytes of the file being copied right now (export), for smooth byte progress. */
+  /** Bytes copied so far of the files in flight (export), for smooth byte progress. */
   currentBytes: number;
+  /** Files the export worker is copying right now (it may copy a few at once), oldest first. */
+  inflight: Map<number, { name: string; bytes: number }>;
   currentFile: string | null;
   errorCount: number;
   processedThisRun: number;
@@ -222,7 +224,6 @@ export class JobRunner {
       // A crashed job waits out its retry delay; check again then.
       if (this.retryTimer) clearTimeout(this.retryTimer);
       this.retryTimer = setTimeout(() => this.kick(), notBefore - Date.now());
-      this.retryTimer.unref();
       return;
     }
     try {
@@ -250,6 +251,7 @@ export class JobRunner {
       bytesDone: 0,
       bytesTotal: 0,
       currentBytes: 0,
+      inflight: new Map(),
       currentFile: null,
       errorCount: job.errorCount,
       processedThisRun: 0,
@@ -401,17 +403,21 @@ export class JobRunner {
         break;
       }
       case 'file-started':
-        run.currentFile = m.name;
-        run.currentBytes = 0;
+        run.inflight.set(m.fileId, { name: m.name, bytes: 0 });
+        this.updateInflight(run);
         break;
-      case 'bytes':
-        run.currentBytes = m.bytesDone;
+      case 'bytes': {
+        const f = run.inflight.get(m.fileId);
+        if (f) f.bytes = m.bytesDone;
+        this.updateInflight(run);
         break;
+      }
       case 'file-done':
         run.pendingDone.push({ fileId: m.fileId, outputPath: m.outputPath });
         run.filesDone++;
         run.bytesDone += m.bytes;
-        run.currentBytes = 0;
+        run.inflight.delete(m.fileId);
+        this.updateInflight(run);
         run.processedThisRun++;
         this.maybeCommit(run);
         break;
@@ -420,7 +426,8 @@ export class JobRunner {
         run.errorCount++;
         run.processedThisRun++;
         run.failedThisRun++;
-        run.currentBytes = 0;
+        run.inflight.delete(m.fileId);
+        this.updateInflight(run);
         this.maybeCommit(run);
         if (run.stop === null && run.processedThisRun >= 10 && run.failedThisRun * 10 > run.processedThisRun) {
           run.stop = 'halt';
@@ -456,6 +463,15 @@ export class JobRunner {
         console.error('[runner] unknown export message', never);
       }
     }
+  }
+
+  /** The oldest file in flight names the progress; all of them count towards the bytes. */
+  private updateInflight(run: ActiveRun): void {
+    let bytes = 0;
+    for (const f of run.inflight.values()) bytes += f.bytes;
+    run.currentBytes = bytes;
+    const first = run.inflight.values().next();
+    run.currentFile = first.done ? null : first.value.name;
   }
 
   private onPausedAck(run: ActiveRun): void {
@@ -511,6 +527,8 @@ export class JobRunner {
     if (run.settled) return;
     this.commit(run);
     run.settled = true;
+    run.inflight.clear();
+    run.currentBytes = 0;
     run.currentFile = null;
     this.emitProgress(run);
     this.finish(run.job.id, status, error, run.outputDir);
