@@ -1,0 +1,128 @@
+/**
+ * A power cut in the middle of an export: the process running it is killed (SIGKILL) at several
+ * points; the next start shows the job as interrupted, and resuming it leaves no duplicate,
+ * missing or temporary file.
+ */
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { mkdir, open, truncate } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FileSummary } from '../../shared/types.js';
+import { createAppCore, type AppCore, type CoreEvent } from './app-core.js';
+import { copyCorpus, corpusAvailable, listTree, loadOracle, makeTempDir, removeDir, sha256File } from './testing/corpus.js';
+import { tsxExecArgv } from './worker-factory.js';
+
+const BIG = 'big-clip.mp4';
+const BIG_SIZE = 256 * 1024 * 1024;
+
+function unwrap<T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value;
+}
+
+/** Runs the export in a child process and kills it when `killWhen` first holds for an event. */
+function exportAndKill(dbPath: string, importJobId: number, out: string, killWhen: (e: CoreEvent) => boolean): Promise<CoreEvent[]> {
+  const script = fileURLToPath(new URL('./testing/export-child.ts', import.meta.url));
+  const child = spawn(process.execPath, [...tsxExecArgv(), script, dbPath, String(importJobId), out], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const seen: CoreEvent[] = [];
+  return new Promise((resolve, reject) => {
+    let killed = false;
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      if (killed) return;
+      const e = JSON.parse(line) as CoreEvent;
+      seen.push(e);
+      if (killWhen(e)) {
+        killed = true;
+        child.kill('SIGKILL');
+      }
+    });
+    child.on('error', reject);
+    child.on('exit', () => (killed ? resolve(seen) : reject(new Error('the export finished before the kill point'))));
+  });
+}
+
+async function allFiles(core: AppCore): Promise<FileSummary[]> {
+  return unwrap(await core.handlers['files:list']({ filter: 'all', offset: 0, limit: 5000 })).items;
+}
+
+describe.skipIf(!corpusAvailable())('crash recovery', () => {
+  let tmp: string;
+  let src: string;
+
+  beforeAll(async () => {
+    tmp = await makeTempDir('crash');
+    src = join(tmp, 'media');
+    await copyCorpus(src, Object.keys(loadOracle()).filter((r) => r.startsWith('exiftool/')));
+    const fh = await open(join(src, BIG), 'w');
+    const header = Buffer.from('000000186674797069736f6d0000020069736f6d69736f32', 'hex');
+    await fh.write(header, 0, header.length, 0);
+    await fh.close();
+    await truncate(join(src, BIG), BIG_SIZE);
+  });
+
+  afterAll(async () => {
+    await removeDir(tmp);
+  });
+
+  const points: [string, (e: CoreEvent) => boolean, boolean][] = [
+    ['as soon as the export starts', (e) => e.channel === 'job:status' && e.payload.type === 'export' && e.payload.status === 'running', false],
+    ['after a few files are done', (e) => e.channel === 'job:progress' && e.payload.filesDone >= 3, false],
+    ['in the middle of a large file', (e) => e.channel === 'job:progress' && e.payload.currentFile === BIG && e.payload.bytesDone > 0, true],
+  ];
+
+  it.each(points)('killed %s, then resumed: no duplicate, missing or temporary file', async (_name, killWhen, leavesTemp) => {
+    const dir = await makeTempDir('crash-point');
+    const dbPath = join(dir, 'mediaparser.db');
+    const out = join(dir, 'archive');
+    await mkdir(out);
+    let importJobId: number;
+    {
+      const core = createAppCore({ dbPath, thumbnailCacheDir: join(dir, 'thumbs') });
+      importJobId = unwrap(await core.handlers['import:start']({ folders: [src] })).jobId;
+      expect((await core.waitForJob(importJobId)).status).toBe('completed');
+      const big = (await allFiles(core)).find((f) => f.originalName === BIG)!;
+      // The large file goes first, so the third kill point lands inside it.
+      unwrap(await core.handlers['files:set-date']({ id: big.id, timestamp: '1990-01-01T00:00:00' }));
+      await core.close();
+    }
+
+    const events = await exportAndKill(dbPath, importJobId, out, killWhen);
+    // Killed mid-copy, the half-written temporary file is still there until the job resumes.
+    if (leavesTemp) expect((await listTree(out)).filter((p) => p.includes('.mediaparser-')).length).toBeGreaterThan(0);
+    const exportJobId = events.find((e) => e.channel === 'job:status' && e.payload.type === 'export')!.payload.jobId;
+
+    const core = createAppCore({ dbPath, thumbnailCacheDir: join(dir, 'thumbs') });
+    try {
+      expect(core.interruptedAtStart).toContain(exportJobId);
+      const interrupted = unwrap(await core.handlers['jobs:get']({ id: exportJobId }));
+      expect(interrupted.status).toBe('interrupted');
+
+      unwrap(await core.handlers['jobs:resume']({ id: exportJobId }));
+      const job = await core.waitForJob(exportJobId);
+      expect(job.status).toBe('completed');
+
+      const files = (await allFiles(core)).filter((f) => f.sha256);
+      const tree = await listTree(out);
+      expect(tree.filter((p) => p.includes('.mediaparser-'))).toEqual([]);
+      const outputs = files.map((f) => relative(out, f.outputPath!).split(sep).join('/'));
+      // Every file exported exactly once; identical content may share one output (adopted).
+      const bySha = new Map<string, Set<string>>();
+      for (const [i, f] of files.entries()) {
+        expect(f.outputPath, f.originalPath).not.toBeNull();
+        expect(await sha256File(f.outputPath!)).toBe(f.sha256);
+        const set = bySha.get(f.sha256!) ?? new Set<string>();
+        set.add(outputs[i]!);
+        bySha.set(f.sha256!, set);
+      }
+      for (const [sha, set] of bySha) expect(set.size, `content ${sha} exported more than once`).toBe(1);
+      expect([...new Set(outputs)].sort()).toEqual(tree);
+    } finally {
+      await core.close();
+      await removeDir(dir);
+    }
+  });
+});
