@@ -252,7 +252,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
  */
 export async function previewExport(files: FilesRepo, importJobId: number, outputDir: string | null): Promise<ExportPreview> {
   const perYear = new Map<string, number>();
-  const taken = new Set<string>();
+  /** Names given out in this run, with the content that got them (identical content shares a name). */
+  const taken = new Map<string, string>();
   const dirCache = new Map<string, Set<string>>();
   let fileCount = 0;
   let totalBytes = 0;
@@ -288,12 +289,14 @@ export async function previewExport(files: FilesRepo, importJobId: number, outpu
       const onDisk = await existingNames(planned.dir);
       let n = 0;
       let key = collisionKey(`${planned.dir}/${planned.stem}${planned.ext}`);
-      while ((taken.has(key) || onDisk.has(key)) && n < 999) {
+      // A byte-identical file already given this name is adopted, not suffixed.
+      while ((taken.has(key) && taken.get(key) !== item.sha256) || (!taken.has(key) && onDisk.has(key))) {
+        if (n >= 999) break;
         n++;
         key = collisionKey(`${planned.dir}/${withCounter(planned.stem, planned.ext, n)}`);
       }
       if (n > 0) collisionCount++;
-      taken.add(key);
+      taken.set(key, item.sha256);
     }
     if (page.items.length < 1000) break;
   }

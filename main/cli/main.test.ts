@@ -1,0 +1,112 @@
+/** The CLI on real files: help, JSON documents, exit codes, review commands. */
+import { execFile } from 'node:child_process';
+import { join, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyCorpus, corpusAvailable, listTree, makeTempDir, removeDir } from '../core/testing/corpus.js';
+import { main } from './main.js';
+import { renderProgressLine } from './progress-line.js';
+
+const run = promisify(execFile);
+const bin = fileURLToPath(new URL('../../bin/mediaparser.mjs', import.meta.url));
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(args, { out: (t) => (out += t + '\n'), err: (t) => (err += t + '\n'), isTTY: false });
+  return { code, out, err };
+}
+
+describe('mediaparser CLI', () => {
+  it('prints help through the package bin (what `npx mediaparser --help` runs)', async () => {
+    const { stdout } = await run(process.execPath, [bin, '--help']);
+    expect(stdout).toContain('mediaparser import <folder>');
+    expect(stdout).toContain('mediaparser serve');
+  });
+
+  it('rejects unknown commands and bad ids with exit status 2', async () => {
+    const tmp = await makeTempDir('cli-usage');
+    try {
+      expect((await cli(['frobnicate', '--db', join(tmp, 'db.sqlite')])).code).toBe(2);
+      const bad = await cli(['discard', 'abc', '--db', join(tmp, 'db.sqlite')]);
+      expect(bad.code).toBe(2);
+      expect(bad.err).toContain('fileId');
+      const missing = await cli(['import', join(tmp, 'nope'), '--db', join(tmp, 'db.sqlite'), '--json']);
+      expect(missing.code).toBe(2);
+      expect(JSON.parse(missing.out).error.code).toBe('not-found');
+    } finally {
+      await removeDir(tmp);
+    }
+  });
+
+  it('renders a progress line with counts, percent, speed and ETA', () => {
+    const line = renderProgressLine(
+      'Exporting',
+      { jobId: 1, type: 'export', status: 'running', filesDone: 1234, filesTotal: 5000, bytesDone: 25, bytesTotal: 100, currentFile: '/a/b/IMG_1.jpg', errorCount: 0, bytesPerSecond: 2_500_000, etaSeconds: 180 },
+      120,
+    );
+    expect(line).toContain('1,234/5,000');
+    expect(line).toContain('25%');
+    expect(line).toContain('2.5 MB/s');
+    expect(line).toContain('3 min left');
+    expect(line).toContain('IMG_1.jpg');
+  });
+});
+
+describe.skipIf(!corpusAvailable())('mediaparser CLI on real media', () => {
+  let tmp: string;
+  let db: string;
+  let src: string;
+  beforeAll(async () => {
+    tmp = await makeTempDir('cli');
+    db = join(tmp, 'mediaparser.db');
+    src = join(tmp, 'photos');
+    await copyCorpus(src, ['exiftool/Canon.jpg', 'exiftool/Sony.jpg', 'names/IMG_0001.JPG', 'names/IMG_20190514_103000.jpg']);
+  });
+  afterAll(() => removeDir(tmp));
+
+  it('imports, reviews and exports with JSON documents and exit status 0', async () => {
+    const imp = await cli(['import', src, '--db', db, '--json']);
+    expect(imp.code).toBe(0);
+    const impDoc = JSON.parse(imp.out);
+    expect(impDoc).toMatchObject({ status: 'completed', fileCount: 4, errors: 0 });
+
+    const files = JSON.parse((await cli(['files', '--db', db, '--json'])).out) as Record<string, unknown>[];
+    expect(files).toHaveLength(4);
+    for (const key of ['id', 'originalPath', 'sha256', 'detectedTimestamp', 'timestampSource', 'confidence', 'finalTimestamp', 'discarded', 'outputPath', 'error']) {
+      expect(files[0]).toHaveProperty(key);
+    }
+    const undated = files.find((f) => String(f.originalPath).endsWith('IMG_0001.JPG'))!;
+    expect(undated.detectedTimestamp).toBeNull();
+    const sony = files.find((f) => String(f.originalPath).endsWith('Sony.jpg'))!;
+
+    expect((await cli(['set-date', String(undated.id), '2024-12-31T22:00:00-05:00', '--db', db])).code).toBe(0);
+    expect((await cli(['set-date', String(undated.id), '2024-02-30T10:00:00', '--db', db])).code).toBe(2);
+    expect((await cli(['discard', String(sony.id), '--db', db])).code).toBe(0);
+
+    const out = join(tmp, 'archive');
+    const exp = await cli(['export', '--out', out, '--db', db, '--json']);
+    expect(exp.code).toBe(0);
+    const expDoc = JSON.parse(exp.out);
+    expect(expDoc).toMatchObject({ jobId: impDoc.jobId + 1, status: 'completed', fileCount: 3, exported: 3, errors: 0, outputDir: out });
+    const tree = await listTree(out);
+    expect(tree).toContain('2024/20241231_220000.jpg');
+    expect(tree).toContain('2019/20190514_103000.jpg');
+    expect(tree).toHaveLength(3);
+
+    const after = JSON.parse((await cli(['files', '--db', db, '--json'])).out) as { id: number; finalTimestamp: string; outputPath: string | null }[];
+    expect(after.find((f) => f.id === undated.id)!.finalTimestamp).toBe('2024-12-31T22:00:00-05:00');
+    expect(after.find((f) => f.id === sony.id)!.outputPath).toBeNull();
+    expect(after.find((f) => f.id === undated.id)!.outputPath!.split(sep).slice(-2).join('/')).toBe('2024/20241231_220000.jpg');
+
+    const jobs = JSON.parse((await cli(['jobs', '--db', db, '--json'])).out) as { id: number; status: string }[];
+    expect(jobs.map((j) => j.status)).toEqual(['completed', 'completed']);
+  });
+
+  it('fails an export whose output folder cannot exist, with a non-zero status', async () => {
+    const exp = await cli(['export', '--out', join(tmp, 'no', 'such', 'drive'), '--db', db, '--json']);
+    expect(exp.code).toBe(1);
+    expect(JSON.parse(exp.out).status).toBe('failed');
+  });
+});

@@ -1,0 +1,139 @@
+/** The contract's handlers against a real import: filters, review, duplicates, settings, folders. */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FileSummary } from '../../shared/types.js';
+import { createAppCore, type AppCore } from './app-core.js';
+import { copyCorpus, corpusAvailable, makeTempDir, removeDir } from './testing/corpus.js';
+
+function unwrap<T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value;
+}
+
+describe.skipIf(!corpusAvailable())('handlers', () => {
+  let tmp: string;
+  let src: string;
+  let core: AppCore;
+  let importJobId: number;
+  let files: FileSummary[];
+  const byName = (name: string): FileSummary => files.find((f) => f.originalName === name)!;
+
+  beforeAll(async () => {
+    tmp = await makeTempDir('handlers');
+    src = join(tmp, 'photos');
+    await copyCorpus(src, [
+      'exiftool/Canon.jpg',
+      'tags/Misc/untagged.jpg', // same bytes as Canon.jpg
+      'tags/Holiday 2019/Beach {beach,family}.jpg',
+      'names/IMG_0001.JPG',
+      'names/IMG_20190514_103000.jpg',
+      'immich/silver_fir.jpg', // same bytes as IMG_20190514_103000.jpg
+    ]);
+    core = createAppCore({ dbPath: join(tmp, 'db', 'mediaparser.db'), thumbnailCacheDir: join(tmp, 'thumbs') });
+    importJobId = unwrap(await core.handlers['import:start']({ folders: [src] })).jobId;
+    await core.waitForJob(importJobId);
+    files = unwrap(await core.handlers['files:list']({ filter: 'all', offset: 0, limit: 100 })).items;
+  });
+
+  afterAll(async () => {
+    await core.close();
+    await removeDir(tmp);
+  });
+
+  it('lists with filters: needs review, undated, duplicates, by tag, paging', async () => {
+    const list = async (filter: 'needs-review' | 'undated' | 'duplicates' | 'all', extra = {}) =>
+      unwrap(await core.handlers['files:list']({ filter, offset: 0, limit: 100, ...extra }));
+    expect(files).toHaveLength(6);
+    expect((await list('undated')).items.map((f) => f.originalName).sort()).toEqual(['IMG_0001.JPG', 'silver_fir.jpg']);
+    const review = (await list('needs-review')).items.map((f) => f.originalName);
+    expect(review).toContain('IMG_20190514_103000.jpg'); // file-name date only: LOW
+    expect(review).not.toContain('Canon.jpg');
+    const dups = (await list('duplicates')).items;
+    expect(dups).toHaveLength(4);
+    expect(new Set(dups.map((d) => d.duplicateGroup)).size).toBe(2);
+    const beach = await list('all', { tag: 'beach' });
+    expect(beach.items.map((f) => f.originalName)).toEqual(['Beach {beach,family}.jpg']);
+    const page = await list('all', { offset: 2, limit: 2 } as object);
+    expect(page.total).toBe(6);
+    expect(page.items.map((f) => f.id)).toEqual(files.slice(2, 4).map((f) => f.id));
+    const tags = unwrap(await core.handlers['tags:list']({}));
+    expect(tags.map((t) => t.name)).toEqual(expect.arrayContaining(['beach', 'family']));
+  });
+
+  it('file details carry every date candidate and the duplicate group', async () => {
+    const d = unwrap(await core.handlers['files:get']({ id: byName('Canon.jpg').id }));
+    expect(d.candidates.some((c) => c.source === 'exif-datetime-original')).toBe(true);
+    expect(d.candidates.some((c) => c.source === 'file-mtime')).toBe(true);
+    expect(d.duplicates.map((x) => x.originalName)).toEqual(['untagged.jpg']);
+    const missing = await core.handlers['files:get']({ id: 99999 });
+    expect(!missing.ok && missing.error.code).toBe('not-found');
+  });
+
+  it('validates dates: impossible dates are refused, offsets kept', async () => {
+    const id = byName('IMG_0001.JPG').id;
+    const bad = await core.handlers['files:set-date']({ id, timestamp: '2021-02-30T10:00:00' });
+    expect(!bad.ok && bad.error.code).toBe('invalid-argument');
+    const good = unwrap(await core.handlers['files:set-date']({ id, timestamp: '2024-12-31T22:00:00-05:00' }));
+    expect(good.finalTimestamp).toBe('2024-12-31T22:00:00-05:00');
+    expect(good.reviewedAt).not.toBeNull();
+    const cleared = unwrap(await core.handlers['files:set-date']({ id, timestamp: null }));
+    expect(cleared.finalTimestamp).toBeNull();
+  });
+
+  it('resolves a duplicate group by keeping one and discarding the rest; restore brings one back', async () => {
+    const keep = byName('untagged.jpg');
+    const r = unwrap(await core.handlers['duplicates:resolve']({ group: keep.duplicateGroup!, keepId: keep.id }));
+    expect(r).toEqual({ kept: keep.id, discarded: 1 });
+    const discarded = unwrap(await core.handlers['files:list']({ filter: 'discarded', offset: 0, limit: 10 })).items;
+    expect(discarded.map((f) => f.originalName)).toEqual(['Canon.jpg']);
+    unwrap(await core.handlers['files:restore-bulk']({ ids: [byName('Canon.jpg').id] }));
+    expect(unwrap(await core.handlers['files:list']({ filter: 'discarded', offset: 0, limit: 10 })).total).toBe(0);
+    const wrong = await core.handlers['duplicates:resolve']({ group: keep.duplicateGroup!, keepId: byName('IMG_0001.JPG').id });
+    expect(!wrong.ok && wrong.error.code).toBe('invalid-argument');
+  });
+
+  it('settings: defaults, time-zone validation, absolute output folder', async () => {
+    const s = unwrap(await core.handlers['settings:get']({}));
+    expect(s.useFileDatesAsLastResort).toBe(false);
+    expect(s.timeZone.length).toBeGreaterThan(0);
+    const badTz = await core.handlers['settings:set']({ timeZone: 'Mars/Olympus_Mons' });
+    expect(!badTz.ok && badTz.error.code).toBe('invalid-argument');
+    const rel = await core.handlers['settings:set']({ outputDirectory: 'relative/dir' });
+    expect(!rel.ok && rel.error.code).toBe('invalid-argument');
+    const set = unwrap(await core.handlers['settings:set']({ timeZone: 'America/New_York', outputDirectory: join(tmp, 'out') }));
+    expect(set).toMatchObject({ timeZone: 'America/New_York', outputDirectory: join(tmp, 'out') });
+    expect(unwrap(await core.handlers['settings:get']({})).timeZone).toBe('America/New_York');
+  });
+
+  it('lists folders for the in-page folder browser (no hidden ones)', async () => {
+    await mkdir(join(tmp, 'browse', 'b'), { recursive: true });
+    await mkdir(join(tmp, 'browse', 'a'));
+    await mkdir(join(tmp, 'browse', '.hidden'));
+    const r = unwrap(await core.handlers['fs:list-dirs']({ path: join(tmp, 'browse') }));
+    expect(r.dirs.map((d) => d.name)).toEqual(['a', 'b']);
+    expect(r.parent).toBe(tmp);
+    const missing = await core.handlers['fs:list-dirs']({ path: join(tmp, 'nope') });
+    expect(!missing.ok && missing.error.code).toBe('not-found');
+  });
+
+  it('previews an export: per year, undated, size and free space', async () => {
+    const out = join(tmp, 'preview-out');
+    await mkdir(out);
+    const p = unwrap(await core.handlers['export:preview']({ importJobId, outputDir: out }));
+    expect(p.fileCount).toBe(6);
+    expect(p.undatedCount).toBe(2);
+    expect(p.perYear.reduce((n, y) => n + y.count, 0)).toBe(4);
+    expect(p.totalBytes).toBe(files.reduce((n, f) => n + f.size, 0));
+    expect(p.freeBytes).toBeGreaterThan(0);
+    // Canon.jpg and its byte-identical copy share a second: one output, no suffix.
+    expect(p.collisionCount).toBe(0);
+  });
+
+  it('app info names the transport and the thumbnail URL template', async () => {
+    const info = unwrap(await core.handlers['app:info']({}));
+    expect(info.transport).toBe('http');
+    expect(info.thumbnailUrl).toContain('{id}');
+    expect(info.dbPath).toBe(join(tmp, 'db', 'mediaparser.db'));
+  });
+});
