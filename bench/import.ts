@@ -1,0 +1,211 @@
+/**
+ * `npm run bench:import [-- --files N] [-- --keep]`
+ *
+ * Builds a tree of real media (corpus copies, see make-tree.ts), then on that same tree times:
+ *  (a) the MediaParser import through the CLI (`mediaparser import <tree> --db <tmp> --json`:
+ *      scan, hash, metadata, dates, database writes), and the import worker engine alone;
+ *  (b) the baseline `exiftool -r -json -DateTimeOriginal -CreateDate -MediaCreateDate <tree>`
+ *      (Debian's libimage-exiftool-perl).
+ * It prints the ratio exiftool time / import time (target >= 3x) and files/s for each. It prints
+ * numbers only; it does not pass or fail.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { createReadStream, existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { scanFolders } from '../main/core/import/scan.js';
+import { runImport } from '../main/workers/import-worker.js';
+import type { ImportWorkerData } from '../main/workers/protocol.js';
+import { buildBenchTree } from './make-tree.js';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+interface Timed {
+  /** Wall-clock seconds. */
+  seconds: number;
+  /** CPU seconds (user + system) of the process and its children (perl workers included). */
+  cpuSeconds: number;
+  detail: string;
+}
+
+/**
+ * Runs a command through `sh` and reads its CPU time with the shell's `times` builtin, so the
+ * figures include child processes (ExifTool's perl, the import's worker and ExifTool pool).
+ * Wall time is the target metric; CPU time shows the work done even on a busy machine.
+ */
+async function timed(cmd: string, args: string[], stdoutFile: string): Promise<{ code: number; seconds: number; cpuSeconds: number; stderr: string }> {
+  const script = '"$@" > "$OUT"; code=$?; times >&2; exit $code';
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn('sh', ['-c', script, 'sh', cmd, ...args], { cwd: repo, env: { ...process.env, OUT: stdoutFile }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => {
+      const seconds = (performance.now() - t0) / 1000;
+      // `times` prints "<shell user> <shell sys>\n<children user> <children sys>" as 0m1.234s.
+      const lines = stderr.trim().split('\n');
+      const toS = (t: string): number => {
+        const m = /(\d+)m([\d.]+)s/.exec(t);
+        return m ? Number(m[1]) * 60 + Number(m[2]) : 0;
+      };
+      const children = (lines.at(-1) ?? '').trim().split(/\s+/);
+      resolve({ code: code ?? -1, seconds, cpuSeconds: toS(children[0] ?? '') + toS(children[1] ?? ''), stderr: lines.slice(0, -2).join('\n') });
+    });
+  });
+}
+
+/** Reads every file once so both contenders start with the same (warm) page cache. */
+async function warmCache(tree: string): Promise<void> {
+  for await (const entry of scanFolders([tree])) {
+    await new Promise<void>((resolve, reject) => {
+      createReadStream(entry.path, { highWaterMark: 1 << 20 }).on('data', () => undefined).once('end', resolve).once('error', reject);
+    });
+  }
+}
+
+/** Debian's ExifTool (libimage-exiftool-perl), not the copy bundled with exiftool-vendored. */
+function findSystemExiftool(): string | null {
+  for (const candidate of ['/usr/bin/exiftool', '/usr/local/bin/exiftool']) if (existsSync(candidate)) return candidate;
+  return null;
+}
+
+async function timeExiftool(tree: string, work: string): Promise<Timed | null> {
+  const exiftool = findSystemExiftool();
+  if (!exiftool) return null;
+  const version = spawnSync(exiftool, ['-ver'], { encoding: 'utf8' }).stdout.trim();
+  const out = path.join(work, 'exiftool.json');
+  const r = await timed(exiftool, ['-r', '-json', '-DateTimeOriginal', '-CreateDate', '-MediaCreateDate', tree], out);
+  let records = -1;
+  try {
+    records = (JSON.parse(await readFile(out, 'utf8')) as unknown[]).length;
+  } catch {
+    // reported as -1 records
+  }
+  return { seconds: r.seconds, cpuSeconds: r.cpuSeconds, detail: `ExifTool ${version}, ${records} records, exit ${r.code}` };
+}
+
+async function timeCli(tree: string, work: string): Promise<Timed | null> {
+  const bin = path.join(repo, 'bin', 'mediaparser.mjs');
+  if (!existsSync(bin) || !existsSync(path.join(repo, 'main', 'cli', 'main.ts'))) return null;
+  const out = path.join(work, 'cli.json');
+  const r = await timed(process.execPath, [bin, 'import', tree, '--db', path.join(work, 'bench.db'), '--json'], out);
+  let detail = `exit ${r.code}`;
+  const stdout = await readFile(out, 'utf8').catch(() => '');
+  try {
+    const o = JSON.parse(stdout) as { status?: string; fileCount?: number; errors?: number };
+    detail = `status ${o.status}, ${o.fileCount} files, ${o.errors} errors, exit ${r.code}`;
+  } catch {
+    detail += `; output: ${(stdout + r.stderr).trim().slice(0, 300)}`;
+  }
+  return { seconds: r.seconds, cpuSeconds: r.cpuSeconds, detail };
+}
+
+/** The import engine alone (scan, hash, metadata, dates; no database), in its own process. */
+async function timeEngine(tree: string, work: string): Promise<Timed> {
+  const out = path.join(work, 'engine.json');
+  const r = await timed(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--engine', tree], out);
+  const detail = await readFile(out, 'utf8').catch(() => r.stderr);
+  return { seconds: r.seconds, cpuSeconds: r.cpuSeconds, detail: detail.trim() || `exit ${r.code}` };
+}
+
+/** `--engine <tree>`: runs the worker code in this process and prints a one-line summary. */
+async function engineOnly(tree: string): Promise<void> {
+  const data: ImportWorkerData = {
+    kind: 'import',
+    control: new SharedArrayBuffer(4),
+    roots: [tree],
+    options: { timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone, useFileDatesAsLastResort: false },
+    skipPaths: [],
+  };
+  let files = 0;
+  let failed = 0;
+  let warnings = 0;
+  let dated = 0;
+  await runImport(
+    data,
+    (m) => {
+      if (m.type === 'file') {
+        files++;
+        if (m.file.warning) warnings++;
+        if (m.file.detected) dated++;
+      } else if (m.type === 'file-failed') failed++;
+    },
+    new Int32Array(data.control),
+  );
+  console.log(`${files} files (${dated} dated, ${warnings} warnings), ${failed} failed`);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      files: { type: 'string', default: '3000' },
+      keep: { type: 'boolean', default: false },
+      /** Reuse a tree built by an earlier `--keep` run. */
+      tree: { type: 'string' },
+      engine: { type: 'string' },
+    },
+  });
+  if (values.engine) return engineOnly(values.engine);
+  const count = Number(values.files);
+  if (!Number.isInteger(count) || count <= 0) throw new Error(`--files must be a positive integer, got ${values.files}`);
+
+  const work = await mkdtemp(path.join(os.tmpdir(), 'mp-bench-import-'));
+  const tree = values.tree ? path.resolve(values.tree) : path.join(work, 'tree');
+  try {
+    let built: { files: number; bytes: number };
+    if (values.tree) {
+      built = { files: 0, bytes: 0 };
+      for await (const e of scanFolders([tree])) {
+        built.files++;
+        built.bytes += e.size;
+      }
+      console.log(`Using the existing tree ${tree}`);
+    } else {
+      console.log(`Building a tree of ${count} media files in ${tree} ...`);
+      built = await buildBenchTree(tree, count);
+    }
+    console.log(`  ${built.files} files, ${(built.bytes / 1024 / 1024).toFixed(1)} MiB; ${os.availableParallelism()} CPUs, Node ${process.version}`);
+    await warmCache(tree);
+
+    const load = os.loadavg()[0]!;
+    const exif = await timeExiftool(tree, work);
+    const cli = await timeCli(tree, work);
+    const engine = await timeEngine(tree, work);
+
+    const rate = (t: Timed | null): string => (t ? `${(built.files / t.seconds).toFixed(0)} files/s` : 'n/a');
+    const line = (label: string, t: Timed | null): void => {
+      const wall = t ? `${t.seconds.toFixed(2)} s`.padStart(9) : '      n/a';
+      const cpu = t ? `${t.cpuSeconds.toFixed(2)} s`.padStart(9) : '      n/a';
+      console.log(`${label.padEnd(34)} ${wall} ${cpu}  ${rate(t).padStart(13)}  ${t?.detail ?? 'not available'}`);
+    };
+    console.log('');
+    console.log(`${''.padEnd(34)} ${'wall'.padStart(9)} ${'cpu'.padStart(9)}`);
+    line('exiftool -r -json (baseline)', exif);
+    line('mediaparser import (CLI, with DB)', cli);
+    line('import engine only (worker code)', engine);
+    console.log('');
+    if (exif && cli) {
+      console.log(`Ratio exiftool / mediaparser import (CLI): ${(exif.seconds / cli.seconds).toFixed(2)}x wall (target >= 3x), ${(exif.cpuSeconds / cli.cpuSeconds).toFixed(2)}x CPU`);
+    }
+    if (exif) {
+      console.log(`Ratio exiftool / import engine:           ${(exif.seconds / engine.seconds).toFixed(2)}x wall, ${(exif.cpuSeconds / engine.cpuSeconds).toFixed(2)}x CPU`);
+    }
+    if (load > os.availableParallelism()) {
+      console.log(`Note: load average ${load.toFixed(1)} on ${os.availableParallelism()} CPUs at the start: wall times are inflated by other work.`);
+    }
+    if (!exif) console.log('ExifTool is not installed (apt-get install libimage-exiftool-perl): no baseline ratio.');
+    if (!cli) console.log('The CLI is not available yet: timed the import engine only.');
+  } finally {
+    if (values.keep) console.log(`Kept ${work}`);
+    else await rm(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? (e.stack ?? e.message) : e);
+  process.exitCode = 1;
+});

@@ -1,0 +1,199 @@
+/**
+ * Builds a benchmark tree of real media: copies of the dev corpus laid out like a household's
+ * folders (phone dumps, camera cards, WhatsApp exports, holiday folders with tags, screenshots).
+ *
+ * Copies keep being real media. To avoid thousands of byte-identical files with the same capture
+ * date (which an export would rightly adopt instead of copying), EXIF/XMP-style date strings inside
+ * formats without checksums (JPEG, HEIC, TIFF-based RAW, WebP) are shifted by a per-copy delta,
+ * and every copy gets its own name and mtime. The layout is deterministic for a given `count`.
+ */
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The corpus `media/` folder: `MEDIAPARSER_CORPUS` (the corpus or its media folder), else `../shared/corpus`. */
+export function corpusMediaDir(): string {
+  const fromEnv = process.env.MEDIAPARSER_CORPUS;
+  const base = fromEnv && fromEnv.length > 0
+    ? path.resolve(fromEnv)
+    : path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'corpus');
+  const media = path.join(base, 'media');
+  return existsSync(media) ? media : base;
+}
+
+const PATCHABLE = new Set(['.jpg', '.jpeg', '.heic', '.heif', '.hif', '.cr2', '.nef', '.dng', '.rw2', '.raf', '.webp', '.avif']);
+const PHOTO = new Set(['.jpg', '.jpeg', '.heic', '.heif', '.hif', '.webp', '.avif']);
+const RAW = new Set(['.cr2', '.cr3', '.nef', '.dng', '.rw2', '.raf']);
+const VIDEO = new Set(['.mp4', '.mov', '.3gp', '.avi', '.mts']);
+const SCREEN = new Set(['.png', '.gif']);
+
+/** Small deterministic PRNG (mulberry32) so a tree is the same on every run. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await listFiles(p)));
+    else if (entry.isFile() && !entry.name.startsWith('.')) out.push(p);
+  }
+  return out.sort();
+}
+
+const p2 = (n: number): string => String(n).padStart(2, '0');
+
+interface Stamp {
+  y: number; mo: number; d: number; h: number; mi: number; s: number;
+}
+
+function stampOf(ms: number): Stamp {
+  const t = new Date(ms);
+  return { y: t.getUTCFullYear(), mo: t.getUTCMonth() + 1, d: t.getUTCDate(), h: t.getUTCHours(), mi: t.getUTCMinutes(), s: t.getUTCSeconds() };
+}
+
+const compact = (t: Stamp): string => `${t.y}${p2(t.mo)}${p2(t.d)}`;
+const compactTime = (t: Stamp): string => `${p2(t.h)}${p2(t.mi)}${p2(t.s)}`;
+
+/** Shifts every plausible `YYYY:MM:DD HH:MM:SS` in the bytes by `deltaMs`, same length, so the file stays valid. */
+function shiftDates(buf: Buffer, deltaMs: number): boolean {
+  const text = buf.toString('latin1');
+  const re = /(\d{4}):(\d{2}):(\d{2}) (\d{2}):(\d{2}):(\d{2})/g;
+  let changed = false;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+    if (y < 1900 || mo < 1 || mo > 12 || d < 1 || d > 31) continue; // placeholders stay placeholders
+    const original = Date.UTC(y, mo - 1, d, h, mi, s);
+    // Shift the other way rather than into the future, where the import would rightly distrust it.
+    let shifted = stampOf(original + deltaMs);
+    if (shifted.y > 2024) shifted = stampOf(original - Math.abs(deltaMs));
+    if (shifted.y < 1900 || shifted.y > 2024) continue;
+    const out = `${shifted.y}:${p2(shifted.mo)}:${p2(shifted.d)} ${p2(shifted.h)}:${p2(shifted.mi)}:${p2(shifted.s)}`;
+    buf.write(out, m.index, 'latin1');
+    changed = true;
+  }
+  return changed;
+}
+
+interface Layout {
+  rel: string;
+  source: string;
+}
+
+/** Picks a folder style and a realistic name for copy number `i`. */
+function layoutFor(i: number, sources: Map<string, string[]>, rand: () => number, when: Stamp): Layout {
+  const pick = (kind: string): string => {
+    const list = sources.get(kind) ?? sources.get('photo')!;
+    return list[Math.floor(rand() * list.length)]!;
+  };
+  const style = i % 10;
+  const card = Math.floor(i / 500);
+  switch (style) {
+    case 0: case 1: case 2: {
+      const src = pick('photo');
+      const ext = path.extname(src).toLowerCase();
+      return { source: src, rel: `Phone ${card % 3 === 0 ? 'Anna' : 'Ben'}/DCIM/Camera/IMG_${compact(when)}_${compactTime(when)}${i % 7 === 0 ? '_1' : ''}${ext}` };
+    }
+    case 3: case 4: {
+      const src = pick(rand() < 0.2 ? 'raw' : 'photo');
+      const ext = path.extname(src).toUpperCase();
+      // Camera cards restart their counters, so the same IMG_0001 appears on many cards.
+      return { source: src, rel: `Camera card ${card + 1}/DCIM/${100 + (i % 3)}CANON/IMG_${String((i % 997) + 1).padStart(4, '0')}${ext}` };
+    }
+    case 5: {
+      const src = pick('photo');
+      return { source: src, rel: `WhatsApp/Media/WhatsApp Images/IMG-${compact(when)}-WA${String(i % 10000).padStart(4, '0')}.jpg` };
+    }
+    case 6: {
+      const src = pick('video');
+      const ext = path.extname(src).toLowerCase();
+      return { source: src, rel: `Phone Ben/DCIM/Camera/VID_${compact(when)}_${compactTime(when)}${ext}` };
+    }
+    case 7: {
+      const src = pick('screen');
+      const ext = path.extname(src).toLowerCase();
+      return { source: src, rel: `Phone Anna/Pictures/Screenshots/Screenshot_${when.y}-${p2(when.mo)}-${p2(when.d)}-${p2(when.h)}-${p2(when.mi)}-${p2(when.s)}${ext}` };
+    }
+    case 8: {
+      const src = pick('photo');
+      const ext = path.extname(src).toLowerCase();
+      return { source: src, rel: `Holidays/Holiday ${when.y} {beach,family}/Day ${(i % 9) + 1}/${path.basename(src, path.extname(src))} ${i}${ext}` };
+    }
+    default: {
+      const src = pick('any');
+      return { source: src, rel: `Old backup/Scans & things/家族写真 ${i % 50}/${path.basename(src)}` };
+    }
+  }
+}
+
+/**
+ * Builds `count` media files under `dir` (created if needed) from corpus copies.
+ * Returns how many files and bytes were written.
+ */
+export async function buildBenchTree(dir: string, count: number): Promise<{ files: number; bytes: number }> {
+  const media = corpusMediaDir();
+  const all = await listFiles(media);
+  if (all.length === 0) throw new Error(`No corpus media found in ${media} (set MEDIAPARSER_CORPUS)`);
+  const sources = new Map<string, string[]>([['any', all]]);
+  for (const f of all) {
+    const ext = path.extname(f).toLowerCase();
+    const kind = PHOTO.has(ext) ? 'photo' : RAW.has(ext) ? 'raw' : VIDEO.has(ext) ? 'video' : SCREEN.has(ext) ? 'screen' : 'other';
+    if (!sources.has(kind)) sources.set(kind, []);
+    sources.get(kind)!.push(f);
+  }
+  const rand = rng(0x5eed ^ count);
+  const used = new Set<string>();
+  const jobs: Array<{ layout: Layout; deltaMs: number; mtime: Date }> = [];
+  const start = Date.UTC(2004, 0, 1);
+  const span = Date.UTC(2024, 11, 31) - start;
+  for (let i = 0; i < count; i++) {
+    const whenMs = start + Math.floor(rand() * span / 1000) * 1000;
+    const when = stampOf(whenMs);
+    let layout = layoutFor(i, sources, rand, when);
+    while (used.has(layout.rel.toLowerCase())) {
+      const ext = path.extname(layout.rel);
+      layout = { ...layout, rel: `${layout.rel.slice(0, -ext.length || undefined)}-${i}${ext}` };
+    }
+    used.add(layout.rel.toLowerCase());
+    // Shift embedded dates so each copy carries its own capture date (whole seconds, years apart).
+    const deltaMs = (Math.floor(rand() * 20 * 365) - 10 * 365) * 86_400_000 + Math.floor(rand() * 86_400) * 1000;
+    jobs.push({ layout, deltaMs, mtime: new Date(whenMs) });
+  }
+
+  let bytes = 0;
+  const dirsMade = new Set<string>();
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < jobs.length) {
+      const job = jobs[next++]!;
+      const target = path.join(dir, job.layout.rel);
+      const parent = path.dirname(target);
+      if (!dirsMade.has(parent)) {
+        await mkdir(parent, { recursive: true });
+        dirsMade.add(parent);
+      }
+      const ext = path.extname(job.layout.source).toLowerCase();
+      if (PATCHABLE.has(ext)) {
+        const buf = await readFile(job.layout.source);
+        shiftDates(buf, job.deltaMs);
+        await writeFile(target, buf);
+        bytes += buf.length;
+      } else {
+        await copyFile(job.layout.source, target);
+        bytes += (await stat(target)).size;
+      }
+      await utimes(target, job.mtime, job.mtime);
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  return { files: jobs.length, bytes };
+}

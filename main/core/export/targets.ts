@@ -1,0 +1,177 @@
+/**
+ * Chooses each exported file's final name, in export order, against what this run has already
+ * reserved and what exists on disk (case-insensitively, one readdir per folder).
+ *
+ * An existing target with the same size and sha256 is adopted instead of copied, so exporting twice
+ * or resuming after a crash never creates `_001` duplicates. Otherwise `_001`..`_999`; beyond that
+ * the file fails with 'collision-limit'.
+ */
+import path from 'node:path';
+import { appError, type AppError } from '../../../shared/errors.js';
+import type { CaptureTime } from '../../../shared/capture-time.js';
+import {
+  collisionKey,
+  MAX_COLLISION_COUNTER,
+  plannedRelativePath,
+  relativePathFor,
+  type PlannedName,
+} from '../../../shared/naming.js';
+import { errnoCode, errnoToAppError } from '../errors.js';
+import { isTempName, nodeFs, sha256File, type ExportFs } from './copy.js';
+
+export interface TargetItem {
+  fileId: number;
+  originalName: string;
+  size: number;
+  sha256: string;
+  timestamp: CaptureTime | null;
+}
+
+/** Another file of this run that claimed the same name with the same content. */
+export interface Reservation {
+  key: string;
+  absPath: string;
+  size: number;
+  sha256: string;
+  /** Resolves true once that file is published, false if it failed or moved elsewhere. */
+  published: Promise<boolean>;
+  settle: (published: boolean) => void;
+}
+
+export type TargetPlan =
+  /** Copy to `absPath` (reserved for this file). */
+  | { kind: 'copy'; absPath: string; relPath: string; reservation: Reservation }
+  /** An identical file is already on disk at `absPath`. */
+  | { kind: 'adopt'; absPath: string }
+  /** An identical file of this run is being written to `reservation.absPath`: wait for it. */
+  | { kind: 'adopt-run'; reservation: Reservation }
+  | { kind: 'failed'; error: AppError };
+
+interface DiskEntry {
+  name: string;
+  size?: number;
+  sha256?: string | null;
+}
+
+export class TargetPlanner {
+  /** dir (relative) -> collision key of a name -> what is on disk. */
+  private readonly dirs = new Map<string, Promise<Map<string, DiskEntry>>>();
+  private readonly reservations = new Map<string, Reservation>();
+
+  constructor(
+    private readonly outputDir: string,
+    private readonly fs: ExportFs = nodeFs,
+  ) {}
+
+  private dirEntries(dir: string): Promise<Map<string, DiskEntry>> {
+    // Cache the promise, not the map: two plans for the same new folder must share one listing.
+    let loading = this.dirs.get(dir);
+    if (!loading) {
+      loading = this.loadDir(dir);
+      this.dirs.set(dir, loading);
+      loading.catch(() => this.dirs.delete(dir));
+    }
+    return loading;
+  }
+
+  private async loadDir(dir: string): Promise<Map<string, DiskEntry>> {
+    const map = new Map<string, DiskEntry>();
+    const abs = path.join(this.outputDir, dir);
+    try {
+      for (const name of await this.fs.readdir(abs)) {
+        if (!isTempName(name)) map.set(collisionKey(name), { name });
+      }
+    } catch (e) {
+      if (errnoCode(e) !== 'ENOENT') throw e;
+      await this.fs.mkdir(abs, { recursive: true });
+    }
+    return map;
+  }
+
+  /** The cached listing of a folder already loaded (for bookkeeping after publish/failure). */
+  private async known(dir: string): Promise<Map<string, DiskEntry> | undefined> {
+    return this.dirs.has(dir) ? await this.dirs.get(dir) : undefined;
+  }
+
+  /** True when the on-disk file holds exactly these bytes (size first, then sha256, cached). */
+  private async identicalOnDisk(dir: string, entry: DiskEntry, item: TargetItem): Promise<boolean> {
+    const abs = path.join(this.outputDir, dir, entry.name);
+    if (entry.size === undefined) {
+      try {
+        const st = await this.fs.stat(abs);
+        entry.size = st.isFile() ? st.size : -1;
+      } catch {
+        entry.size = -1;
+      }
+    }
+    if (entry.size !== item.size) return false;
+    if (entry.sha256 === undefined) entry.sha256 = await sha256File(abs, this.fs).catch(() => null);
+    return entry.sha256 === item.sha256;
+  }
+
+  /** Picks the target of the next file in export order. Must be called sequentially. */
+  async plan(item: TargetItem): Promise<TargetPlan> {
+    const planned: PlannedName = plannedRelativePath(item.timestamp, item.originalName);
+    let entries: Map<string, DiskEntry>;
+    try {
+      entries = await this.dirEntries(planned.dir);
+    } catch (e) {
+      return { kind: 'failed', error: errnoToAppError(e, planned.dir) };
+    }
+    for (let n = 0; n <= MAX_COLLISION_COUNTER; n++) {
+      const rel = relativePathFor(planned, n);
+      const key = collisionKey(rel);
+      const reserved = this.reservations.get(key);
+      if (reserved) {
+        if (reserved.size === item.size && reserved.sha256 === item.sha256) return { kind: 'adopt-run', reservation: reserved };
+        continue;
+      }
+      const name = rel.slice(planned.dir.length + 1);
+      const onDisk = entries.get(collisionKey(name));
+      if (onDisk) {
+        if (await this.identicalOnDisk(planned.dir, onDisk, item)) {
+          return { kind: 'adopt', absPath: path.join(this.outputDir, planned.dir, onDisk.name) };
+        }
+        continue;
+      }
+      const absPath = path.join(this.outputDir, planned.dir, name);
+      let settle!: (published: boolean) => void;
+      const published = new Promise<boolean>((resolve) => {
+        settle = resolve;
+      });
+      const reservation: Reservation = { key, absPath, size: item.size, sha256: item.sha256, published, settle };
+      this.reservations.set(key, reservation);
+      entries.set(collisionKey(name), { name, size: item.size, sha256: item.sha256 });
+      return { kind: 'copy', absPath, relPath: rel, reservation };
+    }
+    return {
+      kind: 'failed',
+      error: appError(
+        'collision-limit',
+        `Too many files share the name ${relativePathFor(planned, 0)} (more than ${MAX_COLLISION_COUNTER} collisions); give some of them a different date.`,
+      ),
+    };
+  }
+
+  /** The reserved file is in place: later identical files adopt it. */
+  published(reservation: Reservation): void {
+    reservation.settle(true);
+  }
+
+  /** The reserved file failed or was cancelled: free the name for whoever comes next. */
+  async release(reservation: Reservation): Promise<void> {
+    this.reservations.delete(reservation.key);
+    const dir = path.relative(this.outputDir, path.dirname(reservation.absPath));
+    (await this.known(dir))?.delete(collisionKey(path.basename(reservation.absPath)));
+    reservation.settle(false);
+  }
+
+  /** Someone else created the reserved name meanwhile: forget what we assumed about it. */
+  async takenExternally(reservation: Reservation): Promise<void> {
+    this.reservations.delete(reservation.key);
+    const dir = path.relative(this.outputDir, path.dirname(reservation.absPath));
+    const name = path.basename(reservation.absPath);
+    (await this.known(dir))?.set(collisionKey(name), { name });
+    reservation.settle(false);
+  }
+}

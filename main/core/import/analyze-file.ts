@@ -1,0 +1,179 @@
+/**
+ * Everything the import learns about one file: hash, type, size in pixels, date candidates,
+ * the chosen capture time and the tags. The original is only read: opened read-only (with
+ * O_NOATIME where the OS allows it), never written.
+ *
+ * Each file is read once: small files whole into memory (hash, sniff and exifr share the bytes),
+ * large ones streamed through the hash, with only their head kept for sniffing. ExifTool, when a
+ * format needs it, reads the file itself (with -fast it reads only the metadata).
+ */
+import { createHash } from 'node:crypto';
+import { constants, promises as fsp } from 'node:fs';
+import path from 'node:path';
+import type { ExifTool } from 'exiftool-vendored';
+import { err, ok, type Result } from '../../../shared/errors.js';
+import type { ImportedFile, ImportOptions } from '../../workers/protocol.js';
+import { errnoCode, errnoToAppError } from '../errors.js';
+import { emptyMetadataDates, type MetadataDates } from './metadata-dates.js';
+import { chooseReader, dimensionsFromBuffer, readWithExifr, readWithExiftool } from './metadata.js';
+import type { ScanEntry } from './scan.js';
+import { SNIFF_BYTES, sniffMedia } from './sniff.js';
+import { extractTags } from './tags.js';
+import { buildCandidates, chooseCaptureTime } from './timestamps.js';
+
+export interface AnalyzeContext {
+  /** Shared ExifTool pool; created lazily by `getExiftool` when a file needs it. */
+  getExiftool?: () => ExifTool;
+  exiftool?: ExifTool;
+}
+
+/** Files up to this size are read whole: one read serves hash, sniff and metadata. */
+const WHOLE_FILE_LIMIT = 32 * 1024 * 1024;
+const CHUNK = 1024 * 1024;
+/** Formats whose pixel size image-size always finds in an intact file. */
+const SIZED_BY_IMAGE_SIZE = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/bmp', 'image/heic', 'image/heif', 'image/avif']);
+
+// O_NOATIME keeps the originals' access times; the kernel refuses it for files we do not own.
+const NOATIME = (constants as Record<string, number>).O_NOATIME ?? 0;
+
+async function openReadOnly(file: string): Promise<fsp.FileHandle> {
+  if (NOATIME !== 0) {
+    try {
+      return await fsp.open(file, constants.O_RDONLY | NOATIME);
+    } catch (e) {
+      if (errnoCode(e) !== 'EPERM') throw e;
+    }
+  }
+  return fsp.open(file, constants.O_RDONLY);
+}
+
+interface ReadResult {
+  sha256: string;
+  size: number;
+  /** The whole file when small, else its first SNIFF_BYTES. */
+  bytes: Buffer;
+  whole: boolean;
+}
+
+async function readAndHash(file: string): Promise<ReadResult> {
+  const fh = await openReadOnly(file);
+  try {
+    const st = await fh.stat();
+    const hash = createHash('sha256');
+    if (st.size <= WHOLE_FILE_LIMIT) {
+      const buf = Buffer.allocUnsafe(st.size);
+      let off = 0;
+      while (off < st.size) {
+        const { bytesRead } = await fh.read(buf, off, st.size - off, off);
+        if (bytesRead === 0) break;
+        off += bytesRead;
+      }
+      const bytes = buf.subarray(0, off);
+      hash.update(bytes);
+      // A file that grew while we read it is hashed as far as we read; the size says so.
+      return { sha256: hash.digest('hex'), size: off, bytes, whole: true };
+    }
+    const chunk = Buffer.allocUnsafe(CHUNK);
+    let head: Buffer | null = null;
+    let pos = 0;
+    for (;;) {
+      const { bytesRead } = await fh.read(chunk, 0, CHUNK, pos);
+      if (bytesRead === 0) break;
+      if (head === null) head = Buffer.from(chunk.subarray(0, Math.min(bytesRead, SNIFF_BYTES)));
+      hash.update(chunk.subarray(0, bytesRead));
+      pos += bytesRead;
+    }
+    return { sha256: hash.digest('hex'), size: pos, bytes: head ?? Buffer.alloc(0), whole: false };
+  } finally {
+    await fh.close().catch(() => undefined);
+  }
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * Analyses one scanned file. A file that cannot be read (vanished, no permission) is an error;
+ * one whose metadata cannot be parsed is still returned, hashed, with `warning` set and the
+ * dates that do not depend on metadata (file name, mtime).
+ */
+export async function analyzeFile(entry: ScanEntry, options: ImportOptions, ctx: AnalyzeContext = {}): Promise<Result<ImportedFile>> {
+  const name = path.basename(entry.path);
+  let read: ReadResult;
+  try {
+    read = await readAndHash(entry.path);
+  } catch (e) {
+    return { ok: false, error: errnoToAppError(e, entry.path) };
+  }
+
+  const sniffed = await sniffMedia(read.bytes, name);
+  if (!sniffed) return err('unsupported', `Not a photo or video: ${name}`, entry.path);
+
+  let dates: MetadataDates = emptyMetadataDates();
+  let width: number | null = null;
+  let height: number | null = null;
+  let warning: string | null = null;
+
+  if (sniffed.mediaType === 'image' && read.whole) {
+    ({ width, height } = dimensionsFromBuffer(read.bytes));
+  }
+
+  const reader = chooseReader(sniffed.mime, read.bytes, read.whole);
+  let needExiftool = reader === 'exiftool';
+  if (reader === 'exifr') {
+    try {
+      const r = await readWithExifr(read.whole ? read.bytes : entry.path, sniffed.mime);
+      dates = r.dates;
+      width ??= r.width;
+      height ??= r.height;
+      if (r.problem !== null) warning = `Part of the file's metadata could not be read: ${r.problem}`;
+    } catch {
+      // exifr does not know every HEIF brand or odd TIFF variant, nor damaged files; ExifTool
+      // reads more, and says what is wrong.
+      needExiftool = true;
+    }
+  }
+  if (needExiftool) {
+    const exiftool = ctx.exiftool ?? ctx.getExiftool?.();
+    if (exiftool) {
+      try {
+        const r = await readWithExiftool(exiftool, entry.path);
+        dates = r.dates;
+        width ??= r.width;
+        height ??= r.height;
+        if (r.problem !== null) warning = `The file may be damaged: ${r.problem}`;
+      } catch (e) {
+        warning = `The file's metadata could not be read: ${errorText(e)}`;
+      }
+    } else {
+      warning = 'Reading the metadata of this format needs ExifTool, which is not available.';
+    }
+  }
+  if (warning === null && SIZED_BY_IMAGE_SIZE.has(sniffed.mime) && read.whole && width === null && height === null) {
+    warning = 'The image looks damaged or truncated: its size could not be read.';
+  }
+
+  const timestampOptions = { timeZone: options.timeZone, useFileDatesAsLastResort: options.useFileDatesAsLastResort };
+  const candidates = buildCandidates(dates, name, entry.mtimeMs, timestampOptions);
+  const choice = chooseCaptureTime(candidates, timestampOptions);
+
+  return ok({
+    path: entry.path,
+    root: entry.root,
+    name,
+    size: read.size,
+    mtimeMs: entry.mtimeMs,
+    sha256: read.sha256,
+    mediaType: sniffed.mediaType,
+    mime: sniffed.mime,
+    width,
+    height,
+    candidates,
+    detected: choice.detected,
+    detectedSource: choice.source,
+    confidence: choice.confidence,
+    tags: extractTags(entry.path, entry.root),
+    warning,
+  });
+}

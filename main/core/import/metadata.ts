@@ -1,0 +1,366 @@
+/**
+ * Reads dates and dimensions with maintained libraries: exifr (pure JS, fast) for the formats it
+ * handles well, ExifTool (exiftool-vendored, one shared pool) for everything else: videos,
+ * WebP, GIF, PNG text profiles, AVIF, CR3, RAF, and whatever exifr fails on.
+ */
+import exifr from 'exifr';
+import type { ExifTool } from 'exiftool-vendored';
+import { imageSize } from 'image-size';
+import type { MetadataDates } from './metadata-dates.js';
+import { emptyMetadataDates } from './metadata-dates.js';
+
+export interface FileMetadata {
+  dates: MetadataDates;
+  width: number | null;
+  height: number | null;
+  reader: 'exifr' | 'exiftool' | 'none';
+}
+
+/** MIME types exifr reads completely (EXIF, XMP, IPTC); everything else goes to ExifTool. */
+const EXIFR_MIMES = new Set([
+  'image/jpeg',
+  'image/heic',
+  'image/heif',
+  'image/tiff',
+  'image/x-canon-cr2',
+  'image/x-nikon-nef',
+  'image/x-adobe-dng',
+  'image/x-sony-arw',
+  'image/x-panasonic-rw2',
+  'image/x-olympus-orf',
+  'image/x-pentax-pef',
+  'image/x-samsung-srw',
+]);
+
+export function exifrCanRead(mime: string): boolean {
+  return EXIFR_MIMES.has(mime);
+}
+
+export type MetadataReader = 'exifr' | 'exiftool' | 'none';
+
+/**
+ * True when a PNG has chunks only ExifTool reads well: eXIf, compressed text (ImageMagick's
+ * "Raw profile" EXIF/XMP lives in zTXt), the tIME modification stamp, or a non-XMP iTXt. Walks chunk headers
+ * (length + type) only; the chunk contents are left to the metadata libraries.
+ */
+function pngNeedsExiftool(bytes: Uint8Array): boolean {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let pos = 8;
+  while (pos + 8 <= buf.length) {
+    const length = buf.readUInt32BE(pos);
+    const type = buf.toString('latin1', pos + 4, pos + 8);
+    // exifr 7 misses EXIF stored in eXIf chunks, so those go to ExifTool too.
+    if (type === 'zTXt' || type === 'tIME' || type === 'eXIf') return true;
+    if (type === 'iTXt' && buf.toString('latin1', pos + 8, pos + 8 + 17) !== 'XML:com.adobe.xmp') return true;
+    if (type === 'tEXt' && buf.toString('latin1', pos + 8, pos + 8 + 11) === 'Raw profile') return true;
+    if (type === 'IEND') return false;
+    pos += 12 + length;
+  }
+  return false;
+}
+
+/**
+ * Which library reads a file's metadata. exifr where it reads everything that matters (it is
+ * several times faster than a round trip to ExifTool); ExifTool for the rest. GIF and WebP files
+ * without any metadata block (the common case: stickers, web images) need no reader at all.
+ * `whole` says whether `bytes` is the entire file (small files) or only its head.
+ */
+export function chooseReader(mime: string, bytes: Uint8Array, whole: boolean): MetadataReader {
+  if (EXIFR_MIMES.has(mime)) return 'exifr';
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (mime === 'image/png') return whole && !pngNeedsExiftool(bytes) ? 'exifr' : 'exiftool';
+  if (mime === 'image/gif') return whole && buf.indexOf('XMP DataXMP', 0, 'latin1') < 0 ? 'none' : 'exiftool';
+  if (mime === 'image/webp') {
+    // Only the extended format (VP8X) carries EXIF / XMP chunks.
+    const extended = buf.toString('latin1', 12, 16) === 'VP8X';
+    return !extended || (whole && buf.indexOf('EXIF', 12, 'latin1') < 0 && buf.indexOf('XMP ', 12, 'latin1') < 0) ? 'none' : 'exiftool';
+  }
+  return 'exiftool';
+}
+
+const EXIFR_OPTIONS = {
+  tiff: true,
+  exif: true,
+  xmp: true,
+  iptc: true,
+  ihdr: true,
+  icc: false,
+  ifd1: false,
+  gps: false,
+  interop: false,
+  makerNote: false,
+  userComment: false,
+  jfif: false,
+  reviveValues: false,
+  translateValues: false,
+  translateKeys: true,
+  mergeOutput: false,
+  multiSegment: true,
+  silentErrors: true,
+} as unknown as Parameters<typeof exifr.parse>[1];
+
+type Block = Record<string, unknown>;
+
+function str(v: unknown): string | undefined {
+  if (v === null || v === undefined) return undefined;
+  if (typeof v === 'string') return v.trim() === '' ? undefined : v;
+  if (typeof v === 'number') return String(v);
+  return undefined;
+}
+
+function num(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.round(v) : null;
+}
+
+/** `20061029` + `062751-0500` (IPTC) -> `2006:10:29 06:27:51-05:00`. */
+export function combineIptc(date: string | undefined, time: string | undefined): string | undefined {
+  if (!date || !time) return undefined;
+  const d = /^(\d{4})[:-]?(\d{2})[:-]?(\d{2})$/.exec(date.trim());
+  const t = /^(\d{2}):?(\d{2}):?(\d{2})(?:\.\d+)?\s*([+-]\d{2}:?\d{2}|Z)?$/.exec(time.trim());
+  if (!d || !t) return undefined;
+  let zone = t[4] ?? '';
+  if (/^[+-]\d{4}$/.test(zone)) zone = `${zone.slice(0, 3)}:${zone.slice(3)}`;
+  return `${d[1]}:${d[2]}:${d[3]} ${t[1]}:${t[2]}:${t[3]}${zone}`;
+}
+
+const isXmpStyle = (v: string): boolean => /^\d{4}-\d{2}-\d{2}/.test(v.trim());
+
+/** Normalises exifr's per-block output (mergeOutput: false). */
+export function datesFromExifr(out: Record<string, Block | undefined>): MetadataDates {
+  const dates = emptyMetadataDates();
+  const ifd0 = out.ifd0 ?? {};
+  // exifr files XMP's `exif:` namespace under the same `exif` key as the EXIF block; XMP values
+  // are ISO-styled (`2013-07-05T03:18:27Z`), EXIF values colon-styled.
+  const exif = out.exif ?? {};
+  // Some raw files (NEF) keep EXIF tags directly in IFD0, where exifr leaves them numeric.
+  const TAG_IDS: Record<string, string> = {
+    DateTimeOriginal: '36867',
+    CreateDate: '36868',
+    OffsetTime: '36880',
+    OffsetTimeOriginal: '36881',
+    OffsetTimeDigitized: '36882',
+    SubSecTime: '37520',
+    SubSecTimeOriginal: '37521',
+    SubSecTimeDigitized: '37522',
+  };
+  const exifTag = (name: string): string | undefined => {
+    const id = TAG_IDS[name];
+    for (const v of [exif[name], ifd0[name], id === undefined ? undefined : ifd0[id]].map(str)) {
+      if (v !== undefined && !isXmpStyle(v)) return v;
+    }
+    return undefined;
+  };
+  dates.dateTimeOriginal = exifTag('DateTimeOriginal');
+  dates.createDate = exifTag('CreateDate') ?? exifTag('DateTimeDigitized');
+  dates.modifyDate = str(ifd0.ModifyDate) ?? str(ifd0.DateTime);
+  if (dates.modifyDate !== undefined && isXmpStyle(dates.modifyDate)) dates.modifyDate = undefined;
+  dates.subSecTimeOriginal = exifTag('SubSecTimeOriginal');
+  dates.subSecTimeDigitized = exifTag('SubSecTimeDigitized');
+  dates.subSecTime = exifTag('SubSecTime');
+  dates.offsetTimeOriginal = exifTag('OffsetTimeOriginal');
+  dates.offsetTimeDigitized = exifTag('OffsetTimeDigitized');
+  dates.offsetTime = exifTag('OffsetTime');
+
+  const xmpCandidates: [string, unknown][] = [
+    ['XMP-photoshop:DateCreated', out.photoshop?.DateCreated],
+    ['XMP-exif:DateTimeOriginal', isXmpStyle(str(exif.DateTimeOriginal) ?? '') ? exif.DateTimeOriginal : undefined],
+    ['XMP-xmp:CreateDate', (out.xmp ?? out.xap)?.CreateDate],
+    ['XMP-exif:DateTimeDigitized', isXmpStyle(str(exif.DateTimeDigitized) ?? '') ? exif.DateTimeDigitized : undefined],
+    ['IPTC:DateCreated+TimeCreated', combineIptc(str(out.iptc?.DateCreated), str(out.iptc?.TimeCreated))],
+  ];
+  for (const [tag, value] of xmpCandidates) {
+    const v = str(value);
+    if (v !== undefined) dates.xmp.push({ tag, value: v });
+  }
+  const ihdr = out.ihdr ?? {};
+  dates.pngCreationTime = str(ihdr['Creation Time']) ?? str(ihdr['create-date']) ?? str(ihdr['date:create']);
+  return dates;
+}
+
+export interface ReaderResult {
+  dates: MetadataDates;
+  width: number | null;
+  height: number | null;
+  /** A problem the reader met (damaged or truncated metadata); the dates found are still used. */
+  problem: string | null;
+}
+
+/**
+ * Reads with exifr from the bytes already in memory (or the path for large files). Throws when
+ * exifr cannot make sense of the file, so the caller can ask ExifTool instead.
+ */
+export async function readWithExifr(input: Buffer | string, mime: string): Promise<ReaderResult> {
+  // exifr's IPTC reader breaks on TIFF-based raw files; IPTC dates matter in JPEGs only.
+  const options = { ...(EXIFR_OPTIONS as object), iptc: mime === 'image/jpeg' } as Parameters<typeof exifr.parse>[1];
+  const out = (await exifr.parse(input, options)) as (Record<string, Block | undefined> & { errors?: unknown[] }) | undefined;
+  if (out && Array.isArray(out.errors) && out.errors.length > 0 && !out.ifd0 && !out.exif) {
+    throw new Error(`exifr could not read the metadata: ${String(out.errors[0])}`);
+  }
+  const blocks = out ?? {};
+  const ifd0 = blocks.ifd0 ?? {};
+  const exif = blocks.exif ?? {};
+  return {
+    dates: datesFromExifr(blocks),
+    width: num(exif.ExifImageWidth) ?? num(ifd0.ImageWidth),
+    height: num(exif.ExifImageHeight) ?? num(ifd0.ImageHeight),
+    problem: out && Array.isArray(out.errors) && out.errors.length > 0 ? String(out.errors[0]) : null,
+  };
+}
+
+/** The tags ExifTool is asked for: dates, their companions and the dimensions. */
+const EXIFTOOL_ARGS = [
+  '-G1',
+  '-a',
+  '-n',
+  // -fast: no scan for trailers at the end of the file. (-fast2 loses QuickTime Keys dates.)
+  '-fast',
+  '-api',
+  'largefilesupport=1',
+  '-DateTimeOriginal',
+  '-CreateDate',
+  '-DateTimeDigitized',
+  '-ModifyDate',
+  '-SubSecTimeOriginal',
+  '-SubSecTimeDigitized',
+  '-SubSecTime',
+  '-OffsetTimeOriginal',
+  '-OffsetTimeDigitized',
+  '-OffsetTime',
+  '-DateCreated',
+  '-TimeCreated',
+  '-CreationDate',
+  '-MediaCreateDate',
+  '-TrackCreateDate',
+  '-CreationTime',
+  '-ImageWidth',
+  '-ImageHeight',
+];
+
+/** Normalises ExifTool's `-G1 -a -n` JSON (keys like `ExifIFD:DateTimeOriginal`, `Track1:MediaCreateDate`). */
+export function datesFromExiftool(raw: Record<string, unknown>): { dates: MetadataDates; width: number | null; height: number | null } {
+  const dates = emptyMetadataDates();
+  const xmp: { tag: string; value: string; rank: number }[] = [];
+  let iptcDate: string | undefined;
+  let iptcTime: string | undefined;
+  let width: number | null = null;
+  let height: number | null = null;
+  let widthRank = 99;
+  const set = <K extends keyof MetadataDates>(key: K, value: string | undefined): void => {
+    if (value !== undefined && dates[key] === undefined) (dates as unknown as Record<string, unknown>)[key] = value;
+  };
+  const XMP_RANK: Record<string, number> = { DateCreated: 0, DateTimeOriginal: 1, CreateDate: 2, DateTimeDigitized: 3 };
+
+  for (const [key, value] of Object.entries(raw)) {
+    const colon = key.indexOf(':');
+    if (colon < 0) continue;
+    const group = key.slice(0, colon);
+    const tag = key.slice(colon + 1);
+    if (tag === 'ImageWidth' || tag === 'ImageHeight') {
+      // Prefer the container's own size (File/PNG/RIFF/Track) over an embedded preview's IFD0 value.
+      const rank = group === 'File' || group === 'PNG' || group === 'RIFF' || group === 'GIF' || group === 'H264' ? 0 : /^Track\d+$/.test(group) ? 1 : 2;
+      const n = num(value);
+      if (n === null) continue;
+      if (tag === 'ImageWidth' && (width === null || rank < widthRank)) {
+        width = n;
+        widthRank = rank;
+      } else if (tag === 'ImageHeight' && (height === null || rank <= widthRank)) {
+        height = n;
+      }
+      continue;
+    }
+    const v = str(value);
+    if (v === undefined) continue;
+    if (group === 'Composite' || group === 'MWG' || group === 'System' || group === 'File') continue;
+    if (group.startsWith('XMP')) {
+      const rank = XMP_RANK[tag];
+      if (rank !== undefined) xmp.push({ tag: key, value: v, rank });
+      continue;
+    }
+    if (group === 'IPTC') {
+      if (tag === 'DateCreated') iptcDate = v;
+      else if (tag === 'TimeCreated') iptcTime = v;
+      continue;
+    }
+    if (group === 'QuickTime') {
+      if (tag === 'CreateDate') set('quickTimeCreateDate', v);
+      continue;
+    }
+    if (/^Track\d+$/.test(group)) {
+      if (tag === 'MediaCreateDate') set('quickTimeMediaCreateDate', v);
+      else if (tag === 'TrackCreateDate') set('quickTimeTrackCreateDate', v);
+      continue;
+    }
+    if (group === 'Keys' || group === 'UserData' || group === 'ItemList') {
+      if (tag === 'CreationDate') set('quickTimeCreationDate', v);
+      continue;
+    }
+    if (group === 'PNG') {
+      if (tag === 'CreationTime' || tag === 'CreateDate') set('pngCreationTime', v);
+      else if (tag === 'ModifyDate') set('modifyDate', v);
+      continue;
+    }
+    switch (tag) {
+      case 'DateTimeOriginal':
+        set('dateTimeOriginal', v);
+        break;
+      case 'CreateDate':
+      case 'DateTimeDigitized':
+        set('createDate', v);
+        break;
+      case 'ModifyDate':
+        if (group === 'IFD0' || group === 'ExifIFD') set('modifyDate', v);
+        break;
+      case 'SubSecTimeOriginal':
+        set('subSecTimeOriginal', v);
+        break;
+      case 'SubSecTimeDigitized':
+        set('subSecTimeDigitized', v);
+        break;
+      case 'SubSecTime':
+        set('subSecTime', v);
+        break;
+      case 'OffsetTimeOriginal':
+        set('offsetTimeOriginal', v);
+        break;
+      case 'OffsetTimeDigitized':
+        set('offsetTimeDigitized', v);
+        break;
+      case 'OffsetTime':
+        set('offsetTime', v);
+        break;
+      default:
+        break;
+    }
+  }
+  xmp.sort((a, b) => a.rank - b.rank);
+  dates.xmp = xmp.map(({ tag, value }) => ({ tag, value }));
+  const iptc = combineIptc(iptcDate, iptcTime);
+  if (iptc) dates.xmp.push({ tag: 'IPTC:DateCreated+TimeCreated', value: iptc });
+  return { dates, width, height };
+}
+
+/** `Warning: Truncated 'moov' data - /path/file.mov` -> `Truncated 'moov' data`. */
+function cleanExiftoolMessage(message: string, path: string): string {
+  return message.replace(/^(Warning|Error):\s*/i, '').replace(` - ${path}`, '').trim();
+}
+
+export async function readWithExiftool(exiftool: ExifTool, path: string): Promise<ReaderResult> {
+  // readRaw: no post-processing, so no time-zone inference on the stored strings.
+  const raw = (await exiftool.readRaw(path, { readArgs: EXIFTOOL_ARGS, useMWG: false })) as unknown as Record<string, unknown>;
+  const errors = Array.isArray(raw.errors) ? raw.errors.map(String) : [];
+  // '[minor]' warnings are ExifTool's notes about harmless oddities, not damage.
+  const warnings = Array.isArray(raw.warnings) ? raw.warnings.map(String).filter((w) => !/\[minor\]/i.test(w)) : [];
+  const first = errors[0] ?? warnings[0];
+  return { ...datesFromExiftool(raw), problem: first === undefined ? null : cleanExiftoolMessage(first, path) };
+}
+
+/** Width and height from the bytes in memory, when the format is one image-size knows. */
+export function dimensionsFromBuffer(buf: Uint8Array): { width: number | null; height: number | null } {
+  try {
+    const size = imageSize(buf);
+    // Stored (unrotated) size, as ExifTool reports it.
+    return { width: size.width || null, height: size.height || null };
+  } catch {
+    return { width: null, height: null };
+  }
+}

@@ -1,0 +1,319 @@
+/**
+ * From raw metadata, file name and mtime to date candidates, and from candidates to the one
+ * capture time the archive will use. Pure functions: no I/O, `now` injectable for tests.
+ *
+ * Rules (issue 2, section 3):
+ * - placeholders (`0000:00:00 00:00:00`, blanks) are no candidates at all;
+ * - dates before 1826 or more than two days in the future, and known camera/firmware defaults,
+ *   are kept as candidates marked implausible and are never chosen;
+ * - local times stay as stored; an offset is kept when the file states one. Only QuickTime header
+ *   dates (UTC by specification) are converted, to the configured time zone;
+ * - the PNG text "Creation Time" is written by the encoding software (see the corpus traps), so
+ *   it is kept for the review but never chosen; the file mtime likewise, unless the user enabled
+ *   "use file dates as a last resort".
+ */
+import type { CaptureTime } from '../../../shared/capture-time.js';
+import { localDiffMs, makeLocal, normalizeOffset, toUtcMs, utcToZone } from '../../../shared/capture-time.js';
+import type { Confidence, DateCandidate, TimestampSource } from '../../../shared/types.js';
+import { parseFileNameDate } from './filename-dates.js';
+import type { MetadataDates } from './metadata-dates.js';
+
+export interface TimestampOptions {
+  /** IANA zone used for UTC-only QuickTime dates and for the file mtime. */
+  timeZone: string;
+  useFileDatesAsLastResort: boolean;
+  /** For tests; defaults to the current time. */
+  nowMs?: number;
+}
+
+export interface CaptureChoice {
+  detected: CaptureTime | null;
+  source: TimestampSource | null;
+  confidence: Confidence;
+}
+
+/** Sources that may date a file, most trustworthy first (the issue's order). */
+const CHOICE_ORDER: readonly TimestampSource[] = [
+  'exif-datetime-original',
+  'exif-create-date',
+  'xmp-date',
+  'quicktime-creation-date',
+  'quicktime-create-date',
+  'quicktime-media-create-date',
+  'quicktime-track-create-date',
+  'filename-datetime',
+  'exif-modify-date',
+  'filename-date',
+];
+
+/** Capture times recorded by the camera itself: only these can earn HIGH confidence. */
+const CAMERA_CAPTURE: ReadonlySet<TimestampSource> = new Set<TimestampSource>([
+  'exif-datetime-original',
+  'exif-create-date',
+  'quicktime-creation-date',
+  'quicktime-create-date',
+  'quicktime-media-create-date',
+  'quicktime-track-create-date',
+]);
+
+/** Sources reliable enough that disagreeing with them makes the choice doubtful. */
+const CONFLICT_SOURCES: ReadonlySet<TimestampSource> = new Set<TimestampSource>([
+  ...CAMERA_CAPTURE,
+  'xmp-date',
+  'filename-datetime',
+]);
+
+/**
+ * Sources written together by one writer are not independent witnesses of each other:
+ * DateTimeOriginal agreeing with CreateDate proves nothing.
+ */
+function family(source: TimestampSource): string {
+  switch (source) {
+    case 'exif-datetime-original':
+    case 'exif-create-date':
+    case 'exif-modify-date':
+      return 'exif';
+    case 'xmp-date':
+      return 'xmp';
+    case 'quicktime-creation-date':
+      return 'apple';
+    case 'quicktime-create-date':
+    case 'quicktime-media-create-date':
+    case 'quicktime-track-create-date':
+      return 'quicktime';
+    case 'png-creation-time':
+      return 'png';
+    case 'filename-datetime':
+    case 'filename-date':
+      return 'filename';
+    case 'file-mtime':
+      return 'mtime';
+    case 'user':
+      return 'user';
+  }
+}
+
+/** Offsets that the file states (not ones we derived from the configured zone). */
+const STATED_OFFSET: ReadonlySet<TimestampSource> = new Set<TimestampSource>([
+  'exif-datetime-original',
+  'exif-create-date',
+  'exif-modify-date',
+  'xmp-date',
+  'quicktime-creation-date',
+]);
+
+const MIN_PLAUSIBLE_LOCAL = '1826-01-01T00:00:00.000';
+const FUTURE_MARGIN_MS = 2 * 24 * 3600 * 1000;
+const AGREE_MS = 30_000;
+
+/**
+ * Dates cameras and software write when their clock was never set. Exact instants, except
+ * the Unix/QuickTime epochs, which show up at any hour once a zone was applied.
+ */
+const CAMERA_DEFAULT_INSTANTS = new Set([
+  '1980-01-01T00:00:00',
+  '2000-01-01T00:00:00',
+  '2001-01-01T00:00:00',
+  '2002-12-08T12:00:00',
+  '2004-01-01T00:00:00',
+  '2005-01-01T00:00:00',
+]);
+const CAMERA_DEFAULT_DAYS = new Set(['1970-01-01', '1904-01-01']);
+
+export interface ParsedMetaDate extends CaptureTime {
+  /** True when the value carried its own fraction of a second. */
+  hasFraction: boolean;
+}
+
+const META_DATE_RE =
+  /^(\d{4})[:\-.](\d{2})[:\-.](\d{2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?(?:[.,](\d+))?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
+
+/**
+ * Parses a metadata date (`2019:05:14 10:30:00`, `2013-07-05T03:18:27Z`,
+ * `2012:02:11 14:17:08.253+01:00`). Placeholders and malformed values give null.
+ */
+export function parseMetaDate(raw: string | null | undefined): ParsedMetaDate | null {
+  if (raw === null || raw === undefined) return null;
+  const text = String(raw).trim().replace(/\0+$/, '');
+  const m = META_DATE_RE.exec(text);
+  if (!m) return null;
+  const frac = m[7];
+  const ms = frac ? Number(frac.slice(0, 3).padEnd(3, '0')) : 0;
+  const local = makeLocal(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? '0'), ms);
+  if (local === null) return null;
+  let offset: string | null = null;
+  if (m[8] !== undefined) {
+    offset = normalizeOffset(m[8]);
+    if (offset === null) return null;
+  }
+  return { local, offset, hasFraction: frac !== undefined };
+}
+
+/** `054` -> 54 ms, `935476` -> 935 ms, `21` -> 210 ms; null when not digits. */
+export function subSecToMs(subSec: string | number | null | undefined): number | null {
+  if (subSec === null || subSec === undefined) return null;
+  const text = String(subSec).trim();
+  if (!/^\d+$/.test(text)) return null;
+  return Number(text.slice(0, 3).padEnd(3, '0'));
+}
+
+function withMs(local: string, ms: number): string {
+  return `${local.slice(0, 20)}${String(ms).padStart(3, '0')}`;
+}
+
+/** Why a date cannot be a capture time, or null when it can. */
+export function implausibility(ct: CaptureTime, nowMs: number): string | null {
+  if (ct.local < MIN_PLAUSIBLE_LOCAL) return 'too-early';
+  const instant = toUtcMs(ct) ?? Date.parse(ct.local + 'Z');
+  if (instant > nowMs + FUTURE_MARGIN_MS) return 'future';
+  if (CAMERA_DEFAULT_DAYS.has(ct.local.slice(0, 10))) return 'camera-default';
+  if (ct.local.startsWith('1969-12-31') && ct.offset !== null && ct.offset.startsWith('-')) return 'camera-default';
+  if (CAMERA_DEFAULT_INSTANTS.has(ct.local.slice(0, 19))) return 'camera-default';
+  return null;
+}
+
+function candidate(source: TimestampSource, ct: CaptureTime, raw: string, nowMs: number): DateCandidate {
+  const note = implausibility(ct, nowMs);
+  const c: DateCandidate = { source, local: ct.local, offset: ct.offset, raw, plausible: note === null };
+  if (note !== null) c.note = note;
+  return c;
+}
+
+/** An EXIF-style date with its companion SubSecTime* and OffsetTime* tags. */
+function exifCandidate(
+  source: TimestampSource,
+  value: string | undefined,
+  subSec: string | undefined,
+  offsetTag: string | undefined,
+  nowMs: number,
+): DateCandidate | null {
+  const parsed = parseMetaDate(value);
+  if (!parsed || value === undefined) return null;
+  let local = parsed.local;
+  const subMs = subSecToMs(subSec);
+  if (!parsed.hasFraction && subMs !== null) local = withMs(local, subMs);
+  const offset = parsed.offset ?? normalizeOffset(offsetTag);
+  return candidate(source, { local, offset }, String(value).trim(), nowMs);
+}
+
+/** A QuickTime header date: the stored value is UTC (unless it names its zone); show it in `timeZone`. */
+function quickTimeUtcCandidate(
+  source: TimestampSource,
+  value: string | undefined,
+  timeZone: string,
+  nowMs: number,
+): DateCandidate | null {
+  const parsed = parseMetaDate(value);
+  if (!parsed || value === undefined) return null;
+  const utcMs = toUtcMs({ local: parsed.local, offset: parsed.offset ?? '+00:00' });
+  if (utcMs === null) return null;
+  const zoned = utcToZone(utcMs, timeZone);
+  if (!zoned) return null;
+  return candidate(source, zoned, String(value).trim(), nowMs);
+}
+
+/**
+ * Every date the file offers, most trustworthy first, the file mtime always last.
+ * Placeholders are dropped; implausible dates stay, flagged, so the review can show them.
+ */
+export function buildCandidates(
+  meta: MetadataDates,
+  fileName: string,
+  mtimeMs: number,
+  options: TimestampOptions,
+): DateCandidate[] {
+  const nowMs = options.nowMs ?? Date.now();
+  const out: DateCandidate[] = [];
+  const push = (c: DateCandidate | null): void => {
+    if (c) out.push(c);
+  };
+
+  push(exifCandidate('exif-datetime-original', meta.dateTimeOriginal, meta.subSecTimeOriginal, meta.offsetTimeOriginal, nowMs));
+  push(exifCandidate('exif-create-date', meta.createDate, meta.subSecTimeDigitized, meta.offsetTimeDigitized, nowMs));
+  for (const x of meta.xmp) push(exifCandidate('xmp-date', x.value, undefined, undefined, nowMs));
+  push(exifCandidate('quicktime-creation-date', meta.quickTimeCreationDate, undefined, undefined, nowMs));
+  push(quickTimeUtcCandidate('quicktime-create-date', meta.quickTimeCreateDate, options.timeZone, nowMs));
+  push(quickTimeUtcCandidate('quicktime-media-create-date', meta.quickTimeMediaCreateDate, options.timeZone, nowMs));
+  push(quickTimeUtcCandidate('quicktime-track-create-date', meta.quickTimeTrackCreateDate, options.timeZone, nowMs));
+  push(exifCandidate('png-creation-time', meta.pngCreationTime, undefined, undefined, nowMs));
+  push(exifCandidate('exif-modify-date', meta.modifyDate, meta.subSecTime, meta.offsetTime, nowMs));
+
+  const fromName = parseFileNameDate(fileName);
+  if (fromName) {
+    out.push(candidate(fromName.dateOnly ? 'filename-date' : 'filename-datetime', { local: fromName.local, offset: null }, fromName.raw, nowMs));
+  }
+
+  const mtime = utcToZone(mtimeMs, options.timeZone);
+  if (mtime) out.push(candidate('file-mtime', mtime, new Date(mtimeMs).toISOString(), nowMs));
+  return dedupe(out);
+}
+
+/** The same source with the same value twice (EXIF and a duplicate XMP copy) is shown once. */
+function dedupe(list: DateCandidate[]): DateCandidate[] {
+  const seen = new Set<string>();
+  return list.filter((c) => {
+    const key = `${c.source}|${c.local}|${c.offset ?? ''}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/**
+ * Milliseconds between two capture times: as instants when both offsets are known, else as
+ * wall-clock times.
+ */
+function distanceMs(a: CaptureTime, b: CaptureTime): number {
+  const ua = toUtcMs(a);
+  const ub = toUtcMs(b);
+  if (ua !== null && ub !== null) return Math.abs(ua - ub);
+  return Math.abs(localDiffMs(a.local, b.local));
+}
+
+/** A whole number of quarter hours up to 14 h apart: the same moment seen in another zone. */
+function looksLikeZoneShift(a: CaptureTime, b: CaptureTime): boolean {
+  const diff = Math.abs(localDiffMs(a.local, b.local));
+  if (diff > 14 * 3600_000 + AGREE_MS) return false;
+  const quarter = 15 * 60_000;
+  const rest = diff % quarter;
+  return rest <= AGREE_MS || quarter - rest <= AGREE_MS;
+}
+
+/**
+ * Picks the capture time: the most trustworthy plausible source wins; the mtime only dates a
+ * file when `useFileDatesAsLastResort` is on.
+ */
+export function chooseCaptureTime(candidates: DateCandidate[], options: Pick<TimestampOptions, 'useFileDatesAsLastResort'>): CaptureChoice {
+  const plausible = candidates.filter((c) => c.plausible);
+  let chosen: DateCandidate | undefined;
+  for (const source of CHOICE_ORDER) {
+    chosen = plausible.find((c) => c.source === source);
+    if (chosen) break;
+  }
+  if (!chosen) {
+    const mtime = options.useFileDatesAsLastResort ? plausible.find((c) => c.source === 'file-mtime') : undefined;
+    if (!mtime) return { detected: null, source: null, confidence: 'none' };
+    return { detected: { local: mtime.local, offset: mtime.offset }, source: 'file-mtime', confidence: 'low' };
+  }
+
+  const detected: CaptureTime = { local: chosen.local, offset: chosen.offset };
+  // A date without its zone (XMP photoshop:DateCreated) may have a twin that states it (IPTC time).
+  if (detected.offset === null) {
+    const twin = plausible.find(
+      (c) => c !== chosen && c.offset !== null && STATED_OFFSET.has(c.source) && c.local.slice(0, 19) === detected.local.slice(0, 19),
+    );
+    if (twin) detected.offset = twin.offset;
+  }
+
+  const chosenFamily = family(chosen.source);
+  const others = plausible.filter((c) => c !== chosen && family(c.source) !== chosenFamily && c.source !== 'png-creation-time');
+  const conflicting = plausible.some(
+    (c) => c !== chosen && CONFLICT_SOURCES.has(c.source) && distanceMs(c, detected) > AGREE_MS && !looksLikeZoneShift(c, detected),
+  );
+  let confidence: Confidence;
+  if (conflicting) confidence = 'low';
+  else if (CAMERA_CAPTURE.has(chosen.source) && others.some((c) => distanceMs(c, detected) <= AGREE_MS)) confidence = 'high';
+  else if (CAMERA_CAPTURE.has(chosen.source) || chosen.source === 'xmp-date') confidence = 'medium';
+  else confidence = 'low';
+  return { detected, source: chosen.source, confidence };
+}

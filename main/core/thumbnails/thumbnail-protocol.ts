@@ -1,0 +1,30 @@
+/**
+ * Messages between the thumbnail service (main thread) and its worker threads.
+ * The worker imports these with `import type`; nothing here runs.
+ */
+import type { Result } from '../../../shared/errors.js';
+
+export type ThumbnailSize = 'small' | 'large';
+
+/** Longest edge, in pixels, of each thumbnail size. */
+export const THUMBNAIL_MAX_EDGE: Readonly<Record<ThumbnailSize, number>> = { small: 256, large: 1600 };
+
+export interface RenderJob {
+  /** The original; only ever read. */
+  sourcePath: string;
+  /** Where the finished thumbnail goes (inside the cache folder). */
+  targetPath: string;
+  maxEdge: number;
+}
+
+export interface RenderedThumbnail {
+  width: number;
+  height: number;
+  mime: string;
+  /** `embedded`: the file's own preview (RAW, HEIC) because its main image cannot be decoded here. */
+  from: 'image' | 'embedded';
+}
+
+export type ThumbnailWorkerRequest = { type: 'render'; id: number; job: RenderJob };
+
+export type ThumbnailWorkerMessage = { type: 'rendered'; id: number; result: Result<RenderedThumbnail> };

@@ -1,0 +1,64 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RunningServer } from './server.js';
+import { runServeCommand } from './serve-command.js';
+
+describe('runServeCommand', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'mp-serve-cmd-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('tells the user to build the renderer when it is missing, and exits 1', async () => {
+    const errors: string[] = [];
+    const code = await runServeCommand({ dbPath: join(dir, 'db.sqlite'), staticDir: join(dir, 'missing'), printError: (l) => errors.push(l) });
+    expect(code).toBe(1);
+    expect(errors.join('\n')).toContain('npm run build:renderer');
+  });
+
+  it('prints the URL with the token, serves the real core, and stops cleanly', async () => {
+    await writeFile(join(dir, 'index.html'), '<html><head></head><body>app</body></html>');
+    const lines: string[] = [];
+    let stop!: () => void;
+    const until = new Promise<void>((r) => (stop = r));
+    let onListening!: (s: RunningServer) => void;
+    const listening = new Promise<RunningServer>((resolve) => (onListening = resolve));
+    const run = runServeCommand({
+      dbPath: join(dir, 'db', 'mediaparser.db'),
+      staticDir: dir,
+      port: 0,
+      print: (l) => lines.push(l),
+      until,
+      onListening,
+    });
+    const server = await listening;
+    expect(lines[0]).toMatch(/^MediaParser is serving on http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{32}$/);
+    expect(lines[0]).toContain(server.url);
+
+    const res = await fetch(`http://127.0.0.1:${server.port}/api/app:info`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    const info = (await res.json()) as { ok: boolean; value: { transport: string; nativeDialogs: boolean; thumbnailUrl: string } };
+    expect(info).toMatchObject({ ok: true, value: { transport: 'http', nativeDialogs: false, thumbnailUrl: '/thumb/{id}?size={size}' } });
+    const pick = (await (
+      await fetch(`http://127.0.0.1:${server.port}/api/dialog:pick-folder`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' },
+        body: '{"purpose":"output"}',
+      })
+    ).json()) as { ok: boolean; error?: { code: string } };
+    expect(pick).toMatchObject({ ok: false, error: { code: 'unsupported' } });
+
+    stop();
+    expect(await run).toBe(0);
+    expect(lines.at(-1)).toBe('Stopped.');
+    await expect(fetch(`http://127.0.0.1:${server.port}/`)).rejects.toThrow();
+  });
+});

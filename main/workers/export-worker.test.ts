@@ -1,0 +1,411 @@
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import * as fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CaptureTime } from '../../shared/capture-time.js';
+import { nodeFs, sha256File, type ExportFs } from '../core/export/copy.js';
+import { runExport, type ExportDeps, type ExportPort } from './export-worker.js';
+import {
+  CONTROL_CANCEL,
+  CONTROL_PAUSE,
+  CONTROL_RUN,
+  type ExportItem,
+  type ExportRunnerMessage,
+  type ExportWorkerData,
+  type ExportWorkerMessage,
+} from './protocol.js';
+
+let root: string;
+let src: string;
+let out: string;
+
+beforeEach(async () => {
+  root = await fsp.mkdtemp(path.join(os.tmpdir(), 'mp-export-'));
+  src = path.join(root, 'src');
+  out = path.join(root, 'out');
+  await fsp.mkdir(src);
+  await fsp.mkdir(out);
+});
+
+afterEach(async () => {
+  await fsp.rm(root, { recursive: true, force: true });
+});
+
+const ct = (local: string, offset: string | null = null): CaptureTime => ({ local, offset });
+const sha = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
+
+let nextId = 1;
+async function source(name: string, content: string | Buffer, timestamp: CaptureTime | null, opts: { mode?: number; mtime?: Date } = {}): Promise<ExportItem> {
+  const p = path.join(src, `${nextId}-${name}`);
+  await fsp.writeFile(p, content);
+  if (opts.mode !== undefined) await fsp.chmod(p, opts.mode);
+  const mtime = opts.mtime ?? new Date('2019-05-14T10:30:00.123Z');
+  await fsp.utimes(p, new Date('2020-01-01T00:00:00Z'), mtime);
+  const buf = Buffer.isBuffer(content) ? content : Buffer.from(content);
+  return { fileId: nextId++, sourcePath: p, originalName: name, size: buf.length, sha256: sha(buf), timestamp };
+}
+
+/** A fake runner: serves pages, records messages, lets tests wait for a message type. */
+class FakeRunner implements ExportPort {
+  readonly messages: ExportWorkerMessage[] = [];
+  readonly control = new SharedArrayBuffer(4);
+  private readonly word = new Int32Array(this.control);
+  private handler: ((m: ExportRunnerMessage) => void) | null = null;
+  private waiters: Array<{ pred: (m: ExportWorkerMessage) => boolean; resolve: (m: ExportWorkerMessage) => void }> = [];
+  private offset = 0;
+
+  constructor(private readonly items: ExportItem[], private readonly pageSize = 2) {}
+
+  post(m: ExportWorkerMessage): void {
+    this.messages.push(m);
+    for (const w of [...this.waiters]) {
+      if (w.pred(m)) {
+        this.waiters.splice(this.waiters.indexOf(w), 1);
+        w.resolve(m);
+      }
+    }
+    if (m.type === 'need-files') {
+      const items = this.items.slice(this.offset, this.offset + this.pageSize);
+      this.offset += items.length;
+      // Asynchronous like a real MessagePort.
+      setImmediate(() => this.handler?.({ type: 'files', items, last: this.offset >= this.items.length }));
+    }
+  }
+
+  onMessage(handler: (m: ExportRunnerMessage) => void): () => void {
+    this.handler = handler;
+    return () => {
+      this.handler = null;
+    };
+  }
+
+  waitFor<T extends ExportWorkerMessage['type']>(type: T, pred: (m: Extract<ExportWorkerMessage, { type: T }>) => boolean = () => true): Promise<Extract<ExportWorkerMessage, { type: T }>> {
+    const seen = this.messages.find((m) => m.type === type && pred(m as Extract<ExportWorkerMessage, { type: T }>));
+    if (seen) return Promise.resolve(seen as Extract<ExportWorkerMessage, { type: T }>);
+    return new Promise((resolve) => {
+      this.waiters.push({ pred: (m) => m.type === type && pred(m as Extract<ExportWorkerMessage, { type: T }>), resolve: resolve as (m: ExportWorkerMessage) => void });
+    });
+  }
+
+  signal(value: number): void {
+    Atomics.store(this.word, 0, value);
+    Atomics.notify(this.word, 0);
+    this.handler?.({ type: 'control' });
+  }
+
+  data(jobId = 7, outputDir = out): ExportWorkerData {
+    return { kind: 'export', control: this.control, jobId, outputDir };
+  }
+
+  of<T extends ExportWorkerMessage['type']>(type: T): Array<Extract<ExportWorkerMessage, { type: T }>> {
+    return this.messages.filter((m) => m.type === type) as Array<Extract<ExportWorkerMessage, { type: T }>>;
+  }
+
+  doneById(): Map<number, Extract<ExportWorkerMessage, { type: 'file-done' }>> {
+    return new Map(this.of('file-done').map((m) => [m.fileId, m]));
+  }
+}
+
+async function exportAll(items: ExportItem[], deps: ExportDeps = {}, jobId = 7): Promise<FakeRunner> {
+  const runner = new FakeRunner(items);
+  await runExport(runner.data(jobId), runner, { retryDelaysMs: [1, 1], ...deps });
+  return runner;
+}
+
+async function listTree(dir: string): Promise<string[]> {
+  const entries = await fsp.readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
+    .sort();
+}
+
+describe('runExport', () => {
+  it('names files by local capture time in year folders, undated ones in unknown/, preserving mtime and mode', async () => {
+    const items = [
+      await source('IMG_1.JPG', 'new-year-ny', ct('2024-12-31T22:00:00.000', '-05:00'), { mode: 0o640 }),
+      await source('clip.MOV', 'video', ct('2019-05-14T10:30:00.500', '+02:00')),
+      await source('家族写真.jpg', 'undated', null),
+      await source('CON', 'reserved', null),
+    ];
+    const runner = await exportAll(items);
+    expect(runner.messages.at(-1)).toEqual({ type: 'done' });
+    expect(await listTree(out)).toEqual(['2019/20190514_103000.mov', '2024/20241231_220000.jpg', 'unknown/_CON', 'unknown/家族写真.jpg']);
+    const done = runner.doneById();
+    const first = done.get(items[0]!.fileId)!;
+    expect(first.outputPath).toBe(path.join(out, '2024', '20241231_220000.jpg'));
+    expect(path.isAbsolute(first.outputPath)).toBe(true);
+    expect(first.adopted).toBe(false);
+    expect(first.bytes).toBe(items[0]!.size);
+    // Stat before reading the output: reading it moves its access time.
+    const [s, o] = await Promise.all([fsp.stat(items[0]!.sourcePath), fsp.stat(first.outputPath)]);
+    // Times travel as double seconds through libuv: equal to well under a microsecond.
+    expect(Math.abs(o.mtimeMs - s.mtimeMs)).toBeLessThan(0.001);
+    expect(Math.abs(o.atimeMs - new Date('2020-01-01T00:00:00Z').getTime())).toBeLessThan(0.001);
+    expect(o.mode & 0o777).toBe(0o640);
+    expect(await fsp.readFile(first.outputPath, 'utf8')).toBe('new-year-ny');
+    expect(runner.of('file-started').map((m) => m.fileId)).toEqual(items.map((i) => i.fileId));
+  });
+
+  it('suffixes collisions in export order (also case-only ones) and never overwrites a different file', async () => {
+    const t = ct('2024-12-31T22:00:00.000', '-05:00');
+    await fsp.mkdir(path.join(out, '2024'));
+    await fsp.writeFile(path.join(out, '2024', '20241231_220000.JPG'), 'someone else');
+    const items = [
+      await source('a.jpg', 'first', t),
+      await source('b.jpg', 'second', t),
+      await source('Photo.jpg', 'p1', null),
+      await source('photo.JPG', 'p2', null),
+    ];
+    const runner = await exportAll(items);
+    expect(await listTree(out)).toEqual([
+      '2024/20241231_220000.JPG',
+      '2024/20241231_220000_001.jpg',
+      '2024/20241231_220000_002.jpg',
+      'unknown/Photo.jpg',
+      'unknown/photo_001.jpg',
+    ]);
+    expect(await fsp.readFile(path.join(out, '2024', '20241231_220000.JPG'), 'utf8')).toBe('someone else');
+    const done = runner.doneById();
+    expect(await fsp.readFile(done.get(items[0]!.fileId)!.outputPath, 'utf8')).toBe('first');
+    expect(await fsp.readFile(done.get(items[1]!.fileId)!.outputPath, 'utf8')).toBe('second');
+  });
+
+  it('adopts byte-identical targets: a second export copies nothing and makes no _001', async () => {
+    const t = ct('2021-03-04T12:30:45.000');
+    const items = [await source('a.jpg', 'same bytes', t), await source('b.png', 'png', ct('2020-01-01T00:00:00.000')), await source('x.gif', 'gif', null)];
+    const first = await exportAll(items);
+    expect(first.of('file-done').every((m) => !m.adopted)).toBe(true);
+    const before = await listTree(out);
+    const mtimes = await Promise.all(before.map(async (f) => (await fsp.stat(path.join(out, f))).ctimeMs));
+
+    const second = await exportAll(items, {}, 8);
+    expect(second.of('file-done')).toHaveLength(3);
+    expect(second.of('file-done').every((m) => m.adopted)).toBe(true);
+    expect(await listTree(out)).toEqual(before);
+    expect(await Promise.all(before.map(async (f) => (await fsp.stat(path.join(out, f))).ctimeMs))).toEqual(mtimes);
+    expect(second.doneById().get(items[0]!.fileId)!.outputPath).toBe(first.doneById().get(items[0]!.fileId)!.outputPath);
+  });
+
+  it('adopts an identical file of the same run instead of writing a duplicate', async () => {
+    const t = ct('2021-03-04T12:30:45.000');
+    const items = [await source('a.jpg', 'dup', t), await source('b.jpg', 'dup', t), await source('c.jpg', 'other', t)];
+    const runner = await exportAll(items);
+    expect(await listTree(out)).toEqual(['2021/20210304_123045.jpg', '2021/20210304_123045_001.jpg']);
+    const done = runner.doneById();
+    expect(done.get(items[1]!.fileId)).toMatchObject({ adopted: true, outputPath: done.get(items[0]!.fileId)!.outputPath });
+    expect(await fsp.readFile(done.get(items[2]!.fileId)!.outputPath, 'utf8')).toBe('other');
+  });
+
+  it('fails one file whose original vanished and goes on', async () => {
+    const items = [await source('gone.jpg', 'x', ct('2020-01-01T00:00:00.000')), await source('ok.jpg', 'y', ct('2020-01-02T00:00:00.000'))];
+    await fsp.unlink(items[0]!.sourcePath);
+    const runner = await exportAll(items);
+    const failed = runner.of('file-failed');
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({ fileId: items[0]!.fileId, error: { code: 'not-found' } });
+    expect(failed[0]!.error.message).toMatch(/no longer there/);
+    expect(runner.doneById().has(items[1]!.fileId)).toBe(true);
+    expect(runner.messages.at(-1)).toEqual({ type: 'done' });
+    expect(await listTree(out)).toEqual(['2020/20200102_000000.jpg']);
+  });
+
+  it('refuses an original that changed since the import and leaves nothing behind (small and chunked paths)', async () => {
+    const small = await source('small.jpg', 'original', ct('2020-01-01T00:00:00.000'));
+    const big = await source('big.jpg', Buffer.alloc(64 * 1024, 1), ct('2020-01-02T00:00:00.000'));
+    await fsp.writeFile(small.sourcePath, 'ORIGINAL'); // same size, different bytes
+    await fsp.writeFile(big.sourcePath, Buffer.alloc(64 * 1024, 2));
+    const runner = await exportAll([small, big], { chunkSize: 4096 });
+    expect(runner.of('file-failed').map((m) => m.error.code)).toEqual(['source-changed', 'source-changed']);
+    expect(await listTree(out)).toEqual([]);
+  });
+
+  it('fails the job before copying when the output root is missing or unwritable', async () => {
+    const item = await source('a.jpg', 'x', ct('2020-01-01T00:00:00.000'));
+    const notADir = path.join(root, 'file.txt');
+    await fsp.writeFile(notADir, 'x');
+    for (const outputDir of [notADir, path.join(notADir, 'below'), path.join(root, 'missing'), '/proc']) {
+      const runner = new FakeRunner([item]);
+      await runExport(runner.data(7, outputDir), runner);
+      expect(runner.messages).toHaveLength(1);
+      expect(runner.messages[0]).toMatchObject({ type: 'fatal', error: { code: 'output-unavailable' } });
+    }
+    expect(await listTree(out)).toEqual([]);
+  });
+
+  it('stops with disk-full on ENOSPC and removes the temp (first write and mid-file)', async () => {
+    for (const failAt of [0, 3]) {
+      const enospc = (): Error => Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+      const fs: ExportFs = {
+        ...nodeFs,
+        open: async (p, flags, mode) => {
+          const h = await nodeFs.open(p, flags, mode);
+          if (String(p).includes('.mediaparser-') && flags === 'wx') {
+            const write = h.write.bind(h) as (...args: unknown[]) => Promise<unknown>;
+            let calls = 0;
+            (h as unknown as { write: unknown }).write = async (...args: unknown[]) => {
+              if (calls++ >= failAt) throw enospc();
+              return write(...args);
+            };
+          }
+          return h;
+        },
+      };
+      const items = [await source('a.jpg', Buffer.alloc(100, 3), ct('2020-01-01T00:00:00.000')), await source('b.jpg', 'never started', ct('2020-01-02T00:00:00.000'))];
+      const runner = await exportAll(items, { fs, chunkSize: 16, concurrency: 1 });
+      expect(runner.messages.at(-1)).toMatchObject({ type: 'fatal', error: { code: 'disk-full' } });
+      expect(runner.messages.at(-1)).toMatchObject({ error: { message: expect.stringMatching(/no space left/) } });
+      expect(runner.of('file-done')).toHaveLength(0);
+      expect(runner.of('file-failed')).toHaveLength(0);
+      expect(runner.of('file-started')).toHaveLength(1);
+      expect(await listTree(out)).toEqual([]);
+    }
+  });
+
+  it('retries transient errors twice, then fails the file as busy', async () => {
+    let failures = 2;
+    const flaky: ExportFs = {
+      ...nodeFs,
+      open: async (p, flags, mode) => {
+        if (flags === 'wx' && failures-- > 0) throw Object.assign(new Error('EBUSY'), { code: 'EBUSY' });
+        return nodeFs.open(p, flags, mode);
+      },
+    };
+    const item = await source('a.jpg', 'x', ct('2020-01-01T00:00:00.000'));
+    const ok = await exportAll([item], { fs: flaky });
+    expect(ok.of('file-done')).toHaveLength(1);
+
+    failures = 3;
+    await fsp.rm(out, { recursive: true });
+    await fsp.mkdir(out);
+    const bad = await exportAll([item], { fs: flaky });
+    expect(bad.of('file-failed')[0]?.error.code).toBe('busy');
+    expect(await listTree(out)).toEqual([]);
+  });
+
+  it('publishes with an exclusive copy where hard links are not supported, and re-plans when a name appears meanwhile', async () => {
+    let intruded = false;
+    const fs: ExportFs = {
+      ...nodeFs,
+      link: async (a, b) => {
+        if (!intruded) {
+          intruded = true;
+          // Another program grabs the name between our plan and our publish.
+          await fsp.writeFile(b as string, 'intruder');
+          throw Object.assign(new Error('EEXIST'), { code: 'EEXIST' });
+        }
+        throw Object.assign(new Error('EPERM'), { code: 'EPERM' });
+      },
+    };
+    const item = await source('a.jpg', 'mine', ct('2020-01-01T00:00:00.000'));
+    const runner = await exportAll([item], { fs });
+    const done = runner.of('file-done')[0]!;
+    expect(done.outputPath).toBe(path.join(out, '2020', '20200101_000000_001.jpg'));
+    expect(await fsp.readFile(done.outputPath, 'utf8')).toBe('mine');
+    expect(await fsp.readFile(path.join(out, '2020', '20200101_000000.jpg'), 'utf8')).toBe('intruder');
+    expect(Math.abs((await fsp.stat(done.outputPath)).mtimeMs - (await fsp.stat(item.sourcePath)).mtimeMs)).toBeLessThan(0.001);
+    expect(await listTree(out)).toHaveLength(2);
+  });
+
+  it('fails a file beyond _999 with collision-limit', async () => {
+    await fsp.mkdir(path.join(out, '2020'));
+    await fsp.writeFile(path.join(out, '2020', '20200101_000000.jpg'), 'base');
+    await Promise.all(
+      Array.from({ length: 999 }, (_, i) => fsp.writeFile(path.join(out, '2020', `20200101_000000_${String(i + 1).padStart(3, '0')}.jpg`), `n${i}`)),
+    );
+    const item = await source('a.jpg', 'new content', ct('2020-01-01T00:00:00.000'));
+    const runner = await exportAll([item]);
+    expect(runner.of('file-failed')[0]?.error.code).toBe('collision-limit');
+    expect(runner.of('file-failed')[0]?.error.message).toMatch(/more than 999/);
+  });
+
+  it('removes stray temps from an earlier crash but not the user’s files', async () => {
+    await fsp.mkdir(path.join(out, '2020'));
+    await fsp.writeFile(path.join(out, '2020', '.mediaparser-3-9.tmp'), 'crash leftover');
+    await fsp.writeFile(path.join(out, '.mediaparser-3-1.tmp'), 'crash leftover');
+    await fsp.writeFile(path.join(out, '2020', 'notes.tmp'), 'user');
+    await fsp.writeFile(path.join(out, '.hidden'), 'user');
+    await exportAll([]);
+    expect(await listTree(out)).toEqual(['.hidden', '2020/notes.tmp']);
+  });
+
+  describe('a 200 MB file', () => {
+    let big: ExportItem;
+    beforeEach(async () => {
+      const p = path.join(src, 'huge.mov');
+      const h = await fsp.open(p, 'w');
+      await h.truncate(200 * 1024 * 1024); // sparse: quick to make, still 200 MB to copy
+      await h.write('header', 0);
+      await h.close();
+      const st = await fsp.stat(p);
+      big = { fileId: 99, sourcePath: p, originalName: 'huge.mov', size: st.size, sha256: await sha256File(p), timestamp: ct('2022-02-02T02:02:02.000') };
+    });
+
+    it('acknowledges a pause mid-file within 250 ms, keeps the partial temp, and cancel removes it', async () => {
+      const runner = new FakeRunner([big]);
+      const running = runExport(runner.data(), runner, { chunkSize: 256 * 1024 });
+      await runner.waitFor('bytes');
+      const t0 = performance.now();
+      runner.signal(CONTROL_PAUSE);
+      await runner.waitFor('paused');
+      expect(performance.now() - t0).toBeLessThan(250);
+      const temp = path.join(out, '2022', '.mediaparser-7-99.tmp');
+      const partial = (await fsp.stat(temp)).size;
+      expect(partial).toBeGreaterThan(0);
+      expect(partial).toBeLessThan(big.size);
+
+      runner.signal(CONTROL_CANCEL);
+      await running;
+      expect(runner.messages.at(-1)).toEqual({ type: 'cancelled' });
+      expect(runner.of('file-done')).toHaveLength(0);
+      expect(runner.of('file-failed')).toHaveLength(0);
+      expect(await listTree(out)).toEqual([]);
+    });
+
+    it('resumes after a pause and finishes the file intact', async () => {
+      const runner = new FakeRunner([big]);
+      const running = runExport(runner.data(), runner, { chunkSize: 256 * 1024 });
+      await runner.waitFor('bytes');
+      runner.signal(CONTROL_PAUSE);
+      await runner.waitFor('paused');
+      runner.signal(CONTROL_RUN);
+      await runner.waitFor('resumed');
+      await running;
+      expect(runner.messages.at(-1)).toEqual({ type: 'done' });
+      const done = runner.of('file-done')[0]!;
+      expect(await sha256File(done.outputPath)).toBe(big.sha256);
+      expect(await listTree(out)).toEqual(['2022/20220202_020202.mov']);
+    });
+  });
+
+  it('runs as a real worker thread', async () => {
+    const items = [await source('a.jpg', 'x', ct('2020-01-01T00:00:00.000')), await source('b.jpg', 'y', null)];
+    const control = new SharedArrayBuffer(4);
+    const workerData: ExportWorkerData = { kind: 'export', control, jobId: 3, outputDir: out };
+    // `--import tsx` alone does not install tsx's loader inside worker threads on Node 20: register it explicitly.
+    const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+    const execArgv = ['--import', `data:text/javascript,import { register } from ${JSON.stringify(tsxApi)}; register();`];
+    const worker = new Worker(new URL('./export-worker.ts', import.meta.url), { workerData, execArgv });
+    const messages: ExportWorkerMessage[] = [];
+    let sent = false;
+    const exited = new Promise<number>((resolve, reject) => {
+      worker.on('message', (m: ExportWorkerMessage) => {
+        messages.push(m);
+        if (m.type === 'need-files') {
+          const msg: ExportRunnerMessage = { type: 'files', items: sent ? [] : items, last: true };
+          sent = true;
+          worker.postMessage(msg);
+        }
+      });
+      worker.on('error', reject);
+      worker.on('exit', resolve);
+    });
+    expect(await exited).toBe(0);
+    expect(messages.at(-1)).toEqual({ type: 'done' });
+    expect(await listTree(out)).toEqual(['2020/20200101_000000.jpg', 'unknown/b.jpg']);
+  });
+});

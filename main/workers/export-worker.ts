@@ -1,0 +1,336 @@
+/**
+ * Export worker (worker_threads entry). Copies the files the runner pages in, in export order,
+ * crash-safely into `<output>/<year>/YYYYMMDD_HHMMSS.ext`; never touches the database.
+ *
+ * Names are assigned strictly in export order by one sequential planner; up to `concurrency`
+ * copies then run at once. Pause/cancel come through the shared control word (slot 0) and are
+ * checked between chunks, so they take effect within a chunk even inside a huge file.
+ */
+import { parentPort, workerData, isMainThread } from 'node:worker_threads';
+import path from 'node:path';
+import { appError, type AppError } from '../../shared/errors.js';
+import { errnoCode } from '../core/errors.js';
+import {
+  copyFileSafely,
+  nodeFs,
+  removeStrayTemps,
+  tempNameFor,
+  TEMP_PREFIX,
+  TEMP_SUFFIX,
+  type CopyControl,
+  type ExportFs,
+} from '../core/export/copy.js';
+import { TargetPlanner, type TargetPlan } from '../core/export/targets.js';
+import {
+  CONTROL_CANCEL,
+  CONTROL_PAUSE,
+  CONTROL_RUN,
+  type ExportItem,
+  type ExportRunnerMessage,
+  type ExportWorkerData,
+  type ExportWorkerMessage,
+} from './protocol.js';
+
+/** The two directions of the runner link; the worker entry adapts `parentPort`, tests a fake runner. */
+export interface ExportPort {
+  post(msg: ExportWorkerMessage): void;
+  /** Returns an unsubscribe function. */
+  onMessage(handler: (msg: ExportRunnerMessage) => void): () => void;
+}
+
+export interface ExportDeps {
+  fs?: ExportFs;
+  /** Files copied at once (names are still assigned in order). */
+  concurrency?: number;
+  chunkSize?: number;
+  retryDelaysMs?: readonly number[];
+  /** How often the control word is polled while nothing else wakes the worker. */
+  pollMs?: number;
+  /** Minimum gap between `bytes` messages of one file. */
+  bytesIntervalMs?: number;
+}
+
+/** Pause/cancel state shared by every copy in flight; posts `paused`/`resumed` once each. */
+class Controller implements CopyControl {
+  private pauseAnnounced = false;
+  private aborted = false;
+  private waiters: Array<() => void> = [];
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly word: Int32Array,
+    private readonly post: (m: ExportWorkerMessage) => void,
+    pollMs: number,
+  ) {
+    this.timer = setInterval(() => this.poll(), pollMs);
+  }
+
+  private state(): number {
+    return this.aborted ? CONTROL_CANCEL : Atomics.load(this.word, 0);
+  }
+
+  get cancelled(): boolean {
+    return this.state() === CONTROL_CANCEL;
+  }
+
+  /** Stops everything from inside the worker (a fatal error), like a cancel. */
+  abort(): void {
+    this.aborted = true;
+    this.wake();
+  }
+
+  private wake(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
+
+  /** Reads the control word and announces transitions; called by a timer and by `control` messages. */
+  poll(): void {
+    const s = this.state();
+    if (s === CONTROL_PAUSE && !this.pauseAnnounced) {
+      this.pauseAnnounced = true;
+      this.post({ type: 'paused' });
+    } else if (s === CONTROL_RUN && this.pauseAnnounced) {
+      this.pauseAnnounced = false;
+      this.post({ type: 'resumed' });
+      this.wake();
+    } else if (s === CONTROL_CANCEL) {
+      this.wake();
+    }
+  }
+
+  /** Resolves on the next resume or cancel, or when a page arrives. */
+  changed(): Promise<void> {
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  running(): boolean {
+    return this.state() === CONTROL_RUN && !this.pauseAnnounced;
+  }
+
+  async checkpoint(): Promise<'run' | 'cancel'> {
+    for (;;) {
+      this.poll();
+      const s = this.state();
+      if (s === CONTROL_CANCEL) return 'cancel';
+      if (s === CONTROL_RUN && !this.pauseAnnounced) return 'run';
+      await this.changed();
+    }
+  }
+
+  /** Wakes anything waiting (new page arrived). */
+  nudge(): void {
+    this.wake();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.wake();
+  }
+}
+
+/** Checks the output root exists and takes a file; returns the reason it cannot be used. */
+async function checkOutputRoot(dir: string, jobId: number, fs: ExportFs): Promise<AppError | null> {
+  const unavailable = (message: string, detail: string): AppError => appError('output-unavailable', message, detail);
+  try {
+    const st = await fs.stat(dir);
+    if (!st.isDirectory()) return unavailable(`The output location ${dir} is not a folder.`, dir);
+  } catch (e) {
+    return unavailable(`The output folder ${dir} cannot be found. Is the drive connected?`, `${errnoCode(e) ?? 'error'} ${dir}`);
+  }
+  const probe = path.join(dir, `${TEMP_PREFIX}${jobId}-probe${TEMP_SUFFIX}`);
+  try {
+    const h = await fs.open(probe, 'w');
+    await h.close();
+    await fs.unlink(probe);
+  } catch (e) {
+    return unavailable(`MediaParser cannot write to the output folder ${dir}.`, `${errnoCode(e) ?? 'error'} ${probe}`);
+  }
+  return null;
+}
+
+/**
+ * Runs one export: validates the output root, removes stray temps, then pulls pages of files
+ * (`need-files`) and copies them until the last page is done, or until cancelled / a fatal error.
+ * Resolves after the final message (`done`, `cancelled` or `fatal`) was posted.
+ */
+export async function runExport(data: ExportWorkerData, port: ExportPort, deps: ExportDeps = {}): Promise<void> {
+  const fs = deps.fs ?? nodeFs;
+  const concurrency = Math.max(1, deps.concurrency ?? 3);
+  const bytesInterval = deps.bytesIntervalMs ?? 100;
+  const word = new Int32Array(data.control);
+  const post = (m: ExportWorkerMessage): void => port.post(m);
+  const control = new Controller(word, post, deps.pollMs ?? 20);
+
+  const queue: ExportItem[] = [];
+  let lastPage = false;
+  let requested = false;
+  const unsubscribe = port.onMessage((m) => {
+    if (m.type === 'files') {
+      queue.push(...m.items);
+      lastPage = m.last;
+      requested = false;
+      control.nudge();
+    } else {
+      control.poll();
+    }
+  });
+
+  try {
+    const rootProblem = await checkOutputRoot(data.outputDir, data.jobId, fs);
+    if (rootProblem) {
+      post({ type: 'fatal', error: rootProblem });
+      return;
+    }
+    await removeStrayTemps(data.outputDir, undefined, fs);
+
+    const planner = new TargetPlanner(data.outputDir, fs);
+    let fatal: AppError | null = null;
+    const inFlight = new Set<Promise<void>>();
+
+    const fail = (item: ExportItem, error: AppError): void => post({ type: 'file-failed', fileId: item.fileId, error });
+    const done = (item: ExportItem, outputPath: string, adopted: boolean, bytes: number): void =>
+      post({ type: 'file-done', fileId: item.fileId, outputPath, adopted, bytes });
+
+    const outputGone = async (): Promise<boolean> => (await checkOutputRoot(data.outputDir, data.jobId, fs)) !== null;
+
+    const processItem = async (item: ExportItem, first: TargetPlan): Promise<void> => {
+      let plan = first;
+      // A few rounds at most: re-planning only happens when a name is taken behind our back.
+      for (let round = 0; round < 5; round++) {
+        if (control.cancelled) return;
+        switch (plan.kind) {
+          case 'failed':
+            fail(item, plan.error);
+            return;
+          case 'adopt':
+            done(item, plan.absPath, true, item.size);
+            return;
+          case 'adopt-run':
+            if (await plan.reservation.published) {
+              done(item, plan.reservation.absPath, true, item.size);
+              return;
+            }
+            if (control.cancelled) return;
+            plan = await planner.plan(item);
+            continue;
+          case 'copy': {
+            let lastBytesAt = 0;
+            const outcome = await copyFileSafely(
+              {
+                sourcePath: item.sourcePath,
+                size: item.size,
+                sha256: item.sha256,
+                finalPath: plan.absPath,
+                tempPath: path.join(path.dirname(plan.absPath), tempNameFor(data.jobId, item.fileId)),
+                onBytes: (bytesDone) => {
+                  const now = performance.now();
+                  if (now - lastBytesAt >= bytesInterval && control.running()) {
+                    lastBytesAt = now;
+                    post({ type: 'bytes', fileId: item.fileId, bytesDone });
+                  }
+                },
+              },
+              {
+                fs,
+                control,
+                ...(deps.chunkSize !== undefined ? { chunkSize: deps.chunkSize } : {}),
+                ...(deps.retryDelaysMs !== undefined ? { retryDelaysMs: deps.retryDelaysMs } : {}),
+              },
+            );
+            switch (outcome.kind) {
+              case 'published':
+                planner.published(plan.reservation);
+                done(item, plan.absPath, false, outcome.bytes);
+                return;
+              case 'exists':
+                await planner.takenExternally(plan.reservation);
+                plan = await planner.plan(item);
+                continue;
+              case 'cancelled':
+                // Not an error: the file stays unexported and is copied when the job resumes.
+                await planner.release(plan.reservation);
+                return;
+              case 'failed':
+                await planner.release(plan.reservation);
+                if (outcome.error.code === 'disk-full') {
+                  fatal ??= outcome.error;
+                  control.abort();
+                  return;
+                }
+                if (outcome.side === 'target' && (await outputGone())) {
+                  fatal ??= appError('output-unavailable', `The output folder ${data.outputDir} is no longer available. Is the drive connected?`, outcome.error.detail);
+                  control.abort();
+                  return;
+                }
+                fail(item, outcome.error);
+                return;
+            }
+          }
+        }
+      }
+      fail(item, appError('conflict', 'Another program keeps creating files with the same names; try again.'));
+    };
+
+    for (;;) {
+      if (control.cancelled) break;
+      if (queue.length <= concurrency * 4 && !lastPage && !requested) {
+        requested = true;
+        post({ type: 'need-files' });
+      }
+      if (queue.length === 0) {
+        if (lastPage) break;
+        await control.changed();
+        continue;
+      }
+      if ((await control.checkpoint()) === 'cancel') break;
+      if (inFlight.size >= concurrency) {
+        await Promise.race(inFlight);
+        continue;
+      }
+      const item = queue.shift()!;
+      post({ type: 'file-started', fileId: item.fileId, name: item.originalName, size: item.size });
+      const plan = await planner.plan(item);
+      const task: Promise<void> = processItem(item, plan)
+        .catch((e: unknown) => {
+          // A bug, not an expected failure: report it on the file and keep the job going.
+          fail(item, appError('internal', 'Exporting this file failed unexpectedly.', e instanceof Error ? (e.stack ?? e.message) : String(e)));
+        })
+        .finally(() => {
+          inFlight.delete(task);
+        });
+      inFlight.add(task);
+    }
+    await Promise.all(inFlight);
+
+    if (fatal) {
+      await removeStrayTemps(data.outputDir, data.jobId, fs);
+      post({ type: 'fatal', error: fatal });
+    } else if (control.cancelled) {
+      await removeStrayTemps(data.outputDir, data.jobId, fs);
+      post({ type: 'cancelled' });
+    } else {
+      post({ type: 'done' });
+    }
+  } finally {
+    control.stop();
+    unsubscribe();
+  }
+}
+
+if (!isMainThread && parentPort && (workerData as { kind?: string } | null)?.kind === 'export') {
+  const parent = parentPort;
+  const port: ExportPort = {
+    post: (m) => parent.postMessage(m),
+    onMessage: (handler) => {
+      const listener = (m: ExportRunnerMessage): void => handler(m);
+      parent.on('message', listener);
+      return () => parent.off('message', listener);
+    },
+  };
+  void runExport(workerData as ExportWorkerData, port).then(() => {
+    // Nothing left to do: let the thread end so the runner sees it exit.
+    parent.unref();
+  });
+}

@@ -1,0 +1,170 @@
+/**
+ * Import worker: scans the source folders and analyses every media file, reporting each result
+ * to the runner (the single database writer). File I/O only: no database, no electron.
+ *
+ * `runImport` holds the logic and is testable in-process; the worker_threads entry at the bottom
+ * only wires it to `workerData` / `parentPort`.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { ExifTool } from 'exiftool-vendored';
+import { appError } from '../../shared/errors.js';
+import { errnoToAppError } from '../core/errors.js';
+import { analyzeFile } from '../core/import/analyze-file.js';
+import { scanFolders, type ScanEntry } from '../core/import/scan.js';
+import type { ImportWorkerData, ImportWorkerMessage } from './protocol.js';
+import { CONTROL_CANCEL, CONTROL_PAUSE, CONTROL_RUN } from './protocol.js';
+
+export type PostImportMessage = (message: ImportWorkerMessage) => void;
+
+export interface RunImportOptions {
+  /** Files analysed at once (I/O and ExifTool overlap); default 4. */
+  concurrency?: number;
+}
+
+const SCAN_PROGRESS_EVERY = 200;
+/** Re-check the control word this often while paused, in case a wake-up notify was missed. */
+const PAUSE_POLL_MS = 200;
+
+// Node 20 has Atomics.waitAsync; the ES2023 lib this project targets does not declare it yet.
+interface AtomicsWithWaitAsync {
+  waitAsync(a: Int32Array, index: number, value: number, timeout?: number): { async: false; value: string } | { async: true; value: Promise<string> };
+}
+
+/** Waits while the control word says PAUSE; returns the new value (RUN or CANCEL). */
+async function waitWhilePaused(control: Int32Array): Promise<number> {
+  for (;;) {
+    const value = Atomics.load(control, 0);
+    if (value !== CONTROL_PAUSE) return value;
+    const w = (Atomics as unknown as AtomicsWithWaitAsync).waitAsync(control, 0, CONTROL_PAUSE, PAUSE_POLL_MS);
+    if (w.async) await w.value;
+  }
+}
+
+/**
+ * Runs one import: scan, then analyse with a small pool, honouring pause/cancel between files.
+ * Always ends with exactly one of 'done', 'cancelled' or 'fatal', and always ends ExifTool.
+ */
+export async function runImport(
+  data: ImportWorkerData,
+  post: PostImportMessage,
+  control: Int32Array,
+  runOptions: RunImportOptions = {},
+): Promise<void> {
+  let exiftool: ExifTool | null = null;
+  const getExiftool = (): ExifTool => {
+    // Started only when a file needs it: a folder of JPEGs never spawns perl.
+    exiftool ??= new ExifTool({
+      maxProcs: Math.max(1, Math.min(3, os.availableParallelism())),
+      minDelayBetweenSpawnMillis: 0,
+      taskTimeoutMillis: 60_000,
+      useMWG: false,
+    });
+    return exiftool;
+  };
+  const cancelled = (): boolean => Atomics.load(control, 0) === CONTROL_CANCEL;
+
+  try {
+    const skip = new Set(data.skipPaths);
+    const entries: ScanEntry[] = [];
+    let totalBytes = 0;
+    for await (const entry of scanFolders(data.roots, {
+      shouldStop: cancelled,
+      onError: (p, e) => {
+        const error = errnoToAppError(e, p);
+        const root = data.roots.map((r) => path.resolve(r)).find((r) => p === r || p.startsWith(r + path.sep)) ?? '';
+        post({ type: 'file-failed', path: p, root, size: 0, error: { ...error, message: `A folder could not be read: ${error.message}` } });
+      },
+    })) {
+      if (skip.has(entry.path)) continue;
+      entries.push(entry);
+      totalBytes += entry.size;
+      if (entries.length % SCAN_PROGRESS_EVERY === 0) post({ type: 'scan-progress', found: entries.length });
+    }
+    if (cancelled()) {
+      post({ type: 'cancelled' });
+      return;
+    }
+    post({ type: 'scanned', total: entries.length, totalBytes });
+
+    const concurrency = Math.max(1, runOptions.concurrency ?? 4);
+    let next = 0;
+    let inFlight = 0;
+    let stopping = false;
+    let pausePromise: Promise<number> | null = null;
+    let idle: (() => void) | null = null;
+
+    // Pause: stop taking files, let the ones in flight finish, then report 'paused' once.
+    const gate = async (): Promise<boolean> => {
+      for (;;) {
+        const value = Atomics.load(control, 0);
+        if (value === CONTROL_CANCEL || stopping) {
+          stopping = true;
+          return false;
+        }
+        if (value === CONTROL_RUN) return true;
+        if (!pausePromise) {
+          pausePromise = (async () => {
+            while (inFlight > 0) await new Promise<void>((resolve) => (idle = resolve));
+            post({ type: 'paused' });
+            const after = await waitWhilePaused(control);
+            if (after !== CONTROL_CANCEL) post({ type: 'resumed' });
+            return after;
+          })();
+          const after = await pausePromise;
+          pausePromise = null;
+          if (after === CONTROL_CANCEL) {
+            stopping = true;
+            return false;
+          }
+        } else {
+          await pausePromise;
+        }
+      }
+    };
+
+    const lane = async (): Promise<void> => {
+      for (;;) {
+        if (!(await gate())) return;
+        if (next >= entries.length) return;
+        const entry = entries[next++]!;
+        inFlight++;
+        try {
+          post({ type: 'file-started', path: entry.path, size: entry.size });
+          const result = await analyzeFile(entry, data.options, { getExiftool });
+          if (result.ok) post({ type: 'file', file: result.value });
+          else post({ type: 'file-failed', path: entry.path, root: entry.root, size: entry.size, error: result.error });
+        } finally {
+          inFlight--;
+          if (inFlight === 0 && idle) {
+            const wake: () => void = idle;
+            idle = null;
+            wake();
+          }
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, () => lane()));
+    post(stopping || cancelled() ? { type: 'cancelled' } : { type: 'done' });
+  } catch (e) {
+    const detail = e instanceof Error ? (e.stack ?? e.message) : String(e);
+    post({ type: 'fatal', error: appError('internal', 'The import stopped because of an unexpected error.', detail) });
+  } finally {
+    if (exiftool !== null) await (exiftool as ExifTool).end().catch(() => undefined);
+  }
+}
+
+// ------------------------------------------------------------- worker_threads entry
+if (!isMainThread && parentPort && (workerData as { kind?: unknown } | null)?.kind === 'import') {
+  const data = workerData as ImportWorkerData;
+  const port = parentPort;
+  const control = new Int32Array(data.control);
+  // The runner also sends { type: 'control' } after changing the word; wake our own waiters.
+  port.on('message', (m: { type?: string }) => {
+    if (m?.type === 'control') Atomics.notify(control, 0);
+  });
+  void runImport(data, (message) => port.postMessage(message), control).finally(() => {
+    port.close();
+  });
+}

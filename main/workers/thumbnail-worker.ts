@@ -1,0 +1,29 @@
+/**
+ * Thumbnail worker thread: decodes originals with sharp so the main thread (and the UI it
+ * serves) never blocks on image work. One job at a time; the service owns the queue.
+ */
+import { parentPort } from 'node:worker_threads';
+import sharp from 'sharp';
+import { err } from '../../shared/errors.js';
+import { renderThumbnail } from '../core/thumbnails/render-thumbnail.js';
+import type { ThumbnailWorkerMessage, ThumbnailWorkerRequest } from '../core/thumbnails/thumbnail-protocol.js';
+
+const port = parentPort;
+if (!port) throw new Error('thumbnail-worker must run as a worker thread');
+
+// Each source is decoded once; libvips' operation cache would only hold memory.
+sharp.cache(false);
+
+port.on('message', (request: ThumbnailWorkerRequest) => {
+  void (async () => {
+    let message: ThumbnailWorkerMessage;
+    try {
+      message = { type: 'rendered', id: request.id, result: await renderThumbnail(request.job) };
+    } catch (error) {
+      // A bug, not a bad file: report it for this job and keep serving the others.
+      const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      message = { type: 'rendered', id: request.id, result: err('internal', 'The thumbnail could not be made.', detail) };
+    }
+    port.postMessage(message);
+  })();
+});

@@ -1,0 +1,114 @@
+// @vitest-environment jsdom
+import '@testing-library/jest-dom/vitest';
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startSubscriptions } from '../api/subscriptions.js';
+import { makeFile, type FakeApi } from '../dev/fake-api.js';
+import { installFakeApi } from '../dev/test-helpers.js';
+import { loadAppInfo, loadSettings } from '../store/actions.js';
+import { ExportScreen } from './ExportScreen.js';
+
+let fake: FakeApi;
+let stop: () => void;
+
+beforeEach(async () => {
+  fake = installFakeApi({
+    files: [
+      makeFile(1, { detectedTimestamp: '2019-01-01T10:00:00' }),
+      makeFile(2, { detectedTimestamp: '2021-01-01T10:00:00' }),
+      makeFile(3, { detectedTimestamp: null, confidence: 'none' }),
+      makeFile(4, { discarded: true }),
+    ],
+  });
+  stop = startSubscriptions(fake.api);
+  await loadAppInfo();
+  await loadSettings();
+});
+
+afterEach(() => {
+  stop();
+  cleanup();
+});
+
+describe('Export screen', () => {
+  it('saves the output folder, previews, exports with live progress and ends with a summary', async () => {
+    render(<ExportScreen />);
+    expect(screen.getByTestId('start-export')).toBeDisabled();
+    fireEvent.change(screen.getByTestId('output-folder-input'), { target: { value: '/out' } });
+    fireEvent.click(screen.getByTestId('set-output-folder'));
+    expect(await screen.findByTestId('output-folder')).toHaveTextContent('/out');
+    expect(fake.callsOf('setSettings')).toEqual([{ outputDirectory: '/out' }]);
+
+    const preview = await screen.findByTestId('export-preview');
+    expect(within(preview).getByTestId('preview-file-count')).toHaveTextContent('3');
+    expect(within(preview).getByTestId('preview-undated')).toHaveTextContent('1 without a date');
+    expect(within(preview).getByRole('table')).toHaveTextContent('2019');
+    expect(fake.callsOf('previewExport').at(-1)).toEqual({ outputDir: '/out' });
+
+    fireEvent.click(screen.getByTestId('start-export'));
+    await screen.findByTestId('job-progress');
+    expect(fake.callsOf('startExport')).toEqual([{ outputDir: '/out' }]);
+    const jobId = [...fake.jobs.values()].find((j) => j.type === 'export')!.id;
+
+    act(() =>
+      fake.emitProgress({
+        jobId,
+        type: 'export',
+        status: 'running',
+        filesDone: 1,
+        filesTotal: 3,
+        bytesDone: 1024 * 1024,
+        bytesTotal: 3 * 1024 * 1024,
+        currentFile: '/photos/IMG_0002.jpg',
+        errorCount: 0,
+        bytesPerSecond: 1024 * 1024,
+        etaSeconds: 120,
+      }),
+    );
+    expect(screen.getByTestId('job-progress')).toHaveTextContent('1 of 3 files');
+    expect(screen.getByTestId('job-bytes')).toHaveTextContent('1.0 MB of 3.0 MB copied');
+    expect(screen.getByTestId('job-speed')).toHaveTextContent('1.0 MB/s · 2 min left');
+    // The preview and Start button step aside while the export runs.
+    expect(screen.queryByTestId('start-export')).not.toBeInTheDocument();
+
+    fireEvent.click(screen.getByTestId('pause-job'));
+    expect(screen.getByTestId('job-status')).toHaveTextContent('Paused');
+    expect(fake.callsOf('pauseJob')).toEqual([{ id: jobId }]);
+    await screen.findByTestId('resume-job');
+    fireEvent.click(screen.getByTestId('resume-job'));
+    expect(fake.callsOf('resumeJob')).toEqual([{ id: jobId }]);
+
+    fake.files[2]!.error = 'Could not read the file.';
+    act(() =>
+      fake.emitFinished({ jobId, type: 'export', status: 'completed', filesDone: 2, filesTotal: 3, errorCount: 1, error: null, outputDir: '/out' }),
+    );
+    const summary = await screen.findByTestId('export-summary');
+    expect(summary).toHaveTextContent('2 files are in /out');
+    expect(await screen.findByTestId('file-errors')).toHaveTextContent('/photos/IMG_0003.jpg: Could not read the file.');
+    fireEvent.click(within(summary).getByTestId('show-in-folder'));
+    expect(fake.callsOf('showPath')).toEqual([{ path: '/out' }]);
+  });
+
+  it('shows why an export could not start', async () => {
+    fake.settings.outputDirectory = '/full';
+    await loadSettings();
+    render(<ExportScreen />);
+    await screen.findByTestId('export-preview');
+    fake.failNext('startExport', { code: 'disk-full', message: 'The output disk is full.', detail: 'ENOSPC' });
+    fireEvent.click(screen.getByTestId('start-export'));
+    expect(await screen.findByTestId('export-error')).toHaveTextContent('The output disk is full.');
+    expect(screen.queryByTestId('job-progress')).not.toBeInTheDocument();
+  });
+
+  it('warns when the files do not fit on the target', async () => {
+    fake = installFakeApi({
+      settings: { outputDirectory: '/small' },
+      preview: { fileCount: 10, totalBytes: 2_000, perYear: [], undatedCount: 0, collisionCount: 2, alreadyExported: 0, outputDir: '/small', freeBytes: 1_000 },
+    });
+    await loadSettings();
+    render(<ExportScreen />);
+    const preview = await screen.findByTestId('export-preview');
+    expect(within(preview).getByRole('alert')).toHaveTextContent('not enough free space');
+    expect(within(preview).getByTestId('preview-collisions')).toHaveTextContent('2 share a date');
+  });
+});

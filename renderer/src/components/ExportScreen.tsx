@@ -1,0 +1,166 @@
+import { useEffect, useState } from 'react';
+import type { AppError } from '../../../shared/errors.js';
+import { clearCurrentJob, loadExportPreview, showPath, startExport } from '../store/actions.js';
+import { isFinishedStatus } from '../store/jobs-slice.js';
+import { useAppStore } from '../store/store.js';
+import { formatBytes, formatCount } from '../lib/format.js';
+import { ErrorMessage } from './ErrorMessage.js';
+import { JobProgress } from './JobProgress.js';
+import { OutputFolderField } from './OutputFolderField.js';
+
+export function ExportScreen() {
+  const outputDir = useAppStore((s) => s.settings.value?.outputDirectory ?? null);
+  const jobId = useAppStore((s) => s.jobs.current.export);
+  // The preview and Start step aside while an export runs and while its summary is shown; after a
+  // cancel or failure they come back next to Resume, so the user can choose either.
+  const showStart = useAppStore((s) => {
+    const id = s.jobs.current.export;
+    const job = id === null ? undefined : s.jobs.byId[id];
+    return job === undefined || (isFinishedStatus(job.status) && job.status !== 'completed');
+  });
+
+  useEffect(() => {
+    if (outputDir && showStart) void loadExportPreview(outputDir);
+  }, [outputDir, showStart]);
+
+  return (
+    <div className="screen">
+      <h1>Export</h1>
+      <p className="lead">
+        MediaParser copies every kept file into the output folder as <code>year/YYYYMMDD_HHMMSS</code>. Your originals are not
+        touched.
+      </p>
+      <OutputFolderField />
+      {showStart ? <PreviewAndStart /> : null}
+      {jobId !== null ? (
+        <>
+          <h2>Export progress</h2>
+          <JobProgress jobId={jobId} showBytes label="Export progress" />
+          <FileErrors jobId={jobId} />
+          <ExportSummary jobId={jobId} />
+        </>
+      ) : null}
+    </div>
+  );
+}
+
+function PreviewAndStart() {
+  const preview = useAppStore((s) => s.ui.exportPreview);
+  const outputDir = useAppStore((s) => s.settings.value?.outputDirectory ?? null);
+  const starting = useAppStore((s) => s.ui.exportStarting);
+  const error = useAppStore((s) => s.ui.exportError);
+  const data = preview.data;
+  const tooBig = data !== null && data.freeBytes !== null && data.totalBytes > data.freeBytes;
+
+  return (
+    <section aria-labelledby="preview-title">
+      <h2 id="preview-title">What will happen</h2>
+      {!outputDir ? <p className="muted">Choose an output folder to see what the export will do.</p> : null}
+      {preview.loading ? <p className="muted">Checking…</p> : null}
+      <ErrorMessage error={preview.error} />
+      {data ? (
+        <div className="export-preview" data-testid="export-preview">
+          <p>
+            <strong data-testid="preview-file-count">{formatCount(data.fileCount)}</strong> files will be copied (
+            {formatBytes(data.totalBytes)}).
+            {data.freeBytes !== null ? ` Free space in the output folder: ${formatBytes(data.freeBytes)}.` : ''}
+          </p>
+          {tooBig ? (
+            <p className="error" role="alert">
+              There is not enough free space in the output folder for all the files.
+            </p>
+          ) : null}
+          {data.perYear.length > 0 ? (
+            <table className="per-year">
+              <caption>Files per year</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Year folder</th>
+                  <th scope="col">Files</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.perYear.map((y) => (
+                  <tr key={y.year}>
+                    <td>{y.year}</td>
+                    <td>{formatCount(y.count)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : null}
+          <ul className="preview-facts">
+            <li data-testid="preview-undated">
+              {formatCount(data.undatedCount)} without a date (they go to the <code>unknown</code> folder)
+            </li>
+            <li data-testid="preview-collisions">
+              {formatCount(data.collisionCount)} share a date and time with another file and get a number added (_001, _002…)
+            </li>
+            {data.alreadyExported > 0 ? <li>{formatCount(data.alreadyExported)} were exported before and are skipped</li> : null}
+          </ul>
+        </div>
+      ) : null}
+      <div className="button-row">
+        <button type="button" data-testid="refresh-preview" disabled={!outputDir || preview.loading} onClick={() => void loadExportPreview()}>
+          Check again
+        </button>
+        <button
+          type="button"
+          className="primary"
+          data-testid="start-export"
+          disabled={!outputDir || starting}
+          onClick={() => void startExport()}
+        >
+          {starting ? 'Starting…' : 'Start export'}
+        </button>
+      </div>
+      <ErrorMessage error={error} testId="export-error" />
+    </section>
+  );
+}
+
+function FileErrors({ jobId }: { jobId: number }) {
+  const errors = useAppStore((s) => s.jobs.fileErrors[jobId]);
+  if (!errors || errors.length === 0) return null;
+  return (
+    <section aria-labelledby="file-errors-title" data-testid="file-errors">
+      <h3 id="file-errors-title">Files that could not be copied ({formatCount(errors.length)})</h3>
+      <ul className="file-errors">
+        {errors.map((e) => (
+          <li key={e.fileId}>
+            <span className="path">{e.path}</span>: {e.error}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function ExportSummary({ jobId }: { jobId: number }) {
+  const status = useAppStore((s) => s.jobs.byId[jobId]?.status);
+  const filesDone = useAppStore((s) => s.jobs.byId[jobId]?.filesDone ?? 0);
+  const errorCount = useAppStore((s) => s.jobs.byId[jobId]?.errorCount ?? 0);
+  const dir = useAppStore((s) => s.jobs.byId[jobId]?.outputDir ?? s.settings.value?.outputDirectory ?? null);
+  const [showError, setShowError] = useState<AppError | null>(null);
+  if (status !== 'completed') return null;
+  return (
+    <section className="export-summary" data-testid="export-summary" aria-labelledby="summary-title">
+      <h2 id="summary-title">Export finished</h2>
+      <p>
+        {formatCount(filesDone)} files are in <span className="path">{dir ?? 'the output folder'}</span>.
+        {errorCount > 0 ? ` ${formatCount(errorCount)} could not be copied; see the list above.` : ' Everything was copied.'}
+      </p>
+      <div className="button-row">
+        {dir ? (
+          <button type="button" className="primary" data-testid="show-in-folder" onClick={() => void showPath(dir).then(setShowError)}>
+            Show in folder
+          </button>
+        ) : null}
+        <button type="button" data-testid="new-export" onClick={() => clearCurrentJob('export')}>
+          Done
+        </button>
+      </div>
+      <ErrorMessage error={showError} />
+    </section>
+  );
+}

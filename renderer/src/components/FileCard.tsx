@@ -1,0 +1,58 @@
+import { memo } from 'react';
+import { clickCard, openDetails } from '../store/actions.js';
+import { itemAt } from '../store/library-slice.js';
+import { thumbnailSrc } from '../store/settings-slice.js';
+import { useAppStore } from '../store/store.js';
+import { CONFIDENCE_LABEL, formatTimestamp } from '../lib/format.js';
+
+/** One grid cell. Subscribes to its own row and its own selected flag only. */
+export const FileCard = memo(function FileCard({ index, focused }: { index: number; focused: boolean }) {
+  const item = useAppStore((s) => itemAt(s.library, index));
+  const selected = useAppStore((s) => (item ? s.selection.ids.has(item.id) : false));
+  const open = useAppStore((s) => (item ? s.library.details.id === item.id : false));
+  const src = useAppStore((s) => (item ? thumbnailSrc(s.settings.app, item.id, 'small') : ''));
+
+  if (!item) {
+    return <div className="file-card placeholder" aria-hidden="true" data-index={index} />;
+  }
+  const date = item.finalTimestamp ?? item.detectedTimestamp;
+  const classes = ['file-card', `confidence-${item.confidence}`];
+  if (selected) classes.push('selected');
+  if (item.discarded) classes.push('discarded');
+  if (open) classes.push('open');
+  const label = `${item.originalName}, ${date ? formatTimestamp(date) : 'no date'}, ${CONFIDENCE_LABEL[item.confidence] ?? item.confidence}${
+    item.discarded ? ', discarded' : ''
+  }`;
+
+  return (
+    <div
+      className={classes.join(' ')}
+      role="option"
+      aria-selected={selected}
+      aria-label={label}
+      tabIndex={focused ? 0 : -1}
+      data-testid={`file-card-${item.id}`}
+      data-index={index}
+      onMouseDown={(e) => {
+        // Shift-click is a range, not a text selection.
+        if (e.shiftKey) e.preventDefault();
+      }}
+      onClick={(e) => void clickCard(index, item.id, { shift: e.shiftKey, toggle: e.ctrlKey || e.metaKey })}
+      onDoubleClick={() => void openDetails(item.id)}
+    >
+      <div className="thumb">
+        {src ? <img src={src} alt="" loading="lazy" decoding="async" draggable={false} /> : null}
+        {item.discarded ? <span className="discarded-badge">Discarded</span> : null}
+      </div>
+      <div className="card-name" title={item.originalPath}>
+        {item.originalName}
+      </div>
+      <div className="card-meta">
+        <span className="card-date">{date ? formatTimestamp(date).slice(0, 16) : 'No date'}</span>
+        <span className={`badge badge-${item.confidence}`} title={`Date confidence: ${CONFIDENCE_LABEL[item.confidence] ?? ''}`}>
+          {item.finalTimestamp && item.reviewedAt ? 'Checked' : (CONFIDENCE_LABEL[item.confidence] ?? item.confidence)}
+        </span>
+      </div>
+    </div>
+  );
+});

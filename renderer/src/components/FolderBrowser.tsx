@@ -1,0 +1,100 @@
+import { useEffect, useRef, useState } from 'react';
+import type { AppError } from '../../../shared/errors.js';
+import { api, call } from '../api/api.js';
+import { ErrorMessage } from './ErrorMessage.js';
+
+interface Listing {
+  path: string;
+  parent: string | null;
+  dirs: { name: string; path: string }[];
+}
+
+/**
+ * Browses folders on the machine running MediaParser (serve mode has no native dialog).
+ * Click a folder to open it, then "Choose this folder".
+ */
+export function FolderBrowser({
+  title,
+  onChoose,
+  onClose,
+}: {
+  title: string;
+  onChoose: (path: string) => void;
+  onClose: () => void;
+}) {
+  const [listing, setListing] = useState<Listing | null>(null);
+  const [error, setError] = useState<AppError | null>(null);
+  const [loading, setLoading] = useState(true);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+
+  async function open(path?: string): Promise<void> {
+    setLoading(true);
+    const result = await call(() => api().listDirs(path === undefined ? {} : { path }));
+    setLoading(false);
+    if (result.ok) {
+      setListing(result.value);
+      setError(null);
+    } else {
+      setError(result.error);
+    }
+  }
+
+  useEffect(() => {
+    void open();
+    headingRef.current?.focus();
+  }, []);
+
+  return (
+    <div className="modal-backdrop">
+      <div
+        className="modal folder-browser"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="folder-browser-title"
+        data-testid="folder-browser"
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') onClose();
+        }}
+      >
+        <h2 id="folder-browser-title" tabIndex={-1} ref={headingRef}>
+          {title}
+        </h2>
+        <p className="path" data-testid="folder-browser-path">
+          {listing?.path ?? '…'}
+        </p>
+        <ErrorMessage error={error} />
+        <ul className="folder-list" aria-label="Folders" aria-busy={loading}>
+          {listing?.parent ? (
+            <li>
+              <button type="button" className="folder-entry up" onClick={() => void open(listing.parent ?? undefined)}>
+                ⬆ Up one level
+              </button>
+            </li>
+          ) : null}
+          {listing?.dirs.map((d) => (
+            <li key={d.path}>
+              <button type="button" className="folder-entry" data-testid="folder-entry" data-path={d.path} onClick={() => void open(d.path)}>
+                📁 {d.name}
+              </button>
+            </li>
+          ))}
+          {listing && listing.dirs.length === 0 ? <li className="muted">No folders inside this one.</li> : null}
+        </ul>
+        <div className="button-row">
+          <button
+            type="button"
+            className="primary"
+            data-testid="folder-browser-choose"
+            disabled={!listing}
+            onClick={() => listing && onChoose(listing.path)}
+          >
+            Choose this folder
+          </button>
+          <button type="button" onClick={onClose} data-testid="folder-browser-cancel">
+            Cancel
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}

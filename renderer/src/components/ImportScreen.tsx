@@ -1,0 +1,145 @@
+import { useState, type DragEvent } from 'react';
+import { addSourceFolders, removeSourceFolder, startImport } from '../store/actions.js';
+import { useAppStore } from '../store/store.js';
+import { ErrorMessage } from './ErrorMessage.js';
+import { FolderPickerButton } from './FolderPickerButton.js';
+import { JobProgress } from './JobProgress.js';
+
+/** Paths of dropped folders, where the runtime exposes them (older Electron put `path` on File). */
+function droppedPaths(e: DragEvent): string[] {
+  const paths: string[] = [];
+  for (const file of Array.from(e.dataTransfer.files)) {
+    const path = (file as File & { path?: unknown }).path;
+    if (typeof path === 'string' && path) paths.push(path);
+  }
+  return paths;
+}
+
+export function ImportScreen() {
+  const folders = useAppStore((s) => s.ui.sourceFolders);
+  const error = useAppStore((s) => s.ui.importError);
+  const starting = useAppStore((s) => s.ui.importStarting);
+  const jobId = useAppStore((s) => s.jobs.current.import);
+  const [typed, setTyped] = useState('');
+  const [dropHint, setDropHint] = useState<string | null>(null);
+  const [dragging, setDragging] = useState(false);
+
+  function addTyped(): void {
+    if (!typed.trim()) return;
+    addSourceFolders([typed]);
+    setTyped('');
+  }
+
+  return (
+    <div className="screen">
+      <h1>Import photos and videos</h1>
+      <p className="lead">
+        Choose the folders that hold your photos and videos. MediaParser only reads them; your originals are never changed,
+        moved or deleted.
+      </p>
+
+      <div
+        className={dragging ? 'drop-zone dragging' : 'drop-zone'}
+        onDragOver={(e) => {
+          e.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={(e) => {
+          e.preventDefault();
+          setDragging(false);
+          const paths = droppedPaths(e);
+          if (paths.length > 0) {
+            addSourceFolders(paths);
+            setDropHint(null);
+          } else {
+            setDropHint('This window cannot read the location of dropped folders. Please use "Choose folders…" or type the folder path.');
+          }
+        }}
+      >
+        <div className="button-row">
+          <FolderPickerButton
+            purpose="source"
+            multiple
+            label="Choose folders…"
+            testId="pick-source-folder"
+            onPicked={(paths) => addSourceFolders(paths)}
+          />
+        </div>
+        <form
+          className="inline-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            addTyped();
+          }}
+        >
+          <label htmlFor="source-folder-input">Or type a folder path</label>
+          <input
+            id="source-folder-input"
+            data-testid="source-folder-input"
+            type="text"
+            value={typed}
+            placeholder="/home/me/Pictures"
+            spellCheck={false}
+            onChange={(e) => setTyped(e.target.value)}
+          />
+          <button type="submit" data-testid="add-source-folder" disabled={!typed.trim()}>
+            Add folder
+          </button>
+        </form>
+        <p className="muted">You can also drop folders here.</p>
+        {dropHint ? (
+          <p className="hint" role="status">
+            {dropHint}
+          </p>
+        ) : null}
+      </div>
+
+      <h2>Folders to import</h2>
+      {folders.length === 0 ? (
+        <p className="muted">No folders chosen yet.</p>
+      ) : (
+        <ul className="folder-chosen-list" aria-label="Folders to import" data-testid="source-folder-list">
+          {folders.map((f) => (
+            <li key={f}>
+              <span className="path">{f}</span>
+              <button type="button" className="link" aria-label={`Remove ${f}`} onClick={() => removeSourceFolder(f)}>
+                Remove
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <div className="button-row">
+        <button
+          type="button"
+          className="primary"
+          data-testid="start-import"
+          disabled={folders.length === 0 || starting}
+          onClick={() => void startImport()}
+        >
+          {starting ? 'Starting…' : 'Start import'}
+        </button>
+      </div>
+      <ErrorMessage error={error} testId="import-error" />
+
+      {jobId !== null ? (
+        <>
+          <h2>Import progress</h2>
+          <JobProgress jobId={jobId} showBytes={false} label="Import progress" />
+          <ImportDone jobId={jobId} />
+        </>
+      ) : null}
+    </div>
+  );
+}
+
+function ImportDone({ jobId }: { jobId: number }) {
+  const done = useAppStore((s) => s.jobs.byId[jobId]?.status === 'completed');
+  if (!done) return null;
+  return (
+    <p className="success" role="status">
+      Import finished. Open the Library to check the dates.
+    </p>
+  );
+}

@@ -1,0 +1,211 @@
+// @vitest-environment jsdom
+import '@testing-library/jest-dom/vitest';
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeFile, type FakeApi } from '../dev/fake-api.js';
+import { installFakeApi, stubLayout } from '../dev/test-helpers.js';
+import { clickCard, loadAppInfo, selectAll } from '../store/actions.js';
+import { getState } from '../store/store.js';
+import { LibraryScreen } from './LibraryScreen.js';
+
+let fake: FakeApi;
+let unstub: () => void;
+
+function files(n: number) {
+  return Array.from({ length: n }, (_, i) =>
+    makeFile(i + 1, {
+      confidence: i % 10 === 0 ? 'low' : 'high',
+      detectedTimestamp: i % 20 === 0 ? null : '2021-07-14T15:30:00',
+      tags: i % 2 === 0 ? ['holiday'] : [],
+    }),
+  );
+}
+
+beforeEach(async () => {
+  unstub = stubLayout(1000, 800);
+  fake = installFakeApi({
+    files: files(1000),
+    details: {
+      3: {
+        candidates: [
+          { local: '2019-05-01T10:00:00.000', offset: '+02:00', source: 'exif-datetime-original', raw: '2019:05:01 10:00:00', plausible: true },
+          { local: '2002-01-01T00:00:00.000', offset: null, source: 'exif-create-date', raw: '2002:01:01 00:00:00', plausible: false, note: 'camera-default' },
+        ],
+      },
+    },
+  });
+  await loadAppInfo();
+});
+
+afterEach(() => {
+  cleanup();
+  unstub();
+});
+
+async function renderLibrary() {
+  render(<LibraryScreen />);
+  await screen.findByTestId('file-card-1');
+}
+
+describe('Library', () => {
+  it('renders only the visible cards and fetches only the pages under them', async () => {
+    await renderLibrary();
+    expect(screen.getByTestId('library-count')).toHaveTextContent('1,000 files');
+    const cards = screen.getAllByRole('option');
+    expect(cards.length).toBeGreaterThan(5);
+    expect(cards.length).toBeLessThan(100);
+    expect(screen.queryByTestId('file-card-900')).not.toBeInTheDocument();
+    const offsets = fake.callsOf('listFiles').map((r) => (r as { offset: number }).offset);
+    expect(offsets).toEqual([0]);
+    const img = screen.getByTestId('file-card-2').querySelector('img');
+    expect(img).toHaveAttribute('src', '/thumbs/2/small');
+    expect(img).toHaveAttribute('loading', 'lazy');
+  });
+
+  it('filter buttons ask for the right filter and reset the rows', async () => {
+    await renderLibrary();
+    fireEvent.click(screen.getByTestId('filter-needs-review'));
+    await screen.findByText('100 files');
+    expect(fake.callsOf('listFiles').at(-1)).toMatchObject({ filter: 'needs-review', offset: 0 });
+    expect(screen.getByTestId('filter-needs-review')).toHaveAttribute('aria-pressed', 'true');
+    expect(screen.queryByTestId('file-card-2')).not.toBeInTheDocument();
+    expect(screen.getByTestId('file-card-11')).toBeInTheDocument();
+
+    fireEvent.click(screen.getByTestId('filter-undated'));
+    await screen.findByText('50 files');
+    expect(fake.callsOf('listFiles').at(-1)).toMatchObject({ filter: 'undated' });
+
+    fireEvent.click(screen.getByTestId('filter-all'));
+    await screen.findByText('1,000 files');
+    fireEvent.change(screen.getByTestId('filter-tag'), { target: { value: 'holiday' } });
+    await screen.findByText('500 files');
+    expect(fake.callsOf('listFiles').at(-1)).toMatchObject({ filter: 'all', tag: 'holiday' });
+  });
+
+  it('click, shift-click and ctrl-click select like a file manager', async () => {
+    await renderLibrary();
+    fireEvent.click(screen.getByTestId('file-card-2'));
+    await screen.findByTestId('file-details');
+    fireEvent.click(screen.getByTestId('file-card-6'), { shiftKey: true });
+    await screen.findByText('5 selected');
+    for (const id of [2, 3, 4, 5, 6]) expect(screen.getByTestId(`file-card-${id}`)).toHaveAttribute('aria-selected', 'true');
+    expect(screen.getByTestId('file-card-1')).toHaveAttribute('aria-selected', 'false');
+    expect(screen.getByTestId('file-card-7')).toHaveAttribute('aria-selected', 'false');
+
+    fireEvent.click(screen.getByTestId('file-card-4'), { ctrlKey: true });
+    await screen.findByText('4 selected');
+    expect(screen.getByTestId('file-card-4')).toHaveAttribute('aria-selected', 'false');
+
+    fireEvent.click(screen.getByTestId('file-card-9'), { metaKey: true });
+    await screen.findByText('5 selected');
+
+    fireEvent.click(screen.getByTestId('bulk-discard'));
+    await screen.findByText('Nothing selected');
+    const [request] = fake.callsOf('discardFiles') as { ids: number[] }[];
+    expect(request?.ids.sort((a, b) => a - b)).toEqual([2, 3, 5, 6, 9]);
+    expect(fake.files.find((f) => f.id === 9)?.discarded).toBe(true);
+  });
+
+  it('a shift range across pages that were never loaded fetches them first', async () => {
+    await renderLibrary();
+    fireEvent.click(screen.getByTestId('file-card-1'));
+    await screen.findByText('1 selected');
+    await act(() => clickCard(449, 450, { shift: true, toggle: false }));
+    expect(getState().selection.ids.size).toBe(450);
+    const offsets = fake.callsOf('listFiles').map((r) => (r as { offset: number }).offset);
+    expect(offsets).toEqual(expect.arrayContaining([0, 200, 400]));
+  });
+
+  it('select all loads every page and bulk set date validates first', async () => {
+    await renderLibrary();
+    await act(() => selectAll());
+    expect(screen.getByTestId('selection-count')).toHaveTextContent('1,000 selected');
+    fireEvent.change(screen.getByTestId('bulk-date-input'), { target: { value: '2021-02-30T10:00:00' } });
+    fireEvent.click(screen.getByTestId('bulk-set-date'));
+    expect(await screen.findByRole('alert')).toHaveTextContent(/does not exist/);
+    expect(fake.callsOf('setFilesDate')).toEqual([]);
+    fireEvent.change(screen.getByTestId('bulk-date-input'), { target: { value: '2021-02-28T10:00:00' } });
+    fireEvent.click(screen.getByTestId('bulk-set-date'));
+    await screen.findByText('Nothing selected');
+    const [request] = fake.callsOf('setFilesDate') as { ids: number[]; timestamp: string }[];
+    expect(request?.ids).toHaveLength(1000);
+    expect(request?.timestamp).toBe('2021-02-28T10:00:00');
+  });
+
+  it('arrow keys move focus and Space selects', async () => {
+    await renderLibrary();
+    const grid = screen.getByTestId('file-grid');
+    grid.focus();
+    fireEvent.keyDown(grid, { key: 'ArrowRight' });
+    fireEvent.keyDown(grid, { key: 'ArrowDown' });
+    // 1000px / 180px cards = 5 columns: right then down lands on index 6 (file 7).
+    expect(screen.getByTestId('file-card-7')).toHaveFocus();
+    fireEvent.keyDown(grid, { key: ' ' });
+    await screen.findByText('1 selected');
+    expect(screen.getByTestId('file-card-7')).toHaveAttribute('aria-selected', 'true');
+    fireEvent.keyDown(grid, { key: 'Enter' });
+    expect(await within(await screen.findByTestId('file-details')).findByText('IMG_0007.jpg')).toBeInTheDocument();
+  });
+});
+
+describe('File details', () => {
+  async function openFile(id: number) {
+    await renderLibrary();
+    fireEvent.click(screen.getByTestId(`file-card-${id}`));
+    const panel = await screen.findByTestId('file-details');
+    await within(panel).findByText(`IMG_${String(id).padStart(4, '0')}.jpg`);
+    return panel;
+  }
+
+  it('rejects an impossible typed date and saves a real one', async () => {
+    const panel = await openFile(3);
+    const input = within(panel).getByTestId('date-input');
+    expect(input).toHaveValue('2021-07-14T15:30:00');
+    fireEvent.change(input, { target: { value: '2021-02-30T10:00:00' } });
+    fireEvent.click(within(panel).getByTestId('save-date'));
+    expect(within(panel).getByTestId('date-input-error')).toHaveTextContent(/does not exist/);
+    expect(input).toHaveAttribute('aria-invalid', 'true');
+    expect(fake.callsOf('setFileDate')).toEqual([]);
+
+    fireEvent.change(input, { target: { value: '2021-02-28T10:00:00' } });
+    fireEvent.click(within(panel).getByTestId('save-date'));
+    await within(panel).findByText('2021-02-28 10:00:00');
+    expect(fake.callsOf('setFileDate')).toEqual([{ id: 3, timestamp: '2021-02-28T10:00:00' }]);
+    expect(within(panel).queryByTestId('date-input-error')).not.toBeInTheDocument();
+  });
+
+  it('lists every date candidate and picks one', async () => {
+    const panel = await openFile(3);
+    const list = within(panel).getByTestId('date-candidates');
+    expect(list).toHaveTextContent('Camera (when taken)');
+    expect(list).toHaveTextContent('looks wrong (camera-default)');
+    fireEvent.click(within(panel).getByTestId('use-candidate-0'));
+    await within(panel).findByText('2019-05-01 10:00:00 (UTC+02:00)');
+    expect(fake.callsOf('setFileDate')).toEqual([{ id: 3, timestamp: '2019-05-01T10:00:00+02:00' }]);
+  });
+
+  it('discards and restores one file', async () => {
+    const panel = await openFile(5);
+    fireEvent.click(within(panel).getByTestId('discard-file'));
+    await within(panel).findByTestId('restore-file');
+    expect(fake.callsOf('discardFile')).toEqual([{ id: 5 }]);
+    expect(screen.getByTestId('file-card-5')).toHaveClass('discarded');
+    fireEvent.click(within(panel).getByTestId('restore-file'));
+    await within(panel).findByTestId('discard-file');
+    expect(fake.callsOf('restoreFile')).toEqual([{ id: 5 }]);
+  });
+
+  it('shows a duplicate group side by side and keeps the chosen one', async () => {
+    fake.files[3]!.duplicateGroup = 9;
+    fake.files[4]!.duplicateGroup = 9;
+    fake.files[4]!.width = 800;
+    fake.files[4]!.height = 600;
+    const panel = await openFile(4);
+    const group = within(panel).getByTestId('duplicates');
+    expect(group).toHaveTextContent('800 × 600');
+    expect(group).toHaveTextContent('4000 × 3000');
+    fireEvent.click(within(group).getByTestId('keep-duplicate-5'));
+    await within(panel).findByTestId('restore-file');
+    expect(fake.callsOf('resolveDuplicates')).toEqual([{ group: 9, keepId: 5 }]);
+  });
+});

@@ -1,0 +1,59 @@
+import { useEffect, useState } from 'react';
+import { saveSettings } from '../store/actions.js';
+import { useAppStore } from '../store/store.js';
+import { FolderPickerButton } from './FolderPickerButton.js';
+
+/** The export destination, saved in settings so the next start remembers it. */
+export function OutputFolderField() {
+  const current = useAppStore((s) => s.settings.value?.outputDirectory ?? null);
+  const saving = useAppStore((s) => s.settings.saving);
+  const [typed, setTyped] = useState(current ?? '');
+
+  useEffect(() => {
+    setTyped(current ?? '');
+  }, [current]);
+
+  return (
+    <div className="output-folder">
+      <p>
+        Output folder:{' '}
+        <strong className="path" data-testid="output-folder">
+          {current ?? 'not chosen yet'}
+        </strong>
+      </p>
+      <div className="button-row">
+        <FolderPickerButton
+          purpose="output"
+          multiple={false}
+          label="Choose output folder…"
+          testId="pick-output-folder"
+          onPicked={(paths) => {
+            const [first] = paths;
+            if (first) void saveSettings({ outputDirectory: first });
+          }}
+        />
+      </div>
+      <form
+        className="inline-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (typed.trim()) void saveSettings({ outputDirectory: typed.trim() });
+        }}
+      >
+        <label htmlFor="output-folder-input">Or type a folder path</label>
+        <input
+          id="output-folder-input"
+          data-testid="output-folder-input"
+          type="text"
+          spellCheck={false}
+          value={typed}
+          placeholder="/home/me/Photos-organised"
+          onChange={(e) => setTyped(e.target.value)}
+        />
+        <button type="submit" data-testid="set-output-folder" disabled={!typed.trim() || saving}>
+          Use this folder
+        </button>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,88 @@
+import { useMemo } from 'react';
+import { saveSettings } from '../store/actions.js';
+import { useAppStore } from '../store/store.js';
+import { ErrorMessage } from './ErrorMessage.js';
+import { OutputFolderField } from './OutputFolderField.js';
+
+function timeZones(current: string | undefined): string[] {
+  let zones: string[] = [];
+  try {
+    zones = Intl.supportedValuesOf('timeZone');
+  } catch {
+    zones = [];
+  }
+  if (!zones.includes('UTC')) zones = ['UTC', ...zones];
+  if (current && !zones.includes(current)) zones = [current, ...zones];
+  return zones;
+}
+
+export function SettingsScreen() {
+  const settings = useAppStore((s) => s.settings.value);
+  const error = useAppStore((s) => s.settings.error);
+  const savedAt = useAppStore((s) => s.settings.savedAt);
+  const app = useAppStore((s) => s.settings.app);
+  const zones = useMemo(() => timeZones(settings?.timeZone), [settings?.timeZone]);
+
+  return (
+    <div className="screen">
+      <h1>Settings</h1>
+      <ErrorMessage error={error} />
+      {settings ? (
+        <>
+          <section aria-labelledby="settings-output">
+            <h2 id="settings-output">Output folder</h2>
+            <OutputFolderField />
+          </section>
+          <section aria-labelledby="settings-dates">
+            <h2 id="settings-dates">Dates</h2>
+            <div className="field">
+              <label htmlFor="time-zone">Time zone for videos</label>
+              <select
+                id="time-zone"
+                data-testid="time-zone"
+                value={settings.timeZone}
+                onChange={(e) => void saveSettings({ timeZone: e.target.value })}
+              >
+                {zones.map((z) => (
+                  <option key={z} value={z}>
+                    {z.replaceAll('_', ' ')}
+                  </option>
+                ))}
+              </select>
+              <p className="muted">Many cameras and phones store video times in UTC; this zone turns them into local time.</p>
+            </div>
+            <div className="field checkbox">
+              <input
+                id="file-dates-last-resort"
+                data-testid="file-dates-last-resort"
+                type="checkbox"
+                checked={settings.useFileDatesAsLastResort}
+                onChange={(e) => void saveSettings({ useFileDatesAsLastResort: e.target.checked })}
+              />
+              <label htmlFor="file-dates-last-resort">Use file dates as a last resort</label>
+              <p className="muted">
+                When a file has no date inside it, use the date the file was last changed. This is often wrong for copied files,
+                so such files are still marked for review.
+              </p>
+            </div>
+          </section>
+          {savedAt ? (
+            <p className="muted" role="status" data-testid="settings-saved">
+              Saved.
+            </p>
+          ) : null}
+        </>
+      ) : (
+        <p className="muted">Loading…</p>
+      )}
+      {app ? (
+        <section aria-labelledby="settings-about">
+          <h2 id="settings-about">About</h2>
+          <p className="muted">
+            MediaParser {app.version} · database: <span className="path">{app.dbPath}</span>
+          </p>
+        </section>
+      ) : null}
+    </div>
+  );
+}

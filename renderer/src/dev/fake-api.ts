@@ -1,0 +1,380 @@
+/**
+ * An in-memory `Api` for renderer tests (and for poking at the UI without a backend). It records
+ * every call, answers from a small model of files/jobs/settings, and lets a test push events.
+ * Only tests import it, so the production bundle never contains it.
+ */
+import type { Api } from '../../../shared/contract.js';
+import { parseCaptureTime, formatCaptureTime } from '../../../shared/capture-time.js';
+import type { AppError, Result } from '../../../shared/errors.js';
+import type {
+  ExportPreview,
+  FileDetails,
+  FileFilter,
+  FileSummary,
+  JobFinishedEvent,
+  JobProgress,
+  JobStatus,
+  JobStatusEvent,
+  JobSummary,
+  Settings,
+} from '../../../shared/types.js';
+
+export interface RecordedCall {
+  method: string;
+  request: unknown;
+}
+
+export interface FakeApiOptions {
+  files?: FileSummary[];
+  jobs?: JobSummary[];
+  settings?: Partial<Settings>;
+  nativeDialogs?: boolean;
+  /** Folder tree for listDirs: path -> child folder names. The first key is the start folder. */
+  dirs?: Record<string, string[]>;
+  /** What pickFolder answers. */
+  pickedFolders?: string[];
+  details?: Record<number, Partial<FileDetails>>;
+  preview?: ExportPreview;
+}
+
+export interface FakeApi {
+  api: Api;
+  calls: RecordedCall[];
+  /** Requests sent to one method, oldest first. */
+  callsOf(method: string): unknown[];
+  files: FileSummary[];
+  jobs: Map<number, JobSummary>;
+  settings: Settings;
+  emitProgress(p: JobProgress): void;
+  emitStatus(e: JobStatusEvent): void;
+  emitFinished(e: JobFinishedEvent): void;
+  /** The next call to `method` answers with this error instead. */
+  failNext(method: string, error: AppError): void;
+  /** The next call to `method` waits until `release()` is called, to observe optimistic UI. */
+  holdNext(method: string): { release(): void };
+  listenerCount(): number;
+}
+
+export function makeFile(id: number, overrides: Partial<FileSummary> = {}): FileSummary {
+  return {
+    id,
+    originalPath: `/photos/IMG_${String(id).padStart(4, '0')}.jpg`,
+    originalName: `IMG_${String(id).padStart(4, '0')}.jpg`,
+    size: 1_000_000 + id,
+    sha256: null,
+    mediaType: 'image',
+    mime: 'image/jpeg',
+    width: 4000,
+    height: 3000,
+    detectedTimestamp: '2021-07-14T15:30:00',
+    timestampSource: 'exif-datetime-original',
+    confidence: 'high',
+    finalTimestamp: null,
+    reviewedAt: null,
+    discarded: false,
+    duplicateGroup: null,
+    outputPath: null,
+    error: null,
+    tags: [],
+    ...overrides,
+  };
+}
+
+export function makeJob(id: number, overrides: Partial<JobSummary> = {}): JobSummary {
+  return {
+    id,
+    type: 'import',
+    status: 'running',
+    filesDone: 0,
+    filesTotal: 0,
+    bytesDone: 0,
+    bytesTotal: 0,
+    currentFile: null,
+    errorCount: 0,
+    error: null,
+    retryCount: 0,
+    options: {},
+    createdAt: '2026-01-01T00:00:00.000Z',
+    startedAt: null,
+    completedAt: null,
+    ...overrides,
+  };
+}
+
+function matches(file: FileSummary, filter: FileFilter, tag: string | undefined): boolean {
+  if (tag !== undefined && !file.tags.includes(tag)) return false;
+  switch (filter) {
+    case 'all':
+      return true;
+    case 'needs-review':
+      return !file.discarded && (file.confidence === 'low' || file.confidence === 'none') && file.finalTimestamp === null;
+    case 'undated':
+      return !file.discarded && file.finalTimestamp === null && file.detectedTimestamp === null;
+    case 'duplicates':
+      return file.duplicateGroup !== null;
+    case 'discarded':
+      return file.discarded;
+    case 'exported':
+      return file.outputPath !== null;
+    case 'errors':
+      return file.error !== null;
+  }
+}
+
+export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
+  const calls: RecordedCall[] = [];
+  const files = options.files ? options.files.map((f) => ({ ...f })) : [];
+  const jobs = new Map<number, JobSummary>((options.jobs ?? []).map((j) => [j.id, { ...j }]));
+  const settings: Settings = {
+    outputDirectory: null,
+    timeZone: 'Europe/Berlin',
+    useFileDatesAsLastResort: false,
+    ...options.settings,
+  };
+  const dirs = options.dirs ?? { '/home/me': ['Pictures', 'Videos'], '/home/me/Pictures': ['2019'], '/home/me/Pictures/2019': [], '/home/me/Videos': [] };
+  const failures = new Map<string, AppError>();
+  const holds = new Map<string, Promise<void>>();
+  const listeners = {
+    progress: new Set<(p: JobProgress) => void>(),
+    status: new Set<(e: JobStatusEvent) => void>(),
+    finished: new Set<(e: JobFinishedEvent) => void>(),
+  };
+  let nextJobId = Math.max(0, ...jobs.keys()) + 1;
+
+  async function answer<T>(method: string, request: unknown, compute: () => Result<T>): Promise<Result<T>> {
+    calls.push({ method, request });
+    const hold = holds.get(method);
+    if (hold) {
+      holds.delete(method);
+      await hold;
+    }
+    const failure = failures.get(method);
+    if (failure) {
+      failures.delete(method);
+      return { ok: false, error: failure };
+    }
+    return compute();
+  }
+
+  const notFound = (what: string): Result<never> => ({ ok: false, error: { code: 'not-found', message: `${what} not found.` } });
+
+  function file(id: number): FileSummary | undefined {
+    return files.find((f) => f.id === id);
+  }
+
+  function update(id: number, change: Partial<FileSummary>): Result<FileSummary> {
+    const f = file(id);
+    if (!f) return notFound('File');
+    Object.assign(f, change);
+    return { ok: true, value: { ...f } };
+  }
+
+  function normalise(timestamp: string | null): string | null | AppError {
+    if (timestamp === null) return null;
+    const ct = parseCaptureTime(timestamp);
+    return ct ? formatCaptureTime(ct) : { code: 'invalid-argument', message: 'That date does not exist.' };
+  }
+
+  function jobChange(id: number, status: JobStatus): Result<JobSummary> {
+    const job = jobs.get(id);
+    if (!job) return notFound('Job');
+    job.status = status;
+    return { ok: true, value: { ...job } };
+  }
+
+  function newJob(type: 'import' | 'export', extra: Partial<JobSummary>): JobSummary {
+    const job = makeJob(nextJobId++, { type, status: 'queued', ...extra });
+    jobs.set(job.id, job);
+    return job;
+  }
+
+  const api: Api = {
+    startImport: (r) =>
+      answer('startImport', r, () => ({ ok: true, value: { jobId: newJob('import', { options: { sourceFolders: r.folders } }).id, status: 'queued' } })),
+    listFiles: (r) =>
+      answer('listFiles', r, () => {
+        const matching = files.filter((f) => matches(f, r.filter ?? 'all', r.tag));
+        const offset = r.offset ?? 0;
+        const limit = r.limit ?? 200;
+        return { ok: true, value: { items: matching.slice(offset, offset + limit).map((f) => ({ ...f })), total: matching.length } };
+      }),
+    getFile: (r) =>
+      answer('getFile', r, () => {
+        const f = file(r.id);
+        if (!f) return notFound('File');
+        const extra = options.details?.[r.id] ?? {};
+        const duplicates = f.duplicateGroup === null ? [] : files.filter((d) => d.duplicateGroup === f.duplicateGroup && d.id !== f.id);
+        return { ok: true, value: { ...f, importRoot: '/photos', candidates: [], duplicates, ...extra } };
+      }),
+    setFileDate: (r) =>
+      answer('setFileDate', r, () => {
+        const t = normalise(r.timestamp);
+        if (t !== null && typeof t === 'object') return { ok: false, error: t };
+        return update(r.id, { finalTimestamp: t, reviewedAt: t === null ? null : '2026-01-01T00:00:00.000Z' });
+      }),
+    setFilesDate: (r) =>
+      answer('setFilesDate', r, () => {
+        const t = normalise(r.timestamp);
+        if (t !== null && typeof t === 'object') return { ok: false, error: t };
+        for (const id of r.ids) update(id, { finalTimestamp: t });
+        return { ok: true, value: { updated: r.ids.length } };
+      }),
+    discardFile: (r) => answer('discardFile', r, () => update(r.id, { discarded: true })),
+    restoreFile: (r) => answer('restoreFile', r, () => update(r.id, { discarded: false })),
+    discardFiles: (r) =>
+      answer('discardFiles', r, () => {
+        for (const id of r.ids) update(id, { discarded: true });
+        return { ok: true, value: { updated: r.ids.length } };
+      }),
+    restoreFiles: (r) =>
+      answer('restoreFiles', r, () => {
+        for (const id of r.ids) update(id, { discarded: false });
+        return { ok: true, value: { updated: r.ids.length } };
+      }),
+    resolveDuplicates: (r) =>
+      answer('resolveDuplicates', r, () => {
+        let discarded = 0;
+        for (const f of files) {
+          if (f.duplicateGroup !== r.group) continue;
+          f.discarded = f.id !== r.keepId;
+          if (f.discarded) discarded++;
+        }
+        return { ok: true, value: { kept: r.keepId, discarded } };
+      }),
+    listTags: (r) =>
+      answer('listTags', r, () => {
+        const counts = new Map<string, number>();
+        for (const f of files) for (const t of f.tags) counts.set(t, (counts.get(t) ?? 0) + 1);
+        return { ok: true, value: [...counts].map(([name, count]) => ({ name, count })) };
+      }),
+    startExport: (r) =>
+      answer('startExport', r, () => {
+        const dir = r.outputDir ?? settings.outputDirectory;
+        if (!dir) return { ok: false, error: { code: 'invalid-argument', message: 'Choose an output folder first.' } };
+        const fileCount = files.filter((f) => !f.discarded).length;
+        const job = newJob('export', { options: { outputDir: dir }, filesTotal: fileCount });
+        return { ok: true, value: { jobId: job.id, status: 'queued', fileCount } };
+      }),
+    pauseJob: (r) => answer('pauseJob', r, () => jobChange(r.id, 'paused')),
+    resumeJob: (r) => answer('resumeJob', r, () => jobChange(r.id, 'running')),
+    cancelJob: (r) => answer('cancelJob', r, () => jobChange(r.id, 'cancelled')),
+    listJobs: (r) => answer('listJobs', r, () => ({ ok: true, value: [...jobs.values()].sort((a, b) => b.id - a.id).map((j) => ({ ...j })) })),
+    getJob: (r) =>
+      answer('getJob', r, () => {
+        const job = jobs.get(r.id);
+        if (!job) return notFound('Job');
+        const fileErrors = files
+          .filter((f) => f.error !== null)
+          .map((f) => ({ fileId: f.id, path: f.originalPath, error: f.error ?? '' }));
+        return { ok: true, value: { ...job, fileErrors: job.type === 'export' ? fileErrors : [] } };
+      }),
+    getSettings: (r) => answer('getSettings', r, () => ({ ok: true, value: { ...settings } })),
+    setSettings: (r) =>
+      answer('setSettings', r, () => {
+        if (r.outputDirectory !== undefined) settings.outputDirectory = r.outputDirectory;
+        if (r.timeZone !== undefined) settings.timeZone = r.timeZone;
+        if (r.useFileDatesAsLastResort !== undefined) settings.useFileDatesAsLastResort = r.useFileDatesAsLastResort;
+        return { ok: true, value: { ...settings } };
+      }),
+    pickFolder: (r) => answer('pickFolder', r, () => ({ ok: true, value: { paths: options.pickedFolders ?? [] } })),
+    listDirs: (r) =>
+      answer('listDirs', r, () => {
+        const path = r.path ?? Object.keys(dirs)[0] ?? '/';
+        const children = dirs[path];
+        if (!children) return notFound('Folder');
+        const cut = path.lastIndexOf('/');
+        const parent = cut > 0 ? path.slice(0, cut) : path === '/' ? null : '/';
+        return {
+          ok: true,
+          value: { path, parent, dirs: children.map((name) => ({ name, path: path === '/' ? `/${name}` : `${path}/${name}` })) },
+        };
+      }),
+    showPath: (r) => answer('showPath', r, () => ({ ok: true, value: { shown: true } })),
+    previewExport: (r) =>
+      answer('previewExport', r, () => {
+        if (options.preview) return { ok: true, value: options.preview };
+        const kept = files.filter((f) => !f.discarded);
+        const perYear = new Map<string, number>();
+        let undatedCount = 0;
+        for (const f of kept) {
+          const t = f.finalTimestamp ?? f.detectedTimestamp;
+          if (t) perYear.set(t.slice(0, 4), (perYear.get(t.slice(0, 4)) ?? 0) + 1);
+          else undatedCount++;
+        }
+        return {
+          ok: true,
+          value: {
+            fileCount: kept.length,
+            totalBytes: kept.reduce((n, f) => n + f.size, 0),
+            perYear: [...perYear].map(([year, count]) => ({ year, count })).sort((a, b) => a.year.localeCompare(b.year)),
+            undatedCount,
+            collisionCount: 0,
+            alreadyExported: 0,
+            outputDir: r.outputDir ?? settings.outputDirectory,
+            freeBytes: 500_000_000_000,
+          },
+        };
+      }),
+    getAppInfo: (r) =>
+      answer('getAppInfo', r, () => ({
+        ok: true,
+        value: {
+          version: '0.0.0-test',
+          nativeDialogs: options.nativeDialogs ?? false,
+          transport: 'http',
+          dbPath: '/tmp/test.db',
+          thumbnailUrl: '/thumbs/{id}/{size}',
+        },
+      })),
+    onJobProgress: (cb) => {
+      listeners.progress.add(cb);
+      return () => listeners.progress.delete(cb);
+    },
+    onJobStatus: (cb) => {
+      listeners.status.add(cb);
+      return () => listeners.status.delete(cb);
+    },
+    onJobFinished: (cb) => {
+      listeners.finished.add(cb);
+      return () => listeners.finished.delete(cb);
+    },
+  };
+
+  return {
+    api,
+    calls,
+    callsOf: (method) => calls.filter((c) => c.method === method).map((c) => c.request),
+    files,
+    jobs,
+    settings,
+    emitProgress: (p) => {
+      const job = jobs.get(p.jobId);
+      if (job) Object.assign(job, { status: p.status, filesDone: p.filesDone, filesTotal: p.filesTotal, bytesDone: p.bytesDone, bytesTotal: p.bytesTotal });
+      for (const cb of listeners.progress) cb(p);
+    },
+    emitStatus: (e) => {
+      const job = jobs.get(e.jobId);
+      if (job) job.status = e.status;
+      for (const cb of listeners.status) cb(e);
+    },
+    emitFinished: (e) => {
+      const job = jobs.get(e.jobId);
+      if (job) Object.assign(job, { status: e.status, filesDone: e.filesDone, filesTotal: e.filesTotal });
+      for (const cb of listeners.finished) cb(e);
+    },
+    failNext: (method, error) => {
+      failures.set(method, error);
+    },
+    holdNext: (method) => {
+      let release = (): void => {};
+      holds.set(
+        method,
+        new Promise<void>((resolve) => {
+          release = resolve;
+        }),
+      );
+      return { release: () => release() };
+    },
+    listenerCount: () => listeners.progress.size + listeners.status.size + listeners.finished.size,
+  };
+}

@@ -1,0 +1,109 @@
+import { parseCaptureTime } from '../../../shared/capture-time.js';
+
+const numberFormat = new Intl.NumberFormat();
+
+export function formatCount(n: number): string {
+  return numberFormat.format(n);
+}
+
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return '—';
+  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const digits = unit === 0 || value >= 100 ? 0 : 1;
+  return `${value.toFixed(digits)} ${units[unit]}`;
+}
+
+export function formatSpeed(bytesPerSecond: number): string {
+  return bytesPerSecond > 0 ? `${formatBytes(bytesPerSecond)}/s` : '—';
+}
+
+/** "3 min left" style wording for people, not stopwatch precision. */
+export function formatEta(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds) || seconds < 0) return 'working out time left…';
+  if (seconds < 60) return 'less than a minute left';
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min left`;
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  return rest === 0 ? `${hours} h left` : `${hours} h ${rest} min left`;
+}
+
+/** `2024-12-31T22:00:00-05:00` -> `2024-12-31 22:00:00 (UTC-05:00)`; the raw text when it does not parse. */
+export function formatTimestamp(value: string | null): string {
+  if (!value) return 'No date';
+  const ct = parseCaptureTime(value);
+  if (!ct) return value;
+  const base = ct.local.slice(0, 19).replace('T', ' ');
+  return ct.offset ? `${base} (UTC${ct.offset})` : base;
+}
+
+/** The value to prefill a date box with: `YYYY-MM-DDTHH:MM:SS`. */
+export function toInputValue(value: string | null): string {
+  if (!value) return '';
+  const ct = parseCaptureTime(value);
+  return ct ? ct.local.slice(0, 19) : '';
+}
+
+/** Validates what a person typed; returns the text to send or a sentence explaining the problem. */
+export function validateDateInput(text: string): { ok: true; value: string } | { ok: false; message: string } {
+  const trimmed = text.trim();
+  if (!trimmed) return { ok: false, message: 'Type a date like 2021-07-14T15:30:00.' };
+  if (!/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?/.test(trimmed)) {
+    return { ok: false, message: 'Use the form YYYY-MM-DDTHH:MM:SS, for example 2021-07-14T15:30:00.' };
+  }
+  const ct = parseCaptureTime(trimmed);
+  if (!ct) return { ok: false, message: 'That date does not exist on the calendar. Check the day and month.' };
+  return { ok: true, value: trimmed.replace(' ', 'T') };
+}
+
+export function formatStatus(status: string): string {
+  switch (status) {
+    case 'queued':
+      return 'Waiting to start';
+    case 'running':
+      return 'Running';
+    case 'paused':
+      return 'Paused';
+    case 'cancelled':
+      return 'Cancelled';
+    case 'completed':
+      return 'Finished';
+    case 'failed':
+      return 'Failed';
+    case 'halted':
+      return 'Stopped (needs attention)';
+    case 'interrupted':
+      return 'Interrupted';
+    default:
+      return status;
+  }
+}
+
+export const CONFIDENCE_LABEL: Record<string, string> = {
+  high: 'Sure',
+  medium: 'Probably right',
+  low: 'Please check',
+  none: 'No date found',
+};
+
+export const SOURCE_LABEL: Record<string, string> = {
+  'exif-datetime-original': 'Camera (when taken)',
+  'exif-create-date': 'Camera (created)',
+  'xmp-date': 'Photo editing data',
+  'quicktime-creation-date': 'Video (creation date)',
+  'quicktime-create-date': 'Video (created)',
+  'quicktime-media-create-date': 'Video media (created)',
+  'quicktime-track-create-date': 'Video track (created)',
+  'png-creation-time': 'PNG creation time',
+  'filename-datetime': 'File name (date and time)',
+  'exif-modify-date': 'Camera (modified)',
+  'filename-date': 'File name (date only)',
+  'file-mtime': 'File last changed',
+  user: 'Set by you',
+};

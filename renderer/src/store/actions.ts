@@ -1,0 +1,375 @@
+/**
+ * Everything that talks to main. Plain functions (not hooks) so components, the subscriptions
+ * module and tests call them the same way; each branches on `result.ok` and keeps the AppError.
+ */
+import type { AppError } from '../../../shared/errors.js';
+import type { FileFilter, FileSummary, JobType, Settings } from '../../../shared/types.js';
+import { api, call } from '../api/api.js';
+import {
+  applyFinished,
+  beginJobAction,
+  failJobAction,
+  pickCurrent,
+  type JobsState,
+  upsertSummary,
+} from './jobs-slice.js';
+import { PAGE_SIZE, invalidate, itemAt, pageOf, replaceItem } from './library-slice.js';
+import { clickSelection, type ClickModifiers } from './selection-slice.js';
+import { addFolder, type Screen } from './ui-slice.js';
+import { getState, setSlice } from './store.js';
+import type { JobFinishedEvent } from '../../../shared/types.js';
+
+// ---------- ui ----------
+
+export function navigate(screen: Screen): void {
+  setSlice('ui', (ui) => (ui.screen === screen ? ui : { ...ui, screen }));
+}
+
+export function addSourceFolders(paths: string[]): void {
+  setSlice('ui', (ui) => {
+    let folders = ui.sourceFolders;
+    for (const p of paths) folders = addFolder(folders, p);
+    return folders === ui.sourceFolders ? ui : { ...ui, sourceFolders: folders, importError: null };
+  });
+}
+
+export function removeSourceFolder(path: string): void {
+  setSlice('ui', (ui) => ({ ...ui, sourceFolders: ui.sourceFolders.filter((f) => f !== path) }));
+}
+
+export function setImportError(error: AppError | null): void {
+  setSlice('ui', (ui) => ({ ...ui, importError: error }));
+}
+
+// ---------- app info + settings ----------
+
+export async function loadAppInfo(): Promise<void> {
+  const result = await call(() => api().getAppInfo({}));
+  if (result.ok) setSlice('settings', (s) => ({ ...s, app: result.value }));
+  else setSlice('ui', (ui) => ({ ...ui, globalError: result.error }));
+}
+
+export async function loadSettings(): Promise<void> {
+  const result = await call(() => api().getSettings({}));
+  setSlice('settings', (s) => (result.ok ? { ...s, value: result.value, error: null } : { ...s, error: result.error }));
+}
+
+export async function saveSettings(patch: Partial<Settings>): Promise<boolean> {
+  setSlice('settings', (s) => ({ ...s, saving: true, error: null }));
+  const result = await call(() => api().setSettings(patch));
+  setSlice('settings', (s) =>
+    result.ok
+      ? { ...s, value: result.value, saving: false, error: null, savedAt: Date.now() }
+      : { ...s, saving: false, error: result.error },
+  );
+  if (result.ok && patch.outputDirectory !== undefined) {
+    // The preview describes a folder; a new folder makes the old numbers wrong.
+    setSlice('ui', (ui) => ({ ...ui, exportPreview: { data: null, loading: false, error: null } }));
+  }
+  return result.ok;
+}
+
+/** The native folder dialog; null when the user closed it or it failed (error kept in `onError`). */
+export async function pickFolders(purpose: 'source' | 'output', multiple: boolean): Promise<{ paths: string[] } | { error: AppError }> {
+  const result = await call(() => api().pickFolder({ purpose, multiple }));
+  return result.ok ? { paths: result.value.paths } : { error: result.error };
+}
+
+// ---------- jobs ----------
+
+export async function loadJobs(): Promise<void> {
+  setSlice('jobs', (j) => ({ ...j, listLoading: true }));
+  const result = await call(() => api().listJobs({ limit: 200 }));
+  if (!result.ok) {
+    setSlice('jobs', (j) => ({ ...j, listLoading: false, listError: result.error }));
+    return;
+  }
+  setSlice('jobs', (j) => {
+    let next: JobsState = { ...j, listLoading: false, listError: null, order: result.value.map((s) => s.id).sort((a, b) => b - a) };
+    for (const summary of result.value) next = upsertSummary(next, summary);
+    const current = { ...next.current };
+    for (const type of ['import', 'export'] as JobType[]) {
+      if (current[type] === null) current[type] = pickCurrent(result.value, type);
+    }
+    return { ...next, current };
+  });
+}
+
+export async function refreshJob(id: number): Promise<void> {
+  const result = await call(() => api().getJob({ id }));
+  if (!result.ok) return;
+  const { fileErrors, ...summary } = result.value;
+  setSlice('jobs', (j) => ({ ...upsertSummary(j, summary), fileErrors: { ...j.fileErrors, [id]: fileErrors } }));
+}
+
+async function jobAction(id: number, action: 'pause' | 'resume' | 'cancel'): Promise<void> {
+  setSlice('jobs', (j) => beginJobAction(j, id, action));
+  const run =
+    action === 'pause' ? () => api().pauseJob({ id }) : action === 'resume' ? () => api().resumeJob({ id }) : () => api().cancelJob({ id });
+  const result = await call(run);
+  if (result.ok) setSlice('jobs', (j) => upsertSummary(j, result.value));
+  else setSlice('jobs', (j) => failJobAction(j, id, result.error));
+}
+
+export const pauseJob = (id: number): Promise<void> => jobAction(id, 'pause');
+export const cancelJob = (id: number): Promise<void> => jobAction(id, 'cancel');
+
+/** Resumes and makes the job the one its screen follows (resuming from the history screen). */
+export async function resumeJob(id: number): Promise<void> {
+  const job = getState().jobs.byId[id];
+  if (job) setSlice('jobs', (j) => ({ ...j, current: { ...j.current, [job.type]: id } }));
+  await jobAction(id, 'resume');
+}
+
+export async function startImport(): Promise<void> {
+  const folders = getState().ui.sourceFolders;
+  if (folders.length === 0) {
+    setImportError({ code: 'invalid-argument', message: 'Add at least one folder first.' });
+    return;
+  }
+  setSlice('ui', (ui) => ({ ...ui, importStarting: true, importError: null }));
+  const result = await call(() => api().startImport({ folders }));
+  if (!result.ok) {
+    setSlice('ui', (ui) => ({ ...ui, importStarting: false, importError: result.error }));
+    return;
+  }
+  const jobId = result.value.jobId;
+  setSlice('jobs', (j) => {
+    const existing = j.byId[jobId];
+    const base = existing
+      ? j
+      : upsertSummary(j, {
+          id: jobId,
+          type: 'import',
+          status: 'queued',
+          filesDone: 0,
+          filesTotal: 0,
+          bytesDone: 0,
+          bytesTotal: 0,
+          currentFile: null,
+          errorCount: 0,
+          error: null,
+          retryCount: 0,
+          options: { sourceFolders: folders },
+          createdAt: new Date().toISOString(),
+          startedAt: null,
+          completedAt: null,
+        });
+    return { ...base, current: { ...base.current, import: jobId } };
+  });
+  setSlice('ui', (ui) => ({ ...ui, importStarting: false, sourceFolders: [] }));
+}
+
+export async function loadExportPreview(outputDir?: string): Promise<void> {
+  const dir = outputDir ?? getState().settings.value?.outputDirectory ?? undefined;
+  setSlice('ui', (ui) => ({ ...ui, exportPreview: { ...ui.exportPreview, loading: true, error: null } }));
+  const result = await call(() => api().previewExport(dir ? { outputDir: dir } : {}));
+  setSlice('ui', (ui) => ({
+    ...ui,
+    exportPreview: result.ok
+      ? { data: result.value, loading: false, error: null }
+      : { data: null, loading: false, error: result.error },
+  }));
+}
+
+export async function startExport(): Promise<void> {
+  const dir = getState().settings.value?.outputDirectory ?? null;
+  if (!dir) {
+    setSlice('ui', (ui) => ({ ...ui, exportError: { code: 'invalid-argument', message: 'Choose an output folder first.' } }));
+    return;
+  }
+  setSlice('ui', (ui) => ({ ...ui, exportStarting: true, exportError: null }));
+  const result = await call(() => api().startExport({ outputDir: dir }));
+  if (!result.ok) {
+    setSlice('ui', (ui) => ({ ...ui, exportStarting: false, exportError: result.error }));
+    return;
+  }
+  const { jobId, fileCount } = result.value;
+  setSlice('jobs', (j) => {
+    const base = j.byId[jobId]
+      ? j
+      : upsertSummary(j, {
+          id: jobId,
+          type: 'export',
+          status: 'queued',
+          filesDone: 0,
+          filesTotal: fileCount,
+          bytesDone: 0,
+          bytesTotal: 0,
+          currentFile: null,
+          errorCount: 0,
+          error: null,
+          retryCount: 0,
+          options: { outputDir: dir },
+          createdAt: new Date().toISOString(),
+          startedAt: null,
+          completedAt: null,
+        });
+    return { ...base, current: { ...base.current, export: jobId } };
+  });
+  setSlice('ui', (ui) => ({ ...ui, exportStarting: false }));
+}
+
+/** Lets the Export screen start over after a finished export. */
+export function clearCurrentJob(type: JobType): void {
+  setSlice('jobs', (j) => ({ ...j, current: { ...j.current, [type]: null } }));
+}
+
+export async function showPath(path: string): Promise<AppError | null> {
+  const result = await call(() => api().showPath({ path }));
+  return result.ok ? null : result.error;
+}
+
+/** Called by the subscriptions module when main says a job ended. */
+export function jobFinished(e: JobFinishedEvent): void {
+  setSlice('jobs', (j) => applyFinished(j, e));
+  void refreshJob(e.jobId);
+  if (e.type === 'import') {
+    // New rows and tags exist now; whatever the library showed is out of date.
+    reloadLibrary();
+    void loadTags();
+  } else {
+    reloadLibrary();
+  }
+}
+
+// ---------- library ----------
+
+export function setFilter(filter: FileFilter, tag: string | null = null): void {
+  setSlice('library', (l) => invalidate(l, { filter, tag }));
+  setSlice('selection', () => ({ ids: new Set(), anchor: null }));
+  void ensureRange(0, PAGE_SIZE - 1);
+}
+
+export function reloadLibrary(): void {
+  setSlice('library', (l) => invalidate(l));
+  void ensureRange(0, PAGE_SIZE - 1);
+}
+
+async function loadPage(page: number, limit = PAGE_SIZE): Promise<void> {
+  const lib = getState().library;
+  if (lib.pages[page] || lib.loadingPages[page]) return;
+  const generation = lib.generation;
+  setSlice('library', (l) => ({ ...l, loadingPages: { ...l.loadingPages, [page]: true } }));
+  const request = { filter: lib.filter, offset: page * PAGE_SIZE, limit, ...(lib.tag ? { tag: lib.tag } : {}) };
+  const result = await call(() => api().listFiles(request));
+  setSlice('library', (l) => {
+    if (l.generation !== generation) return l;
+    const loadingPages = { ...l.loadingPages };
+    delete loadingPages[page];
+    if (!result.ok) return { ...l, loadingPages, error: result.error };
+    return { ...l, loadingPages, total: result.value.total, pages: { ...l.pages, [page]: result.value.items }, error: null };
+  });
+}
+
+/** Loads every page that covers rows `from..to` (inclusive) and is not loaded yet. */
+export async function ensureRange(from: number, to: number): Promise<void> {
+  const total = getState().library.total;
+  const last = total === null ? to : Math.min(to, total - 1);
+  if (last < from) return;
+  const loads: Promise<void>[] = [];
+  for (let page = pageOf(Math.max(0, from)); page <= pageOf(last); page++) loads.push(loadPage(page));
+  await Promise.all(loads);
+}
+
+export async function loadTags(): Promise<void> {
+  const result = await call(() => api().listTags({}));
+  if (result.ok) setSlice('library', (l) => ({ ...l, tags: result.value }));
+}
+
+function idsBetween(from: number, to: number): number[] {
+  const lib = getState().library;
+  const ids: number[] = [];
+  for (let i = from; i <= to; i++) {
+    const item = itemAt(lib, i);
+    if (item) ids.push(item.id);
+  }
+  return ids;
+}
+
+/** A click on the card at `index`; a shift range first loads any pages it spans. */
+export async function clickCard(index: number, id: number, mods: ClickModifiers): Promise<void> {
+  const anchor = getState().selection.anchor;
+  if (mods.shift && anchor !== null) await ensureRange(Math.min(anchor, index), Math.max(anchor, index));
+  setSlice('selection', (s) => clickSelection(s, index, id, mods, idsBetween));
+  if (!mods.shift && !mods.toggle) void openDetails(id);
+}
+
+export function clearSelection(): void {
+  setSlice('selection', () => ({ ids: new Set(), anchor: null }));
+}
+
+/** Selects every row of the current filter, loading the pages that are not loaded yet. */
+export async function selectAll(): Promise<void> {
+  const total = getState().library.total ?? 0;
+  if (total > 0) await ensureRange(0, total - 1);
+  const ids = idsBetween(0, Math.max(0, (getState().library.total ?? 0) - 1));
+  setSlice('selection', (s) => ({ ids: new Set(ids), anchor: s.anchor }));
+}
+
+function selectedIds(): number[] {
+  return [...getState().selection.ids];
+}
+
+async function bulk(run: (ids: number[]) => Promise<{ ok: true } | { ok: false; error: AppError }>): Promise<boolean> {
+  const ids = selectedIds();
+  if (ids.length === 0) return false;
+  setSlice('library', (l) => ({ ...l, busy: true, actionError: null }));
+  const result = await run(ids);
+  setSlice('library', (l) => ({ ...l, busy: false, actionError: result.ok ? null : result.error }));
+  if (result.ok) {
+    clearSelection();
+    reloadLibrary();
+    const openId = getState().library.details.id;
+    if (openId !== null && ids.includes(openId)) void openDetails(openId);
+  }
+  return result.ok;
+}
+
+export const discardSelected = (): Promise<boolean> => bulk((ids) => call(() => api().discardFiles({ ids })));
+export const restoreSelected = (): Promise<boolean> => bulk((ids) => call(() => api().restoreFiles({ ids })));
+export const setSelectedDate = (timestamp: string | null): Promise<boolean> =>
+  bulk((ids) => call(() => api().setFilesDate({ ids, timestamp })));
+
+// ---------- file details ----------
+
+export async function openDetails(id: number): Promise<void> {
+  setSlice('library', (l) => ({ ...l, details: { id, data: l.details.id === id ? l.details.data : null, loading: true, error: null } }));
+  const result = await call(() => api().getFile({ id }));
+  setSlice('library', (l) => {
+    if (l.details.id !== id) return l;
+    return {
+      ...l,
+      details: result.ok
+        ? { id, data: result.value, loading: false, error: null }
+        : { id, data: null, loading: false, error: result.error },
+    };
+  });
+}
+
+export function closeDetails(): void {
+  setSlice('library', (l) => ({ ...l, details: { id: null, data: null, loading: false, error: null } }));
+}
+
+async function editOne(run: () => Promise<{ ok: true; value: FileSummary } | { ok: false; error: AppError }>): Promise<AppError | null> {
+  const result = await run();
+  if (!result.ok) return result.error;
+  setSlice('library', (l) => replaceItem(l, result.value));
+  const openId = getState().library.details.id;
+  if (openId === result.value.id) void openDetails(openId);
+  return null;
+}
+
+export const setFileDate = (id: number, timestamp: string | null): Promise<AppError | null> =>
+  editOne(() => call(() => api().setFileDate({ id, timestamp })));
+export const discardFile = (id: number): Promise<AppError | null> => editOne(() => call(() => api().discardFile({ id })));
+export const restoreFile = (id: number): Promise<AppError | null> => editOne(() => call(() => api().restoreFile({ id })));
+
+export async function keepDuplicate(group: number, keepId: number): Promise<AppError | null> {
+  const result = await call(() => api().resolveDuplicates({ group, keepId }));
+  if (!result.ok) return result.error;
+  reloadLibrary();
+  const openId = getState().library.details.id;
+  if (openId !== null) void openDetails(openId);
+  return null;
+}

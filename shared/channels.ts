@@ -1,0 +1,43 @@
+/**
+ * The contract's channel names and the `window.api` method each one becomes, without any schema.
+ * The Electron preload runs sandboxed and is bundled on its own; importing this instead of
+ * contract.ts keeps zod out of it. contract.ts must use (or match) these names; a test checks it.
+ */
+
+/** Invoke channel -> `window.api` method name. */
+export const INVOKE_METHODS = {
+  'import:start': 'startImport',
+  'files:list': 'listFiles',
+  'files:get': 'getFile',
+  'files:set-date': 'setFileDate',
+  'files:set-date-bulk': 'setFilesDate',
+  'files:discard': 'discardFile',
+  'files:restore': 'restoreFile',
+  'files:discard-bulk': 'discardFiles',
+  'files:restore-bulk': 'restoreFiles',
+  'duplicates:resolve': 'resolveDuplicates',
+  'tags:list': 'listTags',
+  'jobs:export': 'startExport',
+  'jobs:pause': 'pauseJob',
+  'jobs:resume': 'resumeJob',
+  'jobs:cancel': 'cancelJob',
+  'jobs:list': 'listJobs',
+  'jobs:get': 'getJob',
+  'settings:get': 'getSettings',
+  'settings:set': 'setSettings',
+  'dialog:pick-folder': 'pickFolder',
+  'fs:list-dirs': 'listDirs',
+  'shell:show-path': 'showPath',
+  'export:preview': 'previewExport',
+  'app:info': 'getAppInfo',
+} as const;
+
+/** Event channel -> `window.api` subscription method name. */
+export const EVENT_METHODS = {
+  'job:progress': 'onJobProgress',
+  'job:status': 'onJobStatus',
+  'job:finished': 'onJobFinished',
+} as const;
+
+export type InvokeChannelName = keyof typeof INVOKE_METHODS;
+export type EventChannelName = keyof typeof EVENT_METHODS;
