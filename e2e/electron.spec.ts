@@ -42,12 +42,26 @@ const found = findElectron();
 const skipReason = 'reason' in found ? found.reason : null;
 if (skipReason) console.log(`[electron.spec] skipped: ${skipReason}`);
 
-/** The corpus files imported: two dated photos, one to discard, one with only zero dates. */
-const DATED = ['exiftool/Canon.jpg', 'exiftool/Apple.jpg'];
-const DISCARD = 'exiftool/Google.jpg';
-const UNDATED = 'metadata-extractor/Olympus C860L.jpg';
-const SOURCES = [...DATED, DISCARD, UNDATED];
-const TYPED_DATE = '2001-02-03T04:05:06';
+/** Dated photos from several years, names-only dates, and undated files: enough that a pause lands mid-export. */
+const SOURCES = [
+  'exif-samples/DSCN0010.jpg',
+  'exiftool/Canon.jpg',
+  'exiftool/NikonD70.jpg',
+  'exiftool/Kodak.jpg',
+  'lychee/hochuferweg.jpg',
+  'metadata-extractor/Apple iPhone 4.jpg',
+  'metadata-extractor/Samsung SM-J327T1.jpg',
+  'metadata-extractor/Nikon D5000.jpg',
+  'immich/empty_gps.jpg',
+  'names/IMG_20190514_103000.jpg',
+  'names/Screenshot_2021-07-04-18-30-00.png',
+  'names/IMG_0001.JPG',
+  'names/DSC_0042.JPG',
+] as const;
+/** The undated file dated by hand in the details pane, and where that date puts it. */
+const DATED_BY_HAND = { name: 'IMG_0001.JPG', typed: '2015-05-05T10:20:30', output: '2015/20150505_102030.jpg' };
+/** The file discarded in review; its bytes must not reach the archive. */
+const DISCARDED = 'exiftool/Kodak.jpg';
 
 /** The page's globals as these tests use them (the node tsconfig has no DOM lib). */
 type PageGlobals = {
@@ -91,6 +105,8 @@ test.describe('desktop app (Electron)', () => {
       env: {
         ...(process.env as Record<string, string>),
         MEDIAPARSER_USER_DATA: join(root, 'user-data'),
+        // The database must be this run's, in its user-data folder, whatever the shell has set.
+        MEDIAPARSER_DB: '',
         MEDIAPARSER_E2E: '1',
         MEDIAPARSER_E2E_PICK_SOURCE: mediaDir,
         MEDIAPARSER_E2E_PICK_OUTPUT: outputDir,
@@ -173,104 +189,120 @@ test.describe('desktop app (Electron)', () => {
     if (info.ok) expect(info.value.dbPath).toBe(join(root, 'user-data', 'mediaparser.db'));
   });
 
-  test('import -> review -> export -> pause -> resume, then the output tree on disk', async ({}, testInfo) => {
-    // Source folder from the (stubbed) native picker.
-    const picked = await page.evaluate(() =>
-      (globalThis as unknown as PageGlobals).api.pickFolder({ purpose: 'source', multiple: true }),
-    );
-    expect(picked).toEqual({ ok: true, value: { paths: [mediaDir] } });
+  test('import -> review -> export -> pause -> resume in the window, then the archive on disk', async ({}, testInfo) => {
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text())) pageErrors.push(m.text());
+    });
+    const snap = async (name: string) => {
+      const path = testInfo.outputPath(`electron-${name}.png`);
+      await page.screenshot({ path });
+      await testInfo.attach(`electron-${name}`, { path, contentType: 'image/png' });
+    };
+    const files = async () => {
+      const result = await page.evaluate(() =>
+        (globalThis as unknown as PageGlobals).api.listFiles({ filter: 'all', limit: 1000 }),
+      );
+      if (!result.ok) throw new Error(result.error.message);
+      return new Map(result.value.items.map((f) => [f.originalName, f]));
+    };
 
-    const started = await page.evaluate(
-      (folders) => (globalThis as unknown as PageGlobals).api.startImport({ folders }),
-      [mediaDir],
-    );
-    expect(started.ok).toBe(true);
-    if (!started.ok) return;
-    const imported = await waitFinished(started.value.jobId);
-    expect(imported).toMatchObject({ type: 'import', status: 'completed', filesTotal: SOURCES.length });
-    await page.screenshot({ path: testInfo.outputPath('electron-after-import.png') });
+    await test.step('import through the (stubbed) native folder picker', async () => {
+      await page.getByTestId('nav-import').click();
+      await page.getByTestId('pick-source-folder').click();
+      await expect(page.getByTestId('source-folder-list')).toContainText(mediaDir);
+      await snap('01-import');
+      await page.getByTestId('start-import').click();
+      await expect(page.getByTestId('job-status')).toHaveAttribute('data-status', 'completed', { timeout: 90_000 });
+      await expect(page.getByTestId('job-files')).toContainText(`${SOURCES.length} of ${SOURCES.length}`);
+    });
 
-    // Review: date the undated file, discard one.
-    const all = await page.evaluate(() => (globalThis as unknown as PageGlobals).api.listFiles({ filter: 'all' }));
-    expect(all.ok).toBe(true);
-    if (!all.ok) return;
-    expect(all.value.total).toBe(SOURCES.length);
-    const byName = new Map(all.value.items.map((f) => [f.originalName, f]));
-    const undated = byName.get('Olympus C860L.jpg')!;
-    const discard = byName.get('Google.jpg')!;
+    const byName = await files();
+    const undated = byName.get(DATED_BY_HAND.name)!;
+    const discarded = byName.get(DISCARDED.split('/').pop()!)!;
     expect(undated.finalTimestamp ?? undated.detectedTimestamp).toBeNull();
 
-    const dated = await page.evaluate(
-      ([id, timestamp]) => (globalThis as unknown as PageGlobals).api.setFileDate({ id, timestamp }),
-      [undated.id, TYPED_DATE] as const,
-    );
-    expect(dated).toMatchObject({ ok: true, value: { id: undated.id } });
-    const discarded = await page.evaluate(
-      (id) => (globalThis as unknown as PageGlobals).api.discardFile({ id }),
-      discard.id,
-    );
-    expect(discarded).toMatchObject({ ok: true, value: { discarded: true } });
+    await test.step('review: date an undated file (its preview comes through mediaparser://)', async () => {
+      await page.getByTestId('nav-library').click();
+      await page.getByTestId('filter-undated').click();
+      await page.getByTestId(`file-card-${undated.id}`).click();
+      await expect(page.getByTestId('file-details')).toContainText(DATED_BY_HAND.name);
+      const preview = page.getByTestId('file-details').getByAltText(`Preview of ${DATED_BY_HAND.name}`);
+      await expect
+        .poll(() => preview.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth))
+        .toBeGreaterThan(0);
+      await page.getByTestId('date-input').fill(DATED_BY_HAND.typed);
+      await page.getByTestId('save-date').click();
+      await expect.poll(async () => (await files()).get(DATED_BY_HAND.name)?.finalTimestamp).toMatch(/^2015-05-05T10:20:30/);
+      await snap('02-details-dated');
+    });
 
-    // Thumbnails come through the custom protocol.
-    const thumb = await page.evaluate(async (id) => {
-      const response = await fetch(`mediaparser://thumb/${id}?size=small`);
-      return { status: response.status, type: response.headers.get('content-type') };
-    }, byName.get('Canon.jpg')!.id);
-    expect(thumb.status).toBe(200);
-    expect(thumb.type).toMatch(/^image\//);
+    await test.step('review: discard one file', async () => {
+      await page.getByTestId('filter-all').click();
+      await page.getByTestId(`file-card-${discarded.id}`).click();
+      await page.getByTestId('discard-file').click();
+      await expect(page.getByTestId('restore-file')).toBeVisible();
+      await expect.poll(async () => (await files()).get(discarded.originalName)?.discarded).toBe(true);
+    });
 
-    // Output folder from the picker, persisted in settings.
-    const output = await page.evaluate(() =>
-      (globalThis as unknown as PageGlobals).api.pickFolder({ purpose: 'output', multiple: false }),
-    );
-    expect(output).toEqual({ ok: true, value: { paths: [outputDir] } });
-    await page.evaluate((dir) => (globalThis as unknown as PageGlobals).api.setSettings({ outputDirectory: dir }), outputDir);
-    const settings = await page.evaluate(() => (globalThis as unknown as PageGlobals).api.getSettings({}));
-    expect(settings).toMatchObject({ ok: true, value: { outputDirectory: outputDir } });
+    await test.step('output folder through the (stubbed) native picker, kept in settings', async () => {
+      await page.getByTestId('nav-export').click();
+      await page.getByTestId('pick-output-folder').click();
+      await expect(page.getByTestId('output-folder')).toHaveText(outputDir);
+      const settings = await page.evaluate(() => (globalThis as unknown as PageGlobals).api.getSettings({}));
+      expect(settings).toMatchObject({ ok: true, value: { outputDirectory: outputDir } });
+      await expect(page.getByTestId('preview-file-count')).toHaveText(String(SOURCES.length - 1));
+      await snap('03-export-preview');
+    });
 
-    const preview = await page.evaluate(() => (globalThis as unknown as PageGlobals).api.previewExport({}));
-    expect(preview).toMatchObject({ ok: true, value: { fileCount: SOURCES.length - 1, undatedCount: 0 } });
+    await test.step('export, pause, resume, finish', async () => {
+      await page.getByTestId('start-export').click();
+      // Booting the worker and copying a dozen files takes far longer than a click.
+      await page.getByTestId('pause-job').click();
+      const exportJob = async () => {
+        const jobs = await page.evaluate(() => (globalThis as unknown as PageGlobals).api.listJobs({}));
+        if (!jobs.ok) throw new Error(jobs.error.message);
+        const job = jobs.value.find((j) => j.type === 'export');
+        if (!job) throw new Error('no export job');
+        return job;
+      };
+      await expect.poll(async () => (await exportJob()).status).toBe('paused');
+      const job = await exportJob();
+      expect(job.filesDone, 'the pause landed before the export finished').toBeLessThan(SOURCES.length - 1);
+      // The taskbar progress bar and tray follow the job in main.
+      await expect(page.getByTestId('resume-job')).toBeVisible();
+      await snap('04-export-paused');
+      await page.getByTestId('resume-job').click();
+      await expect(page.getByTestId('job-status')).toHaveAttribute('data-status', 'completed', { timeout: 90_000 });
+      await expect(page.getByTestId('export-summary')).toBeVisible();
+      await expect(page.getByTestId('show-in-folder')).toBeVisible();
+      const finished = await waitFinished(job.id);
+      expect(finished).toMatchObject({ type: 'export', status: 'completed', errorCount: 0, outputDir });
+      const seq = (await page.evaluate(() => (globalThis as unknown as PageGlobals).__statuses))
+        .filter((e) => e.jobId === job.id)
+        .map((e) => e.status);
+      expect(seq.slice(seq.indexOf('paused') + 1), seq.join(' > ')).toContain('running');
+      await snap('05-export-summary');
+    });
 
-    // Export, paused at once and resumed. A tiny export may finish before the pause lands;
-    // then there is nothing to resume and the job must simply be complete.
-    const exportJob = await page.evaluate(() => (globalThis as unknown as PageGlobals).api.startExport({}));
-    expect(exportJob).toMatchObject({ ok: true, value: { status: 'queued', fileCount: SOURCES.length - 1 } });
-    if (!exportJob.ok) return;
-    const jobId = exportJob.value.jobId;
-    const paused = await page.evaluate((id) => (globalThis as unknown as PageGlobals).api.pauseJob({ id }), jobId);
-    if (paused.ok) {
-      await page.waitForFunction(
-        (id) => {
-          const w = globalThis as unknown as PageGlobals;
-          return w.__statuses.some((s) => s.jobId === id && s.status === 'paused') || w.__finished[id] !== undefined;
-        },
-        jobId,
-      );
-      const job = await page.evaluate((id) => (globalThis as unknown as PageGlobals).api.getJob({ id }), jobId);
-      if (job.ok && job.value.status === 'paused') {
-        await page.screenshot({ path: testInfo.outputPath('electron-export-paused.png') });
-        const resumed = await page.evaluate((id) => (globalThis as unknown as PageGlobals).api.resumeJob({ id }), jobId);
-        expect(resumed.ok).toBe(true);
+    await test.step('the archive on disk and the untouched originals', async () => {
+      const tree = await listTree(outputDir);
+      expect(tree).toHaveLength(SOURCES.length - 1);
+      expect(tree).toContain(DATED_BY_HAND.output);
+      expect(tree).toContain('2003/20031204_064652.jpg');
+      for (const p of tree.filter((t) => !t.startsWith('unknown/'))) {
+        const m = /^(\d{4})\/(\d{4})\d{4}_\d{6}\.[a-z0-9]+$/.exec(p);
+        expect(m, p).not.toBeNull();
+        expect(m![1]).toBe(m![2]);
       }
-    }
-    const done = await waitFinished(jobId);
-    expect(done).toMatchObject({ type: 'export', status: 'completed', errorCount: 0, outputDir });
-    await page.screenshot({ path: testInfo.outputPath('electron-export-done.png') });
+      const records = await oracle();
+      for (const p of tree) expect(await sha256(join(outputDir, p)), p).not.toBe(records[DISCARDED]!.sha256);
+      expect(await sha256(join(outputDir, DATED_BY_HAND.output))).toBe(records[`names/${DATED_BY_HAND.name}`]!.sha256);
+      expect((await listTree(mediaDir)).sort()).toEqual([...SOURCES].sort());
+      for (const rel of SOURCES) expect(await sha256(join(mediaDir, rel)), rel).toBe(records[rel]!.sha256);
+    });
 
-    // The output tree: year folders, capture-time names, the typed date used, the discarded file absent.
-    const tree = await listTree(outputDir);
-    expect(tree).toHaveLength(SOURCES.length - 1);
-    expect(tree).toEqual(
-      expect.arrayContaining([
-        expect.stringMatching(/^2003\/20031204_064652\.jpe?g$/i),
-        expect.stringMatching(/^2016\/20160928_181805\.jpe?g$/i),
-        expect.stringMatching(/^2001\/20010203_040506\.jpe?g$/i),
-      ]),
-    );
-    const records = await oracle();
-    const outputHashes = await Promise.all(tree.map((rel) => sha256(join(outputDir, rel))));
-    expect(outputHashes).not.toContain(records[DISCARD]!.sha256);
-    // Originals untouched.
-    for (const rel of SOURCES) expect(await sha256(join(mediaDir, rel))).toBe(records[rel]!.sha256);
+    expect(pageErrors).toEqual([]);
   });
 });

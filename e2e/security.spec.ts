@@ -91,6 +91,18 @@ test('the page has window.api with exactly the contract functions and no Node gl
   expect(invalid).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
 });
 
+test('a reload keeps working without the token in the address bar, and the cookie is HttpOnly', async ({ page, context }) => {
+  await page.goto(app.url);
+  await expect.poll(() => page.url()).not.toContain('token=');
+  await page.reload();
+  const info = await page.evaluate(() => (globalThis as unknown as PageWindow).api.getAppInfo({}));
+  expect(info.ok).toBe(true);
+  const cookies = await context.cookies(app.origin);
+  const session = cookies.find((c) => c.name === `mediaparser_token_${app.port}`);
+  expect(session).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+  expect(await page.evaluate(() => (globalThis as unknown as { document: { cookie: string } }).document.cookie)).not.toContain(app.token);
+});
+
 test('requests without the token are refused', async () => {
   expect(await raw('/')).toBe(401);
   expect(await raw('/index.html')).toBe(401);

@@ -4,6 +4,7 @@
  * from these maps, and main validates every request against its runtime schema.
  */
 import { z } from 'zod';
+import { EVENT_METHODS, INVOKE_METHODS } from './channels.js';
 import type { Result } from './errors.js';
 import type {
   ExportPreview,
@@ -36,12 +37,12 @@ function channel<Res>() {
 export const invokeChannels = {
   /** Start an import of one or more folders. */
   'import:start': channel<{ jobId: number; status: 'queued' }>()(
-    'startImport',
+    INVOKE_METHODS['import:start'],
     z.object({ folders: z.array(path).min(1).max(1000) }),
   ),
   /** One page of files, filtered. `offset`/`limit` page through a stable order. */
   'files:list': channel<{ items: FileSummary[]; total: number }>()(
-    'listFiles',
+    INVOKE_METHODS['files:list'],
     z.object({
       filter: fileFilter.default('all'),
       tag: z.string().max(200).optional(),
@@ -52,39 +53,39 @@ export const invokeChannels = {
     }),
   ),
   /** Everything known about one file, with its date candidates and duplicates. */
-  'files:get': channel<FileDetails>()('getFile', z.object({ id })),
+  'files:get': channel<FileDetails>()(INVOKE_METHODS['files:get'], z.object({ id })),
   /** Set (or clear, with null) the final capture time of one file. */
-  'files:set-date': channel<FileSummary>()('setFileDate', z.object({ id, timestamp: timestamp.nullable() })),
+  'files:set-date': channel<FileSummary>()(INVOKE_METHODS['files:set-date'], z.object({ id, timestamp: timestamp.nullable() })),
   'files:set-date-bulk': channel<{ updated: number }>()(
-    'setFilesDate',
+    INVOKE_METHODS['files:set-date-bulk'],
     z.object({ ids, timestamp: timestamp.nullable() }),
   ),
-  'files:discard': channel<FileSummary>()('discardFile', z.object({ id })),
-  'files:restore': channel<FileSummary>()('restoreFile', z.object({ id })),
-  'files:discard-bulk': channel<{ updated: number }>()('discardFiles', z.object({ ids })),
-  'files:restore-bulk': channel<{ updated: number }>()('restoreFiles', z.object({ ids })),
+  'files:discard': channel<FileSummary>()(INVOKE_METHODS['files:discard'], z.object({ id })),
+  'files:restore': channel<FileSummary>()(INVOKE_METHODS['files:restore'], z.object({ id })),
+  'files:discard-bulk': channel<{ updated: number }>()(INVOKE_METHODS['files:discard-bulk'], z.object({ ids })),
+  'files:restore-bulk': channel<{ updated: number }>()(INVOKE_METHODS['files:restore-bulk'], z.object({ ids })),
   /** Keep one file of an exact-duplicate group and discard the others. */
   'duplicates:resolve': channel<{ kept: number; discarded: number }>()(
-    'resolveDuplicates',
+    INVOKE_METHODS['duplicates:resolve'],
     z.object({ group: id, keepId: id }),
   ),
-  'tags:list': channel<{ name: string; count: number }[]>()('listTags', z.object({})),
+  'tags:list': channel<{ name: string; count: number }[]>()(INVOKE_METHODS['tags:list'], z.object({})),
   /** Queue an export of a completed import job (default: the newest completed one). */
   'jobs:export': channel<{ jobId: number; status: 'queued'; fileCount: number }>()(
-    'startExport',
+    INVOKE_METHODS['jobs:export'],
     z.object({ importJobId: id.optional(), outputDir: path.optional() }),
   ),
-  'jobs:pause': channel<JobSummary>()('pauseJob', z.object({ id })),
-  'jobs:resume': channel<JobSummary>()('resumeJob', z.object({ id })),
-  'jobs:cancel': channel<JobSummary>()('cancelJob', z.object({ id })),
-  'jobs:list': channel<JobSummary[]>()('listJobs', z.object({ limit: z.number().int().min(1).max(1000).default(100) })),
+  'jobs:pause': channel<JobSummary>()(INVOKE_METHODS['jobs:pause'], z.object({ id })),
+  'jobs:resume': channel<JobSummary>()(INVOKE_METHODS['jobs:resume'], z.object({ id })),
+  'jobs:cancel': channel<JobSummary>()(INVOKE_METHODS['jobs:cancel'], z.object({ id })),
+  'jobs:list': channel<JobSummary[]>()(INVOKE_METHODS['jobs:list'], z.object({ limit: z.number().int().min(1).max(1000).default(100) })),
   'jobs:get': channel<JobSummary & { fileErrors: { fileId: number; path: string; error: string }[] }>()(
-    'getJob',
+    INVOKE_METHODS['jobs:get'],
     z.object({ id }),
   ),
-  'settings:get': channel<Settings>()('getSettings', z.object({})),
+  'settings:get': channel<Settings>()(INVOKE_METHODS['settings:get'], z.object({})),
   'settings:set': channel<Settings>()(
-    'setSettings',
+    INVOKE_METHODS['settings:set'],
     z.object({
       outputDirectory: path.nullable().optional(),
       timeZone: z.string().min(1).max(100).optional(),
@@ -93,19 +94,19 @@ export const invokeChannels = {
   ),
   /** Native folder dialog (desktop). Where `app:info` says nativeDialogs is false, use `fs:list-dirs`. */
   'dialog:pick-folder': channel<{ paths: string[] }>()(
-    'pickFolder',
+    INVOKE_METHODS['dialog:pick-folder'],
     z.object({ purpose: z.enum(['source', 'output']), multiple: z.boolean().default(false) }),
   ),
   /** Folders inside a folder of the machine running main (the in-page folder browser). */
   'fs:list-dirs': channel<{ path: string; parent: string | null; dirs: { name: string; path: string }[] }>()(
-    'listDirs',
+    INVOKE_METHODS['fs:list-dirs'],
     z.object({ path: path.optional() }),
   ),
   /** Reveal a file or folder in the system file manager. */
-  'shell:show-path': channel<{ shown: boolean }>()('showPath', z.object({ path })),
+  'shell:show-path': channel<{ shown: boolean }>()(INVOKE_METHODS['shell:show-path'], z.object({ path })),
   /** What an export would do, before anything is copied. */
   'export:preview': channel<ExportPreview>()(
-    'previewExport',
+    INVOKE_METHODS['export:preview'],
     z.object({ importJobId: id.optional(), outputDir: path.optional() }),
   ),
   /** Facts about the host the UI runs against. */
@@ -117,16 +118,16 @@ export const invokeChannels = {
     /** Image URL template with `{id}` and `{size}` (`small` | `large`) placeholders. */
     thumbnailUrl: string;
   }>()(
-    'getAppInfo',
+    INVOKE_METHODS['app:info'],
     z.object({}),
   ),
 } as const;
 
 /** Events main pushes to every subscribed UI. */
 export const eventChannels = {
-  'job:progress': { method: 'onJobProgress', payload: undefined as unknown as JobProgress },
-  'job:status': { method: 'onJobStatus', payload: undefined as unknown as JobStatusEvent },
-  'job:finished': { method: 'onJobFinished', payload: undefined as unknown as JobFinishedEvent },
+  'job:progress': { method: EVENT_METHODS['job:progress'], payload: undefined as unknown as JobProgress },
+  'job:status': { method: EVENT_METHODS['job:status'], payload: undefined as unknown as JobStatusEvent },
+  'job:finished': { method: EVENT_METHODS['job:finished'], payload: undefined as unknown as JobFinishedEvent },
 } as const;
 
 export type InvokeChannel = keyof typeof invokeChannels;

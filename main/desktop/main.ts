@@ -340,6 +340,11 @@ function installSessionPolicy(): void {
 
 async function ready(): Promise<void> {
   if (process.platform === 'win32') app.setAppUserModelId('org.mediaparser.app');
+  if (!existsSync(RENDERER_INDEX)) {
+    dialog.showErrorBox('MediaParser cannot start', `The window files are missing:\n${RENDERER_INDEX}\n\nRun "npm run build" first.`);
+    app.quit();
+    return;
+  }
   const paths = resolveDesktopPaths(process.env, app.getPath('userData'));
   try {
     // Opens the database and applies every migration before any window exists.
@@ -361,11 +366,6 @@ async function ready(): Promise<void> {
     return;
   }
   const appCore = core;
-  if (!existsSync(RENDERER_INDEX)) {
-    dialog.showErrorBox('MediaParser cannot start', `The window files are missing:\n${RENDERER_INDEX}\n\nRun "npm run build" first.`);
-    app.quit();
-    return;
-  }
   installSessionPolicy();
   bindIpc({
     handlers: appCore.handlers,

@@ -8,7 +8,7 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { isInvokeChannel, parseRequest, type EventChannel, type InvokeChannel } from '../../shared/contract.js';
@@ -266,7 +266,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     if (pathname.includes('\0')) return send(res, 400, 'Bad path.', 'text/plain; charset=utf-8');
     const target = resolve(staticDir, `.${pathname}`);
     const rel = relative(staticDir, target);
-    if (rel === '' || rel.startsWith('..') || rel.split(sep).includes('..') || resolve(staticDir, rel) !== target) {
+    if (rel === '' || isAbsolute(rel) || rel.split(sep).includes('..') || resolve(staticDir, rel) !== target) {
       return send(res, 404, 'Not found.', 'text/plain; charset=utf-8');
     }
     const type = MIME[extname(target).toLowerCase()];
@@ -287,7 +287,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', `http://${HOST}:${port}`);
+    const url = requestUrl(req, port);
     if (!originAllowed(req)) return refuse(res, 403, 'Forbidden: this server only answers pages it served itself.');
     if (!authorized(req, url)) {
       return refuse(res, 401, 'MediaParser needs its access token. Open the full address printed by `mediaparser serve`.');
@@ -316,10 +316,16 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY_BYTES });
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', `http://${HOST}:${port}`);
+    socket.on('error', () => socket.destroy());
     const reject = (status: number, text: string): void => {
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
+    let url: URL;
+    try {
+      url = requestUrl(req, port);
+    } catch {
+      return reject(400, 'Bad Request');
+    }
     if (url.pathname !== WS_PATH) return reject(404, 'Not Found');
     if (!originAllowed(req)) return reject(403, 'Forbidden');
     if (!authorized(req, url)) return reject(401, 'Unauthorized');
@@ -391,6 +397,12 @@ export function injectClientScript(html: string): string {
   const head = html.search(/<\/head>/i);
   if (head >= 0) return `${html.slice(0, head)}${tag}\n${html.slice(head)}`;
   return `${tag}\n${html}`;
+}
+
+/** Parsed as a path on this server; `//host/x` must not turn into another host. */
+function requestUrl(req: IncomingMessage, port: number): URL {
+  const raw = req.url ?? '/';
+  return new URL(`http://${HOST}:${port}${raw.startsWith('/') ? raw : `/${raw}`}`);
 }
 
 function readCookie(header: string | undefined, name: string): string | null {

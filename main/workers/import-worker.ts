@@ -56,7 +56,7 @@ export async function runImport(
   const getExiftool = (): ExifTool => {
     // Started only when a file needs it: a folder of JPEGs never spawns perl.
     exiftool ??= new ExifTool({
-      maxProcs: Math.max(1, Math.min(3, os.availableParallelism())),
+      maxProcs: Math.max(1, Math.min(2, os.availableParallelism())),
       minDelayBetweenSpawnMillis: 0,
       taskTimeoutMillis: 60_000,
       useMWG: false,
@@ -127,6 +127,9 @@ export async function runImport(
     const lane = async (): Promise<void> => {
       for (;;) {
         if (!(await gate())) return;
+        // gate() answered a tick ago; claim a file only if that answer still holds, so no file
+        // starts after a pause was requested.
+        if (pausePromise !== null || Atomics.load(control, 0) !== CONTROL_RUN) continue;
         if (next >= entries.length) return;
         const entry = entries[next++]!;
         inFlight++;

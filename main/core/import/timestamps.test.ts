@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { DateCandidate } from '../../../shared/types.js';
 import { emptyMetadataDates, type MetadataDates } from './metadata-dates.js';
-import { buildCandidates, chooseCaptureTime, implausibility, parseMetaDate, subSecToMs } from './timestamps.js';
+import { utcToZone } from '../../../shared/capture-time.js';
+import { buildCandidates, chooseCaptureTime, implausibility, parseMetaDate, subSecToMs, zonedTime } from './timestamps.js';
 
 const NOW = Date.parse('2026-11-26T12:00:00Z');
 const OPTS = { timeZone: 'UTC', useFileDatesAsLastResort: false, nowMs: NOW };
@@ -41,6 +42,18 @@ describe('subSecToMs', () => {
     expect(subSecToMs('21')).toBe(210);
     expect(subSecToMs(948)).toBe(948);
     expect(subSecToMs('abc')).toBeNull();
+  });
+});
+
+describe('zonedTime', () => {
+  it('gives what utcToZone gives, across zones and DST changes', () => {
+    const zones = ['UTC', 'America/New_York', 'Europe/Berlin', 'Asia/Kolkata', 'Australia/Lord_Howe', 'Pacific/Chatham'];
+    for (const zone of zones) {
+      for (let t = Date.parse('2024-01-01T00:00:00Z'); t < Date.parse('2025-01-01T00:00:00Z'); t += 7 * 3600_000 + 123) {
+        expect(zonedTime(t, zone), `${zone} ${t}`).toEqual(utcToZone(t, zone));
+      }
+    }
+    expect(zonedTime(0, 'Not/AZone')).toBeNull();
   });
 });
 

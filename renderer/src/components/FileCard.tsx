@@ -4,6 +4,7 @@ import { itemAt } from '../store/library-slice.js';
 import { thumbnailSrc } from '../store/settings-slice.js';
 import { useAppStore } from '../store/store.js';
 import { CONFIDENCE_LABEL, formatTimestamp } from '../lib/format.js';
+import { Thumb } from './Thumb.js';
 
 /** One grid cell. Subscribes to its own row and its own selected flag only. */
 export const FileCard = memo(function FileCard({ index, focused }: { index: number; focused: boolean }) {
@@ -41,7 +42,7 @@ export const FileCard = memo(function FileCard({ index, focused }: { index: numb
       onDoubleClick={() => void openDetails(item.id)}
     >
       <div className="thumb">
-        {src ? <img src={src} alt="" loading="lazy" decoding="async" draggable={false} /> : null}
+        <Thumb src={src} alt="" />
         {item.discarded ? <span className="discarded-badge">Discarded</span> : null}
       </div>
       <div className="card-name" title={item.originalPath}>

@@ -7,6 +7,7 @@ import { thumbnailSrc } from '../store/settings-slice.js';
 import { useAppStore } from '../store/store.js';
 import { CONFIDENCE_LABEL, SOURCE_LABEL, formatBytes, formatTimestamp, toInputValue, validateDateInput } from '../lib/format.js';
 import { ErrorMessage } from './ErrorMessage.js';
+import { Thumb } from './Thumb.js';
 
 export function FileDetailsPanel() {
   const details = useAppStore((s) => s.library.details);
@@ -33,7 +34,7 @@ export function FileDetailsPanel() {
       <ErrorMessage error={details.error} />
       {file ? (
         <>
-          <img className="preview" src={thumbnailSrc(app, file.id, 'large')} alt={`Preview of ${file.originalName}`} />
+          <Thumb className="preview" src={thumbnailSrc(app, file.id, 'large')} alt={`Preview of ${file.originalName}`} lazy={false} />
           <dl className="facts">
             <dt>Date</dt>
             <dd data-testid="details-date">{formatTimestamp(file.finalTimestamp ?? file.detectedTimestamp)}</dd>
@@ -200,7 +201,7 @@ function Duplicates({ file, onError }: { file: FileDetails; onError: (e: AppErro
       <ul className="duplicate-group">
         {members.map((m) => (
           <li key={m.id} className={m.discarded ? 'discarded' : ''}>
-            <img src={thumbnailSrc(app, m.id, 'small')} alt="" loading="lazy" />
+            <Thumb src={thumbnailSrc(app, m.id, 'small')} alt="" />
             <div className="path" title={m.originalPath}>
               {m.originalPath}
             </div>

@@ -67,14 +67,14 @@ export function FolderBrowser({
           {listing?.parent ? (
             <li>
               <button type="button" className="folder-entry up" onClick={() => void open(listing.parent ?? undefined)}>
-                ⬆ Up one level
+                ↑ Up one level
               </button>
             </li>
           ) : null}
           {listing?.dirs.map((d) => (
             <li key={d.path}>
               <button type="button" className="folder-entry" data-testid="folder-entry" data-path={d.path} onClick={() => void open(d.path)}>
-                📁 {d.name}
+                {d.name}
               </button>
             </li>
           ))}

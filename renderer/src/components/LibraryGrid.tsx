@@ -57,7 +57,7 @@ export function LibraryGrid() {
     // A new filter is a new list: start at its top. (A bulk edit reloads rows but keeps the place.)
     if (firstFilter.current === filterKey) return;
     firstFilter.current = filterKey;
-    parentRef.current?.scrollTo({ top: 0 });
+    if (parentRef.current) parentRef.current.scrollTop = 0;
     setFocusIndex(0);
   }, [filterKey]);
 
