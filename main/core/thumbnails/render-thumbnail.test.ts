@@ -113,6 +113,12 @@ describe('renderThumbnail', () => {
     expect(await readdir(dir).catch(() => [])).toEqual([]);
   });
 
+  it('reports a valid JPEG that libjpeg-turbo cannot decode (DNL marker) as unsupported, not corrupt', async () => {
+    const source = await copySample('metadata-extractor/beach.jpg', originals);
+    const result = await renderThumbnail({ sourcePath: source, targetPath: join(cache, 'small', 'dnl.webp'), maxEdge: 256 });
+    expect(result.ok ? 'ok' : result.error.code).toBe('unsupported');
+  });
+
   it('reports a file of garbage with a .jpg name as corrupt', async () => {
     const source = join(originals, 'garbage.jpg');
     await writeFile(source, Buffer.from('this is not a picture at all'));
