@@ -190,8 +190,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       io.err('mediaparser: --port must be a number between 0 and 65535.');
       return 2;
     }
-    await runServeCommand({ dbPath, ...(port !== undefined ? { port } : {}) });
-    return 0;
+    return await runServeCommand({ dbPath, ...(port !== undefined ? { port } : {}) });
   }
 
   const runsJobs = command === 'import' || command === 'export' || command === 'resume';

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { isInvokeChannel, parseRequest, type EventChannel, type InvokeChannel } from '../../shared/contract.js';
+import { isInvokeChannel, parseRequest, type EventChannel } from '../../shared/contract.js';
 import { err, ok, type Result } from '../../shared/errors.js';
 import type { AppCore, HostServices } from '../core/app-core.js';
 
@@ -191,7 +191,12 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) {
       return send(res, 415, 'Send JSON.', 'text/plain; charset=utf-8');
     }
-    const channel = decodeURIComponent(url.pathname.slice(API_PREFIX.length));
+    let channel: string;
+    try {
+      channel = decodeURIComponent(url.pathname.slice(API_PREFIX.length));
+    } catch {
+      return sendJson(res, 400, err('invalid-argument', 'That request is not something MediaParser knows.'));
+    }
     const body = await readBody(req, MAX_BODY_BYTES);
     if (body === null) return sendJson(res, 413, err('invalid-argument', 'The request is too large.'));
     let request: unknown = {};
@@ -202,7 +207,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
         return sendJson(res, 400, err('invalid-argument', 'The request was not valid JSON.'));
       }
     }
-    const result = await invoke(channel as InvokeChannel, request);
+    const result = await invoke(channel, request);
     sendJson(res, 200, result);
   }
 

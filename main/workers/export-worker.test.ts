@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import { writeFileSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -219,7 +220,7 @@ describe('runExport', () => {
     const big = await source('big.jpg', Buffer.alloc(64 * 1024, 1), ct('2020-01-02T00:00:00.000'));
     await fsp.writeFile(small.sourcePath, 'ORIGINAL'); // same size, different bytes
     await fsp.writeFile(big.sourcePath, Buffer.alloc(64 * 1024, 2));
-    const runner = await exportAll([small, big], { chunkSize: 4096 });
+    const runner = await exportAll([small, big], { chunkSize: 4096, wholeFileLimit: 1024 });
     expect(runner.of('file-failed').map((m) => m.error.code)).toEqual(['source-changed', 'source-changed']);
     expect(await listTree(out)).toEqual([]);
   });
@@ -240,23 +241,22 @@ describe('runExport', () => {
   it('stops with disk-full on ENOSPC and removes the temp (first write and mid-file)', async () => {
     for (const failAt of [0, 3]) {
       const enospc = (): Error => Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+      const tempFds = new Set<number>();
+      let calls = 0;
       const fs: ExportFs = {
         ...nodeFs,
-        open: async (p, flags, mode) => {
-          const h = await nodeFs.open(p, flags, mode);
-          if (String(p).includes('.mediaparser-') && flags === 'wx') {
-            const write = h.write.bind(h) as (...args: unknown[]) => Promise<unknown>;
-            let calls = 0;
-            (h as unknown as { write: unknown }).write = async (...args: unknown[]) => {
-              if (calls++ >= failAt) throw enospc();
-              return write(...args);
-            };
-          }
-          return h;
+        openSync: (p, flags, mode) => {
+          const fd = nodeFs.openSync(p, flags, mode);
+          if (String(p).includes('.mediaparser-') && flags === 'wx') tempFds.add(fd);
+          return fd;
+        },
+        writeSync: (fd, buffer, offset, length) => {
+          if (tempFds.has(fd) && calls++ >= failAt) throw enospc();
+          return nodeFs.writeSync(fd, buffer, offset, length);
         },
       };
       const items = [await source('a.jpg', Buffer.alloc(100, 3), ct('2020-01-01T00:00:00.000')), await source('b.jpg', 'never started', ct('2020-01-02T00:00:00.000'))];
-      const runner = await exportAll(items, { fs, chunkSize: 16, concurrency: 1 });
+      const runner = await exportAll(items, { fs, chunkSize: 16, wholeFileLimit: failAt === 0 ? 1 << 20 : 0, concurrency: 1 });
       expect(runner.messages.at(-1)).toMatchObject({ type: 'fatal', error: { code: 'disk-full' } });
       expect(runner.messages.at(-1)).toMatchObject({ error: { message: expect.stringMatching(/no space left/) } });
       expect(runner.of('file-done')).toHaveLength(0);
@@ -270,9 +270,9 @@ describe('runExport', () => {
     let failures = 2;
     const flaky: ExportFs = {
       ...nodeFs,
-      open: async (p, flags, mode) => {
+      openSync: (p, flags, mode) => {
         if (flags === 'wx' && failures-- > 0) throw Object.assign(new Error('EBUSY'), { code: 'EBUSY' });
-        return nodeFs.open(p, flags, mode);
+        return nodeFs.openSync(p, flags, mode);
       },
     };
     const item = await source('a.jpg', 'x', ct('2020-01-01T00:00:00.000'));
@@ -291,11 +291,11 @@ describe('runExport', () => {
     let intruded = false;
     const fs: ExportFs = {
       ...nodeFs,
-      link: async (a, b) => {
+      linkSync: (a, b) => {
         if (!intruded) {
           intruded = true;
           // Another program grabs the name between our plan and our publish.
-          await fsp.writeFile(b as string, 'intruder');
+          writeFileSync(b as string, 'intruder');
           throw Object.assign(new Error('EEXIST'), { code: 'EEXIST' });
         }
         throw Object.assign(new Error('EPERM'), { code: 'EPERM' });

@@ -40,9 +40,11 @@ export interface ExportPort {
 
 export interface ExportDeps {
   fs?: ExportFs;
-  /** Files copied at once (names are still assigned in order). */
+  /** Files in flight at once (names are still assigned in order); the I/O is synchronous, so 1 is fastest. */
   concurrency?: number;
   chunkSize?: number;
+  /** Files up to this size are copied in one read + write, hashed on the thread pool. */
+  wholeFileLimit?: number;
   retryDelaysMs?: readonly number[];
   /** How often the control word is polled while nothing else wakes the worker. */
   pollMs?: number;
@@ -134,16 +136,15 @@ class Controller implements CopyControl {
 async function checkOutputRoot(dir: string, jobId: number, fs: ExportFs): Promise<AppError | null> {
   const unavailable = (message: string, detail: string): AppError => appError('output-unavailable', message, detail);
   try {
-    const st = await fs.stat(dir);
+    const st = fs.statSync(dir);
     if (!st.isDirectory()) return unavailable(`The output location ${dir} is not a folder.`, dir);
   } catch (e) {
     return unavailable(`The output folder ${dir} cannot be found. Is the drive connected?`, `${errnoCode(e) ?? 'error'} ${dir}`);
   }
   const probe = path.join(dir, `${TEMP_PREFIX}${jobId}-probe${TEMP_SUFFIX}`);
   try {
-    const h = await fs.open(probe, 'w');
-    await h.close();
-    await fs.unlink(probe);
+    fs.closeSync(fs.openSync(probe, 'w'));
+    fs.unlinkSync(probe);
   } catch (e) {
     return unavailable(`MediaParser cannot write to the output folder ${dir}.`, `${errnoCode(e) ?? 'error'} ${probe}`);
   }
@@ -157,7 +158,7 @@ async function checkOutputRoot(dir: string, jobId: number, fs: ExportFs): Promis
  */
 export async function runExport(data: ExportWorkerData, port: ExportPort, deps: ExportDeps = {}): Promise<void> {
   const fs = deps.fs ?? nodeFs;
-  const concurrency = Math.max(1, deps.concurrency ?? 3);
+  const concurrency = Math.max(1, deps.concurrency ?? 1);
   const bytesInterval = deps.bytesIntervalMs ?? 100;
   const word = new Int32Array(data.control);
   const post = (m: ExportWorkerMessage): void => port.post(m);
@@ -166,9 +167,11 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
   const queue: ExportItem[] = [];
   let lastPage = false;
   let requested = false;
+  let lastPageSize = 0;
   const unsubscribe = port.onMessage((m) => {
     if (m.type === 'files') {
       queue.push(...m.items);
+      lastPageSize = m.items.length;
       lastPage = m.last;
       requested = false;
       control.nudge();
@@ -236,6 +239,7 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
                 fs,
                 control,
                 ...(deps.chunkSize !== undefined ? { chunkSize: deps.chunkSize } : {}),
+                ...(deps.wholeFileLimit !== undefined ? { wholeFileLimit: deps.wholeFileLimit } : {}),
                 ...(deps.retryDelaysMs !== undefined ? { retryDelaysMs: deps.retryDelaysMs } : {}),
               },
             );
@@ -275,7 +279,8 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
 
     for (;;) {
       if (control.cancelled) break;
-      if (queue.length <= concurrency * 4 && !lastPage && !requested) {
+      // Ask early (half a page left) so the runner's database read overlaps our copying.
+      if (queue.length <= Math.max(concurrency * 4, lastPageSize / 2) && !lastPage && !requested) {
         requested = true;
         post({ type: 'need-files' });
       }

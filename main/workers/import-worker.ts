@@ -19,7 +19,7 @@ import { CONTROL_CANCEL, CONTROL_PAUSE, CONTROL_RUN } from './protocol.js';
 export type PostImportMessage = (message: ImportWorkerMessage) => void;
 
 export interface RunImportOptions {
-  /** Files analysed at once (I/O and ExifTool overlap); default 4. */
+  /** Files analysed at once; default 8, so photos keep flowing while videos wait for ExifTool. */
   concurrency?: number;
 }
 
@@ -88,7 +88,7 @@ export async function runImport(
     }
     post({ type: 'scanned', total: entries.length, totalBytes });
 
-    const concurrency = Math.max(1, runOptions.concurrency ?? 4);
+    const concurrency = Math.max(1, runOptions.concurrency ?? 8);
     let next = 0;
     let inFlight = 0;
     let stopping = false;

@@ -8,36 +8,55 @@
  *
  * Pure node:* code (no database): used by the export worker.
  */
-import { createHash } from 'node:crypto';
-import { constants as fsConstants } from 'node:fs';
-import * as fsp from 'node:fs/promises';
+import { createHash, webcrypto } from 'node:crypto';
+import * as fsSync from 'node:fs';
 import path from 'node:path';
 import { appError, type AppError } from '../../../shared/errors.js';
 import { errnoCode, errnoToAppError, isTransientErrno } from '../errors.js';
 
-/** The file-system calls the export makes; injectable so tests can simulate a full disk or a busy file. */
+/**
+ * The file-system calls the export makes; injectable so tests can simulate a full disk or a busy
+ * file. Synchronous on purpose: this code runs in the export worker thread, whose whole job is
+ * file I/O, and one syscall costs microseconds where a thread-pool round trip costs ~0.15 ms
+ * (11 of them per file made the async version 3-5x slower than `cp -a`). The copy still yields
+ * to the worker's event loop between chunks, so messages and pause/cancel are seen promptly.
+ */
 export interface ExportFs {
-  open: typeof fsp.open;
-  link: typeof fsp.link;
-  unlink: typeof fsp.unlink;
-  copyFile: typeof fsp.copyFile;
-  utimes: typeof fsp.utimes;
-  chmod: typeof fsp.chmod;
-  stat: typeof fsp.stat;
-  readdir: typeof fsp.readdir;
-  mkdir: typeof fsp.mkdir;
+  openSync: typeof fsSync.openSync;
+  closeSync: typeof fsSync.closeSync;
+  readSync: (fd: number, buffer: Buffer, offset: number, length: number, position: number | null) => number;
+  writeSync: (fd: number, buffer: Buffer, offset: number, length: number) => number;
+  fstatSync: (fd: number) => fsSync.BigIntStats;
+  fchmodSync: typeof fsSync.fchmodSync;
+  futimesSync: typeof fsSync.futimesSync;
+  linkSync: typeof fsSync.linkSync;
+  unlinkSync: typeof fsSync.unlinkSync;
+  copyFileSync: typeof fsSync.copyFileSync;
+  utimesSync: typeof fsSync.utimesSync;
+  statSync: (p: string) => fsSync.Stats;
+  readdirSync: (p: string) => string[];
+  readdirTypesSync: (p: string) => fsSync.Dirent[];
+  mkdirSync: (p: string) => void;
 }
 
 export const nodeFs: ExportFs = {
-  open: fsp.open,
-  link: fsp.link,
-  unlink: fsp.unlink,
-  copyFile: fsp.copyFile,
-  utimes: fsp.utimes,
-  chmod: fsp.chmod,
-  stat: fsp.stat,
-  readdir: fsp.readdir,
-  mkdir: fsp.mkdir,
+  openSync: fsSync.openSync,
+  closeSync: fsSync.closeSync,
+  readSync: (fd, buffer, offset, length, position) => fsSync.readSync(fd, buffer, offset, length, position),
+  writeSync: (fd, buffer, offset, length) => fsSync.writeSync(fd, buffer, offset, length),
+  fstatSync: (fd) => fsSync.fstatSync(fd, { bigint: true }),
+  fchmodSync: fsSync.fchmodSync,
+  futimesSync: fsSync.futimesSync,
+  linkSync: fsSync.linkSync,
+  unlinkSync: fsSync.unlinkSync,
+  copyFileSync: fsSync.copyFileSync,
+  utimesSync: fsSync.utimesSync,
+  statSync: (p) => fsSync.statSync(p),
+  readdirSync: (p) => fsSync.readdirSync(p),
+  readdirTypesSync: (p) => fsSync.readdirSync(p, { withFileTypes: true }),
+  mkdirSync: (p) => {
+    fsSync.mkdirSync(p, { recursive: true });
+  },
 };
 
 /** Prefix of every temporary file the export writes (hidden, so never mistaken for an output). */
@@ -67,8 +86,10 @@ export const alwaysRun: CopyControl = { running: () => true, checkpoint: async (
 export interface CopyOptions {
   fs?: ExportFs;
   control?: CopyControl;
-  /** Read/write unit; pause and cancel are checked between chunks. */
+  /** Read/write unit of large files; pause and cancel are checked between chunks. */
   chunkSize?: number;
+  /** Files up to this size are copied in one read + one write (not interruptible, a few ms). */
+  wholeFileLimit?: number;
   /** Delays before the retries of a transient failure (two retries). */
   retryDelaysMs?: readonly number[];
 }
@@ -95,6 +116,7 @@ export type SafeCopyOutcome =
   | { kind: 'failed'; error: AppError; side: 'source' | 'target' };
 
 const DEFAULT_CHUNK = 1024 * 1024;
+const DEFAULT_WHOLE_FILE = 8 * 1024 * 1024;
 const DEFAULT_RETRY_DELAYS = [200, 800] as const;
 
 class Cancelled extends Error {}
@@ -121,11 +143,20 @@ const sourceChanged = (req: SafeCopyRequest, why: string): AppError =>
     `${why}: ${req.sourcePath}`,
   );
 
-async function tryUnlink(fs: ExportFs, p: string): Promise<void> {
+function tryUnlink(fs: ExportFs, p: string): void {
   try {
-    await fs.unlink(p);
+    fs.unlinkSync(p);
   } catch {
     // Already gone or never created: nothing to clean.
+  }
+}
+
+function tryClose(fs: ExportFs, fd: number | null): void {
+  if (fd === null) return;
+  try {
+    fs.closeSync(fd);
+  } catch {
+    // Closing can only fail for a bad descriptor; nothing left to do.
   }
 }
 
@@ -139,43 +170,49 @@ function takeBuffer(size: number): Buffer {
 function giveBack(buf: Buffer): void {
   let list = bufferPool.get(buf.length);
   if (!list) bufferPool.set(buf.length, (list = []));
-  if (list.length < 16) list.push(buf);
+  if (list.length < 8) list.push(buf);
 }
 
-/** sha256 of a whole file (streamed in chunks). */
+/** Lets the worker's event loop run (messages, timers) during a long synchronous copy. */
+const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+const YIELD_EVERY_MS = 10;
+
+/** sha256 of a whole file (read in chunks, yielding now and then). */
 export async function sha256File(filePath: string, fs: ExportFs = nodeFs, chunkSize = DEFAULT_CHUNK): Promise<string> {
   const hash = createHash('sha256');
-  const handle = await fs.open(filePath, 'r');
+  const fd = fs.openSync(filePath, 'r');
   const buf = takeBuffer(chunkSize);
   try {
+    let last = performance.now();
     for (;;) {
-      const { bytesRead } = await handle.read(buf, 0, buf.length, null);
-      if (bytesRead === 0) break;
-      hash.update(buf.subarray(0, bytesRead));
+      const n = fs.readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      hash.update(buf.subarray(0, n));
+      if (performance.now() - last > YIELD_EVERY_MS) {
+        await yieldToLoop();
+        last = performance.now();
+      }
     }
   } finally {
     giveBack(buf);
-    await handle.close();
+    tryClose(fs, fd);
   }
   return hash.digest('hex');
 }
 
-async function writeAll(handle: fsp.FileHandle, buf: Buffer, length: number): Promise<void> {
+function writeAll(fs: ExportFs, fd: number, buf: Buffer, length: number): void {
   let off = 0;
-  while (off < length) {
-    const { bytesWritten } = await handle.write(buf, off, length - off, null);
-    off += bytesWritten;
-  }
+  while (off < length) off += fs.writeSync(fd, buf, off, length - off);
 }
 
-async function openTemp(fs: ExportFs, tempPath: string): Promise<fsp.FileHandle> {
+function openTemp(fs: ExportFs, tempPath: string): number {
   try {
-    return await fs.open(tempPath, 'wx', 0o600);
+    return fs.openSync(tempPath, 'wx', 0o600);
   } catch (e) {
     if (errnoCode(e) !== 'EEXIST') throw e;
     // A temp with our name can only be a leftover of an earlier attempt at this very file.
-    await fs.unlink(tempPath);
-    return await fs.open(tempPath, 'wx', 0o600);
+    fs.unlinkSync(tempPath);
+    return fs.openSync(tempPath, 'wx', 0o600);
   }
 }
 
@@ -186,125 +223,137 @@ interface Copied {
   mtime: number;
 }
 
+function sourceCall<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    throw new SourceFailure(e);
+  }
+}
+
 /**
- * Reads the original once, in chunks, hashing exactly the bytes it writes to the temp; the next
- * read overlaps the current write. Pause/cancel are honoured between chunks.
+ * Reads the original once, in chunks, hashing exactly the bytes it writes to the temp.
+ * Pause/cancel are honoured between chunks; the event loop gets a turn every ~10 ms.
  */
 async function copyToTemp(
   fs: ExportFs,
   req: SafeCopyRequest,
   control: CopyControl,
   chunkSize: number,
+  wholeFileLimit: number,
 ): Promise<Copied | { changed: string }> {
-  let input: fsp.FileHandle;
+  const input = sourceCall(() => fs.openSync(req.sourcePath, 'r'));
+  let output: number | null = null;
+  let buf: Buffer | null = null;
   try {
-    input = await fs.open(req.sourcePath, 'r');
-  } catch (e) {
-    throw new SourceFailure(e);
-  }
-  let output: fsp.FileHandle | null = null;
-  const bufs: Buffer[] = [];
-  let pending: Promise<number> | null = null;
-  try {
-    let st;
-    try {
-      st = await input.stat({ bigint: true });
-    } catch (e) {
-      throw new SourceFailure(e);
-    }
+    const st = sourceCall(() => fs.fstatSync(input));
     if (!st.isFile()) return { changed: 'no longer a regular file' };
     if (st.size !== BigInt(req.size)) return { changed: `size ${st.size} != ${req.size}` };
     // libuv takes times as double seconds: build them from the nanoseconds in one rounding.
     const atime = Number(st.atimeNs / 1_000_000_000n) + Number(st.atimeNs % 1_000_000_000n) / 1e9;
     const mtime = Number(st.mtimeNs / 1_000_000_000n) + Number(st.mtimeNs % 1_000_000_000n) / 1e9;
 
-    output = await openTemp(fs, req.tempPath);
-    const hash = createHash('sha256');
-    bufs.push(takeBuffer(chunkSize), takeBuffer(chunkSize));
-    let which = 0;
+    output = openTemp(fs, req.tempPath);
+    let sha256: string;
     let pos = 0;
-    const read = (b: Buffer, at: number): Promise<number> =>
-      at >= req.size
-        ? Promise.resolve(0)
-        : input.read(b, 0, Math.min(b.length, req.size - at), at).then(
-            (r) => r.bytesRead,
-            (e: unknown) => {
-              throw new SourceFailure(e);
-            },
-          );
-    pending = read(bufs[0]!, 0);
-    for (;;) {
-      const n = await pending;
-      pending = null;
-      if (n === 0) break;
-      const buf = bufs[which]!;
-      hash.update(buf.subarray(0, n));
-      pos += n;
-      which ^= 1;
-      pending = read(bufs[which]!, pos);
-      // Keep the read promise handled even if the write below throws first.
-      pending.catch(() => undefined);
-      await writeAll(output, buf, n);
-      req.onBytes?.(pos);
-      if (!control.running() && (await control.checkpoint()) === 'cancel') throw new Cancelled();
+    if (req.size <= wholeFileLimit) {
+      // Typical photos: one read, one write, and the hash runs on the thread pool (WebCrypto) so it
+      // overlaps the next file's I/O instead of serialising with it.
+      buf = takeBuffer(wholeFileLimit);
+      while (pos < req.size) {
+        const n = sourceCall(() => fs.readSync(input, buf!, pos, req.size - pos, pos));
+        if (n === 0) break;
+        pos += n;
+      }
+      writeAll(fs, output, buf, pos);
+      sha256 = Buffer.from(await webcrypto.subtle.digest('SHA-256', buf.subarray(0, pos))).toString('hex');
+    } else {
+      buf = takeBuffer(chunkSize);
+      const hash = createHash('sha256');
+      let lastYield = performance.now();
+      while (pos < req.size) {
+        const n = sourceCall(() => fs.readSync(input, buf!, 0, Math.min(buf!.length, req.size - pos), pos));
+        if (n === 0) break;
+        hash.update(buf.subarray(0, n));
+        writeAll(fs, output, buf, n);
+        pos += n;
+        if (pos < req.size) {
+          req.onBytes?.(pos);
+          if (!control.running()) {
+            if ((await control.checkpoint()) === 'cancel') throw new Cancelled();
+            lastYield = performance.now();
+          } else if (performance.now() - lastYield > YIELD_EVERY_MS) {
+            await yieldToLoop();
+            lastYield = performance.now();
+            if (!control.running() && (await control.checkpoint()) === 'cancel') throw new Cancelled();
+          }
+        }
+      }
+      sha256 = hash.digest('hex');
     }
     if (pos !== req.size) return { changed: `read ${pos} of ${req.size} bytes` };
-    const sha256 = hash.digest('hex');
     if (sha256 !== req.sha256) return { changed: 'sha256 differs from the import' };
     // Same bytes as imported: give the copy the original's mode and times (set last: writes move mtime).
-    await output.chmod(Number(st.mode) & 0o7777).catch(() => undefined);
-    await output.utimes(atime, mtime);
+    try {
+      fs.fchmodSync(output, Number(st.mode) & 0o7777);
+    } catch {
+      // Some file systems (exFAT, SMB) have no Unix modes; the copy is still good.
+    }
+    fs.futimesSync(output, atime, mtime);
     return { sha256, bytes: pos, atime, mtime };
   } finally {
-    await pending?.catch(() => undefined);
-    for (const b of bufs) giveBack(b);
-    await output?.close().catch(() => undefined);
-    await input.close().catch(() => undefined);
+    if (buf) giveBack(buf);
+    tryClose(fs, output);
+    tryClose(fs, input);
   }
 }
 
 const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EMLINK']);
 
 /** Publishes the temp under the final name, never overwriting. Returns false when the name is taken. */
-async function publish(fs: ExportFs, tempPath: string, finalPath: string, copied: Copied): Promise<boolean> {
+function publish(fs: ExportFs, tempPath: string, finalPath: string, copied: Copied): boolean {
   try {
-    await fs.link(tempPath, finalPath);
+    fs.linkSync(tempPath, finalPath);
   } catch (e) {
     const code = errnoCode(e);
     if (code === 'EEXIST') return false;
     if (code === null || !NO_LINKS.has(code)) throw e;
     // No hard links here (exFAT/FAT USB drives, some network shares): exclusive copy instead.
     try {
-      await fs.copyFile(tempPath, finalPath, fsConstants.COPYFILE_EXCL);
+      fs.copyFileSync(tempPath, finalPath, fsSync.constants.COPYFILE_EXCL);
     } catch (ce) {
       if (errnoCode(ce) === 'EEXIST') return false;
       throw ce;
     }
-    await fs.utimes(finalPath, copied.atime, copied.mtime).catch(() => undefined);
+    try {
+      fs.utimesSync(finalPath, copied.atime, copied.mtime);
+    } catch {
+      // The bytes are right; a file system that refuses times keeps its own.
+    }
   }
-  await tryUnlink(fs, tempPath);
+  tryUnlink(fs, tempPath);
   return true;
 }
 
-async function copyOnce(req: SafeCopyRequest, fs: ExportFs, control: CopyControl, chunkSize: number): Promise<SafeCopyOutcome> {
+async function copyOnce(req: SafeCopyRequest, fs: ExportFs, control: CopyControl, chunkSize: number, wholeFileLimit: number): Promise<SafeCopyOutcome> {
   let copied: Copied | { changed: string };
   try {
-    copied = await copyToTemp(fs, req, control, chunkSize);
+    copied = await copyToTemp(fs, req, control, chunkSize, wholeFileLimit);
   } catch (e) {
-    await tryUnlink(fs, req.tempPath);
+    tryUnlink(fs, req.tempPath);
     throw e;
   }
   if ('changed' in copied) {
-    await tryUnlink(fs, req.tempPath);
+    tryUnlink(fs, req.tempPath);
     return { kind: 'failed', side: 'source', error: sourceChanged(req, copied.changed) };
   }
   try {
-    if (!(await publish(fs, req.tempPath, req.finalPath, copied))) {
-      await tryUnlink(fs, req.tempPath);
+    if (!publish(fs, req.tempPath, req.finalPath, copied)) {
+      tryUnlink(fs, req.tempPath);
       return { kind: 'exists' };
     }
   } catch (e) {
-    await tryUnlink(fs, req.tempPath);
+    tryUnlink(fs, req.tempPath);
     throw e;
   }
   return { kind: 'published', bytes: copied.bytes };
@@ -323,7 +372,7 @@ export async function copyFileSafely(req: SafeCopyRequest, opts: CopyOptions = {
   const delays = opts.retryDelaysMs ?? DEFAULT_RETRY_DELAYS;
   for (let attempt = 0; ; attempt++) {
     try {
-      return await copyOnce(req, fs, control, opts.chunkSize ?? DEFAULT_CHUNK);
+      return await copyOnce(req, fs, control, opts.chunkSize ?? DEFAULT_CHUNK, opts.wholeFileLimit ?? DEFAULT_WHOLE_FILE);
     } catch (e) {
       if (e instanceof Cancelled) return { kind: 'cancelled' };
       const raw = e instanceof SourceFailure ? e.original : e;
@@ -346,10 +395,10 @@ export async function copyFileSafely(req: SafeCopyRequest, opts: CopyOptions = {
  */
 export async function removeStrayTemps(outputDir: string, jobId?: number, fs: ExportFs = nodeFs): Promise<number> {
   let removed = 0;
-  const sweep = async (dir: string, depth: number): Promise<void> => {
-    let entries;
+  const sweep = (dir: string, depth: number): void => {
+    let entries: fsSync.Dirent[];
     try {
-      entries = await fs.readdir(dir, { withFileTypes: true });
+      entries = fs.readdirTypesSync(dir);
     } catch {
       return;
     }
@@ -357,16 +406,16 @@ export async function removeStrayTemps(outputDir: string, jobId?: number, fs: Ex
       const p = path.join(dir, entry.name);
       if (entry.isFile() && isTempName(entry.name, jobId)) {
         try {
-          await fs.unlink(p);
+          fs.unlinkSync(p);
           removed++;
         } catch {
           // Vanished meanwhile or not ours to delete; leave it.
         }
       } else if (entry.isDirectory() && depth === 0) {
-        await sweep(p, 1);
+        sweep(p, 1);
       }
     }
   };
-  await sweep(outputDir, 0);
+  sweep(outputDir, 0);
   return removed;
 }

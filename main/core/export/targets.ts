@@ -78,12 +78,12 @@ export class TargetPlanner {
     const map = new Map<string, DiskEntry>();
     const abs = path.join(this.outputDir, dir);
     try {
-      for (const name of await this.fs.readdir(abs)) {
+      for (const name of this.fs.readdirSync(abs)) {
         if (!isTempName(name)) map.set(collisionKey(name), { name });
       }
     } catch (e) {
       if (errnoCode(e) !== 'ENOENT') throw e;
-      await this.fs.mkdir(abs, { recursive: true });
+      this.fs.mkdirSync(abs);
     }
     return map;
   }
@@ -98,7 +98,7 @@ export class TargetPlanner {
     const abs = path.join(this.outputDir, dir, entry.name);
     if (entry.size === undefined) {
       try {
-        const st = await this.fs.stat(abs);
+        const st = this.fs.statSync(abs);
         entry.size = st.isFile() ? st.size : -1;
       } catch {
         entry.size = -1;

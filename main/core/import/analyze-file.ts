@@ -15,7 +15,7 @@ import { err, ok, type Result } from '../../../shared/errors.js';
 import type { ImportedFile, ImportOptions } from '../../workers/protocol.js';
 import { errnoCode, errnoToAppError } from '../errors.js';
 import { emptyMetadataDates, type MetadataDates } from './metadata-dates.js';
-import { chooseReader, dimensionsFromBuffer, readWithExifr, readWithExiftool } from './metadata.js';
+import { dimensionsFromBuffer, planMetadataRead, readWithExifr, readWithExiftool } from './metadata.js';
 import type { ScanEntry } from './scan.js';
 import { SNIFF_BYTES, sniffMedia } from './sniff.js';
 import { extractTags } from './tags.js';
@@ -28,7 +28,7 @@ export interface AnalyzeContext {
 }
 
 /** Files up to this size are read whole: one read serves hash, sniff and metadata. */
-const WHOLE_FILE_LIMIT = 32 * 1024 * 1024;
+const WHOLE_FILE_LIMIT = 16 * 1024 * 1024;
 const CHUNK = 1024 * 1024;
 /** Formats whose pixel size image-size always finds in an intact file. */
 const SIZED_BY_IMAGE_SIZE = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/bmp', 'image/heic', 'image/heif', 'image/avif']);
@@ -47,12 +47,40 @@ function openReadOnly(file: string): number {
   return openSync(file, constants.O_RDONLY);
 }
 
+/**
+ * Whole-file buffers are reused: allocating (and collecting) a fresh buffer per photo is a
+ * large share of the import's CPU time. A buffer goes back to the pool once its file's
+ * analysis is finished; nothing derived from it (dates, sizes) keeps a reference.
+ */
+const freeBuffers: Buffer[] = [];
+const MAX_FREE_BUFFERS = 8;
+
+function acquireBuffer(size: number): Buffer {
+  const i = freeBuffers.findIndex((b) => b.length >= size);
+  if (i >= 0) return freeBuffers.splice(i, 1)[0]!;
+  let capacity = 256 * 1024;
+  while (capacity < size) capacity *= 2;
+  return Buffer.allocUnsafeSlow(Math.min(capacity, Math.max(size, WHOLE_FILE_LIMIT)));
+}
+
+function releaseBuffer(buf: Buffer | undefined): void {
+  if (buf === undefined) return;
+  if (freeBuffers.length < MAX_FREE_BUFFERS) freeBuffers.push(buf);
+  else {
+    // Keep the biggest ones: they serve every smaller file too.
+    freeBuffers.sort((a, b) => a.length - b.length);
+    if (freeBuffers[0]!.length < buf.length) freeBuffers[0] = buf;
+  }
+}
+
 interface ReadResult {
   sha256: string;
   size: number;
   /** The whole file when small, else its first SNIFF_BYTES. */
   bytes: Buffer;
   whole: boolean;
+  /** The pooled buffer behind `bytes`, to release when done. */
+  pooled?: Buffer;
 }
 
 /**
@@ -66,17 +94,22 @@ function readAndHash(file: string): ReadResult {
     const size = fstatSync(fd).size;
     const hash = createHash('sha256');
     if (size <= WHOLE_FILE_LIMIT) {
-      const buf = Buffer.allocUnsafe(size);
-      let off = 0;
-      while (off < size) {
-        const n = readSync(fd, buf, off, size - off, off);
-        if (n === 0) break;
-        off += n;
+      const buf = acquireBuffer(size);
+      try {
+        let off = 0;
+        while (off < size) {
+          const n = readSync(fd, buf, off, size - off, off);
+          if (n === 0) break;
+          off += n;
+        }
+        const bytes = buf.subarray(0, off);
+        hash.update(bytes);
+        // A file that shrank while we read it is hashed as far as it goes; the size says so.
+        return { sha256: hash.digest('hex'), size: off, bytes, whole: true, pooled: buf };
+      } catch (e) {
+        releaseBuffer(buf);
+        throw e;
       }
-      const bytes = buf.subarray(0, off);
-      hash.update(bytes);
-      // A file that shrank while we read it is hashed as far as it goes; the size says so.
-      return { sha256: hash.digest('hex'), size: off, bytes, whole: true };
     }
     const chunk = Buffer.allocUnsafe(CHUNK);
     let head: Buffer | null = null;
@@ -98,6 +131,11 @@ function readAndHash(file: string): ReadResult {
   }
 }
 
+/** The keys of an object whose values are set (so a spread does not blank out others). */
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
 function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
@@ -116,6 +154,14 @@ export async function analyzeFile(entry: ScanEntry, options: ImportOptions, ctx:
     return { ok: false, error: errnoToAppError(e, entry.path) };
   }
 
+  try {
+    return await analyzeBytes(entry, name, read, options, ctx);
+  } finally {
+    releaseBuffer(read.pooled);
+  }
+}
+
+async function analyzeBytes(entry: ScanEntry, name: string, read: ReadResult, options: ImportOptions, ctx: AnalyzeContext): Promise<Result<ImportedFile>> {
   const sniffed = await sniffMedia(read.bytes, name);
   if (!sniffed) return err('unsupported', `Not a photo or video: ${name}`, entry.path);
 
@@ -128,15 +174,23 @@ export async function analyzeFile(entry: ScanEntry, options: ImportOptions, ctx:
     ({ width, height } = dimensionsFromBuffer(read.bytes));
   }
 
-  const reader = chooseReader(sniffed.mime, read.bytes, read.whole);
-  let needExiftool = reader === 'exiftool';
-  if (reader === 'exifr') {
+  const plan = planMetadataRead(sniffed.mime, read.bytes, read.whole);
+  let needExiftool = plan.reader === 'exiftool';
+  if (plan.reader === 'exifr') {
     try {
-      const r = await readWithExifr(read.whole ? read.bytes : entry.path, sniffed.mime);
+      const r = await readWithExifr(plan.embeddedExif?.tiff ?? (read.whole ? read.bytes : entry.path), sniffed.mime);
       dates = r.dates;
       width ??= r.width;
       height ??= r.height;
       if (r.problem !== null) warning = `Part of the file's metadata could not be read: ${r.problem}`;
+      // The embedded EXIF block had no capture date; the container's other metadata may.
+      if (plan.embeddedExif && dates.dateTimeOriginal === undefined) {
+        if (plan.embeddedExif.fallback === 'exiftool') needExiftool = true;
+        else if (plan.embeddedExif.fallback === 'exifr') {
+          const container = await readWithExifr(read.bytes, sniffed.mime);
+          dates = { ...container.dates, ...definedOnly(dates), xmp: container.dates.xmp };
+        }
+      }
     } catch {
       // exifr does not know every HEIF brand or odd TIFF variant, nor damaged files; ExifTool
       // reads more, and says what is wrong.

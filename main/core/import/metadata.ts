@@ -38,44 +38,80 @@ export function exifrCanRead(mime: string): boolean {
 
 export type MetadataReader = 'exifr' | 'exiftool' | 'none';
 
+export interface ReaderPlan {
+  reader: MetadataReader;
+  /**
+   * A TIFF/EXIF block found inside a PNG (eXIf) or WebP (EXIF chunk) that exifr reads directly;
+   * `fallback` says whether other metadata (XMP, compressed text, tIME) would still need ExifTool
+   * when this block holds no DateTimeOriginal.
+   */
+  embeddedExif?: { tiff: Buffer; fallback: MetadataReader };
+}
+
 /**
- * True when a PNG has chunks only ExifTool reads well: eXIf, compressed text (ImageMagick's
- * "Raw profile" EXIF/XMP lives in zTXt), the tIME modification stamp, or a non-XMP iTXt. Walks chunk headers
- * (length + type) only; the chunk contents are left to the metadata libraries.
+ * PNG: walks the chunk headers (length + type) to find where the metadata lives. exifr reads
+ * tEXt and XMP iTXt itself; the eXIf block is handed to exifr as TIFF; compressed text
+ * (ImageMagick's "Raw profile" lives in zTXt), tIME and other iTXt need ExifTool.
+ * The chunk contents are left to the metadata libraries.
  */
-function pngNeedsExiftool(bytes: Uint8Array): boolean {
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+function planPng(buf: Buffer): ReaderPlan {
   let pos = 8;
+  let exif: Buffer | undefined;
+  let needsExiftool = false;
   while (pos + 8 <= buf.length) {
     const length = buf.readUInt32BE(pos);
     const type = buf.toString('latin1', pos + 4, pos + 8);
-    // exifr 7 misses EXIF stored in eXIf chunks, so those go to ExifTool too.
-    if (type === 'zTXt' || type === 'tIME' || type === 'eXIf') return true;
-    if (type === 'iTXt' && buf.toString('latin1', pos + 8, pos + 8 + 17) !== 'XML:com.adobe.xmp') return true;
-    if (type === 'tEXt' && buf.toString('latin1', pos + 8, pos + 8 + 11) === 'Raw profile') return true;
-    if (type === 'IEND') return false;
+    if (type === 'eXIf') exif = buf.subarray(pos + 8, Math.min(buf.length, pos + 8 + length));
+    else if (type === 'zTXt' || type === 'tIME') needsExiftool = true;
+    else if (type === 'iTXt' && buf.toString('latin1', pos + 8, pos + 8 + 17) !== 'XML:com.adobe.xmp') needsExiftool = true;
+    else if (type === 'tEXt' && buf.toString('latin1', pos + 8, pos + 8 + 11) === 'Raw profile') needsExiftool = true;
+    else if (type === 'IEND') break;
     pos += 12 + length;
   }
-  return false;
+  if (exif) return { reader: 'exifr', embeddedExif: { tiff: stripExifPrefix(exif), fallback: needsExiftool ? 'exiftool' : 'exifr' } };
+  return { reader: needsExiftool ? 'exiftool' : 'exifr' };
+}
+
+/** WebP: RIFF chunks (fourcc + little-endian size); EXIF and XMP live only in the extended format. */
+function planWebp(buf: Buffer): ReaderPlan {
+  if (buf.toString('latin1', 12, 16) !== 'VP8X') return { reader: 'none' };
+  let pos = 12;
+  let exif: Buffer | undefined;
+  let xmp = false;
+  while (pos + 8 <= buf.length) {
+    const type = buf.toString('latin1', pos, pos + 4);
+    const size = buf.readUInt32LE(pos + 4);
+    if (type === 'EXIF') exif = buf.subarray(pos + 8, Math.min(buf.length, pos + 8 + size));
+    else if (type === 'XMP ') xmp = true;
+    pos += 8 + size + (size & 1);
+  }
+  if (exif) return { reader: 'exifr', embeddedExif: { tiff: stripExifPrefix(exif), fallback: xmp ? 'exiftool' : 'none' } };
+  return { reader: xmp ? 'exiftool' : 'none' };
+}
+
+function stripExifPrefix(block: Buffer): Buffer {
+  return block.toString('latin1', 0, 6) === 'Exif\0\0' ? block.subarray(6) : block;
 }
 
 /**
  * Which library reads a file's metadata. exifr where it reads everything that matters (it is
- * several times faster than a round trip to ExifTool); ExifTool for the rest. GIF and WebP files
- * without any metadata block (the common case: stickers, web images) need no reader at all.
+ * several times cheaper than a round trip to ExifTool); ExifTool for the rest. GIF and WebP
+ * files without any metadata block (stickers, web images) need no reader at all.
  * `whole` says whether `bytes` is the entire file (small files) or only its head.
  */
-export function chooseReader(mime: string, bytes: Uint8Array, whole: boolean): MetadataReader {
-  if (EXIFR_MIMES.has(mime)) return 'exifr';
+export function planMetadataRead(mime: string, bytes: Uint8Array, whole: boolean): ReaderPlan {
+  if (EXIFR_MIMES.has(mime)) return { reader: 'exifr' };
+  if (!whole) return { reader: 'exiftool' };
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (mime === 'image/png') return whole && !pngNeedsExiftool(bytes) ? 'exifr' : 'exiftool';
-  if (mime === 'image/gif') return whole && buf.indexOf('XMP DataXMP', 0, 'latin1') < 0 ? 'none' : 'exiftool';
-  if (mime === 'image/webp') {
-    // Only the extended format (VP8X) carries EXIF / XMP chunks.
-    const extended = buf.toString('latin1', 12, 16) === 'VP8X';
-    return !extended || (whole && buf.indexOf('EXIF', 12, 'latin1') < 0 && buf.indexOf('XMP ', 12, 'latin1') < 0) ? 'none' : 'exiftool';
+  try {
+    if (mime === 'image/png') return planPng(buf);
+    if (mime === 'image/webp') return planWebp(buf);
+  } catch {
+    // A damaged container: let ExifTool say what is wrong.
+    return { reader: 'exiftool' };
   }
-  return 'exiftool';
+  if (mime === 'image/gif') return { reader: buf.indexOf('XMP DataXMP', 0, 'latin1') < 0 ? 'none' : 'exiftool' };
+  return { reader: 'exiftool' };
 }
 
 const EXIFR_OPTIONS = {

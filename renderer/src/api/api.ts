@@ -1,5 +1,5 @@
 import type { Api } from '../../../shared/contract.js';
-import type { AppError, Result } from '../../../shared/errors.js';
+import type { Result } from '../../../shared/errors.js';
 
 /**
  * The one way the renderer reaches main. Looked up on every call (not captured once) so tests
@@ -35,9 +35,4 @@ export async function call<T>(run: () => Promise<Result<T>>): Promise<Result<T>>
     const detail = cause instanceof Error ? cause.message : String(cause);
     return { ok: false, error: { code: 'internal', message: 'Could not reach the MediaParser engine.', detail } };
   }
-}
-
-/** Text for a person: the message, plus the technical detail when there is one. */
-export function describeError(error: AppError): string {
-  return error.message;
 }

@@ -113,6 +113,28 @@ describe('createBrowserApi', () => {
     expect(await again).toEqual({ ok: true, value: { timeZone: 'UTC' } });
   });
 
+  it('keeps a socket that is still closing from failing or answering for its successor', async () => {
+    const h = harness();
+    open.push(h.conn);
+    const a = h.last();
+    a.open();
+    const first = h.conn.api.listJobs({});
+    a.readyState = 2; // the server sent its close frame; onclose comes later
+    const second = h.conn.api.getSettings({});
+    expect(h.sockets).toHaveLength(2);
+    const b = h.last();
+    b.open();
+    expect(b.sent.map((m) => m.channel)).toEqual(['settings:get']);
+    a.drop();
+    expect((await first).ok).toBe(false);
+    b.reply(b.sent[0]!.id, { ok: true, value: 'settings' });
+    expect(await second).toEqual({ ok: true, value: 'settings' });
+    // The stale close did not start a third socket or fail the live one.
+    h.conn.api.getAppInfo({});
+    expect(h.sockets).toHaveLength(2);
+    expect(b.sent.map((m) => m.channel)).toEqual(['settings:get', 'app:info']);
+  });
+
   it('fails queued requests when the connection attempt fails instead of hanging', async () => {
     const h = harness();
     open.push(h.conn);

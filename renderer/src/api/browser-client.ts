@@ -40,6 +40,7 @@ export interface BrowserConnection {
   close(): void;
 }
 
+const CONNECTING = 0;
 const OPEN = 1;
 const LOST: AppError = { code: 'io', message: 'Lost connection to MediaParser. Check that `mediaparser serve` is still running, then try again.' };
 
@@ -55,16 +56,19 @@ export function createBrowserConnection(opts: BrowserApiOptions): BrowserConnect
   const maxRetry = opts.maxRetryMs ?? 5000;
   const wsUrl = socketUrl(opts.url, opts.token);
 
-  let socket: SocketLike | null = null;
-  let connecting = false;
+  /** One WebSocket and the requests sent on it; a socket still closing never answers for its successor. */
+  interface Connection {
+    socket: SocketLike;
+    sent: Map<number, Pending>;
+    opened: boolean;
+  }
+  let current: Connection | null = null;
   let closed = false;
   let retryMs = minRetry;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
   let nextId = 1;
   /** Waiting for a connection. */
   let queue: Pending[] = [];
-  /** Sent, waiting for the answer. */
-  const inFlight = new Map<number, Pending>();
   const listeners = new Map<EventChannel, Set<(payload: unknown) => void>>();
 
   let markReady: () => void = () => {};
@@ -74,63 +78,65 @@ export function createBrowserConnection(opts: BrowserApiOptions): BrowserConnect
     for (const p of list) p.resolve({ ok: false, error: LOST });
   }
 
-  function send(p: Pending): void {
+  function failQueue(): void {
+    const waiting = queue;
+    queue = [];
+    failAll(waiting);
+  }
+
+  const isOpen = (c: Connection | null): c is Connection => c !== null && c.socket.readyState === OPEN;
+  const isLive = (c: Connection | null): boolean => c !== null && (c.socket.readyState === CONNECTING || c.socket.readyState === OPEN);
+
+  function send(c: Connection, p: Pending): void {
     const id = nextId++;
-    inFlight.set(id, p);
+    c.sent.set(id, p);
     try {
-      socket!.send(JSON.stringify({ id, channel: p.channel, request: p.request }));
+      c.socket.send(JSON.stringify({ id, channel: p.channel, request: p.request }));
     } catch {
-      inFlight.delete(id);
+      c.sent.delete(id);
       p.resolve({ ok: false, error: LOST });
     }
   }
 
   function connect(): void {
-    if (closed || connecting || (socket && socket.readyState === OPEN)) return;
+    if (closed || isLive(current)) return;
     if (retryTimer !== null) {
       clearTimeout(retryTimer);
       retryTimer = null;
     }
-    connecting = true;
-    let opened = false;
-    let s: SocketLike;
+    let socket: SocketLike;
     try {
-      s = createSocket(wsUrl);
+      socket = createSocket(wsUrl);
     } catch {
-      connecting = false;
-      const waiting = queue;
-      queue = [];
-      failAll(waiting);
+      current = null;
+      failQueue();
       scheduleRetry();
       return;
     }
-    socket = s;
-    s.onopen = () => {
-      opened = true;
-      connecting = false;
+    const c: Connection = { socket, sent: new Map(), opened: false };
+    current = c;
+    socket.onopen = () => {
+      c.opened = true;
+      if (current !== c) return;
       retryMs = minRetry;
       markReady();
       const waiting = queue;
       queue = [];
-      for (const p of waiting) send(p);
+      for (const p of waiting) send(c, p);
     };
-    s.onmessage = (event) => onMessage(event.data);
-    s.onerror = () => {
+    socket.onmessage = (event) => onMessage(c, event.data);
+    socket.onerror = () => {
       // onclose follows and does the work
     };
-    s.onclose = () => {
-      if (socket === s) socket = null;
-      connecting = false;
+    socket.onclose = () => {
       // Answers to what was sent are gone: the caller decides whether to retry.
-      const sent = [...inFlight.values()];
-      inFlight.clear();
+      const sent = [...c.sent.values()];
+      c.sent.clear();
       failAll(sent);
+      if (current !== c) return;
+      current = null;
       // A failed attempt fails what waited for it, so nothing hangs while the server is down.
-      if (!opened) {
-        const waiting = queue;
-        queue = [];
-        failAll(waiting);
-      }
+      if (!c.opened) failQueue();
       scheduleRetry();
     };
   }
@@ -144,7 +150,7 @@ export function createBrowserConnection(opts: BrowserApiOptions): BrowserConnect
     retryMs = Math.min(maxRetry, retryMs * 2);
   }
 
-  function onMessage(data: unknown): void {
+  function onMessage(c: Connection, data: unknown): void {
     if (typeof data !== 'string') return;
     let message: { id?: unknown; result?: unknown; event?: unknown; payload?: unknown };
     try {
@@ -154,9 +160,9 @@ export function createBrowserConnection(opts: BrowserApiOptions): BrowserConnect
     }
     if (typeof message !== 'object' || message === null) return;
     if (typeof message.id === 'number') {
-      const p = inFlight.get(message.id);
+      const p = c.sent.get(message.id);
       if (!p) return;
-      inFlight.delete(message.id);
+      c.sent.delete(message.id);
       p.resolve(isResult(message.result) ? message.result : { ok: false, error: { code: 'internal', message: 'MediaParser sent an answer this page does not understand.' } });
       return;
     }
@@ -175,7 +181,7 @@ export function createBrowserConnection(opts: BrowserApiOptions): BrowserConnect
     return new Promise((resolve) => {
       const p: Pending = { channel, request: request ?? {}, resolve };
       if (closed) return resolve({ ok: false, error: LOST });
-      if (socket && socket.readyState === OPEN && !connecting) return send(p);
+      if (isOpen(current)) return send(current, p);
       queue.push(p);
       connect(); // no waiting out a backoff when someone needs the server now
     });
@@ -212,12 +218,15 @@ export function createBrowserConnection(opts: BrowserApiOptions): BrowserConnect
       closed = true;
       if (retryTimer !== null) clearTimeout(retryTimer);
       retryTimer = null;
-      const waiting = [...queue, ...inFlight.values()];
-      queue = [];
-      inFlight.clear();
-      failAll(waiting);
-      socket?.close(1000, 'Client closed');
-      socket = null;
+      const c = current;
+      current = null;
+      failQueue();
+      if (c) {
+        const sent = [...c.sent.values()];
+        c.sent.clear();
+        failAll(sent);
+        c.socket.close(1000, 'Client closed');
+      }
     },
   };
 }

@@ -118,8 +118,11 @@ describe('Library', () => {
 
   it('select all loads every page and bulk set date validates first', async () => {
     await renderLibrary();
+    const before = fake.callsOf('listFiles').length;
     await act(() => selectAll());
     expect(screen.getByTestId('selection-count')).toHaveTextContent('1,000 selected');
+    // One large request instead of a page at a time.
+    expect(fake.callsOf('listFiles').slice(before)).toEqual([{ filter: 'all', offset: 0, limit: 1000 }]);
     fireEvent.change(screen.getByTestId('bulk-date-input'), { target: { value: '2021-02-30T10:00:00' } });
     fireEvent.click(screen.getByTestId('bulk-set-date'));
     expect(await screen.findByRole('alert')).toHaveTextContent(/does not exist/);

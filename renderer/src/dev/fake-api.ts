@@ -158,8 +158,11 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
 
   const notFound = (what: string): Result<never> => ({ ok: false, error: { code: 'not-found', message: `${what} not found.` } });
 
+  let index = new Map<number, FileSummary>();
   function file(id: number): FileSummary | undefined {
-    return files.find((f) => f.id === id);
+    // Tests may push to `files`; rebuild the index when it no longer matches.
+    if (index.size !== files.length) index = new Map(files.map((f) => [f.id, f]));
+    return index.get(id);
   }
 
   function update(id: number, change: Partial<FileSummary>): Result<FileSummary> {

@@ -299,10 +299,45 @@ export function clearSelection(): void {
   setSlice('selection', () => ({ ids: new Set(), anchor: null }));
 }
 
-/** Selects every row of the current filter, loading the pages that are not loaded yet. */
+/** Rows per request when many pages are needed at once (select all): the contract's maximum. */
+const BULK_LIMIT = 5000;
+
+/** Loads rows `from..to` in few large requests, stored as ordinary pages. */
+async function loadBulk(from: number, to: number): Promise<AppError | null> {
+  const chunkPages = BULK_LIMIT / PAGE_SIZE;
+  for (let first = pageOf(from); first <= pageOf(to); first += chunkPages) {
+    const lib = getState().library;
+    const last = Math.min(first + chunkPages - 1, pageOf(to));
+    let missing = false;
+    for (let p = first; p <= last; p++) if (!lib.pages[p]) missing = true;
+    if (!missing) continue;
+    const generation = lib.generation;
+    const request = { filter: lib.filter, offset: first * PAGE_SIZE, limit: (last - first + 1) * PAGE_SIZE, ...(lib.tag ? { tag: lib.tag } : {}) };
+    const result = await call(() => api().listFiles(request));
+    if (!result.ok) return result.error;
+    if (getState().library.generation !== generation) return null;
+    setSlice('library', (l) => {
+      const pages = { ...l.pages };
+      for (let p = first; p <= last; p++) {
+        const rows = result.value.items.slice((p - first) * PAGE_SIZE, (p - first + 1) * PAGE_SIZE);
+        if (rows.length > 0) pages[p] = rows;
+      }
+      return { ...l, pages, total: result.value.total };
+    });
+  }
+  return null;
+}
+
+/** Selects every row of the current filter, loading the rows that are not loaded yet. */
 export async function selectAll(): Promise<void> {
   const total = getState().library.total ?? 0;
-  if (total > 0) await ensureRange(0, total - 1);
+  if (total > 0) {
+    const error = await loadBulk(0, total - 1);
+    if (error) {
+      setSlice('library', (l) => ({ ...l, actionError: error }));
+      return;
+    }
+  }
   const ids = idsBetween(0, Math.max(0, (getState().library.total ?? 0) - 1));
   setSlice('selection', (s) => ({ ids: new Set(ids), anchor: s.anchor }));
 }
@@ -311,11 +346,15 @@ function selectedIds(): number[] {
   return [...getState().selection.ids];
 }
 
+const BULK_IDS = 50_000;
+
 async function bulk(run: (ids: number[]) => Promise<{ ok: true } | { ok: false; error: AppError }>): Promise<boolean> {
   const ids = selectedIds();
   if (ids.length === 0) return false;
   setSlice('library', (l) => ({ ...l, busy: true, actionError: null }));
-  const result = await run(ids);
+  // The contract caps one request at 100,000 ids; bigger selections go in batches.
+  let result: { ok: true } | { ok: false; error: AppError } = { ok: true };
+  for (let at = 0; at < ids.length && result.ok; at += BULK_IDS) result = await run(ids.slice(at, at + BULK_IDS));
   setSlice('library', (l) => ({ ...l, busy: false, actionError: result.ok ? null : result.error }));
   if (result.ok) {
     clearSelection();

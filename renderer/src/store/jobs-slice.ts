@@ -102,8 +102,10 @@ export function upsertSummary(state: JobsState, summary: JobSummary): JobsState 
 
 export function applyProgress(state: JobsState, p: JobProgress): JobsState {
   const prev = state.byId[p.jobId] ?? blankJob(p.jobId, p.type, p.status);
-  // While the user's pause/cancel is in flight, a late progress tick must not flip the button back.
-  const status = prev.pending ? prev.status : p.status;
+  // Status events and api answers own the status. A progress tick may only show that a queued job
+  // started: a late tick sent just before a pause must not flip "Paused" back to "Running".
+  const known = state.byId[p.jobId] !== undefined;
+  const status = !known || (prev.pending === null && (prev.status === 'queued' || prev.status === 'running')) ? p.status : prev.status;
   const next: JobView = {
     ...prev,
     status,

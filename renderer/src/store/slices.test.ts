@@ -51,6 +51,21 @@ describe('jobs slice', () => {
     expect(s.byId[7]?.actionError?.code).toBe('conflict');
   });
 
+  it('a late progress tick does not undo a confirmed pause; a status event does', () => {
+    let s = applyProgress(initialJobsState, progress());
+    s = applyStatus(s, { jobId: 7, type: 'export', status: 'paused', error: null });
+    s = applyProgress(s, progress({ filesDone: 14 }));
+    expect(s.byId[7]).toMatchObject({ status: 'paused', filesDone: 14 });
+    s = applyStatus(s, { jobId: 7, type: 'export', status: 'running', error: null });
+    expect(s.byId[7]?.status).toBe('running');
+  });
+
+  it('a queued job shows running with its first progress tick', () => {
+    let s = upsertSummary(initialJobsState, makeJob(7, { type: 'export', status: 'queued' }));
+    s = applyProgress(s, progress());
+    expect(s.byId[7]?.status).toBe('running');
+  });
+
   it('applies status and finished events', () => {
     let s = applyProgress(initialJobsState, progress());
     s = applyStatus(s, { jobId: 7, type: 'export', status: 'halted', error: { code: 'disk-full', message: 'Disk full.' } });
