@@ -207,6 +207,36 @@ describe('runImport control', () => {
     expect(messages.at(-1)).toEqual({ type: 'cancelled' });
   });
 
+  it('a cancel while paused ends the import', async () => {
+    const data = workerData([corpus.media]);
+    const control = new Int32Array(data.control);
+    const messages: ImportWorkerMessage[] = [];
+    await runImport(
+      data,
+      (m) => {
+        messages.push(m);
+        if (m.type === 'file' && messages.filter((x) => x.type === 'file').length === 1) Atomics.store(control, 0, CONTROL_PAUSE);
+        if (m.type === 'paused') {
+          Atomics.store(control, 0, CONTROL_CANCEL);
+          Atomics.notify(control, 0);
+        }
+      },
+      control,
+      { concurrency: 1 },
+    );
+    const types = messages.map((m) => m.type);
+    expect(types.slice(-2)).toEqual(['paused', 'cancelled']);
+    expect(types.filter((t) => t === 'file')).toHaveLength(1);
+  });
+
+  it('an unexpected exception becomes one fatal message', async () => {
+    const data = workerData([42 as unknown as string]);
+    const messages: ImportWorkerMessage[] = [];
+    await runImport(data, (m) => messages.push(m), new Int32Array(data.control));
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatchObject({ type: 'fatal', error: { code: 'internal' } });
+  });
+
   it('reports a missing source folder as a failure and still finishes', async () => {
     const data = workerData([path.join(corpus.media, 'does-not-exist')]);
     const messages: ImportWorkerMessage[] = [];

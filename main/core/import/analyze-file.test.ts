@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -97,6 +98,18 @@ describe('analyzeFile', () => {
     writeFileSync(file, readFileSync(path.join(MEDIA, 'exiftool/QuickTime.mov')).subarray(0, 300));
     const r = await analyzeFile(entryFor(file), OPTIONS, { exiftool });
     expect(r.ok && r.value.warning).toMatch(/truncated/i);
+  });
+
+  it('a large file is streamed through the hash: same sha256 as reading it whole', async () => {
+    const file = path.join(dir, 'long.mov');
+    const big = Buffer.concat([readFileSync(path.join(MEDIA, 'exiftool/QuickTime.mov')), Buffer.alloc(17 * 1024 * 1024, 7)]);
+    writeFileSync(file, big);
+    const r = await analyzeFile(entryFor(file), OPTIONS, { exiftool });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value.sha256).toBe(createHash('sha256').update(big).digest('hex'));
+    expect(r.value.size).toBe(big.length);
+    expect(r.value).toMatchObject({ mime: 'video/quicktime', detected: { local: '2005-08-11T14:03:54.000', offset: '+00:00' } });
   });
 
   it('reads EXIF inside WebP and PNG containers', async () => {

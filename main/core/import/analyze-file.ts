@@ -8,7 +8,8 @@
  * format needs it, reads the file itself (with -fast it reads only the metadata).
  */
 import { createHash } from 'node:crypto';
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, read as readCallback, readSync } from 'node:fs';
+import { promisify } from 'node:util';
 import path from 'node:path';
 import type { ExifTool } from 'exiftool-vendored';
 import { err, ok, type Result } from '../../../shared/errors.js';
@@ -30,6 +31,7 @@ export interface AnalyzeContext {
 /** Files up to this size are read whole: one read serves hash, sniff and metadata. */
 const WHOLE_FILE_LIMIT = 16 * 1024 * 1024;
 const CHUNK = 1024 * 1024;
+const readAsync = promisify(readCallback);
 /** Formats whose pixel size image-size always finds in an intact file. */
 const SIZED_BY_IMAGE_SIZE = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/bmp', 'image/heic', 'image/heif', 'image/avif']);
 
@@ -84,15 +86,16 @@ interface ReadResult {
 }
 
 /**
- * Synchronous on purpose: this runs in the import worker, whose only job is this I/O, and for
- * the many small files of a photo library the thread-pool round trips of async calls cost more
- * than the reads themselves. Files are hashed whole or in 1 MiB chunks, never twice.
+ * Small files are read synchronously on purpose: this runs in the import worker, whose only job
+ * is this I/O, and for the many small files of a photo library the thread-pool round trips of
+ * async calls cost more than the reads themselves. Large files (videos) are read in 1 MiB chunks
+ * asynchronously so the worker stays responsive (ExifTool replies, control messages) meanwhile.
+ * Every file is read once.
  */
-function readAndHash(file: string): ReadResult {
+async function readAndHash(file: string): Promise<ReadResult> {
   const fd = openReadOnly(file);
   try {
     const size = fstatSync(fd).size;
-    const hash = createHash('sha256');
     if (size <= WHOLE_FILE_LIMIT) {
       const buf = acquireBuffer(size);
       try {
@@ -103,19 +106,21 @@ function readAndHash(file: string): ReadResult {
           off += n;
         }
         const bytes = buf.subarray(0, off);
-        hash.update(bytes);
+        // (WebCrypto's thread-pool digest was tried: copying the data in costs more than it saves.)
+        const sha256 = createHash('sha256').update(bytes).digest('hex');
         // A file that shrank while we read it is hashed as far as it goes; the size says so.
-        return { sha256: hash.digest('hex'), size: off, bytes, whole: true, pooled: buf };
+        return { sha256, size: off, bytes, whole: true, pooled: buf };
       } catch (e) {
         releaseBuffer(buf);
         throw e;
       }
     }
+    const hash = createHash('sha256');
     const chunk = Buffer.allocUnsafe(CHUNK);
     let head: Buffer | null = null;
     let pos = 0;
     for (;;) {
-      const n = readSync(fd, chunk, 0, CHUNK, pos);
+      const { bytesRead: n } = await readAsync(fd, chunk, 0, CHUNK, pos);
       if (n === 0) break;
       if (head === null) head = Buffer.from(chunk.subarray(0, Math.min(n, SNIFF_BYTES)));
       hash.update(chunk.subarray(0, n));
@@ -149,7 +154,7 @@ export async function analyzeFile(entry: ScanEntry, options: ImportOptions, ctx:
   const name = path.basename(entry.path);
   let read: ReadResult;
   try {
-    read = readAndHash(entry.path);
+    read = await readAndHash(entry.path);
   } catch (e) {
     return { ok: false, error: errnoToAppError(e, entry.path) };
   }

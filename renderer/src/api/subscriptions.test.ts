@@ -52,6 +52,18 @@ describe('startSubscriptions', () => {
     expect(fake.callsOf('listTags')).toEqual([{}]);
   });
 
+  it('fetches per-file errors when the error count grows, not on every tick', async () => {
+    const tick = (errorCount: number) =>
+      fake.emitProgress({ jobId: 4, type: 'import', status: 'running', filesDone: 1, filesTotal: 9, bytesDone: 0, bytesTotal: 0, currentFile: null, errorCount, bytesPerSecond: 0, etaSeconds: null });
+    tick(0);
+    tick(0);
+    expect(fake.callsOf('getJob')).toEqual([]);
+    tick(1);
+    tick(1);
+    await until((st) => st.jobs.fileErrors[4] !== undefined);
+    expect(fake.callsOf('getJob')).toEqual([{ id: 4 }]);
+  });
+
   it('unsubscribes every listener', () => {
     expect(fake.listenerCount()).toBe(3);
     stop();

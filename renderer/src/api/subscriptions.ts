@@ -9,11 +9,25 @@ import { jobFinished, refreshJob } from '../store/actions.js';
  * Returns a function that unsubscribes everything.
  */
 export function startSubscriptions(source: Api): () => void {
+  // Per-file errors are not in progress events; fetch them when the count grows, one request at a
+  // time, so a burst of failures costs one round trip rather than one per tick.
+  const errorsFetched = new Map<number, number>();
+  const inFlight = new Set<number>();
+  function fetchErrors(jobId: number, errorCount: number): void {
+    errorsFetched.set(jobId, errorCount);
+    if (inFlight.has(jobId)) return;
+    inFlight.add(jobId);
+    void refreshJob(jobId).finally(() => inFlight.delete(jobId));
+  }
+
   const offs = [
-    source.onJobProgress((p) => setSlice('jobs', (j) => applyProgress(j, p))),
+    source.onJobProgress((p) => {
+      setSlice('jobs', (j) => applyProgress(j, p));
+      if (p.errorCount > (errorsFetched.get(p.jobId) ?? 0)) fetchErrors(p.jobId, p.errorCount);
+    }),
     source.onJobStatus((e) => {
       setSlice('jobs', (j) => applyStatus(j, e));
-      // A pause or halt is when per-file errors are worth showing; fetch them then.
+      // A pause or halt is when the details of what went wrong matter most.
       if (e.status !== 'running') void refreshJob(e.jobId);
     }),
     source.onJobFinished((e) => jobFinished(e)),

@@ -25,6 +25,7 @@ export function FolderBrowser({
   const [listing, setListing] = useState<Listing | null>(null);
   const [error, setError] = useState<AppError | null>(null);
   const [loading, setLoading] = useState(true);
+  const [typed, setTyped] = useState('');
   const headingRef = useRef<HTMLHeadingElement>(null);
 
   async function open(path?: string): Promise<void> {
@@ -62,6 +63,27 @@ export function FolderBrowser({
         <p className="path" data-testid="folder-browser-path">
           {listing?.path ?? '…'}
         </p>
+        <form
+          className="inline-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (typed.trim()) void open(typed.trim());
+          }}
+        >
+          <label htmlFor="folder-browser-go">Go to</label>
+          <input
+            id="folder-browser-go"
+            data-testid="folder-browser-go-input"
+            type="text"
+            spellCheck={false}
+            value={typed}
+            placeholder="/mnt/photos"
+            onChange={(e) => setTyped(e.target.value)}
+          />
+          <button type="submit" data-testid="folder-browser-go" disabled={!typed.trim()}>
+            Go
+          </button>
+        </form>
         <ErrorMessage error={error} />
         <ul className="folder-list" aria-label="Folders" aria-busy={loading}>
           {listing?.parent ? (

@@ -73,6 +73,8 @@ describe('Import screen', () => {
     );
     expect(screen.getByTestId('job-status')).toHaveTextContent('Finished');
     expect(screen.queryByTestId('pause-job')).not.toBeInTheDocument();
+    fireEvent.click(screen.getByTestId('go-to-library'));
+    expect(getState().ui.screen).toBe('library');
   });
 
   it('pause, resume and cancel call the api with the job id and answer at once', async () => {
@@ -131,6 +133,22 @@ describe('Import screen', () => {
     expect(screen.queryByTestId('folder-browser')).not.toBeInTheDocument();
     expect(within(screen.getByTestId('source-folder-list')).getByText('/home/me/Pictures')).toBeInTheDocument();
     expect(fake.callsOf('pickFolder')).toEqual([]);
+  });
+
+  it('the folder browser can jump to a typed folder and explains a missing one', async () => {
+    await loadAppInfo();
+    render(<ImportScreen />);
+    fireEvent.click(screen.getByTestId('pick-source-folder'));
+    const browser = await screen.findByTestId('folder-browser');
+    await within(browser).findByRole('button', { name: /Pictures/ });
+    fireEvent.change(within(browser).getByTestId('folder-browser-go-input'), { target: { value: '/nowhere' } });
+    fireEvent.click(within(browser).getByTestId('folder-browser-go'));
+    expect(await within(browser).findByRole('alert')).toHaveTextContent('Folder not found.');
+    fireEvent.change(within(browser).getByTestId('folder-browser-go-input'), { target: { value: '/home/me/Videos' } });
+    fireEvent.click(within(browser).getByTestId('folder-browser-go'));
+    expect(await within(browser).findByText('No folders inside this one.')).toBeInTheDocument();
+    expect(within(browser).getByTestId('folder-browser-path')).toHaveTextContent('/home/me/Videos');
+    expect(within(browser).queryByRole('alert')).not.toBeInTheDocument();
   });
 
   it('uses the native picker on the desktop', async () => {

@@ -1,15 +1,16 @@
 import { useState, type DragEvent } from 'react';
-import { addSourceFolders, removeSourceFolder, startImport } from '../store/actions.js';
+import { addSourceFolders, navigate, removeSourceFolder, startImport } from '../store/actions.js';
 import { useAppStore } from '../store/store.js';
 import { ErrorMessage } from './ErrorMessage.js';
 import { FolderPickerButton } from './FolderPickerButton.js';
 import { JobProgress } from './JobProgress.js';
 
 /** Paths of dropped folders, where the runtime exposes them (older Electron put `path` on File). */
+/** Paths of dropped folders: the desktop preload can tell them (webUtils); a browser cannot. */
 function droppedPaths(e: DragEvent): string[] {
   const paths: string[] = [];
   for (const file of Array.from(e.dataTransfer.files)) {
-    const path = (file as File & { path?: unknown }).path;
+    const path = window.desktopFiles?.pathForFile(file) ?? (file as File & { path?: unknown }).path;
     if (typeof path === 'string' && path) paths.push(path);
   }
   return paths;
@@ -138,8 +139,13 @@ function ImportDone({ jobId }: { jobId: number }) {
   const done = useAppStore((s) => s.jobs.byId[jobId]?.status === 'completed');
   if (!done) return null;
   return (
-    <p className="success" role="status">
-      Import finished. Open the Library to check the dates.
-    </p>
+    <div className="button-row">
+      <p className="success" role="status">
+        Import finished. Next, check the dates the app is unsure about.
+      </p>
+      <button type="button" className="primary" data-testid="go-to-library" onClick={() => navigate('library')}>
+        Review the files
+      </button>
+    </div>
   );
 }

@@ -91,6 +91,7 @@ function JobButtons({ jobId }: { jobId: number }) {
   const canPause = status === 'running' || status === 'queued';
   const canResume = RESUMABLE_STATUSES.includes(status);
   const canCancel = status === 'running' || status === 'queued' || status === 'paused';
+  if (!canPause && !canResume && !canCancel) return null;
   return (
     <div className="button-row">
       {canPause ? (

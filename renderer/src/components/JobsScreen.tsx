@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { RESUMABLE_STATUSES } from '../../../shared/types.js';
 import { loadJobs, navigate, resumeJob } from '../store/actions.js';
 import { useAppStore } from '../store/store.js';
@@ -51,7 +52,23 @@ export function JobsScreen() {
 }
 
 function JobRow({ id }: { id: number }) {
-  const job = useAppStore((s) => s.jobs.byId[id]);
+  // Only what the row shows: byte counts and speed tick many times a second and are not shown here.
+  const job = useAppStore(
+    useShallow((s) => {
+      const j = s.jobs.byId[id];
+      if (!j) return null;
+      return {
+        type: j.type,
+        status: j.status,
+        filesDone: j.filesDone,
+        filesTotal: j.filesTotal,
+        errorCount: j.errorCount,
+        startedAt: j.startedAt,
+        createdAt: j.createdAt,
+        actionError: j.actionError,
+      };
+    }),
+  );
   if (!job) return null;
   const resumable = RESUMABLE_STATUSES.includes(job.status);
   return (
