@@ -110,7 +110,7 @@ function layoutFor(i: number, sources: Map<string, string[]>, rand: () => number
       return { source: src, rel: `Camera card ${card + 1}/DCIM/${100 + (i % 3)}CANON/IMG_${String((i % 997) + 1).padStart(4, '0')}${ext}` };
     }
     case 5: {
-      const src = pick('photo');
+      const src = pick('jpeg');
       return { source: src, rel: `WhatsApp/Media/WhatsApp Images/IMG-${compact(when)}-WA${String(i % 10000).padStart(4, '0')}.jpg` };
     }
     case 6: {
@@ -149,6 +149,11 @@ export async function buildBenchTree(dir: string, count: number): Promise<{ file
     const kind = PHOTO.has(ext) ? 'photo' : RAW.has(ext) ? 'raw' : VIDEO.has(ext) ? 'video' : SCREEN.has(ext) ? 'screen' : 'other';
     if (!sources.has(kind)) sources.set(kind, []);
     sources.get(kind)!.push(f);
+    // WhatsApp re-encodes everything to JPEG, so its names only get real JPEGs.
+    if (ext === '.jpg' || ext === '.jpeg') {
+      if (!sources.has('jpeg')) sources.set('jpeg', []);
+      sources.get('jpeg')!.push(f);
+    }
   }
   const rand = rng(0x5eed ^ count);
   const used = new Set<string>();
@@ -189,7 +194,9 @@ export async function buildBenchTree(dir: string, count: number): Promise<{ file
         bytes += buf.length;
       } else {
         await copyFile(job.layout.source, target);
-        bytes += (await stat(target)).size;
+        // Await first: `bytes += await x` would read `bytes` before the await and lose updates.
+        const { size } = await stat(target);
+        bytes += size;
       }
       await utimes(target, job.mtime, job.mtime);
     }

@@ -68,13 +68,14 @@ describe.skipIf(!corpusAvailable())('crash recovery', () => {
     await removeDir(tmp);
   });
 
-  const points: [string, (e: CoreEvent) => boolean, boolean][] = [
-    ['as soon as the export starts', (e) => e.channel === 'job:status' && e.payload.type === 'export' && e.payload.status === 'running', false],
-    ['after a few files are done', (e) => e.channel === 'job:progress' && e.payload.filesDone >= 3, false],
-    ['in the middle of a large file', (e) => e.channel === 'job:progress' && e.payload.currentFile === BIG && e.payload.bytesDone > 0, true],
+  // [name, kill when, the large file's date (first or last in export order), leaves a temp file]
+  const points: [string, (e: CoreEvent) => boolean, string, boolean][] = [
+    ['as soon as the export starts', (e) => e.channel === 'job:status' && e.payload.type === 'export' && e.payload.status === 'running', '1990-01-01T00:00:00', false],
+    ['in the middle of a large file, first in line', (e) => e.channel === 'job:progress' && e.payload.currentFile === BIG && e.payload.bytesDone > 0, '1990-01-01T00:00:00', true],
+    ['after the small files, in the middle of a large last file', (e) => e.channel === 'job:progress' && e.payload.currentFile === BIG && e.payload.filesDone >= 3, '2030-01-01T00:00:00', true],
   ];
 
-  it.each(points)('killed %s, then resumed: no duplicate, missing or temporary file', async (_name, killWhen, leavesTemp) => {
+  it.each(points)('killed %s, then resumed: no duplicate, missing or temporary file', async (_name, killWhen, bigDate, leavesTemp) => {
     const dir = await makeTempDir('crash-point');
     const dbPath = join(dir, 'mediaparser.db');
     const out = join(dir, 'archive');
@@ -85,8 +86,8 @@ describe.skipIf(!corpusAvailable())('crash recovery', () => {
       importJobId = unwrap(await core.handlers['import:start']({ folders: [src] })).jobId;
       expect((await core.waitForJob(importJobId)).status).toBe('completed');
       const big = (await allFiles(core)).find((f) => f.originalName === BIG)!;
-      // The large file goes first, so the third kill point lands inside it.
-      unwrap(await core.handlers['files:set-date']({ id: big.id, timestamp: '1990-01-01T00:00:00' }));
+      // The large file's date puts it first or last in export order, so a kill point can land inside it.
+      unwrap(await core.handlers['files:set-date']({ id: big.id, timestamp: bigDate }));
       await core.close();
     }
 

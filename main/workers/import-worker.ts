@@ -12,6 +12,8 @@ import { ExifTool } from 'exiftool-vendored';
 import { appError } from '../../shared/errors.js';
 import { errnoToAppError } from '../core/errors.js';
 import { analyzeFile } from '../core/import/analyze-file.js';
+import { ExiftoolBatcher } from '../core/import/exiftool-batch.js';
+import type { ReaderResult } from '../core/import/metadata.js';
 import { scanFolders, type ScanEntry } from '../core/import/scan.js';
 import type { ImportWorkerData, ImportWorkerMessage } from './protocol.js';
 import { CONTROL_CANCEL, CONTROL_PAUSE, CONTROL_RUN } from './protocol.js';
@@ -19,7 +21,10 @@ import { CONTROL_CANCEL, CONTROL_PAUSE, CONTROL_RUN } from './protocol.js';
 export type PostImportMessage = (message: ImportWorkerMessage) => void;
 
 export interface RunImportOptions {
-  /** Files analysed at once; default 8, so photos keep flowing while videos wait for ExifTool. */
+  /**
+   * Files analysed at once; default 16, so photos keep flowing while videos wait for ExifTool,
+   * and ExifTool gets its files in batches.
+   */
   concurrency?: number;
 }
 
@@ -53,15 +58,18 @@ export async function runImport(
   runOptions: RunImportOptions = {},
 ): Promise<void> {
   let exiftool: ExifTool | null = null;
-  const getExiftool = (): ExifTool => {
+  let batcher: ExiftoolBatcher | null = null;
+  // One ExifTool process per two cores: this worker thread needs a core of its own for hashing
+  // and exifr, and each extra perl process costs start-up time (measured on 2 cores: one process
+  // with batched commands beats two by about 30 %).
+  const maxProcs = Math.max(1, Math.min(4, Math.floor(os.availableParallelism() / 2)));
+  const readExiftool = (file: string): Promise<ReaderResult> => {
     // Started only when a file needs it: a folder of JPEGs never spawns perl.
-    exiftool ??= new ExifTool({
-      maxProcs: Math.max(1, Math.min(2, os.availableParallelism())),
-      minDelayBetweenSpawnMillis: 0,
-      taskTimeoutMillis: 60_000,
-      useMWG: false,
-    });
-    return exiftool;
+    if (batcher === null) {
+      exiftool = new ExifTool({ maxProcs, minDelayBetweenSpawnMillis: 0, taskTimeoutMillis: 60_000, useMWG: false });
+      batcher = new ExiftoolBatcher(exiftool, maxProcs);
+    }
+    return batcher.read(file);
   };
   const cancelled = (): boolean => Atomics.load(control, 0) === CONTROL_CANCEL;
 
@@ -88,7 +96,7 @@ export async function runImport(
     }
     post({ type: 'scanned', total: entries.length, totalBytes });
 
-    const concurrency = Math.max(1, runOptions.concurrency ?? 8);
+    const concurrency = Math.max(1, runOptions.concurrency ?? 16);
     let next = 0;
     let inFlight = 0;
     let stopping = false;
@@ -135,7 +143,7 @@ export async function runImport(
         inFlight++;
         try {
           post({ type: 'file-started', path: entry.path, size: entry.size });
-          const result = await analyzeFile(entry, data.options, { getExiftool });
+          const result = await analyzeFile(entry, data.options, { readExiftool });
           if (result.ok) post({ type: 'file', file: result.value });
           else post({ type: 'file-failed', path: entry.path, root: entry.root, size: entry.size, error: result.error });
         } finally {

@@ -16,15 +16,16 @@ import { err, ok, type Result } from '../../../shared/errors.js';
 import type { ImportedFile, ImportOptions } from '../../workers/protocol.js';
 import { errnoCode, errnoToAppError } from '../errors.js';
 import { emptyMetadataDates, type MetadataDates } from './metadata-dates.js';
-import { dimensionsFromBuffer, planMetadataRead, readWithExifr, readWithExiftool } from './metadata.js';
+import { dimensionsFromBuffer, planMetadataRead, readWithExifr, readWithExiftool, type ReaderResult } from './metadata.js';
 import type { ScanEntry } from './scan.js';
 import { SNIFF_BYTES, sniffMedia } from './sniff.js';
 import { extractTags } from './tags.js';
 import { buildCandidates, chooseCaptureTime } from './timestamps.js';
 
 export interface AnalyzeContext {
-  /** Shared ExifTool pool; created lazily by `getExiftool` when a file needs it. */
-  getExiftool?: () => ExifTool;
+  /** Reads a file with ExifTool (the import worker passes a batching reader, created lazily). */
+  readExiftool?: (path: string) => Promise<ReaderResult>;
+  /** A shared ExifTool pool, used one file at a time when `readExiftool` is not given. */
   exiftool?: ExifTool;
 }
 
@@ -203,10 +204,11 @@ async function analyzeBytes(entry: ScanEntry, name: string, read: ReadResult, op
     }
   }
   if (needExiftool) {
-    const exiftool = ctx.exiftool ?? ctx.getExiftool?.();
-    if (exiftool) {
+    const exiftool = ctx.exiftool;
+    const readExiftool = ctx.readExiftool ?? (exiftool ? (p: string) => readWithExiftool(exiftool, p) : undefined);
+    if (readExiftool) {
       try {
-        const r = await readWithExiftool(exiftool, entry.path);
+        const r = await readExiftool(entry.path);
         dates = r.dates;
         width ??= r.width;
         height ??= r.height;

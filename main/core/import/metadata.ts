@@ -9,13 +9,6 @@ import { imageSize } from 'image-size';
 import type { MetadataDates } from './metadata-dates.js';
 import { emptyMetadataDates } from './metadata-dates.js';
 
-export interface FileMetadata {
-  dates: MetadataDates;
-  width: number | null;
-  height: number | null;
-  reader: 'exifr' | 'exiftool' | 'none';
-}
-
 /** MIME types exifr reads completely (EXIF, XMP, IPTC); everything else goes to ExifTool. */
 const EXIFR_MIMES = new Set([
   'image/jpeg',
@@ -244,7 +237,7 @@ export async function readWithExifr(input: Buffer | string, mime: string): Promi
 }
 
 /** The tags ExifTool is asked for: dates, their companions and the dimensions. */
-const EXIFTOOL_ARGS = [
+export const EXIFTOOL_ARGS = [
   '-G1',
   '-a',
   '-n',
@@ -380,14 +373,23 @@ function cleanExiftoolMessage(message: string, path: string): string {
   return message.replace(/^(Warning|Error):\s*/i, '').replace(` - ${path}`, '').trim();
 }
 
+/**
+ * Dates, size and the first real problem from one file's ExifTool record (readRaw output, which
+ * has `errors`/`warnings` arrays, or a batch record with `ExifTool:Error`/`ExifTool:Warning`).
+ */
+export function resultFromExiftool(raw: Record<string, unknown>, path: string): ReaderResult {
+  const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : []);
+  const errors = [...list(raw.errors), ...list(raw['ExifTool:Error'])];
+  // '[minor]' warnings are ExifTool's notes about harmless oddities, not damage.
+  const warnings = [...list(raw.warnings), ...list(raw['ExifTool:Warning'])].filter((w) => !/\[minor\]/i.test(w));
+  const first = errors[0] ?? warnings[0];
+  return { ...datesFromExiftool(raw), problem: first === undefined ? null : cleanExiftoolMessage(first, path) };
+}
+
 export async function readWithExiftool(exiftool: ExifTool, path: string): Promise<ReaderResult> {
   // readRaw: no post-processing, so no time-zone inference on the stored strings.
   const raw = (await exiftool.readRaw(path, { readArgs: EXIFTOOL_ARGS, useMWG: false })) as unknown as Record<string, unknown>;
-  const errors = Array.isArray(raw.errors) ? raw.errors.map(String) : [];
-  // '[minor]' warnings are ExifTool's notes about harmless oddities, not damage.
-  const warnings = Array.isArray(raw.warnings) ? raw.warnings.map(String).filter((w) => !/\[minor\]/i.test(w)) : [];
-  const first = errors[0] ?? warnings[0];
-  return { ...datesFromExiftool(raw), problem: first === undefined ? null : cleanExiftoolMessage(first, path) };
+  return resultFromExiftool(raw, path);
 }
 
 /** Width and height from the bytes in memory, when the format is one image-size knows. */
