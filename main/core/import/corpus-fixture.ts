@@ -6,7 +6,9 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, utimesSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-export const CORPUS_DIR = process.env.MEDIAPARSER_CORPUS ?? '/work/shared/corpus';
+import { CORPUS_DIR } from '../testing/corpus.js';
+
+export { CORPUS_DIR };
 
 export interface OracleRecord {
   DateTimeOriginal: string | null;

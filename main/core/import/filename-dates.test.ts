@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseFileNameDate } from './filename-dates.js';
+import { CORPUS_DIR } from '../testing/corpus.js';
 
-const CORPUS = '/work/shared/corpus';
+const CORPUS = CORPUS_DIR;
 
 describe('parseFileNameDate', () => {
   const cases: [string, string | null, boolean?][] = [

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scanFolders } from './scan.js';
 import { extractTags } from './tags.js';
+import { CORPUS_MEDIA } from '../testing/corpus.js';
 
 const root = path.join(path.sep, 'photos');
 const at = (...parts: string[]): string => path.join(root, ...parts);
@@ -37,7 +38,7 @@ describe('extractTags', () => {
     afterAll(() => rmSync(tmp, { recursive: true, force: true }));
     it('gives the expected tags for each file', async () => {
       const dir = path.join(tmp, 'tags');
-      cpSync('/work/shared/corpus/media/tags', dir, { recursive: true });
+      cpSync(path.join(CORPUS_MEDIA, 'tags'), dir, { recursive: true });
       const got: Record<string, string[]> = {};
       for await (const e of scanFolders([dir])) got[path.relative(dir, e.path)] = extractTags(e.path, e.root);
       expect(got).toEqual({

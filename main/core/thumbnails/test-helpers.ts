@@ -3,7 +3,8 @@ import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 
-export const CORPUS_MEDIA = process.env.MEDIAPARSER_CORPUS ?? '/work/shared/corpus/media';
+export { CORPUS_MEDIA } from '../testing/corpus.js';
+import { CORPUS_MEDIA } from '../testing/corpus.js';
 
 export const SAMPLES = {
   /** 4032x3024, orientation 1. */
