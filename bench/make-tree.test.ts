@@ -2,6 +2,7 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { corpusAvailable } from '../main/core/testing/corpus.js';
 import { buildBenchTree } from './make-tree.js';
 
 let dir: string;
@@ -12,7 +13,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('buildBenchTree', () => {
+describe.skipIf(!corpusAvailable())('buildBenchTree', () => {
   it('writes the requested number of real media files and reports their exact bytes', async () => {
     const result = await buildBenchTree(dir, 60);
     const entries = (await readdir(dir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile());

@@ -7,6 +7,7 @@
  * checked between chunks, so they take effect within a chunk even inside a huge file.
  */
 import { parentPort, workerData, isMainThread } from 'node:worker_threads';
+import os from 'node:os';
 import path from 'node:path';
 import { appError, type AppError } from '../../shared/errors.js';
 import { errnoCode } from '../core/errors.js';
@@ -20,6 +21,7 @@ import {
   type CopyControl,
   type ExportFs,
 } from '../core/export/copy.js';
+import { ThreadHasher, type BufferHasher } from '../core/export/hasher.js';
 import { TargetPlanner, type TargetPlan } from '../core/export/targets.js';
 import {
   CONTROL_CANCEL,
@@ -40,8 +42,13 @@ export interface ExportPort {
 
 export interface ExportDeps {
   fs?: ExportFs;
-  /** Files in flight at once (names are still assigned in order); the I/O is synchronous, so 1 is fastest. */
+  /**
+   * Files in flight at once (names are still assigned in order). The I/O is synchronous on this
+   * thread; a file waiting for its hash lets the next file's I/O run, so a few overlap both cores.
+   */
   concurrency?: number;
+  /** Hashes whole-file buffers; by default a hashing thread owned by this export. */
+  hasher?: BufferHasher;
   chunkSize?: number;
   /** Files up to this size are copied in one read + write, hashed on the thread pool. */
   wholeFileLimit?: number;
@@ -132,6 +139,19 @@ class Controller implements CopyControl {
   }
 }
 
+/**
+ * Gives the copying threads a lower CPU priority than the app's main thread (on Linux the nice
+ * value is per thread): with both cores busy copying and hashing, the main thread's database
+ * commits and IPC still run the moment they are due, instead of queueing behind the copy.
+ */
+export function lowerThreadPriority(): void {
+  try {
+    os.setPriority(Number(process.env.MP_NICE ?? 5));
+  } catch {
+    // Not permitted or not supported: run at normal priority.
+  }
+}
+
 /** Checks the output root exists and takes a file; returns the reason it cannot be used. */
 async function checkOutputRoot(dir: string, jobId: number, fs: ExportFs): Promise<AppError | null> {
   const unavailable = (message: string, detail: string): AppError => appError('output-unavailable', message, detail);
@@ -158,7 +178,8 @@ async function checkOutputRoot(dir: string, jobId: number, fs: ExportFs): Promis
  */
 export async function runExport(data: ExportWorkerData, port: ExportPort, deps: ExportDeps = {}): Promise<void> {
   const fs = deps.fs ?? nodeFs;
-  const concurrency = Math.max(1, deps.concurrency ?? 1);
+  const concurrency = Math.max(1, deps.concurrency ?? Number(process.env.MP_EXPORT_CONC ?? 3));
+  const hasher = deps.hasher ?? new ThreadHasher();
   const bytesInterval = deps.bytesIntervalMs ?? 100;
   const word = new Int32Array(data.control);
   const post = (m: ExportWorkerMessage): void => port.post(m);
@@ -241,6 +262,7 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
                 ...(deps.chunkSize !== undefined ? { chunkSize: deps.chunkSize } : {}),
                 ...(deps.wholeFileLimit !== undefined ? { wholeFileLimit: deps.wholeFileLimit } : {}),
                 ...(deps.retryDelaysMs !== undefined ? { retryDelaysMs: deps.retryDelaysMs } : {}),
+                hasher,
               },
             );
             switch (outcome.kind) {
@@ -321,11 +343,13 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
   } finally {
     control.stop();
     unsubscribe();
+    if (!deps.hasher) await hasher.close();
   }
 }
 
 if (!isMainThread && parentPort && (workerData as { kind?: string } | null)?.kind === 'export') {
   const parent = parentPort;
+  lowerThreadPriority();
   const port: ExportPort = {
     post: (m) => parent.postMessage(m),
     onMessage: (handler) => {

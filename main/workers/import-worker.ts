@@ -13,7 +13,7 @@ import { appError } from '../../shared/errors.js';
 import { errnoToAppError } from '../core/errors.js';
 import { analyzeFile } from '../core/import/analyze-file.js';
 import { ExiftoolBatcher } from '../core/import/exiftool-batch.js';
-import type { ReaderResult } from '../core/import/metadata.js';
+import { likelyNeedsExiftool, type ReaderResult } from '../core/import/metadata.js';
 import { scanFolders, type ScanEntry } from '../core/import/scan.js';
 import type { ImportWorkerData, ImportWorkerMessage } from './protocol.js';
 import { CONTROL_CANCEL, CONTROL_PAUSE, CONTROL_RUN } from './protocol.js';
@@ -22,10 +22,15 @@ export type PostImportMessage = (message: ImportWorkerMessage) => void;
 
 export interface RunImportOptions {
   /**
-   * Files analysed at once; default 16, so photos keep flowing while videos wait for ExifTool,
-   * and ExifTool gets its files in batches.
+   * Files analysed at once, not counting those parked while ExifTool reads them; default 16.
    */
   concurrency?: number;
+  /**
+   * Files that may wait for ExifTool at the same time (default 4096; a waiting file holds no buffer). A file waiting for ExifTool
+   * does not hold a lane: another lane starts, so photos keep this thread busy while perl reads
+   * videos on the other core, and ExifTool gets full batches.
+   */
+  maxWaitingForExiftool?: number;
 }
 
 const SCAN_PROGRESS_EVERY = 200;
@@ -59,17 +64,30 @@ export async function runImport(
 ): Promise<void> {
   let exiftool: ExifTool | null = null;
   let batcher: ExiftoolBatcher | null = null;
-  // One ExifTool process per two cores: this worker thread needs a core of its own for hashing
-  // and exifr, and each extra perl process costs start-up time (measured on 2 cores: one process
-  // with batched commands beats two by about 30 %).
-  const maxProcs = Math.max(1, Math.min(4, Math.floor(os.availableParallelism() / 2)));
-  const readExiftool = (file: string): Promise<ReaderResult> => {
+  // One ExifTool process per core: while this thread hashes photos they share the cores with it,
+  // and once the photos are done (the videos' metadata is what takes longest) every core reads
+  // with ExifTool. Measured on 2 cores: one process left a core idle for most of the run.
+  const maxProcs = Math.max(1, Math.min(4, os.availableParallelism()));
+  const concurrency = Math.max(1, runOptions.concurrency ?? 16);
+  const maxWaiting = Math.max(0, runOptions.maxWaitingForExiftool ?? 4096);
+  /** Lanes alive, and how many of them are parked on ExifTool. */
+  let lanes = 0;
+  let waiting = 0;
+  let startLane: () => void = () => undefined;
+  const readExiftool = async (file: string): Promise<ReaderResult> => {
     // Started only when a file needs it: a folder of JPEGs never spawns perl.
     if (batcher === null) {
       exiftool = new ExifTool({ maxProcs, minDelayBetweenSpawnMillis: 0, taskTimeoutMillis: 60_000, useMWG: false });
       batcher = new ExiftoolBatcher(exiftool, maxProcs);
     }
-    return batcher.read(file);
+    waiting++;
+    // This lane now only waits; let another one use the CPU meanwhile.
+    if (waiting <= maxWaiting && lanes - waiting < concurrency) startLane();
+    try {
+      return await batcher.read(file);
+    } finally {
+      waiting--;
+    }
   };
   const cancelled = (): boolean => Atomics.load(control, 0) === CONTROL_CANCEL;
 
@@ -95,8 +113,12 @@ export async function runImport(
       return;
     }
     post({ type: 'scanned', total: entries.length, totalBytes });
+    // Files ExifTool will most likely read go first, so its processes have a queue from the
+    // start and work on the other core(s) while this thread hashes the photos; otherwise the
+    // import would end with this thread idle, waiting for perl to read the videos.
+    const order = [...entries.filter((e) => likelyNeedsExiftool(e.path)), ...entries.filter((e) => !likelyNeedsExiftool(e.path))];
+    entries.splice(0, entries.length, ...order);
 
-    const concurrency = Math.max(1, runOptions.concurrency ?? 16);
     let next = 0;
     let inFlight = 0;
     let stopping = false;
@@ -134,6 +156,8 @@ export async function runImport(
 
     const lane = async (): Promise<void> => {
       for (;;) {
+        // A lane back from ExifTool while its replacement runs: one of them retires.
+        if (lanes - waiting > concurrency) return;
         if (!(await gate())) return;
         // gate() answered a tick ago; claim a file only if that answer still holds, so no file
         // starts after a pause was requested.
@@ -156,7 +180,24 @@ export async function runImport(
         }
       }
     };
-    await Promise.all(Array.from({ length: concurrency }, () => lane()));
+    // Lanes start and end on their own (see readExiftool), so wait for the last one out.
+    let failure: { error: unknown } | null = null;
+    let allLanesDone: () => void = () => undefined;
+    const lanesDone = new Promise<void>((resolve) => (allLanesDone = resolve));
+    startLane = () => {
+      lanes++;
+      lane()
+        .catch((e: unknown) => {
+          failure ??= { error: e };
+          stopping = true;
+        })
+        .finally(() => {
+          if (--lanes === 0) allLanesDone();
+        });
+    };
+    for (let i = 0; i < concurrency; i++) startLane();
+    await lanesDone;
+    if (failure !== null) throw (failure as { error: unknown }).error;
     post(stopping || cancelled() ? { type: 'cancelled' } : { type: 'done' });
   } catch (e) {
     const detail = e instanceof Error ? (e.stack ?? e.message) : String(e);

@@ -85,8 +85,9 @@ export class FilesRepo {
   private readonly tagId: Database.Statement;
   private readonly fileTagInsert: Database.Statement;
   private readonly fileTagClear: Database.Statement;
-  private readonly outputStmt: Database.Statement;
   private readonly exportFailStmt: Database.Statement;
+  private readonly outputBatchStmt: Database.Statement;
+  private readonly linkDoneBatchStmt: Database.Statement;
 
   constructor(private readonly sqlite: Database.Database) {
     // A re-import of the same path refreshes what the file says but keeps the user's review;
@@ -117,11 +118,17 @@ export class FilesRepo {
     this.tagId = sqlite.prepare('SELECT id FROM tags WHERE name = ?').pluck();
     this.fileTagInsert = sqlite.prepare('INSERT OR IGNORE INTO file_tags (file_id, tag_id) VALUES (?, ?)');
     this.fileTagClear = sqlite.prepare('DELETE FROM file_tags WHERE file_id = ?');
-    this.outputStmt = sqlite.prepare(
-      "UPDATE files SET output_path = ?, error = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
-    );
     this.exportFailStmt = sqlite.prepare(
       "UPDATE files SET error = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
+    );
+    // Both take a JSON array of { id, p } (file id, output path).
+    this.outputBatchStmt = sqlite.prepare(
+      `UPDATE files SET output_path = j.value ->> '$.p', error = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+       FROM json_each(?) AS j WHERE files.id = j.value ->> '$.id'`,
+    );
+    this.linkDoneBatchStmt = sqlite.prepare(
+      `INSERT INTO job_files (job_id, file_id, status, error) SELECT ?, j.value ->> '$.id', 'done', NULL FROM json_each(?) AS j WHERE true
+       ON CONFLICT(job_id, file_id) DO UPDATE SET status = excluded.status, error = excluded.error`,
     );
   }
 
@@ -362,9 +369,12 @@ export class FilesRepo {
   ): void {
     if (done.length === 0 && failed.length === 0) return;
     this.sqlite.transaction(() => {
-      for (const d of done) {
-        this.outputStmt.run(d.outputPath, d.fileId);
-        this.linkStmt.run(jobId, d.fileId, 'done', null);
+      if (done.length) {
+        // Set-based: two statements per batch instead of two per file keeps each commit (on the
+        // main thread) short.
+        const batch = JSON.stringify(done.map((d) => ({ id: d.fileId, p: d.outputPath })));
+        this.outputBatchStmt.run(batch);
+        this.linkDoneBatchStmt.run(jobId, batch);
       }
       for (const f of failed) {
         this.exportFailStmt.run(f.message, f.fileId);

@@ -8,11 +8,12 @@
  *
  * Pure node:* code (no database): used by the export worker.
  */
-import { createHash, webcrypto } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import * as fsSync from 'node:fs';
 import path from 'node:path';
 import { appError, type AppError } from '../../../shared/errors.js';
 import { errnoCode, errnoToAppError, isTransientErrno } from '../errors.js';
+import { inlineHasher, type BufferHasher } from './hasher.js';
 
 /**
  * The file-system calls the export makes; injectable so tests can simulate a full disk or a busy
@@ -92,6 +93,8 @@ export interface CopyOptions {
   wholeFileLimit?: number;
   /** Delays before the retries of a transient failure (two retries). */
   retryDelaysMs?: readonly number[];
+  /** Hashes whole-file buffers (the export worker passes its hashing thread); inline by default. */
+  hasher?: BufferHasher;
 }
 
 export interface SafeCopyRequest {
@@ -161,15 +164,20 @@ function tryClose(fs: ExportFs, fd: number | null): void {
 }
 
 // Reused chunk buffers: allocating a fresh megabyte per file keeps the garbage collector busy.
-const bufferPool = new Map<number, Buffer[]>();
+// Shared-memory buffers (for the hashing thread) are pooled apart from ordinary ones.
+const bufferPool = new Map<string, Buffer[]>();
 
-function takeBuffer(size: number): Buffer {
-  return bufferPool.get(size)?.pop() ?? Buffer.allocUnsafeSlow(size);
+const poolKey = (size: number, shared: boolean): string => `${shared ? 's' : 'p'}${size}`;
+
+function takeBuffer(size: number, hasher?: BufferHasher): Buffer {
+  const shared = hasher?.sharedBuffers ?? false;
+  return bufferPool.get(poolKey(size, shared))?.pop() ?? (hasher ? hasher.alloc(size) : Buffer.allocUnsafeSlow(size));
 }
 
 function giveBack(buf: Buffer): void {
-  let list = bufferPool.get(buf.length);
-  if (!list) bufferPool.set(buf.length, (list = []));
+  const key = poolKey(buf.length, buf.buffer instanceof SharedArrayBuffer);
+  let list = bufferPool.get(key);
+  if (!list) bufferPool.set(key, (list = []));
   if (list.length < 8) list.push(buf);
 }
 
@@ -241,6 +249,7 @@ async function copyToTemp(
   control: CopyControl,
   chunkSize: number,
   wholeFileLimit: number,
+  hasher: BufferHasher,
 ): Promise<Copied | { changed: string }> {
   const input = sourceCall(() => fs.openSync(req.sourcePath, 'r'));
   let output: number | null = null;
@@ -257,16 +266,16 @@ async function copyToTemp(
     let sha256: string;
     let pos = 0;
     if (req.size <= wholeFileLimit) {
-      // Typical photos: one read, one write, and the hash runs on the thread pool (WebCrypto) so it
+      // Typical photos: one read, one write, and the hash runs on the hashing thread so it
       // overlaps the next file's I/O instead of serialising with it.
-      buf = takeBuffer(wholeFileLimit);
+      buf = takeBuffer(wholeFileLimit, hasher);
       while (pos < req.size) {
         const n = sourceCall(() => fs.readSync(input, buf!, pos, req.size - pos, pos));
         if (n === 0) break;
         pos += n;
       }
       writeAll(fs, output, buf, pos);
-      sha256 = Buffer.from(await webcrypto.subtle.digest('SHA-256', buf.subarray(0, pos))).toString('hex');
+      sha256 = await hasher.digest(buf, pos);
     } else {
       buf = takeBuffer(chunkSize);
       const hash = createHash('sha256');
@@ -335,10 +344,17 @@ function publish(fs: ExportFs, tempPath: string, finalPath: string, copied: Copi
   return true;
 }
 
-async function copyOnce(req: SafeCopyRequest, fs: ExportFs, control: CopyControl, chunkSize: number, wholeFileLimit: number): Promise<SafeCopyOutcome> {
+async function copyOnce(
+  req: SafeCopyRequest,
+  fs: ExportFs,
+  control: CopyControl,
+  chunkSize: number,
+  wholeFileLimit: number,
+  hasher: BufferHasher,
+): Promise<SafeCopyOutcome> {
   let copied: Copied | { changed: string };
   try {
-    copied = await copyToTemp(fs, req, control, chunkSize, wholeFileLimit);
+    copied = await copyToTemp(fs, req, control, chunkSize, wholeFileLimit, hasher);
   } catch (e) {
     tryUnlink(fs, req.tempPath);
     throw e;
@@ -372,7 +388,7 @@ export async function copyFileSafely(req: SafeCopyRequest, opts: CopyOptions = {
   const delays = opts.retryDelaysMs ?? DEFAULT_RETRY_DELAYS;
   for (let attempt = 0; ; attempt++) {
     try {
-      return await copyOnce(req, fs, control, opts.chunkSize ?? DEFAULT_CHUNK, opts.wholeFileLimit ?? DEFAULT_WHOLE_FILE);
+      return await copyOnce(req, fs, control, opts.chunkSize ?? DEFAULT_CHUNK, opts.wholeFileLimit ?? DEFAULT_WHOLE_FILE, opts.hasher ?? inlineHasher);
     } catch (e) {
       if (e instanceof Cancelled) return { kind: 'cancelled' };
       const raw = e instanceof SourceFailure ? e.original : e;

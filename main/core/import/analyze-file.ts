@@ -33,6 +33,7 @@ export interface AnalyzeContext {
 const WHOLE_FILE_LIMIT = 16 * 1024 * 1024;
 const CHUNK = 1024 * 1024;
 const readAsync = promisify(readCallback);
+const EMPTY = Buffer.alloc(0);
 /** Formats whose pixel size image-size always finds in an intact file. */
 const SIZED_BY_IMAGE_SIZE = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/bmp', 'image/heic', 'image/heif', 'image/avif']);
 
@@ -160,14 +161,31 @@ export async function analyzeFile(entry: ScanEntry, options: ImportOptions, ctx:
     return { ok: false, error: errnoToAppError(e, entry.path) };
   }
 
-  try {
-    return await analyzeBytes(entry, name, read, options, ctx);
-  } finally {
+  let released = false;
+  const release = (): void => {
+    if (released) return;
+    released = true;
     releaseBuffer(read.pooled);
+    // Also drops a large file's head copy: a file waiting for ExifTool then holds no bytes.
+    read.bytes = EMPTY;
+    read.pooled = undefined;
+  };
+  try {
+    return await analyzeBytes(entry, name, read, options, ctx, release);
+  } finally {
+    release();
   }
 }
 
-async function analyzeBytes(entry: ScanEntry, name: string, read: ReadResult, options: ImportOptions, ctx: AnalyzeContext): Promise<Result<ImportedFile>> {
+/** `releaseBytes` gives `read.bytes` back to the pool; nothing may touch them afterwards. */
+async function analyzeBytes(
+  entry: ScanEntry,
+  name: string,
+  read: ReadResult,
+  options: ImportOptions,
+  ctx: AnalyzeContext,
+  releaseBytes: () => void,
+): Promise<Result<ImportedFile>> {
   const sniffed = await sniffMedia(read.bytes, name);
   if (!sniffed) return err('unsupported', `Not a photo or video: ${name}`, entry.path);
 
@@ -203,6 +221,9 @@ async function analyzeBytes(entry: ScanEntry, name: string, read: ReadResult, op
       needExiftool = true;
     }
   }
+  // ExifTool reads the file itself and may take a while (it queues behind other files): the
+  // buffer is not held meanwhile.
+  releaseBytes();
   if (needExiftool) {
     const exiftool = ctx.exiftool;
     const readExiftool = ctx.readExiftool ?? (exiftool ? (p: string) => readWithExiftool(exiftool, p) : undefined);

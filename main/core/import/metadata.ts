@@ -8,6 +8,7 @@ import type { ExifTool } from 'exiftool-vendored';
 import { imageSize } from 'image-size';
 import type { MetadataDates } from './metadata-dates.js';
 import { emptyMetadataDates } from './metadata-dates.js';
+import { extensionOf, MEDIA_EXTENSIONS } from './sniff.js';
 
 /** MIME types exifr reads completely (EXIF, XMP, IPTC); everything else goes to ExifTool. */
 const EXIFR_MIMES = new Set([
@@ -27,6 +28,15 @@ const EXIFR_MIMES = new Set([
 
 export function exifrCanRead(mime: string): boolean {
   return EXIFR_MIMES.has(mime);
+}
+
+/**
+ * From the name alone: will this file probably be read by ExifTool (videos and the image formats
+ * exifr does not read)? Only used to schedule such files early; the content decides the reader.
+ */
+export function likelyNeedsExiftool(fileName: string): boolean {
+  const ext = extensionOf(fileName);
+  return Object.hasOwn(MEDIA_EXTENSIONS, ext) && !exifrCanRead(MEDIA_EXTENSIONS[ext]!.mime);
 }
 
 export type MetadataReader = 'exifr' | 'exiftool' | 'none';
