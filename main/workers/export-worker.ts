@@ -21,7 +21,7 @@ import {
   type CopyControl,
   type ExportFs,
 } from '../core/export/copy.js';
-import { ThreadHasher, type BufferHasher } from '../core/export/hasher.js';
+import { COPY_THREAD_NICE, ThreadHasher, type BufferHasher } from '../core/export/hasher.js';
 import { TargetPlanner, type TargetPlan } from '../core/export/targets.js';
 import {
   CONTROL_CANCEL,
@@ -139,14 +139,17 @@ class Controller implements CopyControl {
   }
 }
 
+/** Files in flight: enough that one file's hash (on the hashing thread) overlaps the next one's I/O. */
+const DEFAULT_CONCURRENCY = 3;
+
 /**
  * Gives the copying threads a lower CPU priority than the app's main thread (on Linux the nice
  * value is per thread): with both cores busy copying and hashing, the main thread's database
  * commits and IPC still run the moment they are due, instead of queueing behind the copy.
  */
-export function lowerThreadPriority(): void {
+function lowerThreadPriority(): void {
   try {
-    os.setPriority(Number(process.env.MP_NICE ?? 5));
+    os.setPriority(COPY_THREAD_NICE);
   } catch {
     // Not permitted or not supported: run at normal priority.
   }
@@ -178,7 +181,7 @@ async function checkOutputRoot(dir: string, jobId: number, fs: ExportFs): Promis
  */
 export async function runExport(data: ExportWorkerData, port: ExportPort, deps: ExportDeps = {}): Promise<void> {
   const fs = deps.fs ?? nodeFs;
-  const concurrency = Math.max(1, deps.concurrency ?? Number(process.env.MP_EXPORT_CONC ?? 3));
+  const concurrency = Math.max(1, deps.concurrency ?? DEFAULT_CONCURRENCY);
   const hasher = deps.hasher ?? new ThreadHasher();
   const bytesInterval = deps.bytesIntervalMs ?? 100;
   const word = new Int32Array(data.control);

@@ -31,6 +31,10 @@ export function openDatabase(path: string, migrationsFolder = defaultMigrationsF
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
+  // Checkpoints (which fsync) run on the main thread inside a commit. The default 1000 pages
+  // (4 MB) lands one in the middle of every few-thousand-file export or import, stalling the
+  // event loop for tens of ms on a busy disk; 4000 pages makes them four times rarer.
+  sqlite.pragma('wal_autocheckpoint = 4000');
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder });
   return {

@@ -31,12 +31,15 @@ export const inlineHasher: BufferHasher = {
   close: async () => {},
 };
 
+/** Nice value of the copying and hashing threads (os PRIORITY_BELOW_NORMAL; the app's main thread stays at 0). */
+export const COPY_THREAD_NICE = 10;
+
 // Plain JS evaluated in the thread: works the same from the TypeScript sources and from a bundle.
 const HASH_THREAD = `
 const { parentPort } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
 // Below the app's main thread, like the copying thread (see lowerThreadPriority); per thread on Linux.
-try { require('node:os').setPriority(Number(process.env.MP_NICE ?? 5)); } catch {}
+try { require('node:os').setPriority(${COPY_THREAD_NICE}); } catch {}
 parentPort.on('message', (m) => {
   try {
     const hex = createHash('sha256').update(new Uint8Array(m.sab, m.offset, m.length)).digest('hex');
@@ -61,15 +64,22 @@ export class ThreadHasher implements BufferHasher {
   private worker: Worker | null;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
+  /** Until the thread runs (tens of ms, more on a busy machine) the first files hash inline. */
+  private online = false;
   readonly sharedBuffers = true;
 
   constructor() {
     try {
-      this.worker = new Worker(HASH_THREAD, { eval: true });
+      // No inherited loader flags (e.g. tsx under the CLI): the thread needs only node built-ins,
+      // and loading a loader there would delay the first hash by ~100 ms.
+      this.worker = new Worker(HASH_THREAD, { eval: true, execArgv: [] });
     } catch {
       this.worker = null;
       return;
     }
+    this.worker.once('online', () => {
+      this.online = true;
+    });
     this.worker.on('message', (m: { id: number; hex?: string; error?: string }) => {
       const p = this.pending.get(m.id);
       if (!p) return;
@@ -93,7 +103,7 @@ export class ThreadHasher implements BufferHasher {
 
   digest(buf: Buffer, length: number): Promise<string> {
     const worker = this.worker;
-    if (!worker || !(buf.buffer instanceof SharedArrayBuffer)) return Promise.resolve(inlineDigest(buf, length));
+    if (!worker || !this.online || !(buf.buffer instanceof SharedArrayBuffer)) return Promise.resolve(inlineDigest(buf, length));
     const id = this.nextId++;
     return new Promise<string>((resolve) => {
       if (this.pending.size === 0) worker.ref();
