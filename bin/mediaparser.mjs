@@ -3,9 +3,9 @@
 // right after `npm ci` with no separate build step.
 //
 // Loading the CLI's ~100 modules through tsx's loader costs about a second of every run, so the
-// first run also bundles main/cli/main.ts with esbuild (already installed: tsx is built on it)
-// into node_modules/.cache/mediaparser/, and later runs load that one file for as long as none
-// of its inputs changed. `import.meta.url` keeps pointing at each source file, so paths derived
+// first run also bundles main/cli/main.ts and the worker threads with esbuild (already installed:
+// tsx is built on it) into node_modules/.cache/mediaparser/, and later runs load those files for
+// as long as none of their inputs changed. `import.meta.url` keeps pointing at each source file, so paths derived
 // from it (migrations, workers, the renderer) are the same as under tsx. Whenever the cache
 // cannot be used (read-only folder, esbuild missing, build error), the CLI runs through tsx.
 // MEDIAPARSER_NO_BUNDLE=1 always runs through tsx.
@@ -31,6 +31,7 @@ function bundleIsFresh() {
     if (manifest.node !== process.version || typeof manifest.inputs !== 'object') return false;
     for (const [rel, print] of Object.entries(manifest.inputs)) if (fingerprint(join(ROOT, rel)) !== print) return false;
     statSync(BUNDLE);
+    for (const kind of WORKER_KINDS) statSync(join(WORKER_DIR, `${kind}-worker.cjs`));
     return true;
   } catch {
     return false;
@@ -54,17 +55,19 @@ const sourceUrlPlugin = {
   },
 };
 
-async function buildBundle() {
-  const { build } = await import('esbuild');
-  mkdirSync(CACHE, { recursive: true });
+/** The worker threads the core starts, bundled like the CLI (CommonJS: worker-factory loads `<kind>-worker.cjs`). */
+const WORKER_KINDS = ['import', 'export', 'thumbnail'];
+const WORKER_DIR = join(CACHE, 'workers');
+
+async function bundleOne(build, entry, outfile, format) {
   // Written under a private name, then renamed: CLI runs started together never see half a file.
-  const tmp = `${BUNDLE}.${process.pid}.tmp`;
+  const tmp = `${outfile}.${process.pid}.tmp`;
   const result = await build({
-    entryPoints: [ENTRY],
+    entryPoints: [entry],
     outfile: tmp,
     bundle: true,
     platform: 'node',
-    format: 'esm',
+    format,
     target: `node${process.versions.node.split('.')[0]}`,
     packages: 'external',
     metafile: true,
@@ -73,14 +76,24 @@ async function buildBundle() {
     absWorkingDir: ROOT,
     plugins: [sourceUrlPlugin],
   });
-  const inputs = {};
-  for (const input of Object.keys(result.metafile.inputs)) {
-    const rel = relative(ROOT, resolve(ROOT, input));
-    inputs[rel] = seen.get(rel) ?? fingerprint(join(ROOT, rel));
+  renameSync(tmp, outfile);
+  return Object.keys(result.metafile.inputs);
+}
+
+async function buildBundle() {
+  const { build } = await import('esbuild');
+  mkdirSync(WORKER_DIR, { recursive: true });
+  const inputs = [...(await bundleOne(build, ENTRY, BUNDLE, 'esm'))];
+  for (const kind of WORKER_KINDS) {
+    inputs.push(...(await bundleOne(build, join(ROOT, 'main', 'workers', `${kind}-worker.ts`), join(WORKER_DIR, `${kind}-worker.cjs`), 'cjs')));
   }
-  renameSync(tmp, BUNDLE);
+  const prints = {};
+  for (const input of inputs) {
+    const rel = relative(ROOT, resolve(ROOT, input));
+    prints[rel] = seen.get(rel) ?? fingerprint(join(ROOT, rel));
+  }
   const manifestTmp = `${MANIFEST}.${process.pid}.tmp`;
-  writeFileSync(manifestTmp, JSON.stringify({ node: process.version, inputs }));
+  writeFileSync(manifestTmp, JSON.stringify({ node: process.version, inputs: prints }));
   renameSync(manifestTmp, MANIFEST);
 }
 
@@ -91,6 +104,8 @@ async function loadBundle() {
   } catch {
     return false;
   }
+  // The core starts its workers from these bundles too (app-core reads this when no workerDir is given).
+  process.env.MEDIAPARSER_WORKER_DIR = WORKER_DIR;
   await import(pathToFileURL(BUNDLE).href);
   return true;
 }

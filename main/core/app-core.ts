@@ -80,7 +80,9 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       }
     }
   };
-  const createWorker = options.createWorker ?? (createWorkerFactory(options.workerDir) as WorkerFactory);
+  // bin/mediaparser.mjs names the worker bundles it keeps for this checkout (see there).
+  const workerDir = options.workerDir ?? (process.env.MEDIAPARSER_WORKER_DIR || undefined);
+  const createWorker = options.createWorker ?? (createWorkerFactory(workerDir) as WorkerFactory);
   const runner = new JobRunner({
     db: db.db,
     files,
@@ -92,7 +94,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
   const handlers = createHandlers({ db, files, runner, host, version: appVersion() });
   const thumbnailService = createThumbnailService({
     cacheDir: options.thumbnailCacheDir ?? join(dirname(options.dbPath), 'thumbnails'),
-    ...(options.workerDir ? { workerDir: options.workerDir } : {}),
+    ...(workerDir ? { workerDir } : {}),
   });
   const interruptedAtStart = options.autoStart === false ? [] : runner.start();
 

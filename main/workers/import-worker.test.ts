@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalizeOffset } from '../../shared/capture-time.js';
 import { copyCorpus, CORPUS_DIR, oracleMtimeMs, type CorpusCopy } from '../core/import/corpus-fixture.js';
+import { likelyNeedsExiftool } from '../core/import/metadata.js';
 import { implausibility, parseMetaDate, subSecToMs } from '../core/import/timestamps.js';
 import { runImport } from './import-worker.js';
 import type { ImportedFile, ImportWorkerData, ImportWorkerMessage } from './protocol.js';
@@ -227,6 +228,40 @@ describe('runImport control', () => {
     const types = messages.map((m) => m.type);
     expect(types.slice(-2)).toEqual(['paused', 'cancelled']);
     expect(types.filter((t) => t === 'file')).toHaveLength(1);
+  });
+
+  it('with the default pool, files waiting for ExifTool do not block the others, and a pause still lets every started file finish', async () => {
+    const data = workerData([corpus.media]);
+    const control = new Int32Array(data.control);
+    const messages: ImportWorkerMessage[] = [];
+    let onPaused: () => void = () => undefined;
+    const paused = new Promise<void>((resolve) => (onPaused = resolve));
+    let videoFinishedAt = -1;
+    const run = runImport(
+      data,
+      (m) => {
+        messages.push(m);
+        if (m.type === 'file' && m.file.mediaType === 'video' && videoFinishedAt < 0) videoFinishedAt = messages.filter((x) => x.type === 'file').length;
+        if (m.type === 'file' && messages.filter((x) => x.type === 'file').length === 5) Atomics.store(control, 0, CONTROL_PAUSE);
+        if (m.type === 'paused') onPaused();
+      },
+      control,
+    );
+    await paused;
+    const types = messages.map((m) => m.type);
+    const started = types.filter((t) => t === 'file-started').length;
+    expect(types.filter((t) => t === 'file' || t === 'file-failed').length).toBe(started);
+    // Videos are started first (ExifTool's queue) but photos finished while they waited.
+    const firstStarted = messages.find((m): m is Extract<ImportWorkerMessage, { type: 'file-started' }> => m.type === 'file-started')!;
+    expect(likelyNeedsExiftool(firstStarted.path)).toBe(true);
+    expect(videoFinishedAt === -1 || videoFinishedAt > 1).toBe(true);
+    Atomics.store(control, 0, CONTROL_RUN);
+    Atomics.notify(control, 0);
+    await run;
+    const files = messages.filter((m): m is Extract<ImportWorkerMessage, { type: 'file' }> => m.type === 'file').map((m) => m.file.path);
+    expect(new Set(files).size).toBe(files.length);
+    expect(files.length).toBe((messages.find((m) => m.type === 'scanned') as { total: number }).total);
+    expect(messages.at(-1)).toEqual({ type: 'done' });
   });
 
   it('an unexpected exception becomes one fatal message', async () => {

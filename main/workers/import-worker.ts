@@ -22,13 +22,16 @@ export type PostImportMessage = (message: ImportWorkerMessage) => void;
 
 export interface RunImportOptions {
   /**
-   * Files analysed at once, not counting those parked while ExifTool reads them; default 16.
+   * Files analysed at once (default 16). A file waiting for ExifTool does not count: another
+   * file starts meanwhile (up to `maxWaitingForExiftool` of them wait), so photos keep this
+   * thread busy while perl reads videos on the other core(s).
    */
   concurrency?: number;
   /**
-   * Files that may wait for ExifTool at the same time (default 4096; a waiting file holds no buffer). A file waiting for ExifTool
-   * does not hold a lane: another lane starts, so photos keep this thread busy while perl reads
-   * videos on the other core, and ExifTool gets full batches.
+   * Files that may wait for ExifTool at once: deep enough to keep every ExifTool process fed
+   * with full batches, small enough that a pause or cancel (which lets started files finish)
+   * stays quick. Default 64; 0 when `concurrency` is given without it, which makes
+   * `concurrency` an exact cap on the files in flight.
    */
   maxWaitingForExiftool?: number;
 }
@@ -69,10 +72,11 @@ export async function runImport(
   // with ExifTool. Measured on 2 cores: one process left a core idle for most of the run.
   const maxProcs = Math.max(1, Math.min(4, os.availableParallelism()));
   const concurrency = Math.max(1, runOptions.concurrency ?? 16);
-  const maxWaiting = Math.max(0, runOptions.maxWaitingForExiftool ?? 4096);
-  /** Lanes alive, and how many of them are parked on ExifTool. */
+  const maxWaiting = Math.max(0, runOptions.maxWaitingForExiftool ?? (runOptions.concurrency === undefined ? 64 : 0));
+  /** Lanes alive; lanes parked on ExifTool; files taken from the ExifTool queue, not finished. */
   let lanes = 0;
   let waiting = 0;
+  let exiftoolClaimed = 0;
   let startLane: () => void = () => undefined;
   const readExiftool = async (file: string): Promise<ReaderResult> => {
     // Started only when a file needs it: a folder of JPEGs never spawns perl.
@@ -81,8 +85,10 @@ export async function runImport(
       batcher = new ExiftoolBatcher(exiftool, maxProcs);
     }
     waiting++;
-    // This lane now only waits; let another one use the CPU meanwhile.
-    if (waiting <= maxWaiting && lanes - waiting < concurrency) startLane();
+    // This lane now only waits; let another one use the CPU meanwhile. (The ExifTool queue's
+    // claims keep `waiting` near maxWaiting; files that turned out to need ExifTool, such as
+    // HEIF brands exifr does not know, may add some; the hard cap bounds a folder of those.)
+    if (waiting <= 4 * maxWaiting && lanes - waiting < concurrency) startLane();
     try {
       return await batcher.read(file);
     } finally {
@@ -113,13 +119,24 @@ export async function runImport(
       return;
     }
     post({ type: 'scanned', total: entries.length, totalBytes });
-    // Files ExifTool will most likely read go first, so its processes have a queue from the
-    // start and work on the other core(s) while this thread hashes the photos; otherwise the
-    // import would end with this thread idle, waiting for perl to read the videos.
-    const order = [...entries.filter((e) => likelyNeedsExiftool(e.path)), ...entries.filter((e) => !likelyNeedsExiftool(e.path))];
-    entries.splice(0, entries.length, ...order);
+    // Files ExifTool will most likely read (by extension) form their own queue, taken from
+    // whenever ExifTool's queue runs short: its processes then work on the other core(s) from
+    // the start while this thread hashes the photos, instead of the import ending with this
+    // thread idle, waiting for perl to read the videos.
+    const exiftoolQueue = maxWaiting > 0 ? entries.filter((e) => likelyNeedsExiftool(e.path)) : [];
+    const otherQueue = maxWaiting > 0 ? entries.filter((e) => !likelyNeedsExiftool(e.path)) : entries;
+    let nextExiftool = 0;
+    let nextOther = 0;
+    /** The next file to analyse, and whether it came from the ExifTool queue. */
+    const claim = (): { entry: ScanEntry; forExiftool: boolean } | null => {
+      const exiftoolLeft = nextExiftool < exiftoolQueue.length;
+      if (exiftoolLeft && (exiftoolClaimed < maxWaiting || nextOther >= otherQueue.length)) {
+        return { entry: exiftoolQueue[nextExiftool++]!, forExiftool: true };
+      }
+      if (nextOther < otherQueue.length) return { entry: otherQueue[nextOther++]!, forExiftool: false };
+      return null;
+    };
 
-    let next = 0;
     let inFlight = 0;
     let stopping = false;
     let pausePromise: Promise<number> | null = null;
@@ -162,8 +179,10 @@ export async function runImport(
         // gate() answered a tick ago; claim a file only if that answer still holds, so no file
         // starts after a pause was requested.
         if (pausePromise !== null || Atomics.load(control, 0) !== CONTROL_RUN) continue;
-        if (next >= entries.length) return;
-        const entry = entries[next++]!;
+        const claimed = claim();
+        if (claimed === null) return;
+        const { entry, forExiftool } = claimed;
+        if (forExiftool) exiftoolClaimed++;
         inFlight++;
         try {
           post({ type: 'file-started', path: entry.path, size: entry.size });
@@ -171,6 +190,7 @@ export async function runImport(
           if (result.ok) post({ type: 'file', file: result.value });
           else post({ type: 'file-failed', path: entry.path, root: entry.root, size: entry.size, error: result.error });
         } finally {
+          if (forExiftool) exiftoolClaimed--;
           inFlight--;
           if (inFlight === 0 && idle) {
             const wake: () => void = idle;
