@@ -3,14 +3,14 @@
  * import -> review (date an undated file, discard one) -> output folder -> export -> pause ->
  * resume -> finished; then the archive on disk and the untouched originals are checked.
  */
-import { stat } from 'node:fs/promises';
+import { open, stat, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import type { Api } from '../shared/contract.js';
 import type { FileSummary, JobStatusEvent } from '../shared/types.js';
 import { listTree, oracle, sha256, startServeApp, type ServeApp } from './fixtures/serve-app.js';
 
-/** 16 files: dated photos from many years, a video, names-only dates, and three with no date at all. */
+/** 16 corpus files (plus the large clip below): dated photos from many years, a video, names-only dates, and three with no date at all. */
 const MEDIA = [
   'exif-samples/DSCN0010.jpg',
   'exifr/IMG_20180725_163423-tiny.jpg',
@@ -30,6 +30,12 @@ const MEDIA = [
   'names/IMG_20191332_250000.jpg',
 ] as const;
 
+/**
+ * A large clip (an MP4 header, then zeros) whose file-name date puts it first in export order:
+ * copying and verifying it takes far longer than a click, so the pause lands in the middle of it.
+ */
+const BIG_CLIP = { name: 'VID_19900102_030405.mp4', size: 256 * 1024 * 1024, output: '1990/19900102_030405.mp4' };
+
 /** The undated file the reviewer dates by hand, and where that date must put it. */
 const DATED_BY_HAND = { name: 'IMG_0001.JPG', typed: '2015-05-05T10:20:30', output: '2015/20150505_102030.jpg' };
 /** The file the reviewer discards; it must not reach the archive. */
@@ -37,6 +43,7 @@ const DISCARDED = 'Kodak.jpg';
 
 /** Where every other file must land (the video's time depends on which QuickTime date wins, so only its day is fixed). */
 const EXPECTED_OUTPUT: (string | RegExp)[] = [
+  BIG_CLIP.output,
   '2003/20031204_064652.jpg',
   '2005/20050114_085759.jpg',
   '2008/20081022_162839.jpg',
@@ -60,6 +67,12 @@ let app: ServeApp;
 
 test.beforeAll(async () => {
   app = await startServeApp(MEDIA);
+  const clip = join(app.mediaDir, BIG_CLIP.name);
+  const fh = await open(clip, 'w');
+  const header = Buffer.from('000000186674797069736f6d0000020069736f6d69736f32', 'hex');
+  await fh.write(header, 0, header.length, 0);
+  await fh.close();
+  await truncate(clip, BIG_CLIP.size);
 });
 
 test.afterAll(async () => {
@@ -108,12 +121,12 @@ test('import, review, export with pause and resume, and the archive on disk', as
     await page.getByTestId('start-import').click();
     await expect(page.getByTestId('job-progress')).toBeVisible();
     await expect(page.getByTestId('job-status')).toHaveAttribute('data-status', 'completed', { timeout: 90_000 });
-    await expect(page.getByTestId('job-files')).toContainText(`${MEDIA.length} of ${MEDIA.length}`);
+    await expect(page.getByTestId('job-files')).toContainText(`${MEDIA.length + 1} of ${MEDIA.length + 1}`);
     await snap(page, testInfo, '02-import-finished');
   });
 
   const files = await filesByName(page);
-  expect([...files.keys()].sort()).toEqual(MEDIA.map((m) => m.split('/').pop()!).sort());
+  expect([...files.keys()].sort()).toEqual([...MEDIA.map((m) => m.split('/').pop()!), BIG_CLIP.name].sort());
   const undated = files.get(DATED_BY_HAND.name)!;
   const discarded = files.get(DISCARDED)!;
   expect(undated.finalTimestamp ?? undated.detectedTimestamp).toBeNull();
@@ -154,7 +167,7 @@ test('import, review, export with pause and resume, and the archive on disk', as
     await page.getByTestId('set-output-folder').click();
     await expect(page.getByTestId('output-folder')).toHaveText(app.outputDir);
     await expect(page.getByTestId('export-preview')).toBeVisible();
-    await expect(page.getByTestId('preview-file-count')).toHaveText(String(MEDIA.length - 1));
+    await expect(page.getByTestId('preview-file-count')).toHaveText(String(MEDIA.length));
     await expect(page.getByTestId('preview-undated')).toContainText('2');
     await snap(page, testInfo, '06-export-preview');
   });
@@ -168,7 +181,7 @@ test('import, review, export with pause and resume, and the archive on disk', as
       w.api.onJobStatus((e) => w.__statuses!.push(e));
     });
     await page.getByTestId('start-export').click();
-    // The worker needs far longer to boot and copy 15 files than a click takes, so this pause lands mid-job.
+    // The large clip goes first and takes far longer to copy than a click, so this pause lands mid-job.
     await page.getByTestId('pause-job').click();
     // The UI shows "paused" optimistically; main confirms once the worker has stopped.
     await expect(page.getByTestId('job-status')).toHaveAttribute('data-status', 'paused');
@@ -182,7 +195,7 @@ test('import, review, export with pause and resume, and the archive on disk', as
     await expect.poll(async () => (await exportJob()).status).toBe('paused');
     const job = await exportJob();
     exportJobId = job.id;
-    expect(job.filesDone, 'the pause landed before the export finished').toBeLessThan(MEDIA.length - 1);
+    expect(job.filesDone, 'the pause landed before the export finished').toBeLessThan(MEDIA.length);
     await expect(page.getByTestId('job-status')).toHaveAttribute('data-status', 'paused');
     await expect(page.getByTestId('resume-job')).toBeVisible();
     await snap(page, testInfo, '07-export-paused');
@@ -190,7 +203,7 @@ test('import, review, export with pause and resume, and the archive on disk', as
     await page.getByTestId('resume-job').click();
     await expect(page.getByTestId('job-status')).toHaveAttribute('data-status', 'completed', { timeout: 90_000 });
     await expect(page.getByTestId('export-summary')).toBeVisible();
-    await expect(page.getByTestId('export-summary')).toContainText(String(MEDIA.length - 1));
+    await expect(page.getByTestId('export-summary')).toContainText(String(MEDIA.length));
     await expect(page.getByTestId('show-in-folder')).toBeVisible();
     await snap(page, testInfo, '08-export-summary');
 
@@ -225,7 +238,7 @@ test('import, review, export with pause and resume, and the archive on disk', as
   });
 
   await test.step('the originals are unchanged', async () => {
-    expect((await listTree(app.mediaDir)).sort()).toEqual([...MEDIA].sort());
+    expect((await listTree(app.mediaDir)).sort()).toEqual([...MEDIA, BIG_CLIP.name].sort());
     const records = await oracle();
     for (const rel of MEDIA) {
       const now = await sha256(join(app.mediaDir, rel));
