@@ -2,33 +2,20 @@
  * Test support: a writable copy of the shared corpus with the mtimes the oracle recorded
  * (a plain copy loses them, see the corpus README). Used by tests only.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, utimesSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, utimesSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { CORPUS_DIR } from '../testing/corpus.js';
+import { CORPUS_DIR, loadOracle } from '../testing/corpus.js';
 
 export { CORPUS_DIR };
 
-export interface OracleRecord {
-  DateTimeOriginal: string | null;
-  CreateDate: string | null;
-  MediaCreateDate: string | null;
-  TrackCreateDate: string | null;
-  ModifyDate: string | null;
-  OffsetTimeOriginal: string | null;
-  SubSecTimeOriginal: string | null;
-  FileModifyDate: string;
-  MIMEType: string;
-  FileType: string;
-  ImageWidth: number | null;
-  ImageHeight: number | null;
-  sha256: string;
-}
+import type { OracleEntry } from '../testing/corpus.js';
 
-export function readOracle(): Record<string, OracleRecord> {
-  return JSON.parse(readFileSync(path.join(CORPUS_DIR, 'oracle.json'), 'utf8')) as Record<string, OracleRecord>;
-}
+export type OracleRecord = OracleEntry;
+
+/** ExifTool's reading of every corpus file (shared with the other corpus tests). */
+export const readOracle = loadOracle;
 
 /** `2023:06:15 12:00:00+00:00` -> epoch ms. */
 export function oracleMtimeMs(value: string): number {
