@@ -24,8 +24,8 @@ export interface OracleEntry {
   OffsetTimeOriginal: string | null;
   SubSecTimeOriginal: string | null;
   FileModifyDate: string;
-  MIMEType: string | null;
-  FileType: string | null;
+  MIMEType: string;
+  FileType: string;
   ImageWidth: number | null;
   ImageHeight: number | null;
   sha256: string;
