@@ -96,23 +96,36 @@ export function toUtcMs(ct: CaptureTime): number | null {
   return Date.parse(ct.local + 'Z') - offsetMinutes(ct.offset) * 60_000;
 }
 
+const zoneFormatters = new Map<string, Intl.DateTimeFormat | null>();
+
+/** One formatter per zone: building one costs about half a millisecond, and imports convert every file. */
+function zoneFormatter(timeZone: string): Intl.DateTimeFormat | null {
+  let fmt = zoneFormatters.get(timeZone);
+  if (fmt === undefined) {
+    try {
+      fmt = new Intl.DateTimeFormat('en-US', {
+        timeZone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+      });
+    } catch {
+      fmt = null;
+    }
+    zoneFormatters.set(timeZone, fmt);
+  }
+  return fmt;
+}
+
 /** The wall-clock time of a UTC instant in an IANA time zone (`America/New_York`). */
 export function utcToZone(utcMs: number, timeZone: string): CaptureTime | null {
-  let parts: Intl.DateTimeFormatPart[];
-  try {
-    parts = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    }).formatToParts(new Date(utcMs));
-  } catch {
-    return null;
-  }
+  const fmt = zoneFormatter(timeZone);
+  if (fmt === null || !Number.isFinite(utcMs)) return null;
+  const parts = fmt.formatToParts(new Date(utcMs));
   const get = (t: string): number => Number(parts.find((p) => p.type === t)?.value);
   const ms = ((utcMs % 1000) + 1000) % 1000;
   const local = makeLocal(get('year'), get('month'), get('day'), get('hour'), get('minute'), get('second'), ms);
@@ -125,10 +138,5 @@ export function utcToZone(utcMs: number, timeZone: string): CaptureTime | null {
 
 /** True when the string names an IANA zone this runtime knows. */
 export function isValidTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
+  return zoneFormatter(timeZone) !== null;
 }

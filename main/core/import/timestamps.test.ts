@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DateCandidate } from '../../../shared/types.js';
 import { emptyMetadataDates, type MetadataDates } from './metadata-dates.js';
 import { utcToZone } from '../../../shared/capture-time.js';
-import { buildCandidates, chooseCaptureTime, implausibility, parseMetaDate, subSecToMs, zonedTime } from './timestamps.js';
+import { buildCandidates, chooseCaptureTime, implausibility, parseMetaDate, subSecToMs } from './timestamps.js';
 
 const NOW = Date.parse('2026-11-26T12:00:00Z');
 const OPTS = { timeZone: 'UTC', useFileDatesAsLastResort: false, nowMs: NOW };
@@ -45,15 +45,15 @@ describe('subSecToMs', () => {
   });
 });
 
-describe('zonedTime', () => {
-  it('gives what utcToZone gives, across zones and DST changes', () => {
-    const zones = ['UTC', 'America/New_York', 'Europe/Berlin', 'Asia/Kolkata', 'Australia/Lord_Howe', 'Pacific/Chatham'];
-    for (const zone of zones) {
-      for (let t = Date.parse('2024-01-01T00:00:00Z'); t < Date.parse('2025-01-01T00:00:00Z'); t += 7 * 3600_000 + 123) {
-        expect(zonedTime(t, zone), `${zone} ${t}`).toEqual(utcToZone(t, zone));
-      }
-    }
-    expect(zonedTime(0, 'Not/AZone')).toBeNull();
+describe('utcToZone (UTC-only video dates in the configured zone)', () => {
+  it('gives the local wall-clock time and offset, across daylight-saving changes', () => {
+    expect(utcToZone(Date.UTC(2025, 0, 1, 3, 0, 0), 'America/New_York')).toEqual({ local: '2024-12-31T22:00:00.000', offset: '-05:00' });
+    expect(utcToZone(Date.UTC(2024, 6, 1, 12, 0, 0), 'America/New_York')).toEqual({ local: '2024-07-01T08:00:00.000', offset: '-04:00' });
+    expect(utcToZone(Date.UTC(2024, 2, 31, 1, 30, 0, 250), 'Europe/Paris')).toEqual({ local: '2024-03-31T03:30:00.250', offset: '+02:00' });
+    expect(utcToZone(Date.UTC(2024, 5, 1), 'Asia/Kolkata')).toEqual({ local: '2024-06-01T05:30:00.000', offset: '+05:30' });
+  });
+  it('answers null for an unknown zone', () => {
+    expect(utcToZone(0, 'Not/AZone')).toBeNull();
   });
 });
 

@@ -13,7 +13,7 @@
  *   "use file dates as a last resort".
  */
 import type { CaptureTime } from '../../../shared/capture-time.js';
-import { localDiffMs, makeLocal, normalizeOffset, toUtcMs } from '../../../shared/capture-time.js';
+import { localDiffMs, makeLocal, normalizeOffset, toUtcMs, utcToZone } from '../../../shared/capture-time.js';
 import type { Confidence, DateCandidate, TimestampSource } from '../../../shared/types.js';
 import { parseFileNameDate } from './filename-dates.js';
 import type { MetadataDates } from './metadata-dates.js';
@@ -30,43 +30,6 @@ export interface CaptureChoice {
   detected: CaptureTime | null;
   source: TimestampSource | null;
   confidence: Confidence;
-}
-
-const zoneFormatters = new Map<string, Intl.DateTimeFormat | null>();
-
-/**
- * Same result as `utcToZone` from shared/capture-time.ts, with the Intl formatter cached per
- * zone: building one costs about half a millisecond, and an import converts every file's mtime.
- */
-export function zonedTime(utcMs: number, timeZone: string): CaptureTime | null {
-  let fmt = zoneFormatters.get(timeZone);
-  if (fmt === undefined) {
-    try {
-      fmt = new Intl.DateTimeFormat('en-US', {
-        timeZone,
-        hourCycle: 'h23',
-        year: 'numeric',
-        month: '2-digit',
-        day: '2-digit',
-        hour: '2-digit',
-        minute: '2-digit',
-        second: '2-digit',
-      });
-    } catch {
-      fmt = null;
-    }
-    zoneFormatters.set(timeZone, fmt);
-  }
-  if (fmt === null || !Number.isFinite(utcMs)) return null;
-  const parts = fmt.formatToParts(new Date(utcMs));
-  const get = (t: string): number => Number(parts.find((p) => p.type === t)?.value);
-  const ms = ((utcMs % 1000) + 1000) % 1000;
-  const local = makeLocal(get('year'), get('month'), get('day'), get('hour'), get('minute'), get('second'), ms);
-  if (local === null) return null;
-  const offMin = Math.round((Date.parse(local + 'Z') - utcMs) / 60_000);
-  const abs = Math.abs(offMin);
-  const pad = (n: number): string => String(n).padStart(2, '0');
-  return { local, offset: `${offMin < 0 ? '-' : '+'}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}` };
 }
 
 /** Sources that may date a file, most trustworthy first (the issue's order). */
@@ -244,7 +207,7 @@ function quickTimeUtcCandidate(
   if (!parsed || value === undefined) return null;
   const utcMs = toUtcMs({ local: parsed.local, offset: parsed.offset ?? '+00:00' });
   if (utcMs === null) return null;
-  const zoned = zonedTime(utcMs, timeZone);
+  const zoned = utcToZone(utcMs, timeZone);
   if (!zoned) return null;
   return candidate(source, zoned, String(value).trim(), nowMs);
 }
@@ -280,7 +243,7 @@ export function buildCandidates(
     out.push(candidate(fromName.dateOnly ? 'filename-date' : 'filename-datetime', { local: fromName.local, offset: null }, fromName.raw, nowMs));
   }
 
-  const mtime = zonedTime(mtimeMs, options.timeZone);
+  const mtime = utcToZone(mtimeMs, options.timeZone);
   if (mtime) out.push(candidate('file-mtime', mtime, new Date(mtimeMs).toISOString(), nowMs));
   return dedupe(out);
 }
