@@ -11,6 +11,7 @@ import {
   failJobAction,
   pickCurrent,
   type JobsState,
+  newJobSummary,
   upsertSummary,
 } from './jobs-slice.js';
 import { PAGE_SIZE, invalidate, itemAt, pageOf, replaceItem } from './library-slice.js';
@@ -138,23 +139,7 @@ export async function startImport(): Promise<void> {
     const existing = j.byId[jobId];
     const base = existing
       ? j
-      : upsertSummary(j, {
-          id: jobId,
-          type: 'import',
-          status: 'queued',
-          filesDone: 0,
-          filesTotal: 0,
-          bytesDone: 0,
-          bytesTotal: 0,
-          currentFile: null,
-          errorCount: 0,
-          error: null,
-          retryCount: 0,
-          options: { sourceFolders: folders },
-          createdAt: new Date().toISOString(),
-          startedAt: null,
-          completedAt: null,
-        });
+      : upsertSummary(j, newJobSummary(jobId, 'import', 'queued', { sourceFolders: folders }, 0, new Date().toISOString()));
     return { ...base, current: { ...base.current, import: jobId } };
   });
   setSlice('ui', (ui) => ({ ...ui, importStarting: false, sourceFolders: [] }));
@@ -188,23 +173,7 @@ export async function startExport(): Promise<void> {
   setSlice('jobs', (j) => {
     const base = j.byId[jobId]
       ? j
-      : upsertSummary(j, {
-          id: jobId,
-          type: 'export',
-          status: 'queued',
-          filesDone: 0,
-          filesTotal: fileCount,
-          bytesDone: 0,
-          bytesTotal: 0,
-          currentFile: null,
-          errorCount: 0,
-          error: null,
-          retryCount: 0,
-          options: { outputDir: dir },
-          createdAt: new Date().toISOString(),
-          startedAt: null,
-          completedAt: null,
-        });
+      : upsertSummary(j, newJobSummary(jobId, 'export', 'queued', { outputDir: dir }, fileCount, new Date().toISOString()));
     return { ...base, current: { ...base.current, export: jobId } };
   });
   setSlice('ui', (ui) => ({ ...ui, exportStarting: false }));

@@ -53,23 +53,37 @@ export function isFinishedStatus(status: JobStatus): boolean {
   return status === 'completed' || status === 'cancelled' || status === 'failed' || status === 'halted' || status === 'interrupted';
 }
 
-function blankJob(jobId: number, type: JobType, status: JobStatus): JobView {
+/** A job main has just accepted and not yet reported on. */
+export function newJobSummary(
+  id: number,
+  type: JobType,
+  status: JobStatus,
+  options: JobSummary['options'] = {},
+  filesTotal = 0,
+  createdAt = '',
+): JobSummary {
   return {
-    id: jobId,
+    id,
     type,
     status,
     filesDone: 0,
-    filesTotal: 0,
+    filesTotal,
     bytesDone: 0,
     bytesTotal: 0,
     currentFile: null,
     errorCount: 0,
     error: null,
     retryCount: 0,
-    options: {},
-    createdAt: '',
+    options,
+    createdAt,
     startedAt: null,
     completedAt: null,
+  };
+}
+
+function blankJob(jobId: number, type: JobType, status: JobStatus): JobView {
+  return {
+    ...newJobSummary(jobId, type, status),
     bytesPerSecond: 0,
     etaSeconds: null,
     pending: null,
