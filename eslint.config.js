@@ -1,6 +1,7 @@
 // ESLint flat config: typescript-eslint's recommended rules (not the type-checked set, so a full
 // run stays fast) plus the layer rules of HOUSE-STYLE section 2 as `no-restricted-imports`.
 // main/core/layers.test.ts enforces the same layers inside `npm test`, resolving every specifier.
+import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { defineConfig, globalIgnores } from 'eslint/config';
@@ -27,78 +28,15 @@ const nodeBuiltins = (message) => [
   { regex: `^(${NODE_BUILTINS.map(escape).join('|')})(/|$)`, caseSensitive: true, message },
 ];
 
-/**
- * The layers: `root` is a repo folder; `dirs` are repo folders its files may not import from
- * (`except` lists repo paths inside them that stay allowed); `patterns` restrict bare specifiers;
- * `paths` restrict named imports.
- */
-export const LAYERS = [
-  {
-    root: 'shared',
-    dirs: [{ dir: 'main' }, { dir: 'preload' }, { dir: 'renderer' }],
-    patterns: [
-      ...nodeBuiltins('shared/ is pure TypeScript used by every process: no node:* modules.'),
-      packages(['electron', 'react', 'react-dom', 'better-sqlite3', 'drizzle-orm', 'sharp', 'exifr', 'exiftool-vendored', 'ws'],
-        'shared/ is pure TypeScript used by every process: no electron, React or Node-only packages.'),
-    ],
-  },
-  {
-    root: 'main/core',
-    dirs: [
-      { dir: 'main/desktop' },
-      { dir: 'main/serve' },
-      { dir: 'main/cli' },
-      // Core starts the workers by URL; it only shares their message types.
-      { dir: 'main/workers', except: ['main/workers/protocol'] },
-      { dir: 'preload' },
-      { dir: 'renderer' },
-    ],
-    patterns: [packages(['electron', 'react', 'react-dom'], 'main/core runs without any window: no electron, no React.')],
-  },
-  {
-    root: 'main/workers',
-    dirs: [{ dir: 'main/core/db' }, { dir: 'main/desktop' }, { dir: 'main/serve' }, { dir: 'main/cli' }, { dir: 'preload' }, { dir: 'renderer' }],
-    patterns: [
-      packages(['electron', 'better-sqlite3', 'drizzle-orm', 'react', 'react-dom'],
-        'Workers do file I/O only: never the database (the runner is the single writer), never electron.'),
-    ],
-  },
-  {
-    root: 'main/serve',
-    dirs: [{ dir: 'main/desktop' }, { dir: 'main/cli' }, { dir: 'preload' }, { dir: 'renderer' }],
-    patterns: [packages(['electron', 'react', 'react-dom'], 'serve runs without Electron: core and shared only.')],
-  },
-  {
-    root: 'main/cli',
-    // `mediaparser serve` starts the server, so the CLI may import serve (never the other way).
-    dirs: [{ dir: 'main/desktop' }, { dir: 'preload' }, { dir: 'renderer' }],
-    patterns: [packages(['electron', 'react', 'react-dom'], 'The CLI runs without Electron: core and shared only.')],
-  },
-  {
-    root: 'main/desktop',
-    dirs: [{ dir: 'preload' }, { dir: 'renderer' }],
-    patterns: [packages(['react', 'react-dom'], 'The Electron shell does not render UI itself.')],
-    paths: [{ name: 'electron', importNames: ['ipcRenderer'], message: 'ipcRenderer belongs in preload/ only.' }],
-  },
-  {
-    root: 'preload',
-    dirs: [{ dir: 'main' }, { dir: 'renderer' }],
-    patterns: [
-      ...nodeBuiltins('The sandboxed preload cannot load Node modules; use shared types and electron only.'),
-      packages(['better-sqlite3', 'drizzle-orm', 'sharp', 'exifr', 'exiftool-vendored', 'ws', 'react', 'react-dom'],
-        'The preload builds window.api from the contract and nothing else.'),
-    ],
-  },
-  {
-    root: 'renderer',
-    dirs: [{ dir: 'main' }, { dir: 'preload' }],
-    patterns: [
-      ...nodeBuiltins('The renderer reaches main only through window.api: no node:* modules.'),
-      packages(['electron', 'better-sqlite3', 'drizzle-orm', 'sharp', 'exifr', 'exiftool-vendored', 'ws'],
-        'The renderer reaches main only through window.api.'),
-    ],
-  },
-];
+/** The layers, from the one table shared with main/core/layers.test.ts. */
+const LAYER_TABLE = JSON.parse(readFileSync(new URL('./scripts/layers.json', import.meta.url), 'utf8')).layers;
+
+export const LAYERS = LAYER_TABLE.map((layer) => ({
+  root: layer.root,
+  dirs: layer.dirs,
+  patterns: [...(layer.nodeBuiltins ? nodeBuiltins(layer.why) : []), packages(layer.packages, layer.why)],
+  paths: layer.noIpcRenderer ? [{ name: 'electron', importNames: ['ipcRenderer'], message: 'ipcRenderer belongs in preload/ only.' }] : [],
+}));
 
 const ELECTRON_ONLY_IN_SHELL = packages(['electron'], 'Only main/desktop and preload may import electron.');
 

@@ -8,6 +8,7 @@ import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import layerTable from '../../scripts/layers.json';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const SCANNED_ROOTS = ['shared', 'main', 'preload', 'renderer', 'bench', 'scripts'];
@@ -31,65 +32,8 @@ interface Layer {
 
 const DEFAULT_LAYER: Layer = { root: '', dirs: [], packages: ['electron'], nodeBuiltins: false };
 
-export const LAYERS: Layer[] = [
-  {
-    root: 'shared',
-    dirs: [{ dir: 'main' }, { dir: 'preload' }, { dir: 'renderer' }],
-    packages: ['electron', 'react', 'react-dom', 'better-sqlite3', 'drizzle-orm', 'sharp', 'exifr', 'exiftool-vendored', 'ws'],
-    nodeBuiltins: true,
-  },
-  {
-    root: 'main/core',
-    dirs: [
-      { dir: 'main/desktop' },
-      { dir: 'main/serve' },
-      { dir: 'main/cli' },
-      { dir: 'main/workers', except: ['main/workers/protocol'] },
-      { dir: 'preload' },
-      { dir: 'renderer' },
-    ],
-    packages: ['electron', 'react', 'react-dom'],
-    nodeBuiltins: false,
-  },
-  {
-    root: 'main/workers',
-    dirs: [{ dir: 'main/core/db' }, { dir: 'main/desktop' }, { dir: 'main/serve' }, { dir: 'main/cli' }, { dir: 'preload' }, { dir: 'renderer' }],
-    packages: ['electron', 'better-sqlite3', 'drizzle-orm', 'react', 'react-dom'],
-    nodeBuiltins: false,
-  },
-  {
-    root: 'main/serve',
-    dirs: [{ dir: 'main/desktop' }, { dir: 'main/cli' }, { dir: 'preload' }, { dir: 'renderer' }],
-    packages: ['electron', 'react', 'react-dom'],
-    nodeBuiltins: false,
-  },
-  {
-    root: 'main/cli',
-    // `mediaparser serve` starts the server, so the CLI may import serve (never the other way).
-    dirs: [{ dir: 'main/desktop' }, { dir: 'preload' }, { dir: 'renderer' }],
-    packages: ['electron', 'react', 'react-dom'],
-    nodeBuiltins: false,
-  },
-  {
-    root: 'main/desktop',
-    dirs: [{ dir: 'preload' }, { dir: 'renderer' }],
-    packages: ['react', 'react-dom'],
-    nodeBuiltins: false,
-    noIpcRenderer: true,
-  },
-  {
-    root: 'preload',
-    dirs: [{ dir: 'main' }, { dir: 'renderer' }],
-    packages: ['better-sqlite3', 'drizzle-orm', 'sharp', 'exifr', 'exiftool-vendored', 'ws', 'react', 'react-dom'],
-    nodeBuiltins: true,
-  },
-  {
-    root: 'renderer',
-    dirs: [{ dir: 'main' }, { dir: 'preload' }],
-    packages: ['electron', 'better-sqlite3', 'drizzle-orm', 'sharp', 'exifr', 'exiftool-vendored', 'ws'],
-    nodeBuiltins: true,
-  },
-];
+/** The same table eslint.config.js builds its rules from. */
+export const LAYERS: Layer[] = (layerTable as { layers: Layer[] }).layers;
 
 export function layerOf(file: string): Layer {
   const matches = LAYERS.filter((layer) => file === layer.root || file.startsWith(`${layer.root}/`));

@@ -369,12 +369,9 @@ export class JobRunner {
         this.maybeCommit(run);
         break;
       case 'paused':
-        this.onPausedAck(run);
-        break;
       case 'resumed':
-        break;
       case 'cancelled':
-        this.onCancelledAck(run);
+        this.onControlAck(run, m.type);
         break;
       case 'done':
         this.commit(run);
@@ -439,12 +436,9 @@ export class JobRunner {
         }
         break;
       case 'paused':
-        this.onPausedAck(run);
-        break;
       case 'resumed':
-        break;
       case 'cancelled':
-        this.onCancelledAck(run);
+        this.onControlAck(run, m.type);
         break;
       case 'done':
         this.settle(run, 'completed', null);
@@ -472,6 +466,12 @@ export class JobRunner {
     run.currentBytes = bytes;
     const first = run.inflight.values().next();
     run.currentFile = first.done ? null : first.value.name;
+  }
+
+  /** Pause/cancel acknowledgements mean the same for every kind of worker. */
+  private onControlAck(run: ActiveRun, type: 'paused' | 'resumed' | 'cancelled'): void {
+    if (type === 'paused') this.onPausedAck(run);
+    else if (type === 'cancelled') this.onCancelledAck(run);
   }
 
   private onPausedAck(run: ActiveRun): void {
