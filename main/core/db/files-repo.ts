@@ -37,7 +37,7 @@ interface FileRow {
 /** Effective capture time for ordering: final, else detected, undated last ('~' sorts after digits). */
 export const EFFECTIVE_TS_SQL = "COALESCE(f.final_at, f.detected_at, '~')";
 const TAGS_SQL = `(SELECT group_concat(t.name, '|') FROM file_tags ft JOIN tags t ON t.id = ft.tag_id WHERE ft.file_id = f.id)`;
-const SELECT_FILE = `SELECT f.*, ${TAGS_SQL} AS tags FROM files f`;
+const SELECT_FILE = `SELECT f.*, o.output_path, ${TAGS_SQL} AS tags FROM files f LEFT JOIN file_outputs o ON o.file_id = f.id`;
 
 function iso(local: string | null, offset: string | null): string | null {
   return local === null ? null : formatCaptureTime({ local, offset });
@@ -87,6 +87,8 @@ export class FilesRepo {
   private readonly fileTagClear: Database.Statement;
   private readonly exportFailStmt: Database.Statement;
   private readonly outputBatchStmt: Database.Statement;
+  private readonly clearErrorBatchStmt: Database.Statement;
+  private readonly forgetStaleOutput: Database.Statement;
   private readonly linkDoneBatchStmt: Database.Statement;
 
   constructor(private readonly sqlite: Database.Database) {
@@ -100,7 +102,6 @@ export class FilesRepo {
       ON CONFLICT(original_path) DO UPDATE SET
         original_name = excluded.original_name, import_root = excluded.import_root, size = excluded.size,
         mtime_ms = excluded.mtime_ms,
-        output_path = CASE WHEN files.sha256 IS excluded.sha256 THEN files.output_path ELSE NULL END,
         sha256 = excluded.sha256, media_type = excluded.media_type, mime = excluded.mime,
         width = excluded.width, height = excluded.height, detected_at = excluded.detected_at,
         detected_offset = excluded.detected_offset, detected_source = excluded.detected_source,
@@ -121,10 +122,19 @@ export class FilesRepo {
     this.exportFailStmt = sqlite.prepare(
       "UPDATE files SET error = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
     );
-    // Both take a JSON array of { id, p } (file id, output path).
+    // A re-import whose content changed: the earlier export no longer describes the file.
+    this.forgetStaleOutput = sqlite.prepare(
+      'DELETE FROM file_outputs WHERE file_id = (SELECT id FROM files WHERE original_path = @path AND sha256 IS NOT @sha256)',
+    );
+    // These take a JSON array of { id, p } (file id, output path). Only the narrow file_outputs
+    // and job_files rows are written; a `files` row is touched only to clear an earlier error.
     this.outputBatchStmt = sqlite.prepare(
-      `UPDATE files SET output_path = j.value ->> '$.p', error = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-       FROM json_each(?) AS j WHERE files.id = j.value ->> '$.id'`,
+      `INSERT INTO file_outputs (file_id, output_path, job_id) SELECT j.value ->> '$.id', j.value ->> '$.p', ? FROM json_each(?) AS j WHERE true
+       ON CONFLICT(file_id) DO UPDATE SET output_path = excluded.output_path, job_id = excluded.job_id, exported_at = excluded.exported_at`,
+    );
+    this.clearErrorBatchStmt = sqlite.prepare(
+      `UPDATE files SET error = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+       WHERE error IS NOT NULL AND id IN (SELECT j.value ->> '$.id' FROM json_each(?) AS j)`,
     );
     this.linkDoneBatchStmt = sqlite.prepare(
       `INSERT INTO job_files (job_id, file_id, status, error) SELECT ?, j.value ->> '$.id', 'done', NULL FROM json_each(?) AS j WHERE true
@@ -141,6 +151,7 @@ export class FilesRepo {
       for (const item of items) {
         if (item.kind === 'ok') {
           const f = item.file;
+          this.forgetStaleOutput.run({ path: f.path, sha256: f.sha256 });
           this.upsertStmt.run({
             path: f.path,
             name: f.name,
@@ -204,7 +215,7 @@ export class FilesRepo {
         where.push('f.discarded = 1');
         break;
       case 'exported':
-        where.push('f.output_path IS NOT NULL');
+        where.push('o.output_path IS NOT NULL');
         break;
       case 'errors':
         where.push('f.error IS NOT NULL');
@@ -228,7 +239,7 @@ export class FilesRepo {
     }
     const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const order = q.filter === 'duplicates' ? `f.duplicate_group, f.id` : `${EFFECTIVE_TS_SQL}, f.original_name, f.id`;
-    const total = this.sqlite.prepare(`SELECT COUNT(*) FROM files f ${whereSql}`).pluck().get(params) as number;
+    const total = this.sqlite.prepare(`SELECT COUNT(*) FROM files f LEFT JOIN file_outputs o ON o.file_id = f.id ${whereSql}`).pluck().get(params) as number;
     const rows = this.sqlite
       .prepare(`${SELECT_FILE} ${whereSql} ORDER BY ${order} LIMIT @limit OFFSET @offset`)
       .all({ ...params, limit: q.limit, offset: q.offset }) as FileRow[];
@@ -303,7 +314,8 @@ export class FilesRepo {
     const r = this.sqlite
       .prepare(
         `SELECT COUNT(*) AS files, COALESCE(SUM(f.size), 0) AS bytes FROM job_files jf JOIN files f ON f.id = jf.file_id
-         WHERE jf.job_id = ? AND f.discarded = 0 AND f.output_path IS NULL AND f.sha256 IS NOT NULL`,
+         WHERE jf.job_id = ? AND f.discarded = 0 AND f.sha256 IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM file_outputs o WHERE o.file_id = f.id)`,
       )
       .get(jobId) as { files: number; bytes: number };
     return r;
@@ -312,8 +324,9 @@ export class FilesRepo {
   countExported(jobId: number): { files: number; bytes: number } {
     return this.sqlite
       .prepare(
-        `SELECT COUNT(*) AS files, COALESCE(SUM(f.size), 0) AS bytes FROM job_files jf JOIN files f ON f.id = jf.file_id
-         WHERE jf.job_id = ? AND f.discarded = 0 AND f.output_path IS NOT NULL`,
+        `SELECT COUNT(*) AS files, COALESCE(SUM(f.size), 0) AS bytes
+         FROM job_files jf JOIN files f ON f.id = jf.file_id JOIN file_outputs o ON o.file_id = f.id
+         WHERE jf.job_id = ? AND f.discarded = 0`,
       )
       .get(jobId) as { files: number; bytes: number };
   }
@@ -328,7 +341,8 @@ export class FilesRepo {
         `SELECT f.id, f.original_path, f.original_name, f.size, f.sha256, f.final_at, f.final_offset,
                 f.detected_at, f.detected_offset, ${EFFECTIVE_TS_SQL} AS k
          FROM job_files jf JOIN files f ON f.id = jf.file_id
-         WHERE jf.job_id = @jobId AND f.discarded = 0 AND f.output_path IS NULL AND f.sha256 IS NOT NULL
+         WHERE jf.job_id = @jobId AND f.discarded = 0 AND f.sha256 IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM file_outputs o WHERE o.file_id = f.id)
            AND (${EFFECTIVE_TS_SQL}, f.original_name, f.id) > (@k, @name, @id)
          ORDER BY ${EFFECTIVE_TS_SQL}, f.original_name, f.id LIMIT @limit`,
       )
@@ -373,7 +387,8 @@ export class FilesRepo {
         // Set-based: two statements per batch instead of two per file keeps each commit (on the
         // main thread) short.
         const batch = JSON.stringify(done.map((d) => ({ id: d.fileId, p: d.outputPath })));
-        this.outputBatchStmt.run(batch);
+        this.outputBatchStmt.run(jobId, batch);
+        this.clearErrorBatchStmt.run(batch);
         this.linkDoneBatchStmt.run(jobId, batch);
       }
       for (const f of failed) {

@@ -36,7 +36,6 @@ export const files = sqliteTable(
     discarded: integer('discarded', { mode: 'boolean' }).notNull().default(false),
     /** Exact-duplicate group: the lowest file id sharing this sha256, null when unique. */
     duplicateGroup: integer('duplicate_group'),
-    outputPath: text('output_path'),
     error: text('error'),
     createdAt: text('created_at').notNull().default(now),
     updatedAt: text('updated_at').notNull().default(now),
@@ -119,4 +118,19 @@ export const settings = sqliteTable('settings', {
   key: text('key').primaryKey(),
   /** JSON value. */
   value: text('value').notNull(),
+});
+
+/**
+ * Where each exported file landed. A narrow table of its own: an export records a batch of
+ * results every half second, and rewriting the wide `files` rows (candidates JSON) for that wrote
+ * megabytes of WAL per batch on the thread that serves the UI.
+ */
+export const fileOutputs = sqliteTable('file_outputs', {
+  fileId: integer('file_id')
+    .primaryKey()
+    .references(() => files.id, { onDelete: 'cascade' }),
+  outputPath: text('output_path').notNull(),
+  /** The export job that wrote or adopted it (null once that job's record is gone). */
+  jobId: integer('job_id').references(() => jobs.id, { onDelete: 'set null' }),
+  exportedAt: text('exported_at').notNull().default(now),
 });
