@@ -9,7 +9,8 @@ import { Worker } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CaptureTime } from '../../shared/capture-time.js';
 import { nodeFs, sha256File, type ExportFs } from '../core/export/copy.js';
-import { runExport, type ExportDeps, type ExportPort } from './export-worker.js';
+import type { CopyThreadData, FromCopyThread } from './copy-lanes.js';
+import { batchingPost, runExport, type ExportDeps, type ExportPort } from './export-worker.js';
 import {
   CONTROL_CANCEL,
   CONTROL_PAUSE,
@@ -407,5 +408,143 @@ describe('runExport', () => {
     expect(await exited).toBe(0);
     expect(messages.at(-1)).toEqual({ type: 'done' });
     expect(await listTree(out)).toEqual(['2020/20200101_000000.jpg', 'unknown/b.jpg']);
+  });
+});
+
+/** Starts copy threads from the TypeScript source (tsx's loader registered in the thread). */
+function sourceSpawner(started: Worker[]): (d: CopyThreadData) => Worker {
+  const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  const execArgv = ['--import', `data:text/javascript,import { register } from ${JSON.stringify(tsxApi)}; register();`];
+  return (d) => {
+    const w = new Worker(new URL('./export-worker.ts', import.meta.url), { workerData: d, execArgv });
+    started.push(w);
+    return w;
+  };
+}
+
+/** Counts the copies each thread reported back. */
+function outcomesOf(workers: Worker[]): number[] {
+  const counts = workers.map(() => 0);
+  workers.forEach((w, i) => w.on('message', (m: FromCopyThread) => {
+    if (m.type === 'outcome') counts[i]!++;
+  }));
+  return counts;
+}
+
+describe('runExport with copy threads', () => {
+  it('copies, verifies and names every file on two threads, in export order', async () => {
+    const items: ExportItem[] = [];
+    for (let i = 0; i < 24; i++) {
+      items.push(await source(`IMG_${i}.jpg`, `photo ${i}`.repeat(100 + i), ct(`2021-06-0${1 + (i % 3)}T10:00:00.000`)));
+    }
+    items.push(await source('big.mov', Buffer.alloc(3 * 1024 * 1024 + 7, 5), ct('2021-06-01T10:00:00.000')));
+    items.push(await source('changed.jpg', 'original', ct('2021-06-04T10:00:00.000')));
+    await fsp.writeFile(items.at(-1)!.sourcePath, 'ORIGINAL');
+    const workers: Worker[] = [];
+    const spawn = sourceSpawner(workers);
+    let counts: number[] = [];
+    const runner = new FakeRunner(items, 5);
+    await runExport(runner.data(), runner, {
+      copyThreads: {
+        count: 2,
+        waitForThreads: true,
+        spawn: (d) => {
+          const w = spawn(d);
+          counts = outcomesOf(workers);
+          return w;
+        },
+      },
+      chunkSize: 256 * 1024,
+      wholeFileLimit: 1024 * 1024,
+    });
+    expect(workers).toHaveLength(2);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(26);
+    expect(runner.messages.at(-1)).toEqual({ type: 'done' });
+    expect(runner.of('file-failed').map((m) => [m.fileId, m.error.code])).toEqual([[items.at(-1)!.fileId, 'source-changed']]);
+    const done = runner.doneById();
+    expect(done.size).toBe(25);
+    for (const item of items.slice(0, 25)) expect(await sha256File(done.get(item.fileId)!.outputPath)).toBe(item.sha256);
+    // Same day and second: suffixes follow the export order, not the order the threads finished in.
+    const day1 = items.filter((_, i) => i < 24 && i % 3 === 0).map((it) => path.basename(done.get(it.fileId)!.outputPath));
+    expect(day1[0]).toBe('20210601_100000.jpg');
+    expect(day1.slice(1)).toEqual(day1.slice(1).map((_, k) => `20210601_100000_${String(k + 1).padStart(3, '0')}.jpg`));
+    expect((await listTree(out)).filter((f) => f.includes('.mediaparser-'))).toEqual([]);
+    const [s, o] = await Promise.all([fsp.stat(items[0]!.sourcePath), fsp.stat(done.get(items[0]!.fileId)!.outputPath)]);
+    expect(Math.abs(o.mtimeMs - s.mtimeMs)).toBeLessThan(0.001);
+  });
+
+  it('pauses a copy thread mid-file within 250 ms, resumes it, and a cancel removes its temp', async () => {
+    const p = path.join(src, 'huge.mov');
+    const h = await fsp.open(p, 'w');
+    await h.truncate(200 * 1024 * 1024);
+    await h.write('header', 0);
+    await h.close();
+    const size = (await fsp.stat(p)).size;
+    const mk = (fileId: number): ExportItem => ({ fileId, sourcePath: p, originalName: 'huge.mov', size, sha256: '', timestamp: ct('2022-02-02T02:02:02.000') });
+    const sum = await sha256File(p);
+
+    // Pause then resume: the file finishes intact.
+    const first = new FakeRunner([{ ...mk(1), sha256: sum }]);
+    const workers: Worker[] = [];
+    const running = runExport(first.data(), first, { copyThreads: { count: 1, waitForThreads: true, spawn: sourceSpawner(workers) }, chunkSize: 256 * 1024 });
+    await first.waitFor('bytes');
+    const t0 = performance.now();
+    first.signal(CONTROL_PAUSE);
+    await first.waitFor('paused');
+    expect(performance.now() - t0).toBeLessThan(250);
+    const temp = path.join(out, '2022', '.mediaparser-7-1.tmp');
+    const partial = (await fsp.stat(temp)).size;
+    expect(partial).toBeGreaterThan(0);
+    expect(partial).toBeLessThan(size);
+    first.signal(CONTROL_RUN);
+    await running;
+    expect(first.messages.at(-1)).toEqual({ type: 'done' });
+    expect(await sha256File(first.of('file-done')[0]!.outputPath)).toBe(sum);
+
+    // Pause then cancel: nothing of the second copy stays.
+    const second = new FakeRunner([{ ...mk(2), sha256: sum, timestamp: ct('2023-03-03T03:03:03.000') }]);
+    const again = runExport(second.data(), second, { copyThreads: { count: 1, waitForThreads: true, spawn: sourceSpawner([]) }, chunkSize: 256 * 1024 });
+    await second.waitFor('bytes');
+    second.signal(CONTROL_PAUSE);
+    await second.waitFor('paused');
+    second.signal(CONTROL_CANCEL);
+    await again;
+    expect(second.messages.at(-1)).toEqual({ type: 'cancelled' });
+    expect(await listTree(out)).toEqual(['2022/20220202_020202.mov']);
+  });
+
+  it('redoes the copies of a thread that dies on the worker thread, losing nothing', async () => {
+    const items = [await source('a.jpg', 'aaa', ct('2020-01-01T00:00:00.000')), await source('b.jpg', 'bbb', ct('2020-01-02T00:00:00.000'))];
+    const runner = new FakeRunner(items);
+    // A "copy thread" that takes work and then dies without answering.
+    const dying = (): Worker =>
+      new Worker("require('node:worker_threads').parentPort.once('message', () => process.exit(3));", { eval: true });
+    await runExport(runner.data(), runner, { copyThreads: { count: 1, waitForThreads: true, spawn: dying } });
+    expect(runner.messages.at(-1)).toEqual({ type: 'done' });
+    expect(await listTree(out)).toEqual(['2020/20200101_000000.jpg', '2020/20200102_000000.jpg']);
+  });
+});
+
+describe('batchingPost', () => {
+  it('sends per-file messages together, in order, and everything else only after them', () => {
+    const sent: ExportWorkerMessage[] = [];
+    const post = batchingPost((m) => sent.push(m), 60_000, 3);
+    post({ type: 'file-started', fileId: 1, name: 'a', size: 1 });
+    post({ type: 'file-done', fileId: 1, outputPath: '/o/a', adopted: false, bytes: 1 });
+    expect(sent).toEqual([]);
+    post({ type: 'need-files' });
+    expect(sent.map((m) => m.type)).toEqual(['batch', 'need-files']);
+    expect(sent[0]).toEqual({
+      type: 'batch',
+      messages: [
+        { type: 'file-started', fileId: 1, name: 'a', size: 1 },
+        { type: 'file-done', fileId: 1, outputPath: '/o/a', adopted: false, bytes: 1 },
+      ],
+    });
+    for (let i = 2; i <= 4; i++) post({ type: 'file-started', fileId: i, name: 'x', size: 1 });
+    expect(sent).toHaveLength(3); // the third filled the batch
+    post({ type: 'file-failed', fileId: 9, error: { code: 'io', message: 'x' } });
+    post({ type: 'done' });
+    expect(sent.slice(3)).toEqual([{ type: 'file-failed', fileId: 9, error: { code: 'io', message: 'x' } }, { type: 'done' }]);
   });
 });

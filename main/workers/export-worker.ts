@@ -6,9 +6,10 @@
  * copies then run at once. Pause/cancel come through the shared control word (slot 0) and are
  * checked between chunks, so they take effect within a chunk even inside a huge file.
  */
-import { parentPort, workerData, isMainThread } from 'node:worker_threads';
+import { parentPort, workerData, isMainThread, Worker } from 'node:worker_threads';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { appError, type AppError } from '../../shared/errors.js';
 import { errnoCode } from '../core/errors.js';
 import {
@@ -21,7 +22,8 @@ import {
   type CopyControl,
   type ExportFs,
 } from '../core/export/copy.js';
-import { COPY_THREAD_NICE, ThreadHasher, type BufferHasher } from '../core/export/hasher.js';
+import { COPY_THREAD_NICE, inlineHasher, ThreadHasher, type BufferHasher } from '../core/export/hasher.js';
+import { CopyLanes, serveCopies, type CopyThreadData, type CopyThreadSpawner, type FromCopyThread, type ToCopyThread } from './copy-lanes.js';
 import { TargetPlanner, type TargetPlan } from '../core/export/targets.js';
 import {
   CONTROL_CANCEL,
@@ -29,6 +31,7 @@ import {
   CONTROL_RUN,
   type ExportItem,
   type ExportRunnerMessage,
+  type BatchedExportMessage,
   type ExportWorkerData,
   type ExportWorkerMessage,
 } from './protocol.js';
@@ -43,11 +46,13 @@ export interface ExportPort {
 export interface ExportDeps {
   fs?: ExportFs;
   /**
-   * Files in flight at once (names are still assigned in order). The I/O is synchronous on this
-   * thread; a file waiting for its hash lets the next file's I/O run, so a few overlap both cores.
+   * Files in flight at once (names are still assigned in order). Without copy threads the I/O is
+   * synchronous on this thread; a file waiting for its hash lets the next file's I/O run.
    */
   concurrency?: number;
-  /** Hashes whole-file buffers; by default a hashing thread owned by this export. */
+  /** Copy threads (see copy-lanes.ts); without them this thread copies, as with an injected `fs`. */
+  copyThreads?: { count: number; spawn: CopyThreadSpawner; /** Tests: copy only on the threads. */ waitForThreads?: boolean };
+  /** Hashes whole-file buffers copied on this thread; by default a hashing thread when there are no copy threads. */
   hasher?: BufferHasher;
   chunkSize?: number;
   /** Files up to this size are copied in one read + write, hashed on the thread pool. */
@@ -181,12 +186,30 @@ async function checkOutputRoot(dir: string, jobId: number, fs: ExportFs): Promis
  */
 export async function runExport(data: ExportWorkerData, port: ExportPort, deps: ExportDeps = {}): Promise<void> {
   const fs = deps.fs ?? nodeFs;
-  const concurrency = Math.max(1, deps.concurrency ?? DEFAULT_CONCURRENCY);
-  const hasher = deps.hasher ?? new ThreadHasher();
+  const threads = deps.fs ? null : (deps.copyThreads ?? null);
+  // The copy threads hash what they copy; this thread then copies only while they start up.
+  const hasher = deps.hasher ?? (threads ? inlineHasher : new ThreadHasher());
   const bytesInterval = deps.bytesIntervalMs ?? 100;
   const word = new Int32Array(data.control);
   const post = (m: ExportWorkerMessage): void => port.post(m);
   const control = new Controller(word, post, deps.pollMs ?? 20);
+  const copyOptions = {
+    ...(deps.chunkSize !== undefined ? { chunkSize: deps.chunkSize } : {}),
+    ...(deps.wholeFileLimit !== undefined ? { wholeFileLimit: deps.wholeFileLimit } : {}),
+    ...(deps.retryDelaysMs !== undefined ? { retryDelaysMs: deps.retryDelaysMs } : {}),
+  };
+  const lanes = new CopyLanes(
+    (req) => copyFileSafely(req, { fs, control, hasher, ...copyOptions }),
+    threads?.spawn ?? null,
+    threads?.count ?? 0,
+    { control: data.control, bytesIntervalMs: bytesInterval, ...copyOptions },
+    !(threads?.waitForThreads ?? false),
+  );
+  const concurrency = Math.max(1, deps.concurrency ?? (threads ? lanes.capacity + 1 : DEFAULT_CONCURRENCY));
+  const stopAll = (): void => {
+    control.abort();
+    lanes.abort();
+  };
 
   const queue: ExportItem[] = [];
   let lastPage = false;
@@ -244,30 +267,20 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
             continue;
           case 'copy': {
             let lastBytesAt = 0;
-            const outcome = await copyFileSafely(
-              {
-                sourcePath: item.sourcePath,
-                size: item.size,
-                sha256: item.sha256,
-                finalPath: plan.absPath,
-                tempPath: path.join(path.dirname(plan.absPath), tempNameFor(data.jobId, item.fileId)),
-                onBytes: (bytesDone) => {
-                  const now = performance.now();
-                  if (now - lastBytesAt >= bytesInterval && control.running()) {
-                    lastBytesAt = now;
-                    post({ type: 'bytes', fileId: item.fileId, bytesDone });
-                  }
-                },
+            const outcome = await lanes.copy({
+              sourcePath: item.sourcePath,
+              size: item.size,
+              sha256: item.sha256,
+              finalPath: plan.absPath,
+              tempPath: path.join(path.dirname(plan.absPath), tempNameFor(data.jobId, item.fileId)),
+              onBytes: (bytesDone) => {
+                const now = performance.now();
+                if (now - lastBytesAt >= bytesInterval && control.running()) {
+                  lastBytesAt = now;
+                  post({ type: 'bytes', fileId: item.fileId, bytesDone });
+                }
               },
-              {
-                fs,
-                control,
-                ...(deps.chunkSize !== undefined ? { chunkSize: deps.chunkSize } : {}),
-                ...(deps.wholeFileLimit !== undefined ? { wholeFileLimit: deps.wholeFileLimit } : {}),
-                ...(deps.retryDelaysMs !== undefined ? { retryDelaysMs: deps.retryDelaysMs } : {}),
-                hasher,
-              },
-            );
+            });
             switch (outcome.kind) {
               case 'published':
                 planner.published(plan.reservation);
@@ -285,12 +298,12 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
                 await planner.release(plan.reservation);
                 if (outcome.error.code === 'disk-full') {
                   fatal ??= outcome.error;
-                  control.abort();
+                  stopAll();
                   return;
                 }
                 if (outcome.side === 'target' && (await outputGone())) {
                   fatal ??= appError('output-unavailable', `The output folder ${data.outputDir} is no longer available. Is the drive connected?`, outcome.error.detail);
-                  control.abort();
+                  stopAll();
                   return;
                 }
                 fail(item, outcome.error);
@@ -346,23 +359,76 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
   } finally {
     control.stop();
     unsubscribe();
+    await lanes.close();
     if (!deps.hasher) await hasher.close();
   }
 }
 
-if (!isMainThread && parentPort && (workerData as { kind?: string } | null)?.kind === 'export') {
+/** Messages the runner gets in batches: one per file would cost its thread thousands of wake-ups a second. */
+const BATCHED = new Set<ExportWorkerMessage['type']>(['file-started', 'bytes', 'file-done', 'file-failed']);
+
+/**
+ * Wraps a `post` so per-file messages travel together, at most `intervalMs` late (or at `max`
+ * messages). Any other message (need-files, paused, done, ...) first sends what is waiting, so
+ * the runner always sees a file's result before the status change that follows it.
+ */
+export function batchingPost(send: (m: ExportWorkerMessage) => void, intervalMs = 40, max = 256): (m: ExportWorkerMessage) => void {
+  let waiting: BatchedExportMessage[] = [];
+  let timer: NodeJS.Timeout | null = null;
+  const flush = (): void => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (waiting.length === 0) return;
+    const messages = waiting;
+    waiting = [];
+    send(messages.length === 1 ? messages[0]! : { type: 'batch', messages });
+  };
+  return (m) => {
+    if (m.type === 'batch' || !BATCHED.has(m.type)) {
+      flush();
+      send(m);
+      return;
+    }
+    waiting.push(m as BatchedExportMessage);
+    if (waiting.length >= max) flush();
+    else timer ??= setTimeout(flush, intervalMs);
+  };
+}
+
+/** This file, as the running bundle or source sees it: copy threads are started from it. */
+function ownEntry(): string {
+  // CommonJS bundles (the packaged app, the CLI's cache) have __filename; the sources run as ESM.
+  return typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url);
+}
+
+/** Two copy threads where there are two cores: one copies and verifies while the other does too. */
+function copyThreadCount(): number {
+  return Math.min(2, os.availableParallelism());
+}
+
+const kind = isMainThread ? null : (workerData as { kind?: string } | null)?.kind;
+if (parentPort && kind === 'export') {
   const parent = parentPort;
   lowerThreadPriority();
   const port: ExportPort = {
-    post: (m) => parent.postMessage(m),
+    post: batchingPost((m) => parent.postMessage(m)),
     onMessage: (handler) => {
       const listener = (m: ExportRunnerMessage): void => handler(m);
       parent.on('message', listener);
       return () => parent.off('message', listener);
     },
   };
-  void runExport(workerData as ExportWorkerData, port).then(() => {
+  const count = copyThreadCount();
+  const spawn: CopyThreadSpawner = (d: CopyThreadData) => new Worker(ownEntry(), { workerData: d });
+  void runExport(workerData as ExportWorkerData, port, count > 1 ? { copyThreads: { count, spawn } } : {}).then(() => {
     // Nothing left to do: let the thread end so the runner sees it exit.
     parent.unref();
+  });
+} else if (parentPort && kind === 'export-copy') {
+  const parent = parentPort;
+  lowerThreadPriority();
+  serveCopies(workerData as CopyThreadData, {
+    post: (m: FromCopyThread) => parent.postMessage(m),
+    onMessage: (h: (m: ToCopyThread) => void) => parent.on('message', h),
   });
 }

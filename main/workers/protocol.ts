@@ -93,15 +93,20 @@ export type ExportRunnerMessage =
   /** A page of files in export order; `last` when no more will follow. */
   | { type: 'files'; items: ExportItem[]; last: boolean };
 
-export type ExportWorkerMessage =
-  /** The worker wants the next page. */
-  | { type: 'need-files' }
+/** Per-file messages; the worker sends them in batches (`batch`), in order. */
+export type BatchedExportMessage =
   | { type: 'file-started'; fileId: number; name: string; size: number }
   /** Bytes copied so far of the current file (sent at most every ~100 ms). */
   | { type: 'bytes'; fileId: number; bytesDone: number }
   /** The file is safely in place (verified); `adopted` when an identical target already existed. */
   | { type: 'file-done'; fileId: number; outputPath: string; adopted: boolean; bytes: number }
-  | { type: 'file-failed'; fileId: number; error: AppError }
+  | { type: 'file-failed'; fileId: number; error: AppError };
+
+export type ExportWorkerMessage =
+  /** The worker wants the next page. */
+  | { type: 'need-files' }
+  | BatchedExportMessage
+  | { type: 'batch'; messages: BatchedExportMessage[] }
   | { type: 'paused' }
   | { type: 'resumed' }
   | { type: 'cancelled' }

@@ -11,7 +11,7 @@ import { createAppCore, type AppCore } from '../app-core.js';
 import { createJob } from '../db/jobs-repo.js';
 import { openDatabase } from '../db/open-db.js';
 import { makeTempDir, removeDir } from '../testing/corpus.js';
-import type { ExportWorkerData, ExportWorkerMessage, ImportWorkerData, ImportWorkerMessage, ImportedFile } from '../../workers/protocol.js';
+import type { BatchedExportMessage, ExportWorkerData, ExportWorkerMessage, ImportWorkerData, ImportWorkerMessage, ImportedFile } from '../../workers/protocol.js';
 import { CONTROL_CANCEL, CONTROL_PAUSE } from '../../workers/protocol.js';
 
 type Script = (w: FakeWorker) => void;
@@ -158,10 +158,13 @@ describe('job runner', () => {
     scripts.export.push((w) => {
       w.on('posted', (m: { type: string; items?: { fileId: number }[] }) => {
         if (m.type === 'files') {
-          m.items!.forEach((item, i) => {
-            if (i % 3 === 0) w.send({ type: 'file-failed', fileId: item.fileId, error: { code: 'not-found', message: 'gone' } });
-            else w.send({ type: 'file-done', fileId: item.fileId, outputPath: join(out, `${item.fileId}.jpg`), adopted: false, bytes: 1 });
-          });
+          // One batch per page, as the real worker sends them.
+          const messages: BatchedExportMessage[] = m.items!.map((item, i) =>
+            i % 3 === 0
+              ? { type: 'file-failed', fileId: item.fileId, error: { code: 'not-found', message: 'gone' } }
+              : { type: 'file-done', fileId: item.fileId, outputPath: join(out, `${item.fileId}.jpg`), adopted: false, bytes: 1 },
+          );
+          w.send({ type: 'batch', messages });
         }
         if (m.type === 'control' && Atomics.load(w.control, 0) === CONTROL_CANCEL) {
           w.send({ type: 'cancelled' });
@@ -193,9 +196,13 @@ describe('job runner', () => {
     scripts.export.push((w) => {
       w.on('posted', (m: { type: string; items?: { fileId: number }[] }) => {
         if (m.type !== 'files') return;
-        for (const item of m.items!) {
-          w.send({ type: 'file-done', fileId: item.fileId, outputPath: join(out, `${item.fileId}.jpg`), adopted: false, bytes: 1 });
-        }
+        w.send({
+          type: 'batch',
+          messages: m.items!.flatMap((item): BatchedExportMessage[] => [
+            { type: 'file-started', fileId: item.fileId, name: `IMG_${item.fileId}.jpg`, size: 1 },
+            { type: 'file-done', fileId: item.fileId, outputPath: join(out, `${item.fileId}.jpg`), adopted: false, bytes: 1 },
+          ]),
+        });
         w.send({ type: 'done' });
         w.exit(0);
       });
@@ -206,6 +213,11 @@ describe('job runner', () => {
     const done = await core.waitForJob(job.id);
     expect(done.status).toBe('completed');
     expect(done.filesDone).toBe(2);
+    const files = await core.handlers['files:list']({ filter: 'exported', offset: 0, limit: 10 });
+    expect(files.ok && files.value.items.map((f) => f.outputPath).sort()).toEqual(
+      files.ok ? files.value.items.map((f) => join(out, `${f.id}.jpg`)).sort() : [],
+    );
+    expect(files.ok && files.value.total).toBe(2);
   });
 
   it('pause is acknowledged by the worker and releases the slot for the next queued job', async () => {

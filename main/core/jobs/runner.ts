@@ -399,6 +399,9 @@ export class JobRunner {
         run.worker.postMessage(msg);
         break;
       }
+      case 'batch':
+        for (const each of m.messages) this.onExportMessage(run, each);
+        break;
       case 'file-started':
         run.inflight.set(m.fileId, { name: m.name, bytes: 0 });
         this.updateInflight(run);
