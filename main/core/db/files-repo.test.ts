@@ -21,7 +21,7 @@ function imported(name: string, sha256: string, local: string | null): ImportedF
     height: null,
     candidates: [],
     detected: local === null ? null : { local, offset: null },
-    detectedSource: local === null ? null : 'exif-original',
+    detectedSource: local === null ? null : 'exif-datetime-original',
     confidence: local === null ? 'none' : 'medium',
     tags: [],
     warning: null,
