@@ -99,3 +99,66 @@ describe('FilesRepo export results', () => {
     expect(db.sqlite.prepare('SELECT COUNT(*) FROM file_outputs').pluck().get()).toBe(0);
   });
 });
+
+describe('FilesRepo.exportPage', () => {
+  let tmp: string;
+  let db: OpenDb;
+  let repo: FilesRepo;
+  beforeEach(async () => {
+    tmp = await makeTempDir('export-page');
+    db = openDatabase(join(tmp, 'm.db'));
+    repo = new FilesRepo(db.sqlite);
+  });
+  afterEach(async () => {
+    db.close();
+    await removeDir(tmp);
+  });
+
+  /** Every page of a job, with some files exported between pages like a running export does. */
+  function pageAll(jobId: number, limit: number): string[] {
+    const names: string[] = [];
+    let cursor = null;
+    for (;;) {
+      const page = repo.exportPage(jobId, cursor, limit);
+      names.push(...page.items.map((i) => i.originalName));
+      repo.recordExported(jobId, page.items.slice(0, 1).map((i) => ({ fileId: i.fileId, outputPath: `/out/${i.fileId}` })), []);
+      cursor = page.cursor;
+      if (page.items.length < limit) return names;
+    }
+  }
+
+  it('gives the same export order whether it walks the index (big job) or sorts the job (small job)', () => {
+    const imp = createJob(db.db, 'import', { sourceFolders: ['/photos'] }, 'completed').id;
+    const files: ImportedFile[] = [];
+    for (let i = 0; i < 60; i++) {
+      // Ties on purpose: shared seconds, shared names, undated files (which sort last).
+      const local = i % 4 === 0 ? null : `2020-01-0${1 + (i % 3)}T10:00:0${i % 2}.000`;
+      files.push({ ...imported(`n${i % 7}.jpg`, `s${i}`, local), path: `/photos/d${i}/n${i % 7}.jpg` });
+    }
+    repo.recordImported(imp, files.map((file) => ({ kind: 'ok' as const, file })));
+    // One date fixed in review: the final time wins over the detected one.
+    const fixed = db.sqlite.prepare("SELECT id FROM files WHERE original_path = '/photos/d5/n5.jpg'").pluck().get() as number;
+    repo.setFinal([fixed], { local: '2019-12-31T23:00:00.000', offset: '-05:00' });
+
+    const rows = db.sqlite
+      .prepare("SELECT id, original_name AS name, COALESCE(final_at, detected_at, '~') AS k FROM files")
+      .all() as { id: number; name: string; k: string }[];
+    const cmp = (a: string | number, b: string | number): number => (a < b ? -1 : a > b ? 1 : 0);
+    const expected = rows
+      .sort((a, b) => cmp(a.k, b.k) || cmp(a.name, b.name) || cmp(a.id, b.id))
+      .map((r) => r.name);
+    expect(expected[0]).toBe('n5.jpg');
+
+    const big = createJob(db.db, 'export', { outputDir: '/out' }, 'queued').id;
+    copyJobFiles(db.db, imp, big);
+    expect(pageAll(big, 7)).toEqual(expected);
+
+    // The same files in a library ten times bigger: this job is a small share of it.
+    const other = createJob(db.db, 'import', { sourceFolders: ['/more'] }, 'completed').id;
+    repo.recordImported(other, Array.from({ length: 600 }, (_, i) => ({ kind: 'ok' as const, file: { ...imported(`m${i}.jpg`, `m${i}`, '2018-01-01T00:00:00.000'), path: `/more/m${i}.jpg` } })));
+    db.sqlite.prepare('DELETE FROM file_outputs').run();
+    const small = createJob(db.db, 'export', { outputDir: '/out' }, 'queued').id;
+    copyJobFiles(db.db, imp, small);
+    expect(pageAll(small, 7)).toEqual(expected);
+  });
+});
