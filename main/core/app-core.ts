@@ -10,6 +10,7 @@ import type { Result } from '../../shared/errors.js';
 import type { JobSummary } from '../../shared/types.js';
 import { FilesRepo } from './db/files-repo.js';
 import { getJob, listJobsByStatus } from './db/jobs-repo.js';
+import { startCheckpointer } from './db/checkpointer.js';
 import { openDatabase, type OpenDb } from './db/open-db.js';
 import { createHandlers, headlessHost, type HostServices } from './handlers.js';
 import { JobRunner, type CoreEvent, type WorkerFactory } from './jobs/runner.js';
@@ -69,6 +70,7 @@ export function appVersion(): string {
 
 export function createAppCore(options: AppCoreOptions): AppCore {
   const db = openDatabase(options.dbPath, options.migrationsFolder);
+  const checkpointer = startCheckpointer(db.sqlite);
   const files = new FilesRepo(db.sqlite);
   const listeners = new Set<(e: CoreEvent) => void>();
   const emit = (e: CoreEvent): void => {
@@ -124,6 +126,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       await runner.close();
       await thumbnailService.close();
       listeners.clear();
+      await checkpointer.close();
       db.close();
     },
   };

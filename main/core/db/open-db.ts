@@ -8,6 +8,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { FALLBACK_AUTOCHECKPOINT_PAGES } from './checkpointer.js';
 import * as schema from './schema.js';
 
 export type Db = BetterSQLite3Database<typeof schema>;
@@ -31,10 +32,9 @@ export function openDatabase(path: string, migrationsFolder = defaultMigrationsF
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
-  // Checkpoints (which fsync) run on the main thread inside a commit. The default 1000 pages
-  // (4 MB) lands one in the middle of every few-thousand-file export or import, stalling the
-  // event loop for tens of ms on a busy disk; 4000 pages makes them four times rarer.
-  sqlite.pragma('wal_autocheckpoint = 4000');
+  // Until a checkpoint thread takes over (checkpointer.ts), checkpoints run inside a commit on
+  // the calling thread and fsync there; 4000 pages instead of SQLite's 1000 makes them rarer.
+  sqlite.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder });
   return {
