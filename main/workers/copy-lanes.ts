@@ -82,19 +82,24 @@ export function serveCopies(data: CopyThreadData, port: { post(m: FromCopyThread
       let lastBytesAt = 0;
       let outcome: SafeCopyOutcome;
       try {
-        outcome = await copyFileSafely(
-          {
-            ...m.req,
-            onBytes: (bytesDone) => {
-              const now = performance.now();
-              if (now - lastBytesAt >= data.bytesIntervalMs) {
-                lastBytesAt = now;
-                port.post({ type: 'bytes', id: m.id, bytesDone });
-              }
+        // A copy queued behind a pause waits here; behind a cancel it never starts.
+        if (!control.running() && (await control.checkpoint()) === 'cancel') {
+          outcome = { kind: 'cancelled' };
+        } else {
+          outcome = await copyFileSafely(
+            {
+              ...m.req,
+              onBytes: (bytesDone) => {
+                const now = performance.now();
+                if (now - lastBytesAt >= data.bytesIntervalMs) {
+                  lastBytesAt = now;
+                  port.post({ type: 'bytes', id: m.id, bytesDone });
+                }
+              },
             },
-          },
-          options,
-        );
+            options,
+          );
+        }
       } catch (e) {
         outcome = {
           kind: 'failed',
@@ -177,8 +182,8 @@ class ThreadLane {
   }
 }
 
-/** Files a copy thread holds at once: one copying, one queued behind it, so it never waits for the next. */
-const PER_THREAD = 2;
+/** Files a copy thread holds at once: one copying, the others queued so it never waits for the next. */
+const PER_THREAD = 3;
 
 /**
  * The lanes of one export. `copy` never throws; a copy thread that dies hands its copies to the
