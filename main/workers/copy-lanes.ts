@@ -36,7 +36,13 @@ export interface CopyThreadData {
 export type CopyRequest = Omit<SafeCopyRequest, 'onBytes'>;
 
 export type ToCopyThread = { type: 'copy'; id: number; req: CopyRequest };
-export type FromCopyThread = { type: 'bytes'; id: number; bytesDone: number } | { type: 'outcome'; id: number; outcome: SafeCopyOutcome };
+export type FromCopyThread =
+  | { type: 'bytes'; id: number; bytesDone: number }
+  /** Finished copies, sent together: waking the other thread costs more than a small copy here. */
+  | { type: 'outcomes'; list: { id: number; outcome: SafeCopyOutcome }[] };
+
+/** A copy thread reports finished copies in groups of at most this many. */
+const OUTCOMES_PER_MESSAGE = 4;
 
 /** Starts one copy thread; the export worker passes its own entry, tests the TypeScript source. */
 export type CopyThreadSpawner = (data: CopyThreadData) => Worker;
@@ -77,7 +83,10 @@ export function serveCopies(data: CopyThreadData, port: { post(m: FromCopyThread
     ...(data.retryDelaysMs !== undefined ? { retryDelaysMs: data.retryDelaysMs } : {}),
   };
   let tail: Promise<void> = Promise.resolve();
+  let queued = 0;
+  let finished: { id: number; outcome: SafeCopyOutcome }[] = [];
   port.onMessage((m) => {
+    queued++;
     tail = tail.then(async () => {
       let lastBytesAt = 0;
       let outcome: SafeCopyOutcome;
@@ -107,7 +116,13 @@ export function serveCopies(data: CopyThreadData, port: { post(m: FromCopyThread
           error: appError('internal', 'Exporting this file failed unexpectedly.', e instanceof Error ? (e.stack ?? e.message) : String(e)),
         };
       }
-      port.post({ type: 'outcome', id: m.id, outcome });
+      queued--;
+      finished.push({ id: m.id, outcome });
+      // Report when the queue runs dry (the worker is waiting to send more) or every few files.
+      if (queued === 0 || finished.length >= OUTCOMES_PER_MESSAGE) {
+        port.post({ type: 'outcomes', list: finished });
+        finished = [];
+      }
     });
   });
 }
@@ -138,15 +153,17 @@ class ThreadLane {
       this.settleReady();
     });
     worker.on('message', (m: FromCopyThread) => {
-      const p = this.pending.get(m.id);
-      if (!p) return;
       if (m.type === 'bytes') {
-        p.req.onBytes?.(m.bytesDone);
+        this.pending.get(m.id)?.req.onBytes?.(m.bytesDone);
         return;
       }
-      this.pending.delete(m.id);
+      for (const { id, outcome } of m.list) {
+        const p = this.pending.get(id);
+        if (!p) continue;
+        this.pending.delete(id);
+        p.resolve(outcome);
+      }
       if (this.pending.size === 0) worker.unref();
-      p.resolve(m.outcome);
     });
     const died = (): void => {
       if (this.dead) return;
@@ -182,8 +199,11 @@ class ThreadLane {
   }
 }
 
-/** Files a copy thread holds at once: one copying, the others queued so it never waits for the next. */
-const PER_THREAD = 3;
+/**
+ * Files a copy thread holds at once: one copying, the others queued so it never waits for the
+ * worker, which hears of finished copies a few at a time (OUTCOMES_PER_MESSAGE).
+ */
+const PER_THREAD = 8;
 
 /**
  * The lanes of one export. `copy` never throws; a copy thread that dies hands its copies to the

@@ -426,7 +426,7 @@ function sourceSpawner(started: Worker[]): (d: CopyThreadData) => Worker {
 function outcomesOf(workers: Worker[]): number[] {
   const counts = workers.map(() => 0);
   workers.forEach((w, i) => w.on('message', (m: FromCopyThread) => {
-    if (m.type === 'outcome') counts[i]!++;
+    if (m.type === 'outcomes') counts[i]! += m.list.length;
   }));
   return counts;
 }

@@ -37,6 +37,15 @@ export interface RunImportOptions {
 }
 
 const SCAN_PROGRESS_EVERY = 200;
+/**
+ * A small photo's analysis runs on promises that resolve at once (sync reads, in-memory parsing),
+ * so a lane can go from file to file without the event loop ever reaching its I/O phase, and
+ * ExifTool's replies would wait unread in their pipe until the photos are done: perl then sat
+ * idle for most of the import. So every lane steps aside to the event loop before each file.
+ * (Measured on 2 cores, 3000 files: 4.7 s without, 3.2 s with; stepping aside only after 4 ms of
+ * work kept most of the delay.)
+ */
+const yieldToIo = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
 /** Re-check the control word this often while paused, in case a wake-up notify was missed. */
 const PAUSE_POLL_MS = 200;
 
@@ -173,6 +182,7 @@ export async function runImport(
 
     const lane = async (): Promise<void> => {
       for (;;) {
+        await yieldToIo();
         // A lane back from ExifTool while its replacement runs: one of them retires.
         if (lanes - waiting > concurrency) return;
         if (!(await gate())) return;
