@@ -112,6 +112,29 @@ class FakeRunner implements ExportPort {
   }
 }
 
+/** A 200 MB original (sparse: quick to make, still 200 MB to copy). */
+async function hugeSource(fileId: number): Promise<ExportItem> {
+  const p = path.join(src, 'huge.mov');
+  const h = await fsp.open(p, 'w');
+  await h.truncate(200 * 1024 * 1024);
+  await h.write('header', 0);
+  await h.close();
+  const st = await fsp.stat(p);
+  return { fileId, sourcePath: p, originalName: 'huge.mov', size: st.size, sha256: await sha256File(p), timestamp: ct('2022-02-02T02:02:02.000') };
+}
+
+/** Pauses a running export once bytes flow; checks the pause came within 250 ms and the temp holds part of the file. */
+async function pauseMidFile(runner: FakeRunner, temp: string, size: number): Promise<void> {
+  await runner.waitFor('bytes');
+  const t0 = performance.now();
+  runner.signal(CONTROL_PAUSE);
+  await runner.waitFor('paused');
+  expect(performance.now() - t0).toBeLessThan(250);
+  const partial = (await fsp.stat(temp)).size;
+  expect(partial).toBeGreaterThan(0);
+  expect(partial).toBeLessThan(size);
+}
+
 async function exportAll(items: ExportItem[], deps: ExportDeps = {}, jobId = 7): Promise<FakeRunner> {
   const runner = new FakeRunner(items);
   await runExport(runner.data(jobId), runner, { retryDelaysMs: [1, 1], ...deps });
@@ -337,27 +360,13 @@ describe('runExport', () => {
   describe('a 200 MB file', () => {
     let big: ExportItem;
     beforeEach(async () => {
-      const p = path.join(src, 'huge.mov');
-      const h = await fsp.open(p, 'w');
-      await h.truncate(200 * 1024 * 1024); // sparse: quick to make, still 200 MB to copy
-      await h.write('header', 0);
-      await h.close();
-      const st = await fsp.stat(p);
-      big = { fileId: 99, sourcePath: p, originalName: 'huge.mov', size: st.size, sha256: await sha256File(p), timestamp: ct('2022-02-02T02:02:02.000') };
+      big = await hugeSource(99);
     });
 
     it('acknowledges a pause mid-file within 250 ms, keeps the partial temp, and cancel removes it', async () => {
       const runner = new FakeRunner([big]);
       const running = runExport(runner.data(), runner, { chunkSize: 256 * 1024 });
-      await runner.waitFor('bytes');
-      const t0 = performance.now();
-      runner.signal(CONTROL_PAUSE);
-      await runner.waitFor('paused');
-      expect(performance.now() - t0).toBeLessThan(250);
-      const temp = path.join(out, '2022', '.mediaparser-7-99.tmp');
-      const partial = (await fsp.stat(temp)).size;
-      expect(partial).toBeGreaterThan(0);
-      expect(partial).toBeLessThan(big.size);
+      await pauseMidFile(runner, path.join(out, '2022', '.mediaparser-7-99.tmp'), big.size);
 
       runner.signal(CONTROL_CANCEL);
       await running;
@@ -474,35 +483,21 @@ describe('runExport with copy threads', () => {
   });
 
   it('pauses a copy thread mid-file within 250 ms, resumes it, and a cancel removes its temp', async () => {
-    const p = path.join(src, 'huge.mov');
-    const h = await fsp.open(p, 'w');
-    await h.truncate(200 * 1024 * 1024);
-    await h.write('header', 0);
-    await h.close();
-    const size = (await fsp.stat(p)).size;
-    const mk = (fileId: number): ExportItem => ({ fileId, sourcePath: p, originalName: 'huge.mov', size, sha256: '', timestamp: ct('2022-02-02T02:02:02.000') });
-    const sum = await sha256File(p);
+    const huge = await hugeSource(1);
+    const { size, sha256: sum } = huge;
 
     // Pause then resume: the file finishes intact.
-    const first = new FakeRunner([{ ...mk(1), sha256: sum }]);
+    const first = new FakeRunner([huge]);
     const workers: Worker[] = [];
     const running = runExport(first.data(), first, { copyThreads: { count: 1, waitForThreads: true, spawn: sourceSpawner(workers) }, chunkSize: 256 * 1024 });
-    await first.waitFor('bytes');
-    const t0 = performance.now();
-    first.signal(CONTROL_PAUSE);
-    await first.waitFor('paused');
-    expect(performance.now() - t0).toBeLessThan(250);
-    const temp = path.join(out, '2022', '.mediaparser-7-1.tmp');
-    const partial = (await fsp.stat(temp)).size;
-    expect(partial).toBeGreaterThan(0);
-    expect(partial).toBeLessThan(size);
+    await pauseMidFile(first, path.join(out, '2022', '.mediaparser-7-1.tmp'), size);
     first.signal(CONTROL_RUN);
     await running;
     expect(first.messages.at(-1)).toEqual({ type: 'done' });
     expect(await sha256File(first.of('file-done')[0]!.outputPath)).toBe(sum);
 
     // Pause then cancel: nothing of the second copy stays.
-    const second = new FakeRunner([{ ...mk(2), sha256: sum, timestamp: ct('2023-03-03T03:03:03.000') }]);
+    const second = new FakeRunner([{ ...huge, fileId: 2, timestamp: ct('2023-03-03T03:03:03.000') }]);
     const again = runExport(second.data(), second, { copyThreads: { count: 1, waitForThreads: true, spawn: sourceSpawner([]) }, chunkSize: 256 * 1024 });
     await second.waitFor('bytes');
     second.signal(CONTROL_PAUSE);
