@@ -1,17 +1,18 @@
 /**
- * `npm run bench:export [-- --files N] [-- --keep]`
+ * `npm run bench:export [-- --files N] [-- --rounds R] [-- --keep]`
  *
- * Builds a tree of real media (corpus copies, see make-tree.ts), imports it and exports it
- * in-process through the app core (the same runner + export worker the app uses), and in the
- * same run copies the same tree with `cp -a` (the baseline). Prints numbers only, no pass/fail:
- *  - ratio cp time / export time (target >= 0.8), throughput (MB/s, files/s),
- *  - main-thread event-loop lag p99 during the export (target < 20 ms),
- *  - pause latency: from the `jobs:pause` call to the `job:status` paused event, measured on a
- *    second export of the tree (its own database), which is then resumed and finished,
+ * Builds a tree of real media (corpus copies, see make-tree.ts), imports it once, then exports it
+ * R times (default 3) in-process through the app core (the same runner + export worker the app
+ * uses), each time into an empty folder from a copy of the imported database, alternating with
+ * `cp -a` of the same tree (the baseline). Prints numbers only, no pass/fail:
+ *  - ratio cp time / export time per round and their median (target >= 0.8), throughput,
+ *  - main-thread event-loop lag p99 during each export (target < 20 ms),
+ *  - pause latency: from the `jobs:pause` call to the `job:status` paused event, measured on one
+ *    more export, which is then resumed and finished,
  *  - peak RSS of the process (workers included).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, mkdir, readdir, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, mkdir, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -75,88 +76,125 @@ async function importTree(core: AppCore, tree: string): Promise<{ jobId: number;
   return { jobId, summary, seconds: (performance.now() - t0) / 1000 };
 }
 
+interface ExportRound {
+  seconds: number;
+  files: number;
+  bytes: number;
+  lagP99: number;
+  lagMax: number;
+  errors: number;
+  outputs: number;
+  firstFileMs: number;
+}
+
+/** One timed export of the imported tree into an empty folder, on its own copy of the imported database. */
+async function timedExport(work: string, template: string, importJobId: number, round: number, createWorker: WorkerFactory): Promise<ExportRound> {
+  const dbPath = path.join(work, `round-${round}.db`);
+  await copyFile(template, dbPath);
+  const core = createAppCore({ dbPath, thumbnailCacheDir: path.join(work, 'thumbs'), createWorker });
+  try {
+    const out = path.join(work, `export-${round}`);
+    await mkdir(out);
+    syncDisks();
+    const lag = monitorEventLoopDelay({ resolution: 10 });
+    lag.enable();
+    const t0 = performance.now();
+    let firstFileMs = 0;
+    const stopWatching = core.subscribe((e) => {
+      if (e.channel === 'job:progress' && e.payload.type === 'export' && e.payload.filesDone > 0 && firstFileMs === 0) {
+        firstFileMs = performance.now() - t0;
+      }
+    });
+    const exp = unwrap(await core.handlers['jobs:export']({ importJobId, outputDir: out }), 'jobs:export');
+    const summary = await core.waitForJob(exp.jobId);
+    const seconds = (performance.now() - t0) / 1000;
+    lag.disable();
+    stopWatching();
+    if (summary.status !== 'completed') console.log(`export ended ${summary.status}: ${summary.error?.message ?? ''}`);
+    return {
+      seconds,
+      files: summary.filesDone,
+      bytes: summary.bytesDone,
+      lagP99: lag.percentile(99) / 1e6,
+      lagMax: lag.max / 1e6,
+      errors: summary.errorCount,
+      outputs: await countFiles(out),
+      firstFileMs,
+    };
+  } finally {
+    await core.close();
+  }
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { files: { type: 'string', default: '3000' }, keep: { type: 'boolean', default: false } },
+    options: {
+      files: { type: 'string', default: '3000' },
+      rounds: { type: 'string', default: '3' },
+      keep: { type: 'boolean', default: false },
+    },
   });
   const count = Number(values.files);
+  const rounds = Number(values.rounds);
   if (!Number.isInteger(count) || count <= 0) throw new Error('--files must be a positive integer');
+  if (!Number.isInteger(rounds) || rounds <= 0) throw new Error('--rounds must be a positive integer');
 
   const work = await mkdtemp(path.join(os.tmpdir(), 'mediaparser-bench-export-'));
   const tree = path.join(work, 'tree');
   console.log(`work folder: ${work}`);
   try {
-    let t0 = performance.now();
+    const t0 = performance.now();
     const built = await buildBenchTree(tree, count);
     console.log(`tree: ${built.files} files, ${mb(built.bytes)} MB (built in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
 
-    // Each copy starts from a synced disk; cp -a runs right before and right after the export, and
-    // the ratio uses their mean, so drift in the machine's disk speed hits both sides alike.
+    // ------------------------------------------------------------------ import once; every export starts from a copy of it
+    const createWorker = await bundledExportWorkers(path.join(work, 'workers'));
+    const template = path.join(work, 'imported.db');
+    const core0 = createAppCore({ dbPath: template, thumbnailCacheDir: path.join(work, 'thumbs'), createWorker });
+    let importJobId: number;
+    try {
+      const imp = await importTree(core0, tree);
+      importJobId = imp.jobId;
+      console.log(`import: ${imp.summary.filesDone} files in ${imp.seconds.toFixed(1)} s (${imp.summary.errorCount} errors)`);
+    } finally {
+      await core0.close();
+    }
+
+    // ------------------------------------------------------------------ rounds: cp -a, export, ..., cp -a
+    // Each copy starts from a synced disk. A round's baseline is the mean of the cp -a runs right
+    // before and right after its export, so drift in the machine's disk speed hits both sides
+    // alike; the ratio reported is the median over the rounds.
     const cpOnce = (dest: string): number => {
       syncDisks();
       const start = performance.now();
       execFileSync('cp', ['-a', tree, path.join(work, dest)]);
       return (performance.now() - start) / 1000;
     };
-    let cpBefore = 0;
-
-    // ------------------------------------------------------------------ import + timed export
-    const createWorker = await bundledExportWorkers(path.join(work, 'workers'));
-    const core = createAppCore({ dbPath: path.join(work, 'bench.db'), thumbnailCacheDir: path.join(work, 'thumbs'), createWorker });
-    let exportStats: { seconds: number; files: number; bytes: number; lagP99: number; lagMax: number; errors: number; outputs: number };
-    try {
-      const imp = await importTree(core, tree);
-      console.log(`import: ${imp.summary.filesDone} files in ${imp.seconds.toFixed(1)} s (${imp.summary.errorCount} errors)`);
-
-      const out = path.join(work, 'export');
-      await mkdir(out);
-      cpBefore = cpOnce('cp-before');
-      syncDisks();
-      const lag = monitorEventLoopDelay({ resolution: 10 });
-      lag.enable();
-      t0 = performance.now();
-      let queuedMs = 0;
-      let firstFileMs = 0;
-      const stopWatching = core.subscribe((e) => {
-        if (e.channel === 'job:progress' && e.payload.type === 'export' && e.payload.filesDone > 0 && firstFileMs === 0) {
-          firstFileMs = performance.now() - t0;
-        }
-      });
-      const exp = unwrap(await core.handlers['jobs:export']({ importJobId: imp.jobId, outputDir: out }), 'jobs:export');
-      queuedMs = performance.now() - t0;
-      const summary = await core.waitForJob(exp.jobId);
-      const seconds = (performance.now() - t0) / 1000;
-      lag.disable();
-      stopWatching();
-      console.log(`export timeline: jobs:export answered after ${queuedMs.toFixed(0)} ms, first progress with files done at ${firstFileMs.toFixed(0)} ms, finished at ${(seconds * 1000).toFixed(0)} ms`);
-      if (summary.status !== 'completed') console.log(`export ended ${summary.status}: ${summary.error?.message ?? ''}`);
-      exportStats = {
-        seconds,
-        files: summary.filesDone,
-        bytes: summary.bytesDone,
-        lagP99: lag.percentile(99) / 1e6,
-        lagMax: lag.max / 1e6,
-        errors: summary.errorCount,
-        outputs: await countFiles(out),
-      };
-    } finally {
-      await core.close();
+    const cps = [cpOnce('cp-0')];
+    const results: ExportRound[] = [];
+    for (let r = 1; r <= rounds; r++) {
+      results.push(await timedExport(work, template, importJobId, r, createWorker));
+      cps.push(cpOnce(`cp-${r}`));
     }
-
-    // ------------------------------------------------------------------ baseline: cp -a, after the export too
-    const cpAfter = cpOnce('cp-after');
+    const ratios = results.map((res, i) => (cps[i]! + cps[i + 1]!) / 2 / res.seconds);
     syncDisks();
 
-    // ------------------------------------------------------------------ pause latency (second export, own DB)
-    const core2 = createAppCore({ dbPath: path.join(work, 'bench-pause.db'), thumbnailCacheDir: path.join(work, 'thumbs2'), createWorker });
+    // ------------------------------------------------------------------ pause latency (one more export, own database copy)
+    const pauseDb = path.join(work, 'pause.db');
+    await copyFile(template, pauseDb);
+    const core2 = createAppCore({ dbPath: pauseDb, thumbnailCacheDir: path.join(work, 'thumbs'), createWorker });
     let pauseMs: number | null = null;
     let pauseOutcome = '';
     try {
-      const imp2 = await importTree(core2, tree);
       const out2 = path.join(work, 'export-pause');
       await mkdir(out2);
       let pausedAt: number | null = null;
-      let pauseCalled: number | null = null;
       let exportJobId = -1;
       let fire: (() => void) | null = null;
       const midway = new Promise<void>((resolve) => (fire = resolve));
@@ -166,10 +204,10 @@ async function main(): Promise<void> {
           pausedAt = performance.now();
         }
       });
-      const exp2 = unwrap(await core2.handlers['jobs:export']({ importJobId: imp2.jobId, outputDir: out2 }), 'jobs:export');
+      const exp2 = unwrap(await core2.handlers['jobs:export']({ importJobId, outputDir: out2 }), 'jobs:export');
       exportJobId = exp2.jobId;
       await midway;
-      pauseCalled = performance.now();
+      const pauseCalled = performance.now();
       const paused = unwrap(await core2.handlers['jobs:pause']({ id: exportJobId }), 'jobs:pause');
       if (pausedAt !== null) pauseMs = (pausedAt as number) - pauseCalled;
       const doneAtPause = paused.filesDone;
@@ -182,15 +220,19 @@ async function main(): Promise<void> {
     }
 
     // ------------------------------------------------------------------ report
-    const s = exportStats;
     console.log('');
-    console.log(`export:        ${s.files} files in ${s.seconds.toFixed(2)} s (${s.errors} errors, ${s.outputs} files in the output; runner's bytesDone ${mb(s.bytes)} MB)`);
-    const cpSeconds = (cpBefore + cpAfter) / 2;
-    console.log(`cp -a:         ${cpSeconds.toFixed(2)} s (mean of ${cpBefore.toFixed(2)} s before and ${cpAfter.toFixed(2)} s after the export)`);
-    console.log(`ratio cp/export: ${(cpSeconds / s.seconds).toFixed(2)}  (target >= 0.8)`);
+    results.forEach((res, i) => {
+      console.log(
+        `round ${i + 1}: export ${res.seconds.toFixed(2)} s (${res.files} files, ${res.errors} errors, ${res.outputs} in the output, first file reported at ${res.firstFileMs.toFixed(0)} ms), ` +
+          `cp -a ${cps[i]!.toFixed(2)} s / ${cps[i + 1]!.toFixed(2)} s, ratio ${ratios[i]!.toFixed(2)}, lag p99 ${res.lagP99.toFixed(1)} ms (max ${res.lagMax.toFixed(1)} ms)`,
+      );
+    });
+    const exportSeconds = median(results.map((r) => r.seconds));
+    const cpSeconds = median(cps);
+    console.log(`ratio cp/export: ${median(ratios).toFixed(2)}  (median of ${rounds} rounds; target >= 0.8)`);
     // Throughput over the tree's bytes (what cp -a copies too); identical targets are adopted, not rewritten.
-    console.log(`throughput:    ${(built.bytes / 1024 / 1024 / s.seconds).toFixed(1)} MB/s, ${(s.files / s.seconds).toFixed(0)} files/s (cp -a: ${(built.bytes / 1024 / 1024 / cpSeconds).toFixed(1)} MB/s, ${(built.files / cpSeconds).toFixed(0)} files/s)`);
-    console.log(`event-loop lag during export: p99 ${s.lagP99.toFixed(1)} ms, max ${s.lagMax.toFixed(1)} ms  (target p99 < 20 ms)`);
+    console.log(`throughput:    ${(built.bytes / 1024 / 1024 / exportSeconds).toFixed(1)} MB/s, ${(built.files / exportSeconds).toFixed(0)} files/s (cp -a: ${(built.bytes / 1024 / 1024 / cpSeconds).toFixed(1)} MB/s, ${(built.files / cpSeconds).toFixed(0)} files/s; medians)`);
+    console.log(`event-loop lag during export: p99 ${median(results.map((r) => r.lagP99)).toFixed(1)} ms (median of rounds; worst ${Math.max(...results.map((r) => r.lagP99)).toFixed(1)} ms), max ${Math.max(...results.map((r) => r.lagMax)).toFixed(1)} ms  (target p99 < 20 ms)`);
     console.log(`pause latency: ${pauseMs === null ? 'n/a' : `${pauseMs.toFixed(0)} ms`} (jobs:pause -> job:status paused); ${pauseOutcome}`);
     console.log(`peak RSS:      ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
   } finally {
