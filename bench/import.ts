@@ -10,7 +10,7 @@
  * numbers only; it does not pass or fail.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,7 +28,21 @@ interface Timed {
   seconds: number;
   /** CPU seconds (user + system) of the process and its children (perl workers included). */
   cpuSeconds: number;
+  /** CPU seconds other processes on the machine used meanwhile (null where /proc/stat is missing). */
+  otherCpuSeconds: number | null;
   detail: string;
+}
+
+/** CPU seconds the whole machine has been busy (Linux /proc/stat), or null elsewhere. */
+function machineBusySeconds(): number | null {
+  try {
+    const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal: busy = all but idle and iowait.
+    const busy = cpu.slice(0, 8).reduce((a, b) => a + b, 0) - (cpu[3] ?? 0) - (cpu[4] ?? 0);
+    return busy / 100; // USER_HZ
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -36,9 +50,14 @@ interface Timed {
  * figures include child processes (ExifTool's perl, the import's worker and ExifTool pool).
  * Wall time is the target metric; CPU time shows the work done even on a busy machine.
  */
-async function timed(cmd: string, args: string[], stdoutFile: string): Promise<{ code: number; seconds: number; cpuSeconds: number; stderr: string }> {
+async function timed(
+  cmd: string,
+  args: string[],
+  stdoutFile: string,
+): Promise<{ code: number; seconds: number; cpuSeconds: number; otherCpuSeconds: number | null; stderr: string }> {
   const script = '"$@" > "$OUT"; code=$?; times >&2; exit $code';
   return new Promise((resolve, reject) => {
+    const busy0 = machineBusySeconds();
     const t0 = performance.now();
     const child = spawn('sh', ['-c', script, 'sh', cmd, ...args], { cwd: repo, env: { ...process.env, OUT: stdoutFile }, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
@@ -53,7 +72,11 @@ async function timed(cmd: string, args: string[], stdoutFile: string): Promise<{
         return m ? Number(m[1]) * 60 + Number(m[2]) : 0;
       };
       const children = (lines.at(-1) ?? '').trim().split(/\s+/);
-      resolve({ code: code ?? -1, seconds, cpuSeconds: toS(children[0] ?? '') + toS(children[1] ?? ''), stderr: lines.slice(0, -2).join('\n') });
+      const cpuSeconds = toS(children[0] ?? '') + toS(children[1] ?? '');
+      const busy1 = machineBusySeconds();
+      // What the rest of the machine did meanwhile: wall times are only comparable when it is ~0.
+      const otherCpuSeconds = busy0 === null || busy1 === null ? null : Math.max(0, busy1 - busy0 - cpuSeconds);
+      resolve({ code: code ?? -1, seconds, cpuSeconds, otherCpuSeconds, stderr: lines.slice(0, -2).join('\n') });
     });
   });
 }
@@ -85,7 +108,7 @@ async function timeExiftool(tree: string, work: string): Promise<Timed | null> {
   } catch {
     // reported as -1 records
   }
-  return { seconds: r.seconds, cpuSeconds: r.cpuSeconds, detail: `ExifTool ${version}, ${records} records, exit ${r.code}` };
+  return { seconds: r.seconds, cpuSeconds: r.cpuSeconds, otherCpuSeconds: r.otherCpuSeconds, detail: `ExifTool ${version}, ${records} records, exit ${r.code}` };
 }
 
 async function timeCli(tree: string, work: string): Promise<Timed | null> {
@@ -101,7 +124,7 @@ async function timeCli(tree: string, work: string): Promise<Timed | null> {
   } catch {
     detail += `; output: ${(stdout + r.stderr).trim().slice(0, 300)}`;
   }
-  return { seconds: r.seconds, cpuSeconds: r.cpuSeconds, detail };
+  return { seconds: r.seconds, cpuSeconds: r.cpuSeconds, otherCpuSeconds: r.otherCpuSeconds, detail };
 }
 
 /** The import engine alone (scan, hash, metadata, dates; no database), in its own process. */
@@ -109,7 +132,7 @@ async function timeEngine(tree: string, work: string): Promise<Timed> {
   const out = path.join(work, 'engine.json');
   const r = await timed(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--engine', tree], out);
   const detail = await readFile(out, 'utf8').catch(() => r.stderr);
-  return { seconds: r.seconds, cpuSeconds: r.cpuSeconds, detail: detail.trim() || `exit ${r.code}` };
+  return { seconds: r.seconds, cpuSeconds: r.cpuSeconds, otherCpuSeconds: r.otherCpuSeconds, detail: detail.trim() || `exit ${r.code}` };
 }
 
 /** `--engine <tree>`: runs the worker code in this process and prints a one-line summary. */
@@ -180,10 +203,11 @@ async function main(): Promise<void> {
     const line = (label: string, t: Timed | null): void => {
       const wall = t ? `${t.seconds.toFixed(2)} s`.padStart(9) : '      n/a';
       const cpu = t ? `${t.cpuSeconds.toFixed(2)} s`.padStart(9) : '      n/a';
-      console.log(`${label.padEnd(34)} ${wall} ${cpu}  ${rate(t).padStart(13)}  ${t?.detail ?? 'not available'}`);
+      const other = t?.otherCpuSeconds != null ? `${t.otherCpuSeconds.toFixed(2)} s`.padStart(9) : '      n/a';
+      console.log(`${label.padEnd(34)} ${wall} ${cpu} ${other}  ${rate(t).padStart(13)}  ${t?.detail ?? 'not available'}`);
     };
     console.log('');
-    console.log(`${''.padEnd(34)} ${'wall'.padStart(9)} ${'cpu'.padStart(9)}`);
+    console.log(`${''.padEnd(34)} ${'wall'.padStart(9)} ${'cpu'.padStart(9)} ${'others'.padStart(9)}`);
     line('exiftool -r -json (baseline)', exif);
     line('mediaparser import (CLI, with DB)', cli);
     line('import engine only (worker code)', engine);
@@ -196,6 +220,10 @@ async function main(): Promise<void> {
     }
     if (load > os.availableParallelism()) {
       console.log(`Note: load average ${load.toFixed(1)} on ${os.availableParallelism()} CPUs at the start: wall times are inflated by other work.`);
+    }
+    const disturbed = [exif, cli, engine].filter((t) => t?.otherCpuSeconds != null && t.otherCpuSeconds > 0.1 * t.seconds);
+    if (disturbed.length > 0) {
+      console.log('Note: other processes used the CPU during a timed run ("others" column): its wall time is inflated; run again on a quiet machine.');
     }
     if (!exif) console.log('ExifTool is not installed (apt-get install libimage-exiftool-perl): no baseline ratio.');
     if (!cli) console.log('The CLI is not available yet: timed the import engine only.');

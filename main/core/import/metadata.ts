@@ -1,13 +1,23 @@
 /**
  * Reads dates and dimensions with maintained libraries: exifr (pure JS, fast) for the formats it
- * handles well, ExifTool (exiftool-vendored, one shared pool) for everything else: videos,
- * WebP, GIF, PNG text profiles, AVIF, CR3, RAF, and whatever exifr fails on.
+ * handles well, ExifTool (exiftool-vendored, one shared pool) for everything else: AVI/MTS and
+ * other videos, PNG text profiles, RAF, and whatever exifr fails on.
+ *
+ * Containers exifr does not know are opened just far enough to hand it (or exifr's XMP parser)
+ * their metadata blocks, so ExifTool is not needed for them: QuickTime/MP4 movies and Canon CR3
+ * (quicktime.ts), HEIF stills without the `heic` brand and AVIF (heif-items.ts), the XMP of
+ * GIF and WebP (xmp-dates.ts). Each of those readers gives up, and leaves the file to ExifTool,
+ * whenever the file holds anything it cannot read exactly as ExifTool would; their tests compare
+ * them with ExifTool.
  */
 import exifr from 'exifr';
 import type { ExifTool } from 'exiftool-vendored';
 import { imageSize } from 'image-size';
 import type { MetadataDates } from './metadata-dates.js';
 import { emptyMetadataDates } from './metadata-dates.js';
+import { heifItems } from './heif-items.js';
+import { type MovieParts, QUICKTIME_MIMES, readCanonRaw } from './quicktime.js';
+import { xmpDatesLikeExiftool } from './xmp-dates.js';
 import { extensionOf, MEDIA_EXTENSIONS } from './sniff.js';
 
 /** MIME types exifr reads completely (EXIF, XMP, IPTC); everything else goes to ExifTool. */
@@ -26,17 +36,37 @@ const EXIFR_MIMES = new Set([
   'image/x-samsung-srw',
 ]);
 
+/**
+ * HEIF stills from cameras (Canon and Sony `.HIF`: brands `heix`, `mif1`, `miaf`) do not list the
+ * `heic` brand exifr's HEIF reader looks for: their EXIF item is found in heif-items.ts instead.
+ */
+const HEIF_STILL_BRANDS = new Set(['mif1', 'heix', 'heim', 'heis']);
+
+function heifBrands(buf: Buffer): string[] {
+  const length = buf.readUInt32BE(0);
+  if (length > 64 || length > buf.length) return [];
+  const brands = [buf.toString('latin1', 8, 12)];
+  for (let offset = 16; offset + 4 <= length; offset += 4) brands.push(buf.toString('latin1', offset, offset + 4));
+  return brands;
+}
+
+/** Formats whose metadata blocks are found here and read by exifr or xmp-dates.ts (see planMetadataRead). */
+const READ_WITHOUT_EXIFTOOL = new Set(['image/x-canon-cr3', 'image/avif', 'image/gif', 'image/webp']);
+
 export function exifrCanRead(mime: string): boolean {
   return EXIFR_MIMES.has(mime);
 }
 
 /**
- * From the name alone: will this file probably be read by ExifTool (videos and the image formats
- * exifr does not read)? Only used to schedule such files early; the content decides the reader.
+ * From the name alone: will this file probably be read by ExifTool (the videos and image formats
+ * that neither exifr nor the QuickTime header reader handle)? Only used to schedule such files
+ * early; the content decides the reader.
  */
 export function likelyNeedsExiftool(fileName: string): boolean {
   const ext = extensionOf(fileName);
-  return Object.hasOwn(MEDIA_EXTENSIONS, ext) && !exifrCanRead(MEDIA_EXTENSIONS[ext]!.mime);
+  if (!Object.hasOwn(MEDIA_EXTENSIONS, ext)) return false;
+  const mime = MEDIA_EXTENSIONS[ext]!.mime;
+  return !exifrCanRead(mime) && !QUICKTIME_MIMES.has(mime) && !READ_WITHOUT_EXIFTOOL.has(mime);
 }
 
 export type MetadataReader = 'exifr' | 'exiftool' | 'none';
@@ -49,6 +79,13 @@ export interface ReaderPlan {
    * when this block holds no DateTimeOriginal.
    */
   embeddedExif?: { tiff: Buffer; fallback: MetadataReader };
+  /** XMP dates found outside what exifr reads (a HEIF's XMP item, a GIF's XMP block), to use as read. */
+  xmp?: { tag: string; value: string }[];
+  /**
+   * XMP dates (a WebP's XMP chunk) that stand in for the ExifTool read of `embeddedExif.fallback`:
+   * together with exifr's reading of the EXIF block they are what ExifTool would report.
+   */
+  fallbackXmp?: { tag: string; value: string }[];
 }
 
 /**
@@ -80,20 +117,68 @@ function planWebp(buf: Buffer): ReaderPlan {
   if (buf.toString('latin1', 12, 16) !== 'VP8X') return { reader: 'none' };
   let pos = 12;
   let exif: Buffer | undefined;
-  let xmp = false;
+  const xmpChunks: Buffer[] = [];
   while (pos + 8 <= buf.length) {
     const type = buf.toString('latin1', pos, pos + 4);
     const size = buf.readUInt32LE(pos + 4);
     if (type === 'EXIF') exif = buf.subarray(pos + 8, Math.min(buf.length, pos + 8 + size));
-    else if (type === 'XMP ') xmp = true;
+    else if (type === 'XMP ') xmpChunks.push(buf.subarray(pos + 8, Math.min(buf.length, pos + 8 + size)));
     pos += 8 + size + (size & 1);
   }
-  if (exif) return { reader: 'exifr', embeddedExif: { tiff: stripExifPrefix(exif), fallback: xmp ? 'exiftool' : 'none' } };
-  return { reader: xmp ? 'exiftool' : 'none' };
+  // The XMP chunk's dates, read as ExifTool reads them (null: only ExifTool can tell).
+  const xmp = xmpChunks.length === 1 && pos === buf.length ? xmpDatesLikeExiftool(xmpChunks[0]!.toString('utf8')) : xmpChunks.length === 0 ? [] : null;
+  if (exif) {
+    const plan: ReaderPlan = { reader: 'exifr', embeddedExif: { tiff: stripExifPrefix(exif), fallback: xmpChunks.length > 0 ? 'exiftool' : 'none' } };
+    if (xmpChunks.length > 0 && xmp !== null) plan.fallbackXmp = xmp;
+    return plan;
+  }
+  if (xmpChunks.length === 0) return { reader: 'none' };
+  return xmp === null ? { reader: 'exiftool' } : { reader: 'none', xmp };
+}
+
+/**
+ * GIF: XMP lives in an application extension ("XMP DataXMP"); nothing else in a GIF gives
+ * ExifTool a date. Its packet is read here; anything unusual goes to ExifTool.
+ */
+function planGif(buf: Buffer): ReaderPlan {
+  const at = buf.indexOf('XMP DataXMP', 0, 'latin1');
+  if (at < 0) return { reader: 'none' };
+  if (buf.indexOf('XMP DataXMP', at + 1, 'latin1') >= 0) return { reader: 'exiftool' };
+  const start = buf.indexOf('<x:xmpmeta', at, 'latin1');
+  const end = start < 0 ? -1 : buf.indexOf('</x:xmpmeta>', start, 'latin1');
+  if (end < 0 || buf.indexOf('<x:xmpmeta', start + 1, 'latin1') >= 0) return { reader: 'exiftool' };
+  const xmp = xmpDatesLikeExiftool(buf.toString('utf8', start, end + '</x:xmpmeta>'.length));
+  return xmp === null ? { reader: 'exiftool' } : { reader: 'none', xmp };
 }
 
 function stripExifPrefix(block: Buffer): Buffer {
   return block.toString('latin1', 0, 6) === 'Exif\0\0' ? block.subarray(6) : block;
+}
+
+/** A HEIF still without the `heic` brand (see HEIF_STILL_BRANDS). */
+function isHeifStill(buf: Buffer): boolean {
+  if (buf.length < 16 || buf.toString('latin1', 4, 8) !== 'ftyp') return false;
+  const brands = heifBrands(buf);
+  return !brands.includes('heic') && !brands.includes('avif') && brands.some((b) => HEIF_STILL_BRANDS.has(b));
+}
+
+/**
+ * A still made of ftyp, one meta and its image data: what exifr and heif-items.ts read completely.
+ * Anything else (uuid boxes, image sequences, truncated files) goes to ExifTool.
+ */
+function isPlainHeif(buf: Buffer): boolean {
+  let pos = 0;
+  let metas = 0;
+  while (pos < buf.length) {
+    if (buf.length - pos < 8) return false;
+    const size = buf.readUInt32BE(pos);
+    const type = buf.toString('latin1', pos + 4, pos + 8);
+    if (size < 8 || pos + size > buf.length) return false;
+    if (type === 'meta') metas++;
+    else if (!['ftyp', 'mdat', 'free', 'skip'].includes(type)) return false;
+    pos += size;
+  }
+  return metas === 1;
 }
 
 /**
@@ -103,6 +188,15 @@ function stripExifPrefix(block: Buffer): Buffer {
  * `whole` says whether `bytes` is the entire file (small files) or only its head.
  */
 export function planMetadataRead(mime: string, bytes: Uint8Array, whole: boolean): ReaderPlan {
+  if (mime === 'image/heif' || mime === 'image/heic' || mime === 'image/avif') {
+    // exifr reads HEIF/AVIF stills' EXIF; their XMP is read here. ExifTool keeps the rest.
+    const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (mime === 'image/avif' || isHeifStill(buf)) {
+      const items = whole && isPlainHeif(buf) ? heifItems(buf) : null;
+      if (items === null || items.exifTiff === null) return { reader: 'exiftool' };
+      return { reader: 'exifr', embeddedExif: { tiff: items.exifTiff, fallback: 'none' }, xmp: items.xmp };
+    }
+  }
   if (EXIFR_MIMES.has(mime)) return { reader: 'exifr' };
   if (!whole) return { reader: 'exiftool' };
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -113,7 +207,7 @@ export function planMetadataRead(mime: string, bytes: Uint8Array, whole: boolean
     // A damaged container: let ExifTool say what is wrong.
     return { reader: 'exiftool' };
   }
-  if (mime === 'image/gif') return { reader: buf.indexOf('XMP DataXMP', 0, 'latin1') < 0 ? 'none' : 'exiftool' };
+  if (mime === 'image/gif') return planGif(buf);
   return { reader: 'exiftool' };
 }
 
@@ -246,6 +340,16 @@ export async function readWithExifr(input: Buffer | string, mime: string): Promi
   };
 }
 
+/**
+ * The environment for ExifTool's perl processes. exiftool-vendored gives them a fresh
+ * environment, so without this a TZ set for the app would not reach perl, and the dates ExifTool
+ * shows in its own zone (a CR3's movie dates) would follow the system zone instead of the one the
+ * app runs in (which the CR3 reader in quicktime.ts uses).
+ */
+export function exiftoolEnv(): Record<string, string> {
+  return process.env.TZ ? { TZ: process.env.TZ } : {};
+}
+
 /** The tags ExifTool is asked for: dates, their companions and the dimensions. */
 export const EXIFTOOL_ARGS = [
   '-G1',
@@ -281,9 +385,8 @@ export function datesFromExiftool(raw: Record<string, unknown>): { dates: Metada
   const xmp: { tag: string; value: string; rank: number }[] = [];
   let iptcDate: string | undefined;
   let iptcTime: string | undefined;
-  let width: number | null = null;
-  let height: number | null = null;
-  let widthRank = 99;
+  /** Width and height by group, in ExifTool's order: both come from the best-ranked group. */
+  const sizes = new Map<string, { rank: number; width: number | null; height: number | null }>();
   const set = <K extends keyof MetadataDates>(key: K, value: string | undefined): void => {
     if (value !== undefined && dates[key] === undefined) (dates as unknown as Record<string, unknown>)[key] = value;
   };
@@ -299,12 +402,10 @@ export function datesFromExiftool(raw: Record<string, unknown>): { dates: Metada
       const rank = group === 'File' || group === 'PNG' || group === 'RIFF' || group === 'GIF' || group === 'H264' ? 0 : /^Track\d+$/.test(group) ? 1 : 2;
       const n = num(value);
       if (n === null) continue;
-      if (tag === 'ImageWidth' && (width === null || rank < widthRank)) {
-        width = n;
-        widthRank = rank;
-      } else if (tag === 'ImageHeight' && (height === null || rank <= widthRank)) {
-        height = n;
-      }
+      const size = sizes.get(group) ?? { rank, width: null, height: null };
+      sizes.set(group, size);
+      if (tag === 'ImageWidth') size.width ??= n;
+      else size.height ??= n;
       continue;
     }
     const v = str(value);
@@ -371,6 +472,12 @@ export function datesFromExiftool(raw: Record<string, unknown>): { dates: Metada
         break;
     }
   }
+  // The first best-ranked group with a width (a movie's first picture track), its height with it.
+  let best: { rank: number; width: number | null; height: number | null } | undefined;
+  for (const size of sizes.values()) if (size.width !== null && (best === undefined || size.rank < best.rank)) best = size;
+  const width = best?.width ?? null;
+  let height = best?.height ?? null;
+  if (height === null && best !== undefined) height = [...sizes.values()].find((s) => s.rank <= best.rank && s.height !== null)?.height ?? null;
   xmp.sort((a, b) => a.rank - b.rank);
   dates.xmp = xmp.map(({ tag, value }) => ({ tag, value }));
   const iptc = combineIptc(iptcDate, iptcTime);
@@ -394,6 +501,30 @@ export function resultFromExiftool(raw: Record<string, unknown>, path: string): 
   const warnings = [...list(raw.warnings), ...list(raw['ExifTool:Warning'])].filter((w) => !/\[minor\]/i.test(w));
   const first = errors[0] ?? warnings[0];
   return { ...datesFromExiftool(raw), problem: first === undefined ? null : cleanExiftoolMessage(first, path) };
+}
+
+/** Tags of a TIFF block that carry metadata exifr would not read here (XMP, IPTC). */
+const FOREIGN_IN_TIFF = ['ApplicationNotes', 'IPTC', '700', '33723'];
+
+/**
+ * Canon CR3 (see readCanonRaw): its two EXIF blocks read by exifr, its movie dates like any
+ * movie's. Null when only ExifTool can read the file.
+ */
+export async function readCanonRawMetadata(parts: MovieParts): Promise<ReaderResult | null> {
+  const options = { ...(EXIFR_OPTIONS as object), iptc: false } as Parameters<typeof exifr.parse>[1];
+  const reading = await readCanonRaw(parts, async (tiff) => {
+    const out = (await exifr.parse(tiff, options)) as (Record<string, Block | undefined> & { errors?: unknown[] }) | undefined;
+    if (out === undefined || (Array.isArray(out.errors) && out.errors.length > 0)) throw new Error('unreadable EXIF block');
+    if (FOREIGN_IN_TIFF.some((k) => out.ifd0?.[k] !== undefined)) throw new Error('EXIF block with XMP or IPTC');
+    return out;
+  });
+  if (reading?.exif === undefined) return null;
+  const exifDates = datesFromExifr({ ifd0: reading.exif });
+  const dates: MetadataDates = { ...reading.dates, xmp: reading.dates.xmp };
+  for (const [key, value] of Object.entries(exifDates)) {
+    if (key !== 'xmp' && value !== undefined) (dates as unknown as Record<string, unknown>)[key] = value;
+  }
+  return { dates, width: reading.width, height: reading.height, problem: null };
 }
 
 export async function readWithExiftool(exiftool: ExifTool, path: string): Promise<ReaderResult> {

@@ -4,7 +4,7 @@
  * entries and system junk; files without a media extension are kept only when their content
  * sniffs as an image or video. Unreadable folders are reported and skipped.
  */
-import { constants, promises as fsp } from 'node:fs';
+import { constants, promises as fsp, statSync } from 'node:fs';
 import type { Dirent, Stats } from 'node:fs';
 import path from 'node:path';
 import { isMediaExtension, sniffMedia } from './sniff.js';
@@ -125,7 +125,9 @@ export async function* scanFolders(roots: string[], opts: ScanOptions = {}): Asy
         let st: Stats;
         try {
           // stat (not lstat): a symlink counts as what it points to; loops are caught by dev:ino.
-          st = await fsp.stat(full);
+          // Synchronous: a stat is a few microseconds, its thread-pool round trip costs more
+          // (the scan of 3000 files took 0.25 s async).
+          st = statSync(full);
         } catch (e) {
           opts.onError?.(full, e as NodeJS.ErrnoException);
           continue;
