@@ -3,13 +3,15 @@
  * would record had ExifTool read the file (the reference reader), so tests can check that a
  * faster reader changes nothing. Used by tests only.
  */
-import { statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import type { ExifTool } from 'exiftool-vendored';
+import { ExifTool } from 'exiftool-vendored';
+import { afterAll, beforeAll } from 'vitest';
 import type { DateCandidate } from '../../../shared/types.js';
 import type { ImportedFile } from '../../workers/protocol.js';
 import { analyzeFile } from './analyze-file.js';
-import { readWithExiftool } from './metadata.js';
+import { exiftoolEnv, readWithExiftool } from './metadata.js';
 import { buildCandidates } from './timestamps.js';
 
 export interface ReaderComparison {
@@ -36,4 +38,21 @@ export async function compareWithExiftool(exiftool: ExifTool, file: string, root
     exiftoolCalls,
     reference: { candidates: buildCandidates(ref.dates, path.basename(file), st.mtimeMs, options), width: ref.width, height: ref.height, problem: ref.problem },
   };
+}
+
+/**
+ * For one describe block: a temp folder and a single ExifTool process (the reference reader),
+ * ready in every test, ended and removed after the block.
+ */
+export function exiftoolSuite(prefix: string): { dir: string; exiftool: ExifTool } {
+  const suite = { dir: '', exiftool: null as unknown as ExifTool };
+  beforeAll(() => {
+    suite.dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+    suite.exiftool = new ExifTool({ maxProcs: 1, useMWG: false, exiftoolEnv: exiftoolEnv() });
+  });
+  afterAll(async () => {
+    await suite.exiftool.end();
+    rmSync(suite.dir, { recursive: true, force: true });
+  });
+  return suite;
 }

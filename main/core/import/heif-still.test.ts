@@ -1,12 +1,10 @@
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ExifTool } from 'exiftool-vendored';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CORPUS_DIR, readOracle } from './corpus-fixture.js';
-import { compareWithExiftool } from './exiftool-reference.js';
+import { compareWithExiftool, exiftoolSuite } from './exiftool-reference.js';
 import { heifItems } from './heif-items.js';
-import { exiftoolEnv, planMetadataRead } from './metadata.js';
+import { planMetadataRead } from './metadata.js';
 
 const MEDIA = path.join(CORPUS_DIR, 'media');
 const HIF = 'exiv2/Sony.HIF';
@@ -14,26 +12,17 @@ const AVIF = 'metadata-extractor/Issue 649.avif';
 const oracle = readOracle();
 
 describe('HEIF stills without the heic brand (camera .HIF) and AVIF', () => {
-  let dir: string;
-  let exiftool: ExifTool;
-  beforeAll(() => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'mp-heif-'));
-    exiftool = new ExifTool({ maxProcs: 1, useMWG: false, exiftoolEnv: exiftoolEnv() });
-  });
-  afterAll(async () => {
-    await exiftool.end();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const suite = exiftoolSuite('mp-heif-');
 
   for (const [rel, name] of [
     [HIF, 'DSC00001.HIF'],
     [AVIF, 'photo.avif'],
   ] as const) {
     it(`${rel}: exifr (EXIF) and the XMP item give the same candidates and size as ExifTool`, async () => {
-      const file = path.join(dir, name);
+      const file = path.join(suite.dir, name);
       copyFileSync(path.join(MEDIA, rel), file);
       for (const timeZone of ['UTC', 'Asia/Tokyo']) {
-        const { ours, exiftoolCalls, reference } = await compareWithExiftool(exiftool, file, dir, timeZone);
+        const { ours, exiftoolCalls, reference } = await compareWithExiftool(suite.exiftool, file, suite.dir, timeZone);
         expect(exiftoolCalls).toBe(0);
         expect(ours.candidates).toEqual(reference.candidates);
         expect([ours.width, ours.height]).toEqual([reference.width, reference.height]);
@@ -52,9 +41,9 @@ describe('HEIF stills without the heic brand (camera .HIF) and AVIF', () => {
     // item keeps its place and length).
     const dated = withXmpProperty(src, '<xmp:CreateDate>2021-03-04T05:06:07+01:00</xmp:CreateDate>');
     expect(heifItems(dated)?.xmp).toEqual([{ tag: 'XMP-xmp:CreateDate', value: '2021:03:04 05:06:07+01:00' }]);
-    const file = path.join(dir, 'dated.HIF');
+    const file = path.join(suite.dir, 'dated.HIF');
     writeFileSync(file, dated);
-    const { ours, exiftoolCalls, reference } = await compareWithExiftool(exiftool, file, dir, 'UTC');
+    const { ours, exiftoolCalls, reference } = await compareWithExiftool(suite.exiftool, file, suite.dir, 'UTC');
     expect(exiftoolCalls).toBe(0);
     expect(ours.candidates).toEqual(reference.candidates);
     expect(ours.candidates.find((c) => c.source === 'xmp-date')).toMatchObject({ local: '2021-03-04T05:06:07.000', offset: '+01:00' });
@@ -68,9 +57,9 @@ describe('HEIF stills without the heic brand (camera .HIF) and AVIF', () => {
     expect(planMetadataRead('image/heif', odd, true).reader).toBe('exiftool');
     // Cut short: its image data missing.
     expect(planMetadataRead('image/heif', src.subarray(0, src.length - 10), true).reader).toBe('exiftool');
-    const file = path.join(dir, 'cut.HIF');
+    const file = path.join(suite.dir, 'cut.HIF');
     writeFileSync(file, src.subarray(0, src.length - 10));
-    const { exiftoolCalls } = await compareWithExiftool(exiftool, file, dir, 'UTC');
+    const { exiftoolCalls } = await compareWithExiftool(suite.exiftool, file, suite.dir, 'UTC');
     expect(exiftoolCalls).toBe(1);
     // A large file (only its head in memory) is left to ExifTool too.
     expect(planMetadataRead('image/heif', src.subarray(0, 65536), false).reader).toBe('exiftool');

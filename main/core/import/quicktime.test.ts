@@ -1,11 +1,8 @@
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ExifTool } from 'exiftool-vendored';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CORPUS_DIR, readOracle } from './corpus-fixture.js';
-import { compareWithExiftool } from './exiftool-reference.js';
-import { exiftoolEnv } from './metadata.js';
+import { compareWithExiftool, exiftoolSuite } from './exiftool-reference.js';
 import { findMovie, keysDateString, MovieCollector, type MovieParts, quickTimeDateString, QUICKTIME_MIMES, readCanonRaw, readMovie } from './quicktime.js';
 
 const MEDIA = path.join(CORPUS_DIR, 'media');
@@ -31,19 +28,10 @@ describe('QuickTime header dates', () => {
 });
 
 describe('QuickTime reader against ExifTool (corpus movies)', () => {
-  let dir: string;
-  let exiftool: ExifTool;
-  beforeAll(() => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'mp-quicktime-'));
-    exiftool = new ExifTool({ maxProcs: 1, useMWG: false, exiftoolEnv: exiftoolEnv() });
-  });
-  afterAll(async () => {
-    await exiftool.end();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const suite = exiftoolSuite('mp-quicktime-');
 
   const both = async (file: string, timeZone: string) => {
-    const c = await compareWithExiftool(exiftool, file, dir, timeZone);
+    const c = await compareWithExiftool(suite.exiftool, file, suite.dir, timeZone);
     return { ours: c.ours, exiftoolCalls: c.exiftoolCalls, expected: c.reference };
   };
 
@@ -51,7 +39,7 @@ describe('QuickTime reader against ExifTool (corpus movies)', () => {
     expect(MOVIES.length).toBeGreaterThanOrEqual(10);
     const native: string[] = [];
     for (const rel of MOVIES) {
-      const file = path.join(dir, rel.replaceAll('/', '__'));
+      const file = path.join(suite.dir, rel.replaceAll('/', '__'));
       copyFileSync(path.join(MEDIA, rel), file);
       for (const timeZone of ['UTC', 'America/New_York']) {
         const { ours, exiftoolCalls, expected } = await both(file, timeZone);
@@ -81,7 +69,7 @@ describe('QuickTime reader against ExifTool (corpus movies)', () => {
   });
 
   it('reads Apple’s CreationDate key with its offset', async () => {
-    const file = path.join(dir, 'apple.mov');
+    const file = path.join(suite.dir, 'apple.mov');
     copyFileSync(path.join(MEDIA, 'metadata-extractor/with-gps.mov'), file);
     const { ours, exiftoolCalls } = await both(file, 'Europe/Berlin');
     expect(exiftoolCalls).toBe(0);
@@ -100,7 +88,7 @@ describe('QuickTime reader against ExifTool (corpus movies)', () => {
     const header = Buffer.alloc(8);
     header.writeUInt32BE(mdat.size + grow, 0);
     header.write('mdat', 4, 'latin1');
-    const file = path.join(dir, 'big.mov');
+    const file = path.join(suite.dir, 'big.mov');
     writeFileSync(
       file,
       Buffer.concat([src.subarray(0, mdat.offset), header, src.subarray(mdat.offset + 8, mdat.offset + mdat.size), Buffer.alloc(grow), src.subarray(mdat.offset + mdat.size)]),
@@ -113,7 +101,7 @@ describe('QuickTime reader against ExifTool (corpus movies)', () => {
 
   it('a Canon CR3 gives the same candidates and size as ExifTool, its EXIF blocks read by exifr', async () => {
     const rel = 'exiftool/CanonRaw.cr3';
-    const file = path.join(dir, 'IMG_0001.CR3');
+    const file = path.join(suite.dir, 'IMG_0001.CR3');
     copyFileSync(path.join(MEDIA, rel), file);
     for (const timeZone of ['UTC', 'Australia/Adelaide']) {
       const { ours, exiftoolCalls, expected } = await both(file, timeZone);
@@ -134,7 +122,7 @@ describe('QuickTime reader against ExifTool (corpus movies)', () => {
     const at = src.indexOf(Buffer.from('eaf42b5e1c984b88b9fbb7dc406e4d16', 'hex'));
     expect(at).toBeGreaterThan(0);
     Buffer.from('210f1687914911e4811100242131fce4', 'hex').copy(src, at);
-    const file = path.join(dir, 'edited.CR3');
+    const file = path.join(suite.dir, 'edited.CR3');
     writeFileSync(file, src);
     const { exiftoolCalls } = await both(file, 'UTC');
     expect(exiftoolCalls).toBe(1);
@@ -146,7 +134,7 @@ describe('QuickTime reader against ExifTool (corpus movies)', () => {
     expect(stsd).toBeGreaterThan(0);
     // One more sample description than the table holds.
     src.writeUInt32BE(src.readUInt32BE(stsd + 8) + 1, stsd + 8);
-    const file = path.join(dir, 'stsd.mov');
+    const file = path.join(suite.dir, 'stsd.mov');
     writeFileSync(file, src);
     const { ours, exiftoolCalls, expected } = await both(file, 'UTC');
     expect(exiftoolCalls).toBe(1);
@@ -158,7 +146,7 @@ describe('QuickTime reader against ExifTool (corpus movies)', () => {
 
   it('a truncated movie goes to ExifTool, which says what is wrong', async () => {
     // with-gps.mov keeps its moov at the end: cut it short.
-    const file = path.join(dir, 'cut.mov');
+    const file = path.join(suite.dir, 'cut.mov');
     const src = readFileSync(path.join(MEDIA, 'metadata-extractor/with-gps.mov'));
     writeFileSync(file, src.subarray(0, src.length - 100));
     const { ours, exiftoolCalls, expected } = await both(file, 'UTC');

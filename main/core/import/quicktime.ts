@@ -18,6 +18,7 @@
  * and the `©xyz`-style atoms that phones write into `udta` are exactly those, so it could not
  * tell whether a movie carries anything only ExifTool reads.)
  */
+import { utcToZone } from '../../../shared/capture-time.js';
 import type { MetadataDates } from './metadata-dates.js';
 import { emptyMetadataDates } from './metadata-dates.js';
 import { convertXmpDate, xmpDatesLikeExiftool } from './xmp-dates.js';
@@ -128,27 +129,6 @@ function children(buf: Buffer, start: number, end: number, allowTerminator = fal
   return out;
 }
 
-const offsetFormatters = new Map<string | undefined, Intl.DateTimeFormat>();
-
-function offsetFormatter(timeZone: string | undefined): Intl.DateTimeFormat {
-  let fmt = offsetFormatters.get(timeZone);
-  if (fmt === undefined) {
-    fmt = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      timeZoneName: 'longOffset',
-    });
-    offsetFormatters.set(timeZone, fmt);
-  }
-  return fmt;
-}
-
 /** ExifTool's rendering of a QuickTime header date (`%timeInfo`: RawConv, then ConvertUnixTime). */
 export function quickTimeDateString(seconds: number, asLocal: boolean, timeZone?: string): string {
   let t = seconds;
@@ -161,11 +141,8 @@ export function quickTimeDateString(seconds: number, asLocal: boolean, timeZone?
     return `${String(d.getUTCFullYear()).padStart(4, ' ')}:${p2(d.getUTCMonth() + 1)}:${p2(d.getUTCDate())} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}`;
   }
   // Canon CR3: ExifTool shows the (UTC) value in its own process's zone, with the offset.
-  const parts = offsetFormatter(timeZone).formatToParts(new Date(t * 1000));
-  const get = (type: string): string => parts.find((p) => p.type === type)?.value ?? '';
-  const gmt = get('timeZoneName');
-  const offset = gmt === 'GMT' ? '+00:00' : gmt.replace('GMT', '').replace('\u2212', '-');
-  return `${get('year').padStart(4, ' ')}:${get('month')}:${get('day')} ${get('hour')}:${get('minute')}:${get('second')}${offset}`;
+  const local = utcToZone(t * 1000, timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone) ?? { local: new Date(t * 1000).toISOString(), offset: '+00:00' };
+  return `${local.local.slice(0, 10).replaceAll('-', ':')} ${local.local.slice(11, 19)}${local.offset}`;
 }
 
 /** ExifTool's Keys CreationDate ValueConv (XMP::ConvertXMPDate, then a colon in the offset). */

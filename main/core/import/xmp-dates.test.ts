@@ -1,10 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ExifTool } from 'exiftool-vendored';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CORPUS_DIR, readOracle } from './corpus-fixture.js';
-import { compareWithExiftool } from './exiftool-reference.js';
+import { compareWithExiftool, exiftoolSuite } from './exiftool-reference.js';
 import { exiftoolEnv, readWithExiftool } from './metadata.js';
 import { convertXmpDate, xmpDatesLikeExiftool } from './xmp-dates.js';
 
@@ -83,16 +82,7 @@ describe('xmpDatesLikeExiftool against ExifTool (corpus files with one XMP packe
 });
 
 describe('GIF and WebP XMP without ExifTool', () => {
-  let dir: string;
-  let exiftool: ExifTool;
-  beforeAll(() => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'mp-xmp-'));
-    exiftool = new ExifTool({ maxProcs: 1, useMWG: false, exiftoolEnv: exiftoolEnv() });
-  });
-  afterAll(async () => {
-    await exiftool.end();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const suite = exiftoolSuite('mp-xmp-');
 
   /** A WebP (RIFF chunks) with its XMP chunk replaced by `packet`, the RIFF size fixed up. */
   function webpWithXmp(src: Buffer, packet: string): Buffer {
@@ -125,9 +115,9 @@ describe('GIF and WebP XMP without ExifTool', () => {
         variants.push([`dated-${path.basename(rel)}`, webpWithXmp(src, packet)]);
       }
       for (const [name, bytes] of variants) {
-        const file = path.join(dir, name);
+        const file = path.join(suite.dir, name);
         writeFileSync(file, bytes);
-        const { ours, exiftoolCalls, reference } = await compareWithExiftool(exiftool, file, dir, 'UTC');
+        const { ours, exiftoolCalls, reference } = await compareWithExiftool(suite.exiftool, file, suite.dir, 'UTC');
         expect(exiftoolCalls, name).toBe(0);
         expect(ours.candidates, name).toEqual(reference.candidates);
         expect([ours.width, ours.height], name).toEqual([reference.width, reference.height]);
