@@ -12,7 +12,7 @@ import { err, ok, type Result } from '../../shared/errors.js';
 import type { ExportPreview } from '../../shared/types.js';
 import { collisionKey, plannedRelativePath, withCounter } from '../../shared/naming.js';
 import type { FilesRepo } from './db/files-repo.js';
-import { copyJobFiles, createJob, getJob, jobFileErrors, listJobs, newestCompletedImport } from './db/jobs-repo.js';
+import { createJob, getJob, jobFileErrors, listJobs, newestCompletedImport } from './db/jobs-repo.js';
 import type { OpenDb } from './db/open-db.js';
 import { readSettings, writeSettings } from './db/settings-repo.js';
 import type { JobRunner } from './jobs/runner.js';
@@ -150,12 +150,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         if (!abs.ok) return abs;
         out = abs.value;
       }
-      const job = db.sqlite.transaction(() => {
-        const created = createJob(db.db, 'export', { importJobId: imp.value.id, ...(out ? { outputDir: out } : {}) }, 'queued');
-        copyJobFiles(db.db, imp.value.id, created.id);
-        return created;
-      })();
-      const fileCount = files.countExportable(job.id).files;
+      // The export works on the import's files (fileSetJobId): nothing to copy.
+      const job = createJob(db.db, 'export', { importJobId: imp.value.id, ...(out ? { outputDir: out } : {}) }, 'queued');
+      const fileCount = files.countExportable(imp.value.id).files;
       runner.enqueue(job.id);
       return ok({ jobId: job.id, status: 'queued' as const, fileCount });
     },

@@ -8,7 +8,7 @@ import { appError, err, ok, type AppError, type Result } from '../../../shared/e
 import type { JobFinishedEvent, JobProgress, JobStatus, JobStatusEvent, JobSummary } from '../../../shared/types.js';
 import { RESUMABLE_STATUSES } from '../../../shared/types.js';
 import type { FilesRepo, ExportCursor } from '../db/files-repo.js';
-import { getJob, jobFilePaths, markRunningAsInterrupted, nextQueuedJob, nowIso, updateJob } from '../db/jobs-repo.js';
+import { fileSetJobId, getJob, jobFilePaths, markRunningAsInterrupted, nextQueuedJob, nowIso, updateJob } from '../db/jobs-repo.js';
 import type { Db } from '../db/open-db.js';
 import { readSettings } from '../db/settings-repo.js';
 import {
@@ -307,8 +307,9 @@ export class JobRunner {
       this.kick();
       return;
     }
-    const exported = this.deps.files.countExported(job.id);
-    const remaining = this.deps.files.countExportable(job.id);
+    const fileSet = fileSetJobId(job);
+    const exported = this.deps.files.countExported(fileSet);
+    const remaining = this.deps.files.countExportable(fileSet);
     const control = new Int32Array(new SharedArrayBuffer(4));
     const data: ExportWorkerData = { kind: 'export', control: control.buffer as SharedArrayBuffer, jobId: job.id, outputDir };
     const worker = this.deps.createWorker('export', data);
@@ -393,7 +394,7 @@ export class JobRunner {
     if (run.settled) return;
     switch (m.type) {
       case 'need-files': {
-        const page = this.deps.files.exportPage(run.job.id, run.cursor, this.pageSize);
+        const page = this.deps.files.exportPage(fileSetJobId(run.job), run.cursor, this.pageSize);
         run.cursor = page.cursor;
         const msg: ExportRunnerMessage = { type: 'files', items: page.items, last: page.items.length < this.pageSize };
         run.worker.postMessage(msg);
