@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CaptureTime } from '../../shared/capture-time.js';
 import { nodeFs, sha256File, type ExportFs } from '../core/export/copy.js';
 import type { CopyThreadData, FromCopyThread } from './copy-lanes.js';
-import { batchingPost, runExport, type ExportDeps, type ExportPort } from './export-worker.js';
+import { exportBatchingPost, runExport, type ExportDeps, type ExportPort } from './export-worker.js';
 import {
   CONTROL_CANCEL,
   CONTROL_PAUSE,
@@ -520,10 +520,10 @@ describe('runExport with copy threads', () => {
   });
 });
 
-describe('batchingPost', () => {
+describe('exportBatchingPost', () => {
   it('sends per-file messages together, in order, and everything else only after them', () => {
     const sent: ExportWorkerMessage[] = [];
-    const post = batchingPost((m) => sent.push(m), 60_000, 3);
+    const post = exportBatchingPost((m) => sent.push(m), 60_000, 3);
     post({ type: 'file-started', fileId: 1, name: 'a', size: 1 });
     post({ type: 'file-done', fileId: 1, outputPath: '/o/a', adopted: false, bytes: 1 });
     expect(sent).toEqual([]);

@@ -23,6 +23,7 @@ import {
   type ExportFs,
 } from '../core/export/copy.js';
 import { COPY_THREAD_NICE, inlineHasher, ThreadHasher, type BufferHasher } from '../core/export/hasher.js';
+import { batchingPost } from './batching.js';
 import { CopyLanes, serveCopies, type CopyThreadData, type CopyThreadSpawner, type FromCopyThread, type ToCopyThread } from './copy-lanes.js';
 import { TargetPlanner, type TargetPlan } from '../core/export/targets.js';
 import {
@@ -364,35 +365,12 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
   }
 }
 
-/** Messages the runner gets in batches: one per file would cost its thread thousands of wake-ups a second. */
+/** The export's per-file messages, sent to the runner in batches (batching.ts). */
 const BATCHED = new Set<ExportWorkerMessage['type']>(['file-started', 'bytes', 'file-done', 'file-failed']);
 
-/**
- * Wraps a `post` so per-file messages travel together, at most `intervalMs` late (or at `max`
- * messages). Any other message (need-files, paused, done, ...) first sends what is waiting, so
- * the runner always sees a file's result before the status change that follows it.
- */
-export function batchingPost(send: (m: ExportWorkerMessage) => void, intervalMs = 40, max = 256): (m: ExportWorkerMessage) => void {
-  let waiting: BatchedExportMessage[] = [];
-  let timer: NodeJS.Timeout | null = null;
-  const flush = (): void => {
-    if (timer) clearTimeout(timer);
-    timer = null;
-    if (waiting.length === 0) return;
-    const messages = waiting;
-    waiting = [];
-    send(messages.length === 1 ? messages[0]! : { type: 'batch', messages });
-  };
-  return (m) => {
-    if (m.type === 'batch' || !BATCHED.has(m.type)) {
-      flush();
-      send(m);
-      return;
-    }
-    waiting.push(m as BatchedExportMessage);
-    if (waiting.length >= max) flush();
-    else timer ??= setTimeout(flush, intervalMs);
-  };
+/** Batches the export's per-file messages (see batching.ts). */
+export function exportBatchingPost(send: (m: ExportWorkerMessage) => void, intervalMs?: number, max?: number): (m: ExportWorkerMessage) => void {
+  return batchingPost(send, BATCHED, (messages) => ({ type: 'batch', messages: messages as BatchedExportMessage[] }), intervalMs, max);
 }
 
 /** This file, as the running bundle or source sees it: copy threads are started from it. */
@@ -411,7 +389,7 @@ if (parentPort && kind === 'export') {
   const parent = parentPort;
   lowerThreadPriority();
   const port: ExportPort = {
-    post: batchingPost((m) => parent.postMessage(m)),
+    post: exportBatchingPost((m) => parent.postMessage(m)),
     onMessage: (handler) => {
       const listener = (m: ExportRunnerMessage): void => handler(m);
       parent.on('message', listener);

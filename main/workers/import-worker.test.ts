@@ -306,7 +306,10 @@ describe('the real worker thread', () => {
     });
     expect(code).toBe(0);
     expect(messages.at(-1)).toEqual({ type: 'done' });
-    const files = messages.filter((m): m is Extract<ImportWorkerMessage, { type: 'file' }> => m.type === 'file').map((m) => m.file);
+    // Per-file messages come in batches.
+    expect(messages.some((m) => m.type === 'batch')).toBe(true);
+    const unbatched = messages.flatMap((m): ImportWorkerMessage[] => (m.type === 'batch' ? m.messages : [m]));
+    const files = unbatched.filter((m): m is Extract<ImportWorkerMessage, { type: 'file' }> => m.type === 'file').map((m) => m.file);
     expect(files).toHaveLength(21);
     // With "use file dates as a last resort", the mtime dates a file that has nothing else.
     const dsc = files.find((f) => f.name === 'DSC_0042.JPG')!;

@@ -15,7 +15,8 @@ import { analyzeFile } from '../core/import/analyze-file.js';
 import { ExiftoolBatcher } from '../core/import/exiftool-batch.js';
 import { exiftoolEnv, likelyNeedsExiftool, type ReaderResult } from '../core/import/metadata.js';
 import { scanFolders, type ScanEntry } from '../core/import/scan.js';
-import type { ImportWorkerData, ImportWorkerMessage } from './protocol.js';
+import { batchingPost } from './batching.js';
+import type { BatchedImportMessage, ImportWorkerData, ImportWorkerMessage } from './protocol.js';
 import { CONTROL_CANCEL, CONTROL_PAUSE, CONTROL_RUN } from './protocol.js';
 
 export type PostImportMessage = (message: ImportWorkerMessage) => void;
@@ -239,6 +240,14 @@ export async function runImport(
 }
 
 // ------------------------------------------------------------- worker_threads entry
+/** The import's per-file messages, sent to the runner in batches (batching.ts). */
+const BATCHED = new Set<ImportWorkerMessage['type']>(['file-started', 'file', 'file-failed']);
+
+/** Batches the import's per-file messages (see batching.ts). */
+export function importBatchingPost(send: PostImportMessage, intervalMs?: number, max?: number): PostImportMessage {
+  return batchingPost(send, BATCHED, (messages) => ({ type: 'batch', messages: messages as BatchedImportMessage[] }), intervalMs, max);
+}
+
 if (!isMainThread && parentPort && (workerData as { kind?: unknown } | null)?.kind === 'import') {
   const data = workerData as ImportWorkerData;
   const port = parentPort;
@@ -247,7 +256,7 @@ if (!isMainThread && parentPort && (workerData as { kind?: unknown } | null)?.ki
   port.on('message', (m: { type?: string }) => {
     if (m?.type === 'control') Atomics.notify(control, 0);
   });
-  void runImport(data, (message) => port.postMessage(message), control).finally(() => {
+  void runImport(data, importBatchingPost((message) => port.postMessage(message)), control).finally(() => {
     port.close();
   });
 }

@@ -57,12 +57,17 @@ export interface ImportedFile {
   warning: string | null;
 }
 
+/** Per-file messages; the worker sends them in batches (`batch`), in order. */
+export type BatchedImportMessage =
+  | { type: 'file-started'; path: string; size: number }
+  | { type: 'file'; file: ImportedFile }
+  | { type: 'file-failed'; path: string; root: string; size: number; error: AppError };
+
 export type ImportWorkerMessage =
   | { type: 'scan-progress'; found: number }
   | { type: 'scanned'; total: number; totalBytes: number }
-  | { type: 'file-started'; path: string; size: number }
-  | { type: 'file'; file: ImportedFile }
-  | { type: 'file-failed'; path: string; root: string; size: number; error: AppError }
+  | BatchedImportMessage
+  | { type: 'batch'; messages: BatchedImportMessage[] }
   | { type: 'paused' }
   | { type: 'resumed' }
   | { type: 'cancelled' }

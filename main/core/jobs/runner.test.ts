@@ -67,7 +67,8 @@ const importScript =
     const data = w.data as ImportWorkerData;
     const root = data.roots[0]!;
     w.send({ type: 'scanned', total: n, totalBytes: 0 });
-    for (let i = 1; i <= n; i++) w.send({ type: 'file', file: importedFile(root, i) });
+    // In one batch, as the real worker sends them.
+    w.send({ type: 'batch', messages: Array.from({ length: n }, (_, i) => ({ type: 'file' as const, file: importedFile(root, i + 1) })) });
     w.send({ type: 'done' });
     w.exit(0);
   };

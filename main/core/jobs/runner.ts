@@ -351,6 +351,9 @@ export class JobRunner {
         run.filesTotal = run.filesDone + m.total;
         run.bytesTotal = run.bytesDone + m.totalBytes;
         break;
+      case 'batch':
+        for (const each of m.messages) this.onImportMessage(run, each);
+        break;
       case 'file-started':
         run.currentFile = m.path;
         break;
