@@ -379,9 +379,13 @@ function ownEntry(): string {
   return typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url);
 }
 
-/** Two copy threads where there are two cores: one copies and verifies while the other does too. */
+/**
+ * One copy thread per core, up to four: copying and verifying is CPU work (the sha256 costs about
+ * as much as the copy), so the export scales with cores. Four keeps concurrent reads from a
+ * spinning source disk few; a single core copies on the worker's own thread.
+ */
 function copyThreadCount(): number {
-  return Math.min(2, os.availableParallelism());
+  return Math.min(4, os.availableParallelism());
 }
 
 const kind = isMainThread ? null : (workerData as { kind?: string } | null)?.kind;
