@@ -172,6 +172,8 @@ describe('runExport', () => {
     expect(Math.abs(o.mtimeMs - s.mtimeMs)).toBeLessThan(0.001);
     expect(Math.abs(o.atimeMs - new Date('2020-01-01T00:00:00Z').getTime())).toBeLessThan(0.001);
     expect(o.mode & 0o777).toBe(0o640);
+    // Reading the original did not move its access time either (it was older than a day: relatime would have).
+    expect(s.atimeMs).toBe(new Date('2020-01-01T00:00:00Z').getTime());
     expect(await fsp.readFile(first.outputPath, 'utf8')).toBe('new-year-ny');
     expect(runner.of('file-started').map((m) => m.fileId)).toEqual(items.map((i) => i.fileId));
   });

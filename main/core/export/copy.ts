@@ -13,6 +13,7 @@ import * as fsSync from 'node:fs';
 import path from 'node:path';
 import { appError, type AppError } from '../../../shared/errors.js';
 import { errnoCode, errnoToAppError, isTransientErrno } from '../errors.js';
+import { openOriginal } from '../originals.js';
 import { inlineHasher, type BufferHasher } from './hasher.js';
 
 /**
@@ -251,7 +252,7 @@ async function copyToTemp(
   wholeFileLimit: number,
   hasher: BufferHasher,
 ): Promise<Copied | { changed: string }> {
-  const input = sourceCall(() => fs.openSync(req.sourcePath, 'r'));
+  const input = sourceCall(() => openOriginal(req.sourcePath, (p, flags) => fs.openSync(p, flags)));
   let output: number | null = null;
   let buf: Buffer | null = null;
   try {

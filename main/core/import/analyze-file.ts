@@ -8,13 +8,14 @@
  * format needs it, reads the file itself (with -fast it reads only the metadata).
  */
 import { createHash } from 'node:crypto';
-import { closeSync, constants, fstatSync, openSync, read as readCallback, readSync } from 'node:fs';
+import { closeSync, fstatSync, read as readCallback, readSync } from 'node:fs';
 import { promisify } from 'node:util';
 import path from 'node:path';
 import type { ExifTool } from 'exiftool-vendored';
 import { err, ok, type Result } from '../../../shared/errors.js';
 import type { ImportedFile, ImportOptions } from '../../workers/protocol.js';
-import { errnoCode, errnoToAppError } from '../errors.js';
+import { errnoToAppError } from '../errors.js';
+import { openOriginal } from '../originals.js';
 import { emptyMetadataDates, type MetadataDates } from './metadata-dates.js';
 import { dimensionsFromBuffer, planMetadataRead, readCanonRawMetadata, readWithExifr, readWithExiftool, type ReaderResult } from './metadata.js';
 import { findMovie, looksLikeMovie, MovieCollector, type MovieParts, QUICKTIME_MIMES, readMovie } from './quicktime.js';
@@ -38,20 +39,6 @@ const readAsync = promisify(readCallback);
 const EMPTY = Buffer.alloc(0);
 /** Formats whose pixel size image-size always finds in an intact file. */
 const SIZED_BY_IMAGE_SIZE = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/bmp', 'image/heic', 'image/heif', 'image/avif']);
-
-// O_NOATIME keeps the originals' access times; the kernel refuses it for files we do not own.
-const NOATIME = (constants as Record<string, number>).O_NOATIME ?? 0;
-
-function openReadOnly(file: string): number {
-  if (NOATIME !== 0) {
-    try {
-      return openSync(file, constants.O_RDONLY | NOATIME);
-    } catch (e) {
-      if (errnoCode(e) !== 'EPERM') throw e;
-    }
-  }
-  return openSync(file, constants.O_RDONLY);
-}
 
 /**
  * Whole-file buffers are reused: allocating (and collecting) a fresh buffer per photo is a
@@ -99,7 +86,7 @@ interface ReadResult {
  * Every file is read once.
  */
 async function readAndHash(file: string): Promise<ReadResult> {
-  const fd = openReadOnly(file);
+  const fd = openOriginal(file);
   try {
     const size = fstatSync(fd).size;
     if (size <= WHOLE_FILE_LIMIT) {
