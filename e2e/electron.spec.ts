@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { _electron as electron, expect, test, type ElectronApplication, type Page } from '@playwright/test';
 import { API_METHODS, type Api } from '../shared/contract.js';
 import type { JobFinishedEvent, JobStatusEvent } from '../shared/types.js';
-import { copyCorpus, listTree, oracle, REPO_ROOT, sha256 } from './fixtures/serve-app.js';
+import { copyCorpus, exportJob, listTree, oracle, REPO_ROOT, sha256 } from './fixtures/serve-app.js';
 
 /** Where the electron package keeps its binary, without triggering its download-on-require. */
 function findElectron(): { executable: string } | { reason: string } {
@@ -260,15 +260,8 @@ test.describe('desktop app (Electron)', () => {
       await page.getByTestId('start-export').click();
       // Booting the worker and copying a dozen files takes far longer than a click.
       await page.getByTestId('pause-job').click();
-      const exportJob = async () => {
-        const jobs = await page.evaluate(() => (globalThis as unknown as PageGlobals).api.listJobs({}));
-        if (!jobs.ok) throw new Error(jobs.error.message);
-        const job = jobs.value.find((j) => j.type === 'export');
-        if (!job) throw new Error('no export job');
-        return job;
-      };
-      await expect.poll(async () => (await exportJob()).status).toBe('paused');
-      const job = await exportJob();
+      await expect.poll(async () => (await exportJob(page)).status).toBe('paused');
+      const job = await exportJob(page);
       expect(job.filesDone, 'the pause landed before the export finished').toBeLessThan(SOURCES.length - 1);
       // The taskbar progress bar and tray follow the job in main.
       await expect(page.getByTestId('resume-job')).toBeVisible();

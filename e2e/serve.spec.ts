@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import type { Api } from '../shared/contract.js';
 import type { FileSummary, JobStatusEvent } from '../shared/types.js';
-import { listTree, oracle, sha256, startServeApp, type ServeApp } from './fixtures/serve-app.js';
+import { exportJob, listTree, oracle, sha256, startServeApp, type ServeApp } from './fixtures/serve-app.js';
 
 /** 16 corpus files (plus the large clip below): dated photos from many years, a video, names-only dates, and three with no date at all. */
 const MEDIA = [
@@ -185,15 +185,8 @@ test('import, review, export with pause and resume, and the archive on disk', as
     await page.getByTestId('pause-job').click();
     // The UI shows "paused" optimistically; main confirms once the worker has stopped.
     await expect(page.getByTestId('job-status')).toHaveAttribute('data-status', 'paused');
-    const exportJob = async () => {
-      const jobs = await page.evaluate(() => (globalThis as unknown as PageWindow).api.listJobs({}));
-      if (!jobs.ok) throw new Error(jobs.error.message);
-      const job = jobs.value.find((j) => j.type === 'export');
-      if (!job) throw new Error('no export job');
-      return job;
-    };
-    await expect.poll(async () => (await exportJob()).status).toBe('paused');
-    const job = await exportJob();
+    await expect.poll(async () => (await exportJob(page)).status).toBe('paused');
+    const job = await exportJob(page);
     exportJobId = job.id;
     expect(job.filesDone, 'the pause landed before the export finished').toBeLessThan(MEDIA.length);
     await expect(page.getByTestId('job-status')).toHaveAttribute('data-status', 'paused');

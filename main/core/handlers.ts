@@ -12,7 +12,7 @@ import { err, ok, type Result } from '../../shared/errors.js';
 import type { ExportPreview } from '../../shared/types.js';
 import { collisionKey, plannedRelativePath, withCounter } from '../../shared/naming.js';
 import type { FilesRepo } from './db/files-repo.js';
-import { createJob, getJob, jobFileErrors, listJobs, newestCompletedImport } from './db/jobs-repo.js';
+import { createJob, fileSetJobId, getJob, jobFileErrors, listJobs, newestCompletedImport } from './db/jobs-repo.js';
 import type { OpenDb } from './db/open-db.js';
 import { readSettings, writeSettings } from './db/settings-repo.js';
 import type { JobRunner } from './jobs/runner.js';
@@ -150,9 +150,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         if (!abs.ok) return abs;
         out = abs.value;
       }
-      // The export works on the import's files (fileSetJobId): nothing to copy.
+      // The export works on the import's files: nothing to copy.
       const job = createJob(db.db, 'export', { importJobId: imp.value.id, ...(out ? { outputDir: out } : {}) }, 'queued');
-      const fileCount = files.countExportable(imp.value.id).files;
+      const fileCount = files.countExportable(fileSetJobId(job)).files;
       runner.enqueue(job.id);
       return ok({ jobId: job.id, status: 'queued' as const, fileCount });
     },

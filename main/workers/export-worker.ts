@@ -3,7 +3,8 @@
  * crash-safely into `<output>/<year>/YYYYMMDD_HHMMSS.ext`; never touches the database.
  *
  * Names are assigned strictly in export order by one sequential planner; up to `concurrency`
- * copies then run at once. Pause/cancel come through the shared control word (slot 0) and are
+ * copies then run at once, on copy threads started from this same file (`kind: 'export-copy'`,
+ * see copy-lanes.ts). Pause/cancel come through the shared control word (slot 0) and are
  * checked between chunks, so they take effect within a chunk even inside a huge file.
  */
 import { parentPort, workerData, isMainThread, Worker } from 'node:worker_threads';
