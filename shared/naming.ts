@@ -158,6 +158,19 @@ export function collisionKey(relPath: string): string {
   return relPath.normalize('NFC').toLowerCase();
 }
 
+/**
+ * True when `relPath` is one of the names this plan can produce (the base name or a `_NNN`
+ * variant), compared as the file system would: a copy with such a name needs no rename.
+ */
+export function isNameFor(relPath: string, planned: PlannedName): boolean {
+  const key = collisionKey(relPath);
+  if (key === collisionKey(relativePathFor(planned, 0))) return true;
+  const counter = /_(\d{3})(\.[^./]*)?$/.exec(relPath);
+  if (!counter) return false;
+  const n = Number(counter[1]);
+  return n > 0 && key === collisionKey(relativePathFor(planned, n));
+}
+
 export interface NamePlanItem {
   id: number;
   timestamp: CaptureTime | null;

@@ -54,8 +54,26 @@ export interface JobOptions {
   sourceFolders?: string[];
   /** Export: the output root (else the `outputDirectory` setting). */
   outputDir?: string;
-  /** Export: the import job whose files it exports. */
+  /** Export: only the files of this import job (else every kept file of the library). */
   importJobId?: number;
+}
+
+/** What an export did in its archive, summed over the job's runs. */
+export interface ExportStats {
+  /** New copies written (including copies restored after being deleted from the archive). */
+  copied: number;
+  /** Files whose identical copy was already in the archive (nothing written). */
+  alreadyThere: number;
+  /** Copies renamed inside the archive because their date changed. */
+  renamed: number;
+  /** Files that could not be exported (see the job's file errors). */
+  failed: number;
+  /** Copies whose bytes had changed in the archive: kept under a new name, then copied again. */
+  movedAside: number;
+  /** Discarded files that still have a copy in the archive (MediaParser never deletes from an archive). */
+  discardedInArchive: number;
+  /** Bytes written. */
+  bytesCopied: number;
 }
 
 export interface JobSummary {
@@ -71,6 +89,8 @@ export interface JobSummary {
   error: AppError | null;
   retryCount: number;
   options: JobOptions;
+  /** Export jobs: what the job did in its archive so far (null for imports). */
+  stats: ExportStats | null;
   createdAt: string;
   startedAt: string | null;
   completedAt: string | null;
@@ -109,6 +129,8 @@ export interface JobFinishedEvent {
   errorCount: number;
   error: AppError | null;
   outputDir: string | null;
+  /** Export jobs: what was done in the archive. */
+  stats: ExportStats | null;
 }
 
 /** A file as lists show it. Timestamps are ISO 8601 local time with the offset where known. */
@@ -154,13 +176,24 @@ export type FileFilter = 'all' | 'needs-review' | 'undated' | 'duplicates' | 'di
 
 /** What an export would do, before it copies anything. */
 export interface ExportPreview {
+  /** Kept files the export looks at (the whole library, or one import's files). */
   fileCount: number;
-  totalBytes: number;
+  /** Files to copy (not in this archive yet) and their bytes. */
+  newCount: number;
+  newBytes: number;
+  /** Files the library knows are in this archive already (checked on disk when the export runs). */
+  alreadyThere: number;
+  /** Copies in this archive whose date changed since: renamed, not copied again. */
+  toRename: number;
+  /** Files that cannot be exported as they stand (their import failed or they have no content hash). */
+  problems: number;
+  /** Discarded files that have a copy in this archive (they stay there). */
+  discardedInArchive: number;
+  /** Of the new files: per year and undated. */
   perYear: { year: string; count: number }[];
   undatedCount: number;
-  /** Files that will get a `_001`.. suffix. */
+  /** New files that will get a `_001`.. suffix. */
   collisionCount: number;
-  alreadyExported: number;
   outputDir: string | null;
   /** Free bytes on the target's file system, null when unknown. */
   freeBytes: number | null;

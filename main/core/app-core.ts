@@ -8,8 +8,9 @@ import { fileURLToPath } from 'node:url';
 import type { Handlers } from '../../shared/contract.js';
 import type { Result } from '../../shared/errors.js';
 import type { JobSummary } from '../../shared/types.js';
+import { ArchivesRepo } from './db/archives-repo.js';
 import { FilesRepo } from './db/files-repo.js';
-import { getJob, listJobsByStatus } from './db/jobs-repo.js';
+import { listJobsByStatus } from './db/jobs-repo.js';
 import { startCheckpointer } from './db/checkpointer.js';
 import { openDatabase, type OpenDb } from './db/open-db.js';
 import { createHandlers, headlessHost, type HostServices } from './handlers.js';
@@ -72,6 +73,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
   const db = openDatabase(options.dbPath, options.migrationsFolder);
   const checkpointer = startCheckpointer(db.sqlite);
   const files = new FilesRepo(db.sqlite);
+  const archives = new ArchivesRepo(db.sqlite);
   const listeners = new Set<(e: CoreEvent) => void>();
   const emit = (e: CoreEvent): void => {
     for (const l of [...listeners]) {
@@ -88,12 +90,13 @@ export function createAppCore(options: AppCoreOptions): AppCore {
   const runner = new JobRunner({
     db: db.db,
     files,
+    archives,
     createWorker,
     emit,
     ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
   });
   const host = options.host ?? headlessHost;
-  const handlers = createHandlers({ db, files, runner, host, version: appVersion() });
+  const handlers = createHandlers({ db, files, archives, runner, host, version: appVersion() });
   const thumbnailService = createThumbnailService({
     cacheDir: options.thumbnailCacheDir ?? join(dirname(options.dbPath), 'thumbnails'),
     ...(workerDir ? { workerDir } : {}),
@@ -132,4 +135,3 @@ export function createAppCore(options: AppCoreOptions): AppCore {
   };
 }
 
-export { getJob };

@@ -3,16 +3,17 @@
  * serve mode's WebSocket) validate requests with `parseRequest` and then call these.
  */
 import { existsSync } from 'node:fs';
-import { readdir, stat, statfs } from 'node:fs/promises';
+import { lstat, readdir, stat, statfs } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parseCaptureTime, isValidTimeZone } from '../../shared/capture-time.js';
 import type { Handlers } from '../../shared/contract.js';
 import { err, ok, type Result } from '../../shared/errors.js';
 import type { ExportPreview } from '../../shared/types.js';
-import { collisionKey, plannedRelativePath, withCounter } from '../../shared/naming.js';
+import { collisionKey, isNameFor, plannedRelativePath, withCounter } from '../../shared/naming.js';
+import type { ArchivesRepo, ExportCursor, ExportScope } from './db/archives-repo.js';
 import type { FilesRepo } from './db/files-repo.js';
-import { createJob, fileSetJobId, getJob, jobFileErrors, listJobs, newestCompletedImport } from './db/jobs-repo.js';
+import { createJob, getJob, jobFileErrors, listJobs } from './db/jobs-repo.js';
 import type { OpenDb } from './db/open-db.js';
 import { readSettings, writeSettings } from './db/settings-repo.js';
 import type { JobRunner } from './jobs/runner.js';
@@ -38,6 +39,7 @@ export const headlessHost: HostServices = {
 export interface HandlerDeps {
   db: OpenDb;
   files: FilesRepo;
+  archives: ArchivesRepo;
   runner: JobRunner;
   host: HostServices;
   version: string;
@@ -49,27 +51,21 @@ function absolute(path: string): Result<string> {
 }
 
 export function createHandlers(deps: HandlerDeps): Handlers {
-  const { db, files, runner, host } = deps;
+  const { db, files, archives, runner, host } = deps;
 
   const fileOr404 = (id: number) => {
     const f = files.get(id);
     return f ? ok(f) : err<never>('not-found', `There is no file ${id}.`);
   };
 
-  /** The import job an export refers to: the given one, else the newest completed import. */
-  const importJobFor = (importJobId: number | undefined) => {
-    const job = importJobId !== undefined ? getJob(db.db, importJobId) : newestCompletedImport(db.db);
-    if (!job) {
-      return err<never>(
-        'not-found',
-        importJobId !== undefined ? `There is no job ${importJobId}.` : 'There is no completed import to export yet.',
-      );
-    }
-    if (job.type !== 'import') return err<never>('conflict', `Job ${job.id} is an export, not an import.`);
-    if (job.status !== 'completed') {
-      return err<never>('conflict', `Import job ${job.id} is ${job.status}; it must be completed before exporting.`);
-    }
-    return ok(job);
+  /** What an export looks at: one completed import's files when asked, else the whole library. */
+  const exportScope = (importJobId: number | undefined): Result<ExportScope> => {
+    if (importJobId === undefined) return ok({ importJobId: null });
+    const job = getJob(db.db, importJobId);
+    if (!job) return err('not-found', `There is no job ${importJobId}.`);
+    if (job.type !== 'import') return err('conflict', `Job ${job.id} is an export, not an import.`);
+    if (job.status !== 'completed') return err('conflict', `Import job ${job.id} is ${job.status}; it must be completed before exporting.`);
+    return ok({ importJobId: job.id });
   };
 
   return {
@@ -142,19 +138,27 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'tags:list': async () => ok(files.listTags()),
 
     'jobs:export': async ({ importJobId, outputDir }) => {
-      const imp = importJobFor(importJobId);
-      if (!imp.ok) return imp;
-      let out: string | undefined;
+      const scope = exportScope(importJobId);
+      if (!scope.ok) return scope;
+      let out = readSettings(db.db).outputDirectory ?? undefined;
       if (outputDir !== undefined) {
         const abs = absolute(outputDir);
         if (!abs.ok) return abs;
         out = abs.value;
       }
-      // The export works on the import's files: nothing to copy.
-      const job = createJob(db.db, 'export', { importJobId: imp.value.id, ...(out ? { outputDir: out } : {}) }, 'queued');
-      const fileCount = files.countExportable(fileSetJobId(job)).files;
+      if (out === undefined) return err('invalid-argument', 'Choose an output folder before exporting.');
+      const counts = archives.counts(scope.value, archives.find(out));
+      if (counts.files === 0) {
+        return err('not-found', scope.value.importJobId === null ? 'There are no kept files to export yet: import a folder first.' : `Import job ${scope.value.importJobId} has no kept files to export.`);
+      }
+      const job = createJob(
+        db.db,
+        'export',
+        { outputDir: out, ...(scope.value.importJobId !== null ? { importJobId: scope.value.importJobId } : {}) },
+        'queued',
+      );
       runner.enqueue(job.id);
-      return ok({ jobId: job.id, status: 'queued' as const, fileCount });
+      return ok({ jobId: job.id, status: 'queued' as const, fileCount: counts.files });
     },
 
     'jobs:pause': async ({ id }) => runner.pause(id),
@@ -225,10 +229,10 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
 
     'export:preview': async ({ importJobId, outputDir }) => {
-      const imp = importJobFor(importJobId);
-      if (!imp.ok) return imp;
+      const scope = exportScope(importJobId);
+      if (!scope.ok) return scope;
       const out = outputDir ?? readSettings(db.db).outputDirectory;
-      return ok(await previewExport(files, imp.value.id, out));
+      return ok(await previewExport(archives, scope.value, out));
     },
 
     'app:info': async () =>
@@ -243,17 +247,22 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 }
 
 /**
- * What an export of an import job's files would do: counts per year, undated files, how many
- * names need a `_001`.. suffix (in this run or because the target already holds that name),
- * and the space it needs against the space free on the target.
+ * What an export into `outputDir` would do, in numbers, before anything is copied: files new to
+ * this archive (with per-year counts, undated ones and `_001`.. suffixes), copies already there
+ * (each checked on disk: a deleted copy counts as new), copies to rename because their date
+ * changed, files that cannot be exported, and the space it needs against the space free.
  */
-export async function previewExport(files: FilesRepo, importJobId: number, outputDir: string | null): Promise<ExportPreview> {
+export async function previewExport(archives: ArchivesRepo, scope: ExportScope, outputDir: string | null): Promise<ExportPreview> {
+  const archiveId = outputDir ? archives.find(outputDir) : null;
+  const counts = archives.counts(scope, archiveId);
   const perYear = new Map<string, number>();
   /** Names given out in this run, with the content that got them (identical content shares a name). */
   const taken = new Map<string, string>();
   const dirCache = new Map<string, Set<string>>();
-  let fileCount = 0;
-  let totalBytes = 0;
+  let newCount = 0;
+  let newBytes = 0;
+  let alreadyThere = 0;
+  let toRename = 0;
   let undatedCount = 0;
   let collisionCount = 0;
 
@@ -272,15 +281,31 @@ export async function previewExport(files: FilesRepo, importJobId: number, outpu
     }
     return names;
   };
+  const stillThere = async (rel: string, size: number): Promise<boolean> => {
+    if (!outputDir) return false;
+    try {
+      const st = await lstat(join(outputDir, ...rel.split('/')));
+      return st.isFile() && st.size === size;
+    } catch {
+      return false;
+    }
+  };
 
-  let cursor = null;
+  const PAGE = 1000;
+  let cursor: ExportCursor | null = null;
   for (;;) {
-    const page = files.exportPage(importJobId, cursor, 1000);
-    cursor = page.cursor;
-    for (const item of page.items) {
-      fileCount++;
-      totalBytes += item.size;
+    const page = archives.exportPage(scope, archiveId, cursor, PAGE);
+    cursor = page.keys[page.keys.length - 1] ?? cursor;
+    const present = await Promise.all(page.items.map((item) => (item.archived ? stillThere(item.archived.relPath, item.archived.size) : false)));
+    for (const [i, item] of page.items.entries()) {
       const planned = plannedRelativePath(item.timestamp, item.originalName);
+      if (item.archived && present[i]) {
+        if (isNameFor(item.archived.relPath, planned)) alreadyThere++;
+        else toRename++;
+        continue;
+      }
+      newCount++;
+      newBytes += item.size;
       if (item.timestamp === null) undatedCount++;
       else perYear.set(planned.dir, (perYear.get(planned.dir) ?? 0) + 1);
       const onDisk = await existingNames(planned.dir);
@@ -295,9 +320,8 @@ export async function previewExport(files: FilesRepo, importJobId: number, outpu
       if (n > 0) collisionCount++;
       taken.set(key, item.sha256);
     }
-    if (page.items.length < 1000) break;
+    if (page.items.length < PAGE) break;
   }
-  const exported = files.countExported(importJobId).files;
   let freeBytes: number | null = null;
   if (outputDir) {
     try {
@@ -308,12 +332,16 @@ export async function previewExport(files: FilesRepo, importJobId: number, outpu
     }
   }
   return {
-    fileCount,
-    totalBytes,
+    fileCount: counts.files,
+    newCount,
+    newBytes,
+    alreadyThere,
+    toRename,
+    problems: counts.problems,
+    discardedInArchive: counts.discardedInArchive,
     perYear: [...perYear.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([year, count]) => ({ year, count })),
     undatedCount,
     collisionCount,
-    alreadyExported: exported,
     outputDir,
     freeBytes,
   };

@@ -12,7 +12,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { appError, type AppError } from '../../shared/errors.js';
-import { errnoCode } from '../core/errors.js';
+import { errnoCode, errnoToAppError } from '../core/errors.js';
+import { ArchiveState, DurableResults, type ArchiveAction } from '../core/export/archive-actions.js';
 import {
   copyFileSafely,
   nodeFs,
@@ -26,7 +27,7 @@ import {
 import { COPY_THREAD_NICE, inlineHasher, ThreadHasher, type BufferHasher } from '../core/export/hasher.js';
 import { batchingPost } from './batching.js';
 import { CopyLanes, serveCopies, type CopyThreadData, type CopyThreadSpawner, type FromCopyThread, type ToCopyThread } from './copy-lanes.js';
-import { TargetPlanner, type TargetPlan } from '../core/export/targets.js';
+import { TargetPlanner } from '../core/export/targets.js';
 import {
   CONTROL_CANCEL,
   CONTROL_PAUSE,
@@ -238,17 +239,39 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
     await removeStrayTemps(data.outputDir, undefined, fs);
 
     const planner = new TargetPlanner(data.outputDir, fs);
+    const archive = new ArchiveState(data.outputDir, data.jobId, fs);
     let fatal: AppError | null = null;
     const inFlight = new Set<Promise<void>>();
+    const durable = new DurableResults(
+      archive,
+      post,
+      (e) => {
+        // The manifest or a folder could not be synced: nothing of this batch is recorded (the
+        // copies are in place; a resume finds and adopts them).
+        fatal ??= errnoToAppError(e, data.outputDir);
+        stopAll();
+      },
+      fs,
+    );
 
     const fail = (item: ExportItem, error: AppError): void => post({ type: 'file-failed', fileId: item.fileId, error });
-    const done = (item: ExportItem, outputPath: string, adopted: boolean, bytes: number): void =>
-      post({ type: 'file-done', fileId: item.fileId, outputPath, adopted, bytes });
+    /** An existing copy now describes the file (nothing written unless the manifest lacked it). */
+    const kept = (item: ExportItem, outcome: 'present' | 'adopted', relPath: string): void => {
+      const st = fs.lstatSync(archive.abs(relPath));
+      const sha256 = outcome === 'present' && item.archived ? item.archived.sha256 : item.sha256;
+      const record = archive.listed(relPath, sha256) ? null : archive.record(item, 'add', relPath, sha256, st.size);
+      durable.add({ fileId: item.fileId, outcome, relPath, sha256, size: st.size, mtimeMs: Math.floor(st.mtimeMs), bytes: 0 }, null, record);
+    };
 
     const outputGone = async (): Promise<boolean> => (await checkOutputRoot(data.outputDir, data.jobId, fs)) !== null;
 
-    const processItem = async (item: ExportItem, first: TargetPlan): Promise<void> => {
-      let plan = first;
+    const processItem = async (item: ExportItem, first: ArchiveAction): Promise<void> => {
+      if (first.kind === 'keep') {
+        kept(item, first.outcome, first.relPath);
+        return;
+      }
+      let plan = first.plan;
+      let renameFrom = first.renameFrom;
       // A few rounds at most: re-planning only happens when a name is taken behind our back.
       for (let round = 0; round < 5; round++) {
         if (control.cancelled) return;
@@ -257,17 +280,41 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
             fail(item, plan.error);
             return;
           case 'adopt':
-            done(item, plan.absPath, true, item.size);
+            kept(item, 'adopted', plan.relPath);
             return;
           case 'adopt-run':
             if (await plan.reservation.published) {
-              done(item, plan.reservation.absPath, true, item.size);
+              kept(item, 'adopted', plan.reservation.relPath);
               return;
             }
             if (control.cancelled) return;
             plan = await planner.plan(item);
             continue;
           case 'copy': {
+            if (renameFrom !== undefined) {
+              const from = renameFrom;
+              const renamed = archive.rename(item, from, plan.relPath);
+              if (renamed === 'renamed') {
+                planner.published(plan.reservation);
+                await planner.vacated(from);
+                const st = fs.lstatSync(plan.absPath);
+                // The old name's folder lost an entry: it is synced with the same batch.
+                durable.syncWithBatch(path.dirname(archive.abs(from)));
+                durable.add(
+                  { fileId: item.fileId, outcome: 'renamed', relPath: plan.relPath, sha256: item.archived?.sha256 ?? item.sha256, size: st.size, mtimeMs: Math.floor(st.mtimeMs), bytes: 0, from },
+                  path.dirname(plan.absPath),
+                  null,
+                );
+                return;
+              }
+              if (renamed === 'exists') {
+                await planner.takenExternally(plan.reservation);
+                plan = await planner.plan(item);
+                continue;
+              }
+              // The recorded copy vanished meanwhile: copy the original instead.
+              renameFrom = undefined;
+            }
             let lastBytesAt = 0;
             const outcome = await lanes.copy({
               sourcePath: item.sourcePath,
@@ -284,10 +331,25 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
               },
             });
             switch (outcome.kind) {
-              case 'published':
+              case 'published': {
                 planner.published(plan.reservation);
-                done(item, plan.absPath, false, outcome.bytes);
+                const st = fs.lstatSync(plan.absPath);
+                durable.add(
+                  {
+                    fileId: item.fileId,
+                    outcome: 'copied',
+                    relPath: plan.relPath,
+                    sha256: item.sha256,
+                    size: st.size,
+                    mtimeMs: Math.floor(st.mtimeMs),
+                    bytes: outcome.bytes,
+                    ...(first.movedAside !== undefined ? { movedAside: first.movedAside } : {}),
+                  },
+                  path.dirname(plan.absPath),
+                  archive.record(item, 'add', plan.relPath, item.sha256, st.size),
+                );
                 return;
+              }
               case 'exists':
                 await planner.takenExternally(plan.reservation);
                 plan = await planner.plan(item);
@@ -336,8 +398,14 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
       }
       const item = queue.shift()!;
       post({ type: 'file-started', fileId: item.fileId, name: item.originalName, size: item.size });
-      const plan = await planner.plan(item);
-      const task: Promise<void> = processItem(item, plan)
+      let action: ArchiveAction;
+      try {
+        action = await archive.decide(item, planner);
+      } catch (e) {
+        fail(item, errnoToAppError(e, path.basename(item.archived?.relPath ?? item.originalName)));
+        continue;
+      }
+      const task: Promise<void> = processItem(item, action)
         .catch((e: unknown) => {
           // A bug, not an expected failure: report it on the file and keep the job going.
           fail(item, appError('internal', 'Exporting this file failed unexpectedly.', e instanceof Error ? (e.stack ?? e.message) : String(e)));
@@ -348,6 +416,7 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
       inFlight.add(task);
     }
     await Promise.all(inFlight);
+    durable.flush();
 
     if (fatal) {
       await removeStrayTemps(data.outputDir, data.jobId, fs);

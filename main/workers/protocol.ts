@@ -76,6 +76,17 @@ export type ImportWorkerMessage =
 
 // ---------------------------------------------------------------- export
 
+/** What the library says this archive already holds of a file. */
+export interface ArchivedCopy {
+  /** Archive-relative path, '/'-separated. */
+  relPath: string;
+  /** The copy's own bytes (for a byte-for-byte copy, the original's). */
+  sha256: string;
+  size: number;
+  /** The copy's mtime when it was recorded; a copy that still has it and its size is trusted unhashed. */
+  mtimeMs: number | null;
+}
+
 export interface ExportItem {
   fileId: number;
   sourcePath: string;
@@ -84,14 +95,29 @@ export interface ExportItem {
   sha256: string;
   /** Final timestamp, else detected; null files go to `unknown/`. */
   timestamp: CaptureTime | null;
+  /** Where the timestamp came from and how sure it is (for the archive's manifest). */
+  timestampSource: TimestampSource | null;
+  confidence: Confidence;
+  /** The copy this archive holds according to the library, or null. */
+  archived: ArchivedCopy | null;
 }
 
 export interface ExportWorkerData {
   kind: 'export';
   control: SharedArrayBuffer;
   jobId: number;
+  /** The archive's root folder. */
   outputDir: string;
 }
+
+/**
+ * What became of a file in the archive:
+ * - copied: a new copy was written (`movedAside` names the changed file that stood there before);
+ * - present: the library's recorded copy is in place, unchanged and correctly named;
+ * - adopted: an identical copy was already in the archive (on disk or in its manifest) and is now recorded;
+ * - renamed: the recorded copy was renamed (from `from`) because the file's date changed.
+ */
+export type ExportOutcome = 'copied' | 'present' | 'adopted' | 'renamed';
 
 export type ExportRunnerMessage =
   | ControlMessage
@@ -103,8 +129,22 @@ export type BatchedExportMessage =
   | { type: 'file-started'; fileId: number; name: string; size: number }
   /** Bytes copied so far of the current file (sent at most every ~100 ms). */
   | { type: 'bytes'; fileId: number; bytesDone: number }
-  /** The file is safely in place (verified); `adopted` when an identical target already existed. */
-  | { type: 'file-done'; fileId: number; outputPath: string; adopted: boolean; bytes: number }
+  /**
+   * The file is in the archive, verified, and its bytes and folder are synced to disk (and in the
+   * manifest): the runner may record it. `bytes` counts what was copied in this run.
+   */
+  | {
+      type: 'file-done';
+      fileId: number;
+      outcome: ExportOutcome;
+      relPath: string;
+      sha256: string;
+      size: number;
+      mtimeMs: number | null;
+      bytes: number;
+      from?: string;
+      movedAside?: string;
+    }
   | { type: 'file-failed'; fileId: number; error: AppError };
 
 export type ExportWorkerMessage =

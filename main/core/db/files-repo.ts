@@ -5,7 +5,7 @@
 import type Database from 'better-sqlite3';
 import { formatCaptureTime, type CaptureTime } from '../../../shared/capture-time.js';
 import type { Confidence, DateCandidate, FileDetails, FileFilter, FileSummary, MediaType, TimestampSource } from '../../../shared/types.js';
-import type { ExportItem, ImportedFile } from '../../workers/protocol.js';
+import type { ImportedFile } from '../../workers/protocol.js';
 import { nowIso } from './jobs-repo.js';
 
 interface FileRow {
@@ -37,7 +37,10 @@ interface FileRow {
 /** Effective capture time for ordering: final, else detected, undated last ('~' sorts after digits). */
 export const EFFECTIVE_TS_SQL = "COALESCE(f.final_at, f.detected_at, '~')";
 const TAGS_SQL = `(SELECT group_concat(t.name, '|') FROM file_tags ft JOIN tags t ON t.id = ft.tag_id WHERE ft.file_id = f.id)`;
-const SELECT_FILE = `SELECT f.*, o.output_path, ${TAGS_SQL} AS tags FROM files f LEFT JOIN file_outputs o ON o.file_id = f.id`;
+/** The newest copy of a file in any archive (the details list every one). */
+const OUTPUT_SQL = `(SELECT a.root || '/' || c.rel_path FROM archive_copies c JOIN archives a ON a.id = c.archive_id
+  WHERE c.file_id = f.id ORDER BY c.exported_at DESC LIMIT 1)`;
+const SELECT_FILE = `SELECT f.*, ${OUTPUT_SQL} AS output_path, ${TAGS_SQL} AS tags FROM files f`;
 
 function iso(local: string | null, offset: string | null): string | null {
   return local === null ? null : formatCaptureTime({ local, offset });
@@ -85,15 +88,7 @@ export class FilesRepo {
   private readonly tagId: Database.Statement;
   private readonly fileTagInsert: Database.Statement;
   private readonly fileTagClear: Database.Statement;
-  private readonly exportFailStmt: Database.Statement;
-  private readonly outputBatchStmt: Database.Statement;
-  private readonly clearErrorBatchStmt: Database.Statement;
   private readonly forgetStaleOutput: Database.Statement;
-  private readonly redoneBatchStmt: Database.Statement;
-  private readonly pageByIndexStmt: Database.Statement;
-  private readonly pageBySortStmt: Database.Statement;
-  /** exportPage's plan per job, chosen on a run's first page. */
-  private readonly exportPlans = new Map<number, 'walk-index' | 'sort-job'>();
 
   constructor(private readonly sqlite: Database.Database) {
     // A re-import of the same path refreshes what the file says but keeps the user's review;
@@ -123,49 +118,15 @@ export class FilesRepo {
     this.tagId = sqlite.prepare('SELECT id FROM tags WHERE name = ?').pluck();
     this.fileTagInsert = sqlite.prepare('INSERT OR IGNORE INTO file_tags (file_id, tag_id) VALUES (?, ?)');
     this.fileTagClear = sqlite.prepare('DELETE FROM file_tags WHERE file_id = ?');
-    this.exportFailStmt = sqlite.prepare(
-      "UPDATE files SET error = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
-    );
     // A re-import whose content changed: the earlier export no longer describes the file.
     this.forgetStaleOutput = sqlite.prepare(
-      'DELETE FROM file_outputs WHERE file_id = (SELECT id FROM files WHERE original_path = @path AND sha256 IS NOT @sha256)',
+      'DELETE FROM archive_copies WHERE file_id = (SELECT id FROM files WHERE original_path = @path AND sha256 IS NOT @sha256)',
     );
-    // These take a JSON array of { id, p } (file id, output path). Only the narrow file_outputs
-    // rows are written; `files` and `job_files` rows are touched only to clear an earlier failure.
-    this.outputBatchStmt = sqlite.prepare(
-      `INSERT INTO file_outputs (file_id, output_path, job_id) SELECT j.value ->> '$.id', j.value ->> '$.p', ? FROM json_each(?) AS j WHERE true
-       ON CONFLICT(file_id) DO UPDATE SET output_path = excluded.output_path, job_id = excluded.job_id, exported_at = excluded.exported_at`,
-    );
-    this.clearErrorBatchStmt = sqlite.prepare(
-      `UPDATE files SET error = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-       WHERE error IS NOT NULL AND id IN (SELECT j.value ->> '$.id' FROM json_each(?) AS j)`,
-    );
-    // A success after an earlier failure in the same job: the failure is history. (Successes
-    // themselves live in file_outputs; rewriting every job_files row too doubled each batch.)
-    this.redoneBatchStmt = sqlite.prepare(
-      `UPDATE job_files SET status = 'done', error = NULL
-       WHERE job_id = ? AND status = 'failed' AND file_id IN (SELECT j.value ->> '$.id' FROM json_each(?) AS j)`,
-    );
-    const pageColumns = `f.id, f.original_path, f.original_name, f.size, f.sha256, f.final_at, f.final_offset,
-      f.detected_at, f.detected_offset, ${EFFECTIVE_TS_SQL} AS k`;
-    const exportable = `f.discarded = 0 AND f.sha256 IS NOT NULL AND NOT EXISTS (SELECT 1 FROM file_outputs o WHERE o.file_id = f.id)`;
-    // CROSS JOIN keeps files as the outer loop, so the export-order index is walked from the
-    // cursor; the key is split into >= and a tie-break because SQLite seeks an expression index
-    // on a plain comparison, not on a row value.
-    this.pageByIndexStmt = sqlite.prepare(
-      `SELECT ${pageColumns}
-       FROM files f CROSS JOIN job_files jf ON jf.job_id = @jobId AND jf.file_id = f.id
-       WHERE ${exportable}
-         AND ${EFFECTIVE_TS_SQL} >= @k AND (${EFFECTIVE_TS_SQL} > @k OR (f.original_name, f.id) > (@name, @id))
-       ORDER BY ${EFFECTIVE_TS_SQL}, f.original_name, f.id LIMIT @limit`,
-    );
-    this.pageBySortStmt = sqlite.prepare(
-      `SELECT ${pageColumns}
-       FROM job_files jf JOIN files f ON f.id = jf.file_id
-       WHERE jf.job_id = @jobId AND ${exportable}
-         AND (${EFFECTIVE_TS_SQL}, f.original_name, f.id) > (@k, @name, @id)
-       ORDER BY ${EFFECTIVE_TS_SQL}, f.original_name, f.id LIMIT @limit`,
-    );
+  }
+
+  /** Runs `fn` in one transaction (nested calls become savepoints). */
+  transaction<T>(fn: () => T): T {
+    return this.sqlite.transaction(fn)();
   }
 
   /** Records a batch of import results for a job in one transaction. */
@@ -241,7 +202,7 @@ export class FilesRepo {
         where.push('f.discarded = 1');
         break;
       case 'exported':
-        where.push('o.output_path IS NOT NULL');
+        where.push('EXISTS (SELECT 1 FROM archive_copies c WHERE c.file_id = f.id)');
         break;
       case 'errors':
         where.push('f.error IS NOT NULL');
@@ -265,7 +226,7 @@ export class FilesRepo {
     }
     const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const order = q.filter === 'duplicates' ? `f.duplicate_group, f.id` : `${EFFECTIVE_TS_SQL}, f.original_name, f.id`;
-    const total = this.sqlite.prepare(`SELECT COUNT(*) FROM files f LEFT JOIN file_outputs o ON o.file_id = f.id ${whereSql}`).pluck().get(params) as number;
+    const total = this.sqlite.prepare(`SELECT COUNT(*) FROM files f ${whereSql}`).pluck().get(params) as number;
     const rows = this.sqlite
       .prepare(`${SELECT_FILE} ${whereSql} ORDER BY ${order} LIMIT @limit OFFSET @offset`)
       .all({ ...params, limit: q.limit, offset: q.offset }) as FileRow[];
@@ -334,103 +295,4 @@ export class FilesRepo {
       )
       .all() as { name: string; count: number }[];
   }
-
-  /** Files of a job that an export still has to copy: kept, not yet exported. */
-  countExportable(jobId: number): { files: number; bytes: number } {
-    const r = this.sqlite
-      .prepare(
-        `SELECT COUNT(*) AS files, COALESCE(SUM(f.size), 0) AS bytes FROM job_files jf JOIN files f ON f.id = jf.file_id
-         WHERE jf.job_id = ? AND f.discarded = 0 AND f.sha256 IS NOT NULL
-           AND NOT EXISTS (SELECT 1 FROM file_outputs o WHERE o.file_id = f.id)`,
-      )
-      .get(jobId) as { files: number; bytes: number };
-    return r;
-  }
-
-  countExported(jobId: number): { files: number; bytes: number } {
-    return this.sqlite
-      .prepare(
-        `SELECT COUNT(*) AS files, COALESCE(SUM(f.size), 0) AS bytes
-         FROM job_files jf JOIN files f ON f.id = jf.file_id JOIN file_outputs o ON o.file_id = f.id
-         WHERE jf.job_id = ? AND f.discarded = 0`,
-      )
-      .get(jobId) as { files: number; bytes: number };
-  }
-
-  /**
-   * One page of a job's exportable files in export order, after the cursor (keyset paging:
-   * never loads 100k rows at once, and files exported meanwhile do not shift the pages).
-   *
-   * Two plans for one order. A job holding a good share of the library walks the export-order
-   * index from the cursor (a few ms per page at 100k files, where sorting the job's remaining
-   * files for every page took ~70 ms on the main thread); a small job in a big library sorts its
-   * own few files instead of walking everybody's.
-   */
-  exportPage(jobId: number, after: ExportCursor | null, limit: number): { items: ExportItem[]; cursor: ExportCursor | null } {
-    let plan = after === null ? undefined : this.exportPlans.get(jobId);
-    if (plan === undefined) {
-      const { job, total } = this.sqlite
-        .prepare('SELECT (SELECT COUNT(*) FROM job_files WHERE job_id = ?) AS job, (SELECT COUNT(*) FROM files) AS total')
-        .get(jobId) as { job: number; total: number };
-      plan = job * 5 >= total ? 'walk-index' : 'sort-job';
-      this.exportPlans.set(jobId, plan);
-    }
-    const stmt = plan === 'walk-index' ? this.pageByIndexStmt : this.pageBySortStmt;
-    const rows = stmt.all({ jobId, k: after?.k ?? '', name: after?.name ?? '', id: after?.id ?? 0, limit }) as {
-      id: number;
-      original_path: string;
-      original_name: string;
-      size: number;
-      sha256: string;
-      final_at: string | null;
-      final_offset: string | null;
-      detected_at: string | null;
-      detected_offset: string | null;
-      k: string;
-    }[];
-    const items: ExportItem[] = rows.map((r) => ({
-      fileId: r.id,
-      sourcePath: r.original_path,
-      originalName: r.original_name,
-      size: r.size,
-      sha256: r.sha256,
-      timestamp:
-        r.final_at !== null
-          ? { local: r.final_at, offset: r.final_offset }
-          : r.detected_at !== null
-            ? { local: r.detected_at, offset: r.detected_offset }
-            : null,
-    }));
-    const last = rows[rows.length - 1];
-    return { items, cursor: last ? { k: last.k, name: last.original_name, id: last.id } : after };
-  }
-
-  /** Commits a batch of export outcomes in one transaction. */
-  recordExported(
-    jobId: number,
-    done: { fileId: number; outputPath: string }[],
-    failed: { fileId: number; message: string }[],
-  ): void {
-    if (done.length === 0 && failed.length === 0) return;
-    this.sqlite.transaction(() => {
-      if (done.length) {
-        // Set-based: a few statements per batch instead of a few per file keeps each commit (on
-        // the main thread) short.
-        const batch = JSON.stringify(done.map((d) => ({ id: d.fileId, p: d.outputPath })));
-        this.outputBatchStmt.run(jobId, batch);
-        this.clearErrorBatchStmt.run(batch);
-        this.redoneBatchStmt.run(jobId, batch);
-      }
-      for (const f of failed) {
-        this.exportFailStmt.run(f.message, f.fileId);
-        this.linkStmt.run(jobId, f.fileId, 'failed', f.message);
-      }
-    })();
-  }
-}
-
-export interface ExportCursor {
-  k: string;
-  name: string;
-  id: number;
 }

@@ -1,9 +1,9 @@
 /** Jobs and their file links. Only the job runner and the handlers (main thread) call these. */
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { AppError, ErrorCode } from '../../../shared/errors.js';
-import type { JobOptions, JobStatus, JobSummary, JobType } from '../../../shared/types.js';
+import type { ExportStats, JobOptions, JobStatus, JobSummary, JobType } from '../../../shared/types.js';
 import type { Db } from './open-db.js';
-import { jobFiles, jobs } from './schema.js';
+import { jobs } from './schema.js';
 
 type JobRow = typeof jobs.$inferSelect;
 
@@ -17,6 +17,12 @@ export function toJobSummary(row: JobRow): JobSummary {
     options = JSON.parse(row.options) as JobOptions;
   } catch {
     options = {};
+  }
+  let stats: ExportStats | null = null;
+  try {
+    stats = row.stats === null ? null : (JSON.parse(row.stats) as ExportStats);
+  } catch {
+    stats = null;
   }
   const error: AppError | null =
     row.errorCode !== null ? { code: row.errorCode as ErrorCode, message: row.errorMessage ?? '' } : null;
@@ -33,6 +39,7 @@ export function toJobSummary(row: JobRow): JobSummary {
     error,
     retryCount: row.retryCount,
     options,
+    stats,
     createdAt: row.createdAt,
     startedAt: row.startedAt,
     completedAt: row.completedAt,
@@ -93,6 +100,9 @@ export interface JobPatch {
   queuedAt?: string | null;
   startedAt?: string | null;
   completedAt?: string | null;
+  stats?: ExportStats | null;
+  /** JSON of the export's keyset position (see ArchivesRepo). */
+  resumeAfter?: string | null;
 }
 
 export function updateJob(db: Db, id: number, patch: JobPatch): void {
@@ -108,6 +118,8 @@ export function updateJob(db: Db, id: number, patch: JobPatch): void {
   if (patch.queuedAt !== undefined) set.queuedAt = patch.queuedAt;
   if (patch.startedAt !== undefined) set.startedAt = patch.startedAt;
   if (patch.completedAt !== undefined) set.completedAt = patch.completedAt;
+  if (patch.stats !== undefined) set.stats = patch.stats === null ? null : JSON.stringify(patch.stats);
+  if (patch.resumeAfter !== undefined) set.resumeAfter = patch.resumeAfter;
   if (patch.error !== undefined) {
     set.errorCode = patch.error?.code ?? null;
     set.errorMessage = patch.error?.message ?? null;
@@ -136,39 +148,11 @@ export function listJobsByStatus(db: Db, statuses: JobStatus[]): JobSummary[] {
   return db.select().from(jobs).where(inArray(jobs.status, statuses)).orderBy(asc(jobs.id)).all().map(toJobSummary);
 }
 
-/**
- * The job whose job_files rows list a job's files. An export works on its import's files and
- * does not copy the links (at 100k files that copy alone held the main thread for ~0.3 s);
- * its own job_files rows record only its failures.
- */
-export function fileSetJobId(job: Pick<JobSummary, 'id' | 'type' | 'options'>): number {
-  return job.type === 'export' ? (job.options.importJobId ?? job.id) : job.id;
-}
-
-/** Links every file of `fromJobId` to `toJobId`. */
-export function copyJobFiles(db: Db, fromJobId: number, toJobId: number): void {
-  db.run(sql`INSERT OR IGNORE INTO job_files (job_id, file_id, status)
-             SELECT ${toJobId}, file_id, 'pending' FROM job_files WHERE job_id = ${fromJobId}`);
-}
-
 export function jobFilePaths(db: Db, jobId: number): string[] {
   return db.all<{ p: string }>(
     sql`SELECT f.original_path AS p FROM job_files jf JOIN files f ON f.id = jf.file_id
         WHERE jf.job_id = ${jobId} AND jf.status = 'done'`,
   ).map((r) => r.p);
-}
-
-export function setJobFileStatus(
-  db: Db,
-  jobId: number,
-  fileId: number,
-  status: 'pending' | 'done' | 'failed' | 'skipped',
-  error: string | null = null,
-): void {
-  db.insert(jobFiles)
-    .values({ jobId, fileId, status, error })
-    .onConflictDoUpdate({ target: [jobFiles.jobId, jobFiles.fileId], set: { status, error } })
-    .run();
 }
 
 export function jobFileErrors(db: Db, jobId: number, limit = 1000): { fileId: number; path: string; error: string }[] {
@@ -178,4 +162,9 @@ export function jobFileErrors(db: Db, jobId: number, limit = 1000): { fileId: nu
         WHERE jf.job_id = ${jobId} AND jf.status = 'failed'
         ORDER BY jf.file_id LIMIT ${limit}`,
   );
+}
+
+/** The keyset position an export job resumes after, or null to start from the beginning. */
+export function resumePosition(db: Db, jobId: number): string | null {
+  return db.select({ r: jobs.resumeAfter }).from(jobs).where(eq(jobs.id, jobId)).get()?.r ?? null;
 }

@@ -44,7 +44,6 @@ export const files = sqliteTable(
     uniqueIndex('files_original_path_uq').on(t.originalPath),
     index('files_sha256_idx').on(t.sha256),
     index('files_duplicate_group_idx').on(t.duplicateGroup),
-    index('files_order_idx').on(t.finalAt, t.detectedAt, t.originalName),
     // The export order (FilesRepo.exportPage): each page seeks here instead of sorting the whole job.
     index('files_export_order_idx').on(sql`COALESCE(${t.finalAt}, ${t.detectedAt}, '~')`, t.originalName, t.id),
   ],
@@ -96,6 +95,10 @@ export const jobs = sqliteTable(
     createdAt: text('created_at').notNull().default(now),
     startedAt: text('started_at'),
     completedAt: text('completed_at'),
+    /** Export: JSON ExportStats (copied, already there, renamed, ...), summed over the job's runs. */
+    stats: text('stats'),
+    /** Export: JSON keyset position before which every file of the job is done (resume starts there). */
+    resumeAfter: text('resume_after'),
   },
   (t) => [index('jobs_status_idx').on(t.status, t.queuedAt)],
 );
@@ -123,16 +126,45 @@ export const settings = sqliteTable('settings', {
 });
 
 /**
- * Where each exported file landed. A narrow table of its own: an export records a batch of
- * results every half second, and rewriting the wide `files` rows (candidates JSON) for that wrote
- * megabytes of WAL per batch on the thread that serves the UI.
+ * An archive: one export output root. Export state is kept per archive, never per file, so a
+ * second archive (a backup drive) gets every file and a deleted archive is rebuilt.
  */
-export const fileOutputs = sqliteTable('file_outputs', {
-  fileId: integer('file_id')
-    .primaryKey()
-    .references(() => files.id, { onDelete: 'cascade' }),
-  outputPath: text('output_path').notNull(),
-  /** The export job that wrote or adopted it (null once that job's record is gone). */
-  jobId: integer('job_id').references(() => jobs.id, { onDelete: 'set null' }),
-  exportedAt: text('exported_at').notNull().default(now),
-});
+export const archives = sqliteTable(
+  'archives',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** Absolute path of the output root, as the user named it (resolved). */
+    root: text('root').notNull(),
+    createdAt: text('created_at').notNull().default(now),
+  },
+  (t) => [uniqueIndex('archives_root_uq').on(t.root)],
+);
+
+/**
+ * The copy of a file in an archive, recorded only after its bytes and folder were synced to disk.
+ * A narrow table of its own: an export records a batch every half second, and rewriting the wide
+ * `files` rows (candidates JSON) for that wrote megabytes of WAL on the thread that serves the UI.
+ */
+export const archiveCopies = sqliteTable(
+  'archive_copies',
+  {
+    archiveId: integer('archive_id')
+      .notNull()
+      .references(() => archives.id, { onDelete: 'cascade' }),
+    fileId: integer('file_id')
+      .notNull()
+      .references(() => files.id, { onDelete: 'cascade' }),
+    /** Path inside the archive, '/'-separated (`2024/20241231_220000.jpg`). */
+    relPath: text('rel_path').notNull(),
+    /** sha256 and size of the copy's own bytes (what "already in the archive" checks). */
+    sha256: text('sha256').notNull(),
+    size: integer('size').notNull(),
+    /** The copy's modification time when recorded: a cheap "unchanged since" check before hashing. */
+    mtimeMs: integer('mtime_ms'),
+    /** The export job that wrote, renamed or adopted it (null once that job's record is gone). */
+    jobId: integer('job_id').references(() => jobs.id, { onDelete: 'set null' }),
+    exportedAt: text('exported_at').notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.archiveId, t.fileId] }), index('archive_copies_file_idx').on(t.fileId)],
+);
+

@@ -36,6 +36,8 @@ export interface ExportFs {
   copyFileSync: typeof fsSync.copyFileSync;
   utimesSync: typeof fsSync.utimesSync;
   statSync: (p: string) => fsSync.Stats;
+  lstatSync: (p: string) => fsSync.Stats;
+  renameSync: typeof fsSync.renameSync;
   readdirSync: (p: string) => string[];
   readdirTypesSync: (p: string) => fsSync.Dirent[];
   mkdirSync: (p: string) => void;
@@ -54,6 +56,8 @@ export const nodeFs: ExportFs = {
   copyFileSync: fsSync.copyFileSync,
   utimesSync: fsSync.utimesSync,
   statSync: (p) => fsSync.statSync(p),
+  lstatSync: (p) => fsSync.lstatSync(p),
+  renameSync: fsSync.renameSync,
   readdirSync: (p) => fsSync.readdirSync(p),
   readdirTypesSync: (p) => fsSync.readdirSync(p, { withFileTypes: true }),
   mkdirSync: (p) => {
@@ -435,4 +439,20 @@ export async function removeStrayTemps(outputDir: string, jobId?: number, fs: Ex
   };
   sweep(outputDir, 0);
   return removed;
+}
+
+/** Syncs folders so the names published in them survive a power cut (interim version). */
+export function syncDirs(dirs: Iterable<string>, fs: ExportFs = nodeFs): void {
+  void fs;
+  for (const dir of dirs) {
+    let fd: number | null = null;
+    try {
+      fd = fsSync.openSync(dir, 'r');
+      fsSync.fsyncSync(fd);
+    } catch {
+      // Some platforms cannot sync a folder (Windows); the data itself was synced before publishing.
+    } finally {
+      if (fd !== null) fsSync.closeSync(fd);
+    }
+  }
 }

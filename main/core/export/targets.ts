@@ -31,6 +31,7 @@ export interface TargetItem {
 export interface Reservation {
   key: string;
   absPath: string;
+  relPath: string;
   size: number;
   sha256: string;
   /** Resolves true once that file is published, false if it failed or moved elsewhere. */
@@ -42,7 +43,7 @@ export type TargetPlan =
   /** Copy to `absPath` (reserved for this file). */
   | { kind: 'copy'; absPath: string; relPath: string; reservation: Reservation }
   /** An identical file is already on disk at `absPath`. */
-  | { kind: 'adopt'; absPath: string }
+  | { kind: 'adopt'; absPath: string; relPath: string }
   /** An identical file of this run is being written to `reservation.absPath`: wait for it. */
   | { kind: 'adopt-run'; reservation: Reservation }
   | { kind: 'failed'; error: AppError };
@@ -130,7 +131,7 @@ export class TargetPlanner {
       const onDisk = entries.get(collisionKey(name));
       if (onDisk) {
         if (await this.identicalOnDisk(planned.dir, onDisk, item)) {
-          return { kind: 'adopt', absPath: path.join(this.outputDir, planned.dir, onDisk.name) };
+          return { kind: 'adopt', absPath: path.join(this.outputDir, planned.dir, onDisk.name), relPath: `${planned.dir}/${onDisk.name}` };
         }
         continue;
       }
@@ -139,7 +140,7 @@ export class TargetPlanner {
       const published = new Promise<boolean>((resolve) => {
         settle = resolve;
       });
-      const reservation: Reservation = { key, absPath, size: item.size, sha256: item.sha256, published, settle };
+      const reservation: Reservation = { key, absPath, relPath: rel, size: item.size, sha256: item.sha256, published, settle };
       this.reservations.set(key, reservation);
       entries.set(collisionKey(name), { name, size: item.size, sha256: item.sha256 });
       return { kind: 'copy', absPath, relPath: rel, reservation };
@@ -164,6 +165,19 @@ export class TargetPlanner {
     const dir = path.relative(this.outputDir, path.dirname(reservation.absPath));
     (await this.known(dir))?.delete(collisionKey(path.basename(reservation.absPath)));
     reservation.settle(false);
+  }
+
+  /** A name this run moved away (a rename or a changed copy set aside): it is free now. */
+  async vacated(relPath: string): Promise<void> {
+    const dir = path.posix.dirname(relPath);
+    (await this.known(dir))?.delete(collisionKey(path.posix.basename(relPath)));
+  }
+
+  /** A name this run created outside the plan (a changed copy set aside): it is taken now. */
+  async occupied(relPath: string): Promise<void> {
+    const dir = path.posix.dirname(relPath);
+    const name = path.posix.basename(relPath);
+    (await this.known(dir))?.set(collisionKey(name), { name });
   }
 
   /** Someone else created the reserved name meanwhile: forget what we assumed about it. */

@@ -5,10 +5,12 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { appError, err, ok, type AppError, type Result } from '../../../shared/errors.js';
-import type { JobFinishedEvent, JobProgress, JobStatus, JobStatusEvent, JobSummary } from '../../../shared/types.js';
+import type { ExportStats, JobFinishedEvent, JobProgress, JobStatus, JobStatusEvent, JobSummary } from '../../../shared/types.js';
 import { RESUMABLE_STATUSES } from '../../../shared/types.js';
-import type { FilesRepo, ExportCursor } from '../db/files-repo.js';
-import { fileSetJobId, getJob, jobFilePaths, markRunningAsInterrupted, nextQueuedJob, nowIso, updateJob } from '../db/jobs-repo.js';
+import type { ArchivedResult, ArchivesRepo, ExportCursor, ExportScope } from '../db/archives-repo.js';
+import type { FilesRepo } from '../db/files-repo.js';
+import { getJob, jobFilePaths, markRunningAsInterrupted, nextQueuedJob, nowIso, resumePosition, updateJob } from '../db/jobs-repo.js';
+import { ExportLedger } from './export-ledger.js';
 import type { Db } from '../db/open-db.js';
 import { readSettings } from '../db/settings-repo.js';
 import {
@@ -33,6 +35,7 @@ export type WorkerFactory = (kind: 'import' | 'export', data: ImportWorkerData |
 export interface RunnerDeps {
   db: Db;
   files: FilesRepo;
+  archives: ArchivesRepo;
   createWorker: WorkerFactory;
   emit: (event: CoreEvent) => void;
   /** Delay before a crashed worker's job is retried (30 s in the app). */
@@ -73,9 +76,10 @@ interface ActiveRun {
   /** Set once the job reached its final status for this run; later worker messages are ignored. */
   settled: boolean;
   outputDir: string | null;
-  cursor: ExportCursor | null;
+  /** Export: the archive, the files in scope, and the order/outcome bookkeeping (see ExportLedger). */
+  export: { archiveId: number; scope: ExportScope; cursor: ExportCursor | null; retry: boolean; ledger: ExportLedger } | null;
   pendingImport: PendingImport[];
-  pendingDone: { fileId: number; outputPath: string }[];
+  pendingDone: ArchivedResult[];
   pendingFailed: { fileId: number; message: string }[];
   lastCommit: number;
   exited: Promise<void>;
@@ -260,7 +264,7 @@ export class JobRunner {
       stopError: null,
       settled: false,
       outputDir: null,
-      cursor: null,
+      export: null,
       pendingImport: [],
       pendingDone: [],
       pendingFailed: [],
@@ -307,21 +311,45 @@ export class JobRunner {
       this.kick();
       return;
     }
-    const fileSet = fileSetJobId(job);
-    const exported = this.deps.files.countExported(fileSet);
-    const remaining = this.deps.files.countExportable(fileSet);
+    const archives = this.deps.archives;
+    const archiveId = archives.ensure(outputDir);
+    const scope: ExportScope = { importJobId: job.options.importJobId ?? null };
+    const counts = archives.counts(scope, archiveId);
+    const saved = resumePosition(this.deps.db, job.id);
+    const after = saved === null ? null : (JSON.parse(saved) as ExportCursor);
+    const ledger = new ExportLedger(after, job.stats, counts.discardedInArchive, after !== null ? job.filesDone : 0);
     const control = new Int32Array(new SharedArrayBuffer(4));
     const data: ExportWorkerData = { kind: 'export', control: control.buffer as SharedArrayBuffer, jobId: job.id, outputDir };
     const worker = this.deps.createWorker('export', data);
     const run = this.newRun(job, worker, control);
     run.outputDir = outputDir;
-    run.filesDone = exported.files;
-    run.bytesDone = exported.bytes;
-    run.filesTotal = exported.files + remaining.files;
-    run.bytesTotal = exported.bytes + remaining.bytes;
+    run.export = { archiveId, scope, cursor: after, retry: after !== null, ledger };
+    // A resumed job continues after the last position before which everything was done.
+    run.filesDone = after !== null ? job.filesDone : 0;
+    run.filesTotal = counts.files;
+    run.bytesDone = after !== null ? job.bytesDone : 0;
+    run.bytesTotal = run.bytesDone + counts.newBytes;
     this.active = run;
     this.markRunning(run);
     worker.on('message', (m: ExportWorkerMessage) => this.onExportMessage(run, m));
+  }
+
+  /** The next page for the export worker: first the files this job failed on before, then onwards. */
+  private sendExportPage(run: ActiveRun): void {
+    const ex = run.export!;
+    if (ex.retry) {
+      ex.retry = false;
+      const retry = ex.ledger.retryable(this.deps.archives.failedItems(run.job.id, ex.archiveId));
+      if (retry.items.length) {
+        ex.ledger.sent(retry.items, retry.keys, true);
+        run.worker.postMessage({ type: 'files', items: retry.items, last: false } satisfies ExportRunnerMessage);
+        return;
+      }
+    }
+    const page = this.deps.archives.exportPage(ex.scope, ex.archiveId, ex.cursor, this.pageSize);
+    ex.cursor = page.keys[page.keys.length - 1] ?? ex.cursor;
+    ex.ledger.sent(page.items, page.keys, false);
+    run.worker.postMessage({ type: 'files', items: page.items, last: page.items.length < this.pageSize } satisfies ExportRunnerMessage);
   }
 
   private markRunning(run: ActiveRun): void {
@@ -396,13 +424,9 @@ export class JobRunner {
   private onExportMessage(run: ActiveRun, m: ExportWorkerMessage): void {
     if (run.settled) return;
     switch (m.type) {
-      case 'need-files': {
-        const page = this.deps.files.exportPage(fileSetJobId(run.job), run.cursor, this.pageSize);
-        run.cursor = page.cursor;
-        const msg: ExportRunnerMessage = { type: 'files', items: page.items, last: page.items.length < this.pageSize };
-        run.worker.postMessage(msg);
+      case 'need-files':
+        this.sendExportPage(run);
         break;
-      }
       case 'batch':
         for (const each of m.messages) this.onExportMessage(run, each);
         break;
@@ -416,18 +440,27 @@ export class JobRunner {
         this.updateInflight(run);
         break;
       }
-      case 'file-done':
-        run.pendingDone.push({ fileId: m.fileId, outputPath: m.outputPath });
-        run.filesDone++;
+      case 'file-done': {
+        const counted = run.export!.ledger.done(m.fileId, m.outcome, m.bytes, m.movedAside !== undefined);
+        if (m.outcome !== 'present') {
+          run.pendingDone.push({ fileId: m.fileId, outcome: m.outcome, relPath: m.relPath, sha256: m.sha256, size: m.size, mtimeMs: m.mtimeMs });
+        }
+        if (counted) run.filesDone++;
         run.bytesDone += m.bytes;
+        // A copy found missing or changed in the archive is copied again: its bytes join the total.
+        if (m.bytes > 0 && m.outcome === 'copied' && run.bytesDone > run.bytesTotal) run.bytesTotal = run.bytesDone;
         run.inflight.delete(m.fileId);
         this.updateInflight(run);
         run.processedThisRun++;
         this.maybeCommit(run);
         break;
+      }
       case 'file-failed':
         run.pendingFailed.push({ fileId: m.fileId, message: m.error.message });
-        run.errorCount++;
+        if (run.export!.ledger.failed(m.fileId)) {
+          run.filesDone++;
+          run.errorCount++;
+        }
         run.processedThisRun++;
         run.failedThisRun++;
         run.inflight.delete(m.fileId);
@@ -556,6 +589,7 @@ export class JobRunner {
           errorCount: job.errorCount,
           error,
           outputDir: outputDir ?? job.options.outputDir ?? null,
+          stats: job.stats,
         },
       });
     }
@@ -591,20 +625,26 @@ export class JobRunner {
       run.pendingImport = [];
       this.deps.files.recordImported(run.job.id, batch);
     }
-    if (run.pendingDone.length || run.pendingFailed.length) {
-      const done = run.pendingDone;
-      const failed = run.pendingFailed;
-      run.pendingDone = [];
-      run.pendingFailed = [];
-      this.deps.files.recordExported(run.job.id, done, failed);
-    }
-    updateJob(this.deps.db, run.job.id, {
-      progressCurrent: run.filesDone,
-      progressTotal: run.filesTotal,
-      bytesCurrent: run.bytesDone,
-      bytesTotal: run.bytesTotal,
-      currentFile: run.currentFile,
-      errorCount: run.errorCount,
+    const ex = run.export;
+    const done = run.pendingDone;
+    const failed = run.pendingFailed;
+    run.pendingDone = [];
+    run.pendingFailed = [];
+    // One transaction: the copies, the position a resume starts from and the counts agree.
+    this.deps.files.transaction(() => {
+      if (ex) {
+        this.deps.archives.record(ex.archiveId, run.job.id, done, failed);
+        run.errorCount = this.deps.archives.failedCount(run.job.id);
+      }
+      updateJob(this.deps.db, run.job.id, {
+        progressCurrent: ex ? ex.ledger.filesDoneBefore() : run.filesDone,
+        progressTotal: run.filesTotal,
+        bytesCurrent: run.bytesDone,
+        bytesTotal: run.bytesTotal,
+        currentFile: run.currentFile,
+        errorCount: run.errorCount,
+        ...(ex ? { stats: ex.ledger.committedStats(run.errorCount), resumeAfter: ex.ledger.resumeAfterJson() } : {}),
+      });
     });
   }
 
