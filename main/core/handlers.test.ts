@@ -1,5 +1,5 @@
 /** The contract's handlers against a real import: filters, review, duplicates, settings, folders. */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FileSummary } from '../../shared/types.js';
@@ -117,17 +117,34 @@ describe.skipIf(!corpusAvailable())('handlers', () => {
     expect(!missing.ok && missing.error.code).toBe('not-found');
   });
 
-  it('previews an export: per year, undated, size and free space', async () => {
+  it('previews an export in numbers: new, already there, to rename; per archive, checked on disk', async () => {
     const out = join(tmp, 'preview-out');
     await mkdir(out);
-    const p = unwrap(await core.handlers['export:preview']({ importJobId, outputDir: out }));
-    expect(p.fileCount).toBe(6);
-    expect(p.undatedCount).toBe(2);
-    expect(p.perYear.reduce((n, y) => n + y.count, 0)).toBe(4);
-    expect(p.totalBytes).toBe(files.reduce((n, f) => n + f.size, 0));
-    expect(p.freeBytes).toBeGreaterThan(0);
+    const before = unwrap(await core.handlers['export:preview']({ outputDir: out }));
+    const kept = unwrap(await core.handlers['files:list']({ filter: 'all', offset: 0, limit: 100 })).items.filter((f) => !f.discarded);
+    expect(before).toMatchObject({ fileCount: kept.length, newCount: kept.length, alreadyThere: 0, toRename: 0, problems: 0 });
+    expect(before.newBytes).toBe(kept.reduce((n, f) => n + f.size, 0));
+    expect(before.perYear.reduce((n, y) => n + y.count, 0) + before.undatedCount).toBe(kept.length);
+    expect(before.freeBytes).toBeGreaterThan(0);
     // Canon.jpg and its byte-identical copy share a second: one output, no suffix.
-    expect(p.collisionCount).toBe(0);
+    expect(before.collisionCount).toBe(0);
+
+    const started = unwrap(await core.handlers['jobs:export']({ outputDir: out }));
+    const job = await core.waitForJob(started.jobId);
+    expect(job.status).toBe('completed');
+    expect(job.stats).toMatchObject({ failed: 0, renamed: 0 });
+    expect(job.stats!.copied + job.stats!.alreadyThere).toBe(kept.length);
+    expect(unwrap(await core.handlers['export:preview']({ outputDir: out }))).toMatchObject({ newCount: 0, alreadyThere: kept.length, toRename: 0 });
+
+    // A date fixed after the export: that copy will be renamed, not copied again.
+    const dated = kept.find((f) => f.originalName === 'Beach {beach,family}.jpg')!;
+    unwrap(await core.handlers['files:set-date']({ id: dated.id, timestamp: '2011-11-11T11:11:11' }));
+    // A copy deleted from the archive counts as new again.
+    const other = unwrap(await core.handlers['files:get']({ id: kept.find((f) => f.originalName === 'IMG_0001.JPG')!.id }));
+    await rm(other.outputPath!);
+    expect(unwrap(await core.handlers['export:preview']({ outputDir: out }))).toMatchObject({ newCount: 1, alreadyThere: kept.length - 2, toRename: 1 });
+    // Another archive (a backup drive) holds nothing yet.
+    expect(unwrap(await core.handlers['export:preview']({ outputDir: join(tmp, 'backup') }))).toMatchObject({ newCount: kept.length, alreadyThere: 0 });
   });
 
   it('app info names the transport and the thumbnail URL template', async () => {

@@ -82,6 +82,7 @@ function job(over: Partial<JobSummary>): JobSummary {
     error: null,
     retryCount: 0,
     options: {},
+    stats: null,
     createdAt: '2026-01-01T00:00:00Z',
     startedAt: null,
     completedAt: null,

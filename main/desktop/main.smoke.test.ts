@@ -208,7 +208,7 @@ describe('bundled main process (fake Electron)', () => {
     });
     expect(second.record.trayTooltips.at(-1)).toBe('Export finished: 3 files exported');
     // The two dated photos in year folders, the one without a date in unknown/.
-    expect((await readdir(output)).sort()).toEqual(['2003', '2016', 'unknown']);
+    expect((await readdir(output)).sort()).toEqual(['2003', '2016', 'mediaparser-manifest.jsonl', 'unknown']);
     expect(second.record.quitEvents.at(-1)).toBe('quit');
   });
 

@@ -41,6 +41,7 @@ function finished(over: Partial<JobFinishedEvent> = {}): JobFinishedEvent {
     errorCount: 0,
     error: null,
     outputDir: '/media/archive',
+    stats: null,
     ...over,
   };
 }
@@ -260,6 +261,7 @@ describe('reduceJobView', () => {
       error: null,
       retryCount: 0,
       options: {},
+      stats: null,
       createdAt: '2026-01-01T00:00:00Z',
       startedAt: null,
       completedAt: null,

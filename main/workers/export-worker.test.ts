@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CaptureTime } from '../../shared/capture-time.js';
+import { MANIFEST_NAME, readManifest } from '../core/archive/manifest.js';
 import { nodeFs, sha256File, type ExportFs } from '../core/export/copy.js';
 import type { CopyThreadData, FromCopyThread } from './copy-lanes.js';
 import { exportBatchingPost, runExport, type ExportDeps, type ExportPort } from './export-worker.js';
@@ -48,7 +49,7 @@ async function source(name: string, content: string | Buffer, timestamp: Capture
   const mtime = opts.mtime ?? new Date('2019-05-14T10:30:00.123Z');
   await fsp.utimes(p, new Date('2020-01-01T00:00:00Z'), mtime);
   const buf = Buffer.isBuffer(content) ? content : Buffer.from(content);
-  return { fileId: nextId++, sourcePath: p, originalName: name, size: buf.length, sha256: sha(buf), timestamp };
+  return { fileId: nextId++, sourcePath: p, originalName: name, size: buf.length, sha256: sha(buf), timestamp, timestampSource: null, confidence: 'high', archived: null };
 }
 
 /** A fake runner: serves pages, records messages, lets tests wait for a message type. */
@@ -99,7 +100,10 @@ class FakeRunner implements ExportPort {
     this.handler?.({ type: 'control' });
   }
 
+  private outputDir = out;
+
   data(jobId = 7, outputDir = out): ExportWorkerData {
+    this.outputDir = outputDir;
     return { kind: 'export', control: this.control, jobId, outputDir };
   }
 
@@ -107,20 +111,35 @@ class FakeRunner implements ExportPort {
     return this.messages.filter((m) => m.type === type) as Array<Extract<ExportWorkerMessage, { type: T }>>;
   }
 
-  doneById(): Map<number, Extract<ExportWorkerMessage, { type: 'file-done' }>> {
-    return new Map(this.of('file-done').map((m) => [m.fileId, m]));
+  /** Results with the absolute path of the copy they name and whether it was adopted rather than written. */
+  done(): Array<Extract<ExportWorkerMessage, { type: 'file-done' }> & { outputPath: string; adopted: boolean }> {
+    return this.of('file-done').map((m) => ({ ...m, outputPath: path.join(this.outputDir, ...m.relPath.split('/')), adopted: m.outcome !== 'copied' }));
+  }
+
+  doneById(): Map<number, ReturnType<FakeRunner['done']>[number]> {
+    return new Map(this.done().map((m) => [m.fileId, m]));
   }
 }
 
 /** A 200 MB original (sparse: quick to make, still 200 MB to copy). */
-async function hugeSource(fileId: number): Promise<ExportItem> {
-  const p = path.join(src, 'huge.mov');
+async function hugeSource(fileId: number, header = 'header'): Promise<ExportItem> {
+  const p = path.join(src, `huge-${fileId}.mov`);
   const h = await fsp.open(p, 'w');
   await h.truncate(200 * 1024 * 1024);
-  await h.write('header', 0);
+  await h.write(header, 0);
   await h.close();
   const st = await fsp.stat(p);
-  return { fileId, sourcePath: p, originalName: 'huge.mov', size: st.size, sha256: await sha256File(p), timestamp: ct('2022-02-02T02:02:02.000') };
+  return {
+    fileId,
+    sourcePath: p,
+    originalName: 'huge.mov',
+    size: st.size,
+    sha256: await sha256File(p),
+    timestamp: ct('2022-02-02T02:02:02.000'),
+    timestampSource: null,
+    confidence: 'high',
+    archived: null,
+  };
 }
 
 /** Pauses a running export once bytes flow; checks the pause came within 250 ms and the temp holds part of the file. */
@@ -144,7 +163,7 @@ async function exportAll(items: ExportItem[], deps: ExportDeps = {}, jobId = 7):
 async function listTree(dir: string): Promise<string[]> {
   const entries = await fsp.readdir(dir, { recursive: true, withFileTypes: true });
   return entries
-    .filter((e) => e.isFile())
+    .filter((e) => e.isFile() && e.name !== MANIFEST_NAME)
     .map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
     .sort();
 }
@@ -206,13 +225,13 @@ describe('runExport', () => {
     const t = ct('2021-03-04T12:30:45.000');
     const items = [await source('a.jpg', 'same bytes', t), await source('b.png', 'png', ct('2020-01-01T00:00:00.000')), await source('x.gif', 'gif', null)];
     const first = await exportAll(items);
-    expect(first.of('file-done').every((m) => !m.adopted)).toBe(true);
+    expect(first.done().every((m) => !m.adopted)).toBe(true);
     const before = await listTree(out);
     const mtimes = await Promise.all(before.map(async (f) => (await fsp.stat(path.join(out, f))).ctimeMs));
 
     const second = await exportAll(items, {}, 8);
     expect(second.of('file-done')).toHaveLength(3);
-    expect(second.of('file-done').every((m) => m.adopted)).toBe(true);
+    expect(second.done().every((m) => m.adopted)).toBe(true);
     expect(await listTree(out)).toEqual(before);
     expect(await Promise.all(before.map(async (f) => (await fsp.stat(path.join(out, f))).ctimeMs))).toEqual(mtimes);
     expect(second.doneById().get(items[0]!.fileId)!.outputPath).toBe(first.doneById().get(items[0]!.fileId)!.outputPath);
@@ -329,7 +348,7 @@ describe('runExport', () => {
     };
     const item = await source('a.jpg', 'mine', ct('2020-01-01T00:00:00.000'));
     const runner = await exportAll([item], { fs });
-    const done = runner.of('file-done')[0]!;
+    const done = runner.done()[0]!;
     expect(done.outputPath).toBe(path.join(out, '2020', '20200101_000000_001.jpg'));
     expect(await fsp.readFile(done.outputPath, 'utf8')).toBe('mine');
     expect(await fsp.readFile(path.join(out, '2020', '20200101_000000.jpg'), 'utf8')).toBe('intruder');
@@ -388,7 +407,7 @@ describe('runExport', () => {
       await runner.waitFor('resumed');
       await running;
       expect(runner.messages.at(-1)).toEqual({ type: 'done' });
-      const done = runner.of('file-done')[0]!;
+      const done = runner.done()[0]!;
       expect(await sha256File(done.outputPath)).toBe(big.sha256);
       expect(await listTree(out)).toEqual(['2022/20220202_020202.mov']);
     });
@@ -496,10 +515,11 @@ describe('runExport with copy threads', () => {
     first.signal(CONTROL_RUN);
     await running;
     expect(first.messages.at(-1)).toEqual({ type: 'done' });
-    expect(await sha256File(first.of('file-done')[0]!.outputPath)).toBe(sum);
+    expect(await sha256File(first.done()[0]!.outputPath)).toBe(sum);
 
     // Pause then cancel: nothing of the second copy stays.
-    const second = new FakeRunner([{ ...huge, fileId: 2, timestamp: ct('2023-03-03T03:03:03.000') }]);
+    // Other bytes: the archive's manifest would otherwise let it adopt the first copy.
+    const second = new FakeRunner([{ ...(await hugeSource(2, 'other')), timestamp: ct('2023-03-03T03:03:03.000') }]);
     const again = runExport(second.data(), second, { copyThreads: { count: 1, waitForThreads: true, spawn: sourceSpawner([]) }, chunkSize: 256 * 1024 });
     await second.waitFor('bytes');
     second.signal(CONTROL_PAUSE);
@@ -522,12 +542,90 @@ describe('runExport with copy threads', () => {
   });
 });
 
+/** The library's record of a copy, as the runner pages it in for a later export. */
+function recorded(item: ExportItem, done: ReturnType<FakeRunner['done']>[number]): ExportItem {
+  return { ...item, archived: { relPath: done.relPath, sha256: done.sha256, size: done.size, mtimeMs: done.mtimeMs } };
+}
+
+describe('runExport in an archive that already holds copies', () => {
+  it('leaves recorded copies alone: present, nothing written, nothing hashed', async () => {
+    const items = [await source('a.jpg', 'aaa', ct('2020-01-01T00:00:00.000')), await source('b.jpg', 'bbb', null)];
+    const first = await exportAll(items);
+    const again = items.map((it) => recorded(it, first.doneById().get(it.fileId)!));
+    const ctimes = await Promise.all((await listTree(out)).map(async (f) => (await fsp.stat(path.join(out, f))).ctimeMs));
+    const second = await exportAll(again, {}, 8);
+    expect(second.done().map((m) => m.outcome)).toEqual(['present', 'present']);
+    expect(second.done().map((m) => m.bytes)).toEqual([0, 0]);
+    expect(await Promise.all((await listTree(out)).map(async (f) => (await fsp.stat(path.join(out, f))).ctimeMs))).toEqual(ctimes);
+  });
+
+  it('copies again what was deleted from the archive, and sets a changed copy aside before replacing it', async () => {
+    const items = [await source('a.jpg', 'aaa', ct('2020-01-01T00:00:00.000')), await source('b.jpg', 'bbb', ct('2020-01-02T00:00:00.000'))];
+    const first = await exportAll(items);
+    const again = items.map((it) => recorded(it, first.doneById().get(it.fileId)!));
+    await fsp.unlink(path.join(out, '2020', '20200101_000000.jpg'));
+    await fsp.writeFile(path.join(out, '2020', '20200102_000000.jpg'), 'edited by another program');
+    const second = await exportAll(again, {}, 8);
+    const done = second.doneById();
+    expect(done.get(items[0]!.fileId)).toMatchObject({ outcome: 'copied', relPath: '2020/20200101_000000.jpg' });
+    expect(done.get(items[1]!.fileId)).toMatchObject({ outcome: 'copied', relPath: '2020/20200102_000000.jpg' });
+    const aside = done.get(items[1]!.fileId)!.movedAside!;
+    expect(aside).toMatch(/^2020\/20200102_000000_changed_\d{8}T\d{6}\.jpg$/);
+    expect(await fsp.readFile(path.join(out, aside), 'utf8')).toBe('edited by another program');
+    expect(await fsp.readFile(path.join(out, '2020', '20200102_000000.jpg'), 'utf8')).toBe('bbb');
+    expect(await fsp.readFile(path.join(out, '2020', '20200101_000000.jpg'), 'utf8')).toBe('aaa');
+    const manifest = readManifest(out);
+    expect(manifest.asides.get(aside)).toMatchObject({ op: 'aside', from: '2020/20200102_000000.jpg', sha256: sha('edited by another program') });
+    expect(manifest.copies.get('2020/20200102_000000.jpg')).toMatchObject({ sha256: sha('bbb'), source: items[1]!.sourcePath });
+  });
+
+  it('renames a copy whose date changed (no second copy) and records the move in the manifest', async () => {
+    const item = await source('a.jpg', 'aaa', ct('2003-12-04T06:46:52.000'));
+    const first = await exportAll([item]);
+    const redated = { ...recorded(item, first.done()[0]!), timestamp: ct('2011-11-11T11:11:11.000'), timestampSource: 'user' as const };
+    const second = await exportAll([redated], {}, 8);
+    expect(second.done()[0]).toMatchObject({ outcome: 'renamed', relPath: '2011/20111111_111111.jpg', from: '2003/20031204_064652.jpg', bytes: 0 });
+    expect(await listTree(out)).toEqual(['2011/20111111_111111.jpg']);
+    const manifest = readManifest(out);
+    expect([...manifest.copies.keys()]).toEqual(['2011/20111111_111111.jpg']);
+    expect(manifest.copies.get('2011/20111111_111111.jpg')).toMatchObject({ op: 'move', captured: '2011-11-11T11:11:11', captureSource: 'user' });
+  });
+
+  it('adopts copies a manifest lists (an archive whose library was lost) without copying', async () => {
+    const items = [await source('a.jpg', 'aaa', ct('2020-01-01T00:00:00.000')), await source('b.jpg', 'bbb', null)];
+    await exportAll(items);
+    // A new library: same originals, no records, and a date that differs from the archive's name.
+    const fresh = [{ ...items[0]!, fileId: 100, timestamp: ct('2021-06-06T06:06:06.000') }, { ...items[1]!, fileId: 101 }];
+    const second = await exportAll(fresh, {}, 9);
+    expect(second.done().map((m) => [m.outcome, m.relPath])).toEqual([
+      ['adopted', '2020/20200101_000000.jpg'],
+      ['adopted', 'unknown/b.jpg'],
+    ]);
+    expect(await listTree(out)).toEqual(['2020/20200101_000000.jpg', 'unknown/b.jpg']);
+  });
+
+  it('reports a copy only once its folder is synced and the manifest lists it', async () => {
+    const item = await source('a.jpg', 'aaa', ct('2020-01-01T00:00:00.000'));
+    const runner = new FakeRunner([item]);
+    let listedWhenReported: boolean | null = null;
+    const post = runner.post.bind(runner);
+    runner.post = (m) => {
+      if (m.type === 'file-done') listedWhenReported = readManifest(out).copies.has(m.relPath);
+      post(m);
+    };
+    await runExport(runner.data(), runner);
+    expect(listedWhenReported).toBe(true);
+    const record = readManifest(out).copies.get('2020/20200101_000000.jpg')!;
+    expect(record).toMatchObject({ op: 'add', sha256: item.sha256, size: 3, source: item.sourcePath, captured: '2020-01-01T00:00:00', job: 7 });
+  });
+});
+
 describe('exportBatchingPost', () => {
   it('sends per-file messages together, in order, and everything else only after them', () => {
     const sent: ExportWorkerMessage[] = [];
     const post = exportBatchingPost((m) => sent.push(m), 60_000, 3);
     post({ type: 'file-started', fileId: 1, name: 'a', size: 1 });
-    post({ type: 'file-done', fileId: 1, outputPath: '/o/a', adopted: false, bytes: 1 });
+    post({ type: 'file-done', fileId: 1, outcome: 'copied', relPath: 'a', sha256: 'x', size: 1, mtimeMs: 1, bytes: 1 });
     expect(sent).toEqual([]);
     post({ type: 'need-files' });
     expect(sent.map((m) => m.type)).toEqual(['batch', 'need-files']);
@@ -535,7 +633,7 @@ describe('exportBatchingPost', () => {
       type: 'batch',
       messages: [
         { type: 'file-started', fileId: 1, name: 'a', size: 1 },
-        { type: 'file-done', fileId: 1, outputPath: '/o/a', adopted: false, bytes: 1 },
+        { type: 'file-done', fileId: 1, outcome: 'copied', relPath: 'a', sha256: 'x', size: 1, mtimeMs: 1, bytes: 1 },
       ],
     });
     for (let i = 2; i <= 4; i++) post({ type: 'file-started', fileId: i, name: 'x', size: 1 });

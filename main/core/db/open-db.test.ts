@@ -42,30 +42,67 @@ describe('openDatabase', () => {
     close();
   });
 
-  it('moves output paths recorded by the first schema into file_outputs', async () => {
-    // A database as the first release left it: only migration 0000 applied.
+  /** A database as an earlier release left it: only the migrations up to `last` applied. */
+  async function oldDatabase(last: string): Promise<string> {
     const all = defaultMigrationsFolder();
-    const first = join(tmp, 'migrations-0000');
-    await mkdir(join(first, 'meta'), { recursive: true });
+    const folder = join(tmp, `migrations-${last}`);
+    await mkdir(join(folder, 'meta'), { recursive: true });
     const journal = JSON.parse(await readFile(join(all, 'meta', '_journal.json'), 'utf8')) as { entries: { tag: string }[] };
-    journal.entries = journal.entries.filter((e) => e.tag.startsWith('0000_'));
-    await writeFile(join(first, 'meta', '_journal.json'), JSON.stringify(journal));
-    await copyFile(join(all, `${journal.entries[0]!.tag}.sql`), join(first, `${journal.entries[0]!.tag}.sql`));
+    journal.entries = journal.entries.filter((e) => e.tag.slice(0, 4) <= last);
+    await writeFile(join(folder, 'meta', '_journal.json'), JSON.stringify(journal));
+    for (const e of journal.entries) await copyFile(join(all, `${e.tag}.sql`), join(folder, `${e.tag}.sql`));
+    return folder;
+  }
+
+  it('keeps output paths recorded by the first schema as copies in their archive', async () => {
     const path = join(tmp, 'old.db');
-    const old = openDatabase(path, first);
+    const old = openDatabase(path, await oldDatabase('0000'));
+    old.sqlite.prepare(`INSERT INTO settings (key, value) VALUES ('output_directory', '"/out"')`).run();
     old.sqlite
       .prepare(
-        `INSERT INTO files (original_path, original_name, import_root, size, output_path) VALUES
-         ('/a/x.jpg', 'x.jpg', '/a', 1, '/out/2020/20200101_000000.jpg'), ('/a/y.jpg', 'y.jpg', '/a', 1, NULL)`,
+        `INSERT INTO files (original_path, original_name, import_root, size, sha256, output_path) VALUES
+         ('/a/x.jpg', 'x.jpg', '/a', 1, 'xx', '/out/2020/20200101_000000.jpg'), ('/a/y.jpg', 'y.jpg', '/a', 1, 'yy', NULL)`,
       )
       .run();
     old.close();
 
     const upgraded = openDatabase(path);
-    expect(upgraded.sqlite.prepare('SELECT f.original_name AS name, o.output_path AS out FROM file_outputs o JOIN files f ON f.id = o.file_id').all())
-      .toEqual([{ name: 'x.jpg', out: '/out/2020/20200101_000000.jpg' }]);
+    expect(
+      upgraded.sqlite
+        .prepare('SELECT f.original_name AS name, a.root, c.rel_path AS rel, c.sha256, c.size FROM archive_copies c JOIN files f ON f.id = c.file_id JOIN archives a ON a.id = c.archive_id')
+        .all(),
+    ).toEqual([{ name: 'x.jpg', root: '/out', rel: '2020/20200101_000000.jpg', sha256: 'xx', size: 1 }]);
     const columns = upgraded.sqlite.prepare("SELECT name FROM pragma_table_info('files')").pluck().all();
     expect(columns).not.toContain('output_path');
+    upgraded.close();
+  });
+
+  it('moves each file_outputs row into the archive of the export job that wrote it', async () => {
+    const path = join(tmp, 'v2.db');
+    const old = openDatabase(path, await oldDatabase('0002'));
+    const s = old.sqlite;
+    s.prepare(`INSERT INTO jobs (id, type, status, options) VALUES (1, 'export', 'completed', '{"outputDir":"/archive"}'), (2, 'export', 'completed', '{"outputDir":"/backup"}')`).run();
+    s.prepare(
+      `INSERT INTO files (id, original_path, original_name, import_root, size, sha256) VALUES
+       (1, '/a/x.jpg', 'x.jpg', '/a', 5, 'xx'), (2, '/a/y.jpg', 'y.jpg', '/a', 6, 'yy'), (3, '/a/z.jpg', 'z.jpg', '/a', 7, 'zz')`,
+    ).run();
+    s.prepare(
+      `INSERT INTO file_outputs (file_id, output_path, job_id) VALUES
+       (1, '/archive/2020/x.jpg', 1), (2, '/backup/unknown/y.jpg', 2), (3, '/elsewhere/z.jpg', NULL)`,
+    ).run();
+    old.close();
+
+    const upgraded = openDatabase(path);
+    const rows = upgraded.sqlite
+      .prepare('SELECT c.file_id AS id, a.root, c.rel_path AS rel, c.size, c.job_id AS job FROM archive_copies c JOIN archives a ON a.id = c.archive_id ORDER BY c.file_id')
+      .all();
+    // A row whose job (and so archive) is unknown cannot be placed: the next export finds the copy on disk.
+    expect(rows).toEqual([
+      { id: 1, root: '/archive', rel: '2020/x.jpg', size: 5, job: 1 },
+      { id: 2, root: '/backup', rel: 'unknown/y.jpg', size: 6, job: 2 },
+    ]);
+    const tables = upgraded.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
+    expect(tables).not.toContain('file_outputs');
     upgraded.close();
   });
 });

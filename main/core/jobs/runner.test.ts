@@ -163,7 +163,7 @@ describe('job runner', () => {
           const messages: BatchedExportMessage[] = m.items!.map((item, i) =>
             i % 3 === 0
               ? { type: 'file-failed', fileId: item.fileId, error: { code: 'not-found', message: 'gone' } }
-              : { type: 'file-done', fileId: item.fileId, outputPath: join(out, `${item.fileId}.jpg`), adopted: false, bytes: 1 },
+              : { type: 'file-done', fileId: item.fileId, outcome: 'copied', relPath: `${item.fileId}.jpg`, sha256: 'x', size: 1, mtimeMs: 1, bytes: 1 },
           );
           w.send({ type: 'batch', messages });
         }
@@ -201,7 +201,7 @@ describe('job runner', () => {
           type: 'batch',
           messages: m.items!.flatMap((item): BatchedExportMessage[] => [
             { type: 'file-started', fileId: item.fileId, name: `IMG_${item.fileId}.jpg`, size: 1 },
-            { type: 'file-done', fileId: item.fileId, outputPath: join(out, `${item.fileId}.jpg`), adopted: false, bytes: 1 },
+            { type: 'file-done', fileId: item.fileId, outcome: 'copied', relPath: `${item.fileId}.jpg`, sha256: 'x', size: 1, mtimeMs: 1, bytes: 1 },
           ]),
         });
         w.send({ type: 'done' });

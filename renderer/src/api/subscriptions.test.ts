@@ -43,7 +43,7 @@ describe('startSubscriptions', () => {
   });
 
   it('a finished import refreshes the job, the library and the tags', async () => {
-    fake.emitFinished({ jobId: 4, type: 'import', status: 'completed', filesDone: 9, filesTotal: 9, errorCount: 0, error: null, outputDir: null });
+    fake.emitFinished({ jobId: 4, type: 'import', status: 'completed', filesDone: 9, filesTotal: 9, errorCount: 0, error: null, outputDir: null, stats: null });
     expect(getState().jobs.byId[4]?.status).toBe('completed');
     await until((st) => st.library.total !== null && st.library.tags.length > 0 && st.jobs.fileErrors[4] !== undefined);
     expect(getState().library.total).toBe(1);

@@ -80,7 +80,7 @@ describe('Export screen', () => {
 
     fake.files[2]!.error = 'Could not read the file.';
     act(() =>
-      fake.emitFinished({ jobId, type: 'export', status: 'completed', filesDone: 2, filesTotal: 3, errorCount: 1, error: null, outputDir: '/out' }),
+      fake.emitFinished({ jobId, type: 'export', status: 'completed', filesDone: 2, filesTotal: 3, errorCount: 1, error: null, outputDir: '/out', stats: null }),
     );
     const summary = await screen.findByTestId('export-summary');
     expect(summary).toHaveTextContent('2 files are in /out');
@@ -103,12 +103,28 @@ describe('Export screen', () => {
   it('warns when the files do not fit on the target', async () => {
     fake = installFakeApi({
       settings: { outputDirectory: '/small' },
-      preview: { fileCount: 10, totalBytes: 2_000, perYear: [], undatedCount: 0, collisionCount: 2, alreadyExported: 0, outputDir: '/small', freeBytes: 1_000 },
+      preview: {
+        fileCount: 12,
+        newCount: 10,
+        newBytes: 2_000,
+        alreadyThere: 1,
+        toRename: 1,
+        problems: 0,
+        discardedInArchive: 0,
+        perYear: [],
+        undatedCount: 0,
+        collisionCount: 2,
+        outputDir: '/small',
+        freeBytes: 1_000,
+      },
     });
     await loadSettings();
     render(<ExportScreen />);
     const preview = await screen.findByTestId('export-preview');
     expect(within(preview).getByRole('alert')).toHaveTextContent('not enough free space');
     expect(within(preview).getByTestId('preview-collisions')).toHaveTextContent('2 share a date');
+    expect(within(preview).getByTestId('preview-file-count')).toHaveTextContent('10');
+    expect(within(preview).getByTestId('preview-already')).toHaveTextContent('1 already in this folder');
+    expect(within(preview).getByTestId('preview-rename')).toHaveTextContent('1 whose date you changed will be renamed');
   });
 });

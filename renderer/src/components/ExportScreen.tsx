@@ -27,8 +27,9 @@ export function ExportScreen() {
     <div className="screen">
       <h1>Export</h1>
       <p className="lead">
-        MediaParser copies every kept file into the output folder as <code>year/YYYYMMDD_HHMMSS</code>. Your originals are not
-        touched.
+        MediaParser copies every kept file of your library that this output folder does not hold yet into it as{' '}
+        <code>year/YYYYMMDD_HHMMSS</code>. Your originals are not touched, and nothing already in the folder is overwritten or
+        deleted.
       </p>
       <OutputFolderField />
       {showStart ? <PreviewAndStart /> : null}
@@ -50,7 +51,7 @@ function PreviewAndStart() {
   const starting = useAppStore((s) => s.ui.exportStarting);
   const error = useAppStore((s) => s.ui.exportError);
   const data = preview.data;
-  const tooBig = data !== null && data.freeBytes !== null && data.totalBytes > data.freeBytes;
+  const tooBig = data !== null && data.freeBytes !== null && data.newBytes > data.freeBytes;
 
   return (
     <section aria-labelledby="preview-title">
@@ -61,10 +62,22 @@ function PreviewAndStart() {
       {data ? (
         <div className="export-preview" data-testid="export-preview">
           <p>
-            <strong data-testid="preview-file-count">{formatCount(data.fileCount)}</strong> files will be copied (
-            {formatBytes(data.totalBytes)}).
+            <strong data-testid="preview-file-count">{formatCount(data.newCount)}</strong>{' '}
+            {data.newCount === 1 ? 'file' : 'files'} will be copied ({formatBytes(data.newBytes)}).
             {data.freeBytes !== null ? ` Free space in the output folder: ${formatBytes(data.freeBytes)}.` : ''}
           </p>
+          <ul className="preview-facts" data-testid="preview-archive">
+            <li data-testid="preview-already">{formatCount(data.alreadyThere)} already in this folder (checked, not copied again)</li>
+            {data.toRename > 0 ? (
+              <li data-testid="preview-rename">{formatCount(data.toRename)} whose date you changed will be renamed in the folder (not copied again)</li>
+            ) : null}
+            {data.problems > 0 ? (
+              <li data-testid="preview-problems">{formatCount(data.problems)} cannot be exported because their import failed</li>
+            ) : null}
+            {data.discardedInArchive > 0 ? (
+              <li>{formatCount(data.discardedInArchive)} you discarded are already in this folder and stay there (MediaParser never deletes from it)</li>
+            ) : null}
+          </ul>
           {tooBig ? (
             <p className="error" role="alert">
               There is not enough free space in the output folder for all the files.
@@ -96,7 +109,6 @@ function PreviewAndStart() {
             <li data-testid="preview-collisions">
               {formatCount(data.collisionCount)} share a date and time with another file and get a number added (_001, _002…)
             </li>
-            {data.alreadyExported > 0 ? <li>{formatCount(data.alreadyExported)} were exported before and are skipped</li> : null}
           </ul>
         </div>
       ) : null}
@@ -138,17 +150,32 @@ function FileErrors({ jobId }: { jobId: number }) {
 
 function ExportSummary({ jobId }: { jobId: number }) {
   const status = useAppStore((s) => s.jobs.byId[jobId]?.status);
-  const filesDone = useAppStore((s) => s.jobs.byId[jobId]?.filesDone ?? 0);
+  const stats = useAppStore((s) => s.jobs.byId[jobId]?.stats ?? null);
   const errorCount = useAppStore((s) => s.jobs.byId[jobId]?.errorCount ?? 0);
   const dir = useAppStore((s) => s.jobs.byId[jobId]?.outputDir ?? s.settings.value?.outputDirectory ?? null);
   const [showError, setShowError] = useState<AppError | null>(null);
   if (status !== 'completed') return null;
+  const nothingNew = stats !== null && stats.copied === 0 && stats.renamed === 0;
   return (
     <section className="export-summary" data-testid="export-summary" aria-labelledby="summary-title">
       <h2 id="summary-title">Export finished</h2>
       <p>
-        {formatCount(filesDone)} files are in <span className="path">{dir ?? 'the output folder'}</span>.
-        {errorCount > 0 ? ` ${formatCount(errorCount)} could not be copied; see the list above.` : ' Everything was copied.'}
+        {nothingNew ? 'Nothing new to copy: ' : ''}
+        {stats ? (
+          <>
+            <span data-testid="summary-copied">{formatCount(stats.copied)} copied</span>,{' '}
+            <span data-testid="summary-already">{formatCount(stats.alreadyThere)} already there</span>,{' '}
+            <span data-testid="summary-renamed">{formatCount(stats.renamed)} renamed</span>,{' '}
+            <span data-testid="summary-failed">{formatCount(errorCount)} failed</span> in{' '}
+          </>
+        ) : (
+          'Files are in '
+        )}
+        <span className="path">{dir ?? 'the output folder'}</span>.
+        {stats && stats.movedAside > 0
+          ? ` ${formatCount(stats.movedAside)} copies had been changed by another program: they were kept under a "_changed_" name and copied again.`
+          : ''}
+        {errorCount > 0 ? ' See the list above for the files that could not be copied.' : ''}
       </p>
       <div className="button-row">
         {dir ? (

@@ -69,7 +69,7 @@ describe('Import screen', () => {
     act(() => fake.emitProgress(tick({ jobId: id, filesDone: 57 })));
     expect(screen.getByTestId('job-progress')).toHaveTextContent('57 of 100');
     act(() =>
-      fake.emitFinished({ jobId: id, type: 'import', status: 'completed', filesDone: 100, filesTotal: 100, errorCount: 0, error: null, outputDir: null }),
+      fake.emitFinished({ jobId: id, type: 'import', status: 'completed', filesDone: 100, filesTotal: 100, errorCount: 0, error: null, outputDir: null, stats: null }),
     );
     expect(screen.getByTestId('job-status')).toHaveTextContent('Finished');
     expect(screen.queryByTestId('pause-job')).not.toBeInTheDocument();

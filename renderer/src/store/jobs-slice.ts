@@ -75,6 +75,7 @@ export function newJobSummary(
     error: null,
     retryCount: 0,
     options,
+    stats: null,
     createdAt,
     startedAt: null,
     completedAt: null,
@@ -170,6 +171,7 @@ export function applyFinished(state: JobsState, e: JobFinishedEvent): JobsState 
     pending: null,
     statusBeforePending: null,
     outputDir: e.outputDir ?? prev.outputDir,
+    stats: e.stats ?? prev.stats,
   };
   return { ...state, byId: { ...state.byId, [e.jobId]: next }, order: withOrder(state.order, e.jobId) };
 }

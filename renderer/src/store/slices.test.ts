@@ -71,7 +71,7 @@ describe('jobs slice', () => {
     s = applyStatus(s, { jobId: 7, type: 'export', status: 'halted', error: { code: 'disk-full', message: 'Disk full.' } });
     expect(s.byId[7]).toMatchObject({ status: 'halted', etaSeconds: null });
     expect(s.byId[7]?.error?.code).toBe('disk-full');
-    s = applyFinished(s, { jobId: 7, type: 'export', status: 'completed', filesDone: 100, filesTotal: 100, errorCount: 1, error: null, outputDir: '/out' });
+    s = applyFinished(s, { jobId: 7, type: 'export', status: 'completed', filesDone: 100, filesTotal: 100, errorCount: 1, error: null, outputDir: '/out', stats: null });
     expect(s.byId[7]).toMatchObject({ status: 'completed', filesDone: 100, errorCount: 1, outputDir: '/out', currentFile: null });
   });
 
@@ -150,7 +150,7 @@ describe('jobs slice: following jobs', () => {
     let s = applyProgress(initialJobsState, progress({ jobId: 1 }));
     s = applyProgress(s, progress({ jobId: 2 }));
     expect(s.current.export).toBe(1);
-    s = applyFinished(s, { jobId: 1, type: 'export', status: 'completed', filesDone: 1, filesTotal: 1, errorCount: 0, error: null, outputDir: null });
+    s = applyFinished(s, { jobId: 1, type: 'export', status: 'completed', filesDone: 1, filesTotal: 1, errorCount: 0, error: null, outputDir: null, stats: null });
     s = applyProgress(s, progress({ jobId: 2 }));
     expect(s.current.export).toBe(2);
   });
