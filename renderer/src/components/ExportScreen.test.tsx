@@ -80,10 +80,21 @@ describe('Export screen', () => {
 
     fake.files[2]!.error = 'Could not read the file.';
     act(() =>
-      fake.emitFinished({ jobId, type: 'export', status: 'completed', filesDone: 2, filesTotal: 3, errorCount: 1, error: null, outputDir: '/out', stats: null }),
+      fake.emitFinished({
+        jobId,
+        type: 'export',
+        status: 'completed',
+        filesDone: 3,
+        filesTotal: 3,
+        errorCount: 1,
+        error: null,
+        outputDir: '/out',
+        stats: { copied: 1, alreadyThere: 1, renamed: 0, failed: 1, movedAside: 0, discardedInArchive: 0, bytesCopied: 10 },
+      }),
     );
     const summary = await screen.findByTestId('export-summary');
-    expect(summary).toHaveTextContent('2 files are in /out');
+    expect(summary).toHaveTextContent('1 copied, 1 already there, 0 renamed, 1 failed in /out');
+    expect(summary).not.toHaveTextContent('Nothing new');
     expect(await screen.findByTestId('file-errors')).toHaveTextContent('/photos/IMG_0003.jpg: Could not read the file.');
     fireEvent.click(within(summary).getByTestId('show-in-folder'));
     expect(fake.callsOf('showPath')).toEqual([{ path: '/out' }]);
