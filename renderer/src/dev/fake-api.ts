@@ -367,7 +367,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     },
     emitFinished: (e) => {
       const job = jobs.get(e.jobId);
-      if (job) Object.assign(job, { status: e.status, filesDone: e.filesDone, filesTotal: e.filesTotal });
+      if (job) Object.assign(job, { status: e.status, filesDone: e.filesDone, filesTotal: e.filesTotal, errorCount: e.errorCount, stats: e.stats });
       for (const cb of listeners.finished) cb(e);
     },
     failNext: (method, error) => {
