@@ -32,6 +32,8 @@ export interface VerifyServiceOptions {
   progressIntervalMs?: number;
   /** Read size passed to the worker (tests). */
   chunkSize?: number;
+  /** Minimum time between the worker's progress messages (tests; default 100 ms). */
+  workerProgressIntervalMs?: number;
 }
 
 export interface VerifyService {
@@ -150,6 +152,7 @@ export function createVerifyService(options: VerifyServiceOptions): VerifyServic
         control: control.buffer as SharedArrayBuffer,
         root,
         ...(options.chunkSize !== undefined ? { chunkSize: options.chunkSize } : {}),
+        ...(options.workerProgressIntervalMs !== undefined ? { progressIntervalMs: options.workerProgressIntervalMs } : {}),
       };
       let worker: Worker;
       try {
