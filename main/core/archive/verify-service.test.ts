@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyProblemCount, type VerifyFinishedEvent } from '../../../shared/verify-report.js';
 import { CORPUS_MEDIA, corpusAvailable, makeTempDir, removeDir } from '../testing/corpus.js';
 import { copyCorpusArchive, flipByte, writeArchive } from '../testing/archive.js';
+import { createAppCore } from '../app-core.js';
 import { createVerifyService, type VerifyEvent, type VerifyService } from './verify-service.js';
 
 let dir: string;
@@ -121,5 +122,30 @@ describe('verify service', () => {
     if (!started.ok) throw new Error(started.error.message);
     const done = await service.wait(started.value.verifyId);
     expect(done).toMatchObject({ status: 'failed', error: { code: 'worker-died' } });
+  });
+});
+
+describe('archive:verify through the app core', () => {
+  it('answers with a verifyId and reports on the core event stream, with no job', async () => {
+    writeArchive(root, { '2020/a.jpg': 'a', '2020/b.jpg': 'b' });
+    flipByte(join(root, '2020', 'b.jpg'));
+    const core = createAppCore({ dbPath: join(dir, 'library.db'), autoStart: false });
+    try {
+      const finished = new Promise<VerifyFinishedEvent>((resolve) => {
+        core.subscribe((e) => {
+          if (e.channel === 'verify:finished') resolve(e.payload);
+        });
+      });
+      const started = await core.handlers['archive:verify']({ root });
+      if (!started.ok) throw new Error(started.error.message);
+      const done = await finished;
+      expect(done).toMatchObject({ verifyId: started.value.verifyId, status: 'completed', root });
+      expect(done.report?.changed.map((c) => c.path)).toEqual(['2020/b.jpg']);
+      expect(await core.handlers['archive:verify-cancel']({ verifyId: started.value.verifyId })).toEqual({ ok: true, value: { cancelled: false } });
+      expect((await core.handlers['archive:verify-cancel']({ verifyId: 99 })).ok).toBe(false);
+      expect(await core.handlers['jobs:list']({ limit: 10 })).toEqual({ ok: true, value: [] });
+    } finally {
+      await core.close();
+    }
   });
 });
