@@ -105,12 +105,17 @@ describe('verifyArchive', () => {
     expect(report.bytesChecked).toBe(376_000);
   });
 
-  it('does not follow links or block on a FIFO', () => {
+  it('does not follow links or block on a FIFO, and finds a folder where a copy should be', () => {
     symlinkSync(join(dir, 'nowhere'), join(root, '2003', 'link.jpg'));
     rmSync(join(root, '2003', '20031204_064652_001.jpg'));
     execFileSync('mkfifo', [join(root, '2003', '20031204_064652_001.jpg')]);
+    rmSync(join(root, 'unknown', 'IMG_0001.jpg'));
+    mkdirSync(join(root, 'unknown', 'IMG_0001.jpg'));
     const report = verify();
-    expect(report.changed).toEqual([expect.objectContaining({ path: '2003/20031204_064652_001.jpg', reason: 'not-a-file' })]);
+    expect(report.changed).toEqual([
+      expect.objectContaining({ path: '2003/20031204_064652_001.jpg', reason: 'not-a-file' }),
+      expect.objectContaining({ path: 'unknown/IMG_0001.jpg', reason: 'not-a-file' }),
+    ]);
     expect(report.notInManifest).toEqual([{ path: '2003/link.jpg', size: 0 }]);
   });
 

@@ -81,7 +81,7 @@ interface Found {
   unreadable: VerifyUnreadable[];
 }
 
-function walk(root: string, listedDirs: Set<string>): Found {
+function walk(root: string, listedDirs: Set<string>, listedCopies: ReadonlyMap<string, unknown>): Found {
   const found: Found = { files: new Map(), others: new Set(), ignored: [], unreadable: [] };
   const visit = (rel: string): void => {
     let entries: Dirent[];
@@ -98,6 +98,8 @@ function walk(root: string, listedDirs: Set<string>): Found {
       if (rel === '' && entry.name === MANIFEST_NAME) continue;
       if (isInternalName(entry.name)) continue;
       if (entry.isDirectory()) {
+        // A folder where a copy should be: the copy is not there as a file; what is inside is still walked.
+        if (listedCopies.has(path)) found.others.add(path);
         if (isIgnorableName(entry.name) && !listedDirs.has(path)) found.ignored.push(path + '/');
         else visit(path);
       } else if (entry.isFile()) {
@@ -170,7 +172,7 @@ export function verifyArchive(root: string, options: VerifyOptions = {}): Verify
     const manifest = readManifest(root);
     let found: Found;
     try {
-      found = walk(root, foldersOf(manifest.copies.keys()));
+      found = walk(root, foldersOf(manifest.copies.keys()), manifest.copies);
     } catch (e) {
       return { type: 'failed', error: errnoToAppError(e, root) };
     }
