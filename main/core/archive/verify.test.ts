@@ -93,6 +93,19 @@ describe('verifyArchive', () => {
     expect(report.ok).toBe(4);
   });
 
+  it('finds asides kept in a hidden folder of MediaParser, and ignores what else is there', () => {
+    const rel = 'unknown/IMG_0001.jpg';
+    const asideRel = '.mediaparser-aside/unknown/IMG_0001.jpg';
+    mkdirSync(join(root, '.mediaparser-aside', 'unknown'), { recursive: true });
+    writeFileSync(join(root, ...asideRel.split('/')), 'edited by someone');
+    writeFileSync(join(root, '.mediaparser-aside', 'notes.txt'), 'x');
+    appendManifest(root, [{ ...recordFor(root, asideRel), op: 'aside', from: rel }, recordFor(root, rel)]);
+    const report = verify();
+    expect(report.movedAside).toEqual([{ path: asideRel, from: rel, present: true }]);
+    expect(report.notInManifest).toEqual([]);
+    expect(report.ignored).toEqual(['.mediaparser-aside/notes.txt']);
+  });
+
   it('never opens a path a hostile manifest names: it can only be missing', () => {
     writeFileSync(join(dir, 'outside.jpg'), 'secret');
     const outside = recordFor(dir, 'outside.jpg');

@@ -8,8 +8,8 @@
  * systems drop into folders (Thumbs.db, desktop.ini) are checked when the manifest lists them
  * (an undated original named `.hidden.jpg` keeps its name) and otherwise reported as `ignored`,
  * not as strangers: `.DS_Store`, `._IMG.jpg` or `.Trash-1000/` are the system's, and a careful
- * user browsing the archive must not make it fail verification. Hidden folders are not entered
- * unless a listed copy lies inside one.
+ * user browsing the archive must not make it fail verification. Hidden folders (MediaParser's own
+ * included) are not entered unless a listed copy or aside lies inside one.
  *
  * Nothing is followed or opened by a path the manifest names: copies are found by walking the
  * root, so a hostile manifest record (`../../etc/passwd`) can only show up as missing. Links are
@@ -96,7 +96,8 @@ function walk(root: string, listedDirs: Set<string>, listedCopies: ReadonlyMap<s
     for (const entry of entries) {
       const path = rel === '' ? entry.name : `${rel}/${entry.name}`;
       if (rel === '' && entry.name === MANIFEST_NAME) continue;
-      if (isInternalName(entry.name)) continue;
+      // MediaParser's own folders are entered only when the manifest lists something inside (an aside folder).
+      if (isInternalName(entry.name) && !(entry.isDirectory() && listedDirs.has(path))) continue;
       if (entry.isDirectory()) {
         // A folder where a copy should be: the copy is not there as a file; what is inside is still walked.
         if (listedCopies.has(path)) found.others.add(path);
@@ -118,7 +119,7 @@ function walk(root: string, listedDirs: Set<string>, listedCopies: ReadonlyMap<s
   return found;
 }
 
-/** Every folder that holds a listed copy, so hidden folders with listed copies are entered. */
+/** Every folder that holds a listed copy or aside, so hidden folders with listed files are entered. */
 function foldersOf(paths: Iterable<string>): Set<string> {
   const dirs = new Set<string>();
   for (const path of paths) {
@@ -172,7 +173,7 @@ export function verifyArchive(root: string, options: VerifyOptions = {}): Verify
     const manifest = readManifest(root);
     let found: Found;
     try {
-      found = walk(root, foldersOf(manifest.copies.keys()), manifest.copies);
+      found = walk(root, foldersOf([...manifest.copies.keys(), ...manifest.asides.keys()]), manifest.copies);
     } catch (e) {
       return { type: 'failed', error: errnoToAppError(e, root) };
     }
@@ -211,8 +212,8 @@ export function verifyArchive(root: string, options: VerifyOptions = {}): Verify
     for (const path of found.others) strangers.push({ path, size: 0 });
     for (const s of strangers) {
       if (manifest.copies.has(s.path) || manifest.asides.has(s.path)) continue;
-      const name = s.path.slice(s.path.lastIndexOf('/') + 1);
-      if (isIgnorableName(name)) ignored.push(s.path);
+      // Inside a hidden folder entered for a listed file, what the manifest does not list is the system's too.
+      if (s.path.split('/').some(isIgnorableName)) ignored.push(s.path);
       else notInManifest.push(s);
     }
 
