@@ -30,6 +30,8 @@ export const INVOKE_METHODS = {
   'shell:show-path': 'showPath',
   'export:preview': 'previewExport',
   'app:info': 'getAppInfo',
+  'archive:verify': 'startVerify',
+  'archive:verify-cancel': 'cancelVerify',
 } as const;
 
 /** Event channel -> `window.api` subscription method name. */
@@ -37,6 +39,8 @@ export const EVENT_METHODS = {
   'job:progress': 'onJobProgress',
   'job:status': 'onJobStatus',
   'job:finished': 'onJobFinished',
+  'verify:progress': 'onVerifyProgress',
+  'verify:finished': 'onVerifyFinished',
 } as const;
 
 export type InvokeChannelName = keyof typeof INVOKE_METHODS;

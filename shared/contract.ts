@@ -16,6 +16,7 @@ import type {
   JobSummary,
   Settings,
 } from './types.js';
+import type { VerifyFinishedEvent, VerifyProgress } from './verify-report.js';
 
 const id = z.number().int().positive();
 const ids = z.array(id).min(1).max(100_000);
@@ -121,6 +122,13 @@ export const invokeChannels = {
     INVOKE_METHODS['app:info'],
     z.object({}),
   ),
+  /**
+   * Re-hash the archive at `root` against its manifest on a worker thread. Progress and the
+   * report arrive as `verify:progress` / `verify:finished` events carrying this `verifyId`.
+   */
+  'archive:verify': channel<{ verifyId: number; root: string }>()(INVOKE_METHODS['archive:verify'], z.object({ root: path })),
+  /** Stop a running verification (between chunks); it then finishes as `cancelled`. */
+  'archive:verify-cancel': channel<{ cancelled: boolean }>()(INVOKE_METHODS['archive:verify-cancel'], z.object({ verifyId: id })),
 } as const;
 
 /** Events main pushes to every subscribed UI. */
@@ -128,6 +136,8 @@ export const eventChannels = {
   'job:progress': { method: EVENT_METHODS['job:progress'], payload: undefined as unknown as JobProgress },
   'job:status': { method: EVENT_METHODS['job:status'], payload: undefined as unknown as JobStatusEvent },
   'job:finished': { method: EVENT_METHODS['job:finished'], payload: undefined as unknown as JobFinishedEvent },
+  'verify:progress': { method: EVENT_METHODS['verify:progress'], payload: undefined as unknown as VerifyProgress },
+  'verify:finished': { method: EVENT_METHODS['verify:finished'], payload: undefined as unknown as VerifyFinishedEvent },
 } as const;
 
 export type InvokeChannel = keyof typeof invokeChannels;
@@ -139,6 +149,8 @@ export type RequestOf<C extends InvokeChannel> = z.input<(typeof invokeChannels)
 export type ParsedRequestOf<C extends InvokeChannel> = z.output<(typeof invokeChannels)[C]['request']>;
 export type ResponseOf<C extends InvokeChannel> = (typeof invokeChannels)[C]['response'];
 export type PayloadOf<E extends EventChannel> = (typeof eventChannels)[E]['payload'];
+/** One event as main emits it, discriminated by channel. */
+export type ContractEvent = { [E in EventChannel]: { channel: E; payload: PayloadOf<E> } }[EventChannel];
 
 export const INVOKE_CHANNELS = Object.keys(invokeChannels) as InvokeChannel[];
 export const EVENT_CHANNELS = Object.keys(eventChannels) as EventChannel[];

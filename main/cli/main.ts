@@ -9,6 +9,7 @@ import type { FileSummary, JobProgress, JobSummary } from '../../shared/types.js
 import { createAppCore, type AppCore } from '../core/app-core.js';
 import { resolveDbPath } from '../core/paths.js';
 import { formatBytes, renderProgressLine } from './progress-line.js';
+import { runVerifyCommand } from './verify-command.js';
 
 export const HELP = `MediaParser — turns photo and video folders into one dated archive:
   <output>/<year>/YYYYMMDD_HHMMSS.ext   (originals are only read, never changed)
@@ -26,6 +27,9 @@ Usage:
   mediaparser discard <fileId> [--db FILE]       Leave a file out of exports.
   mediaparser restore <fileId> [--db FILE]       Take a discarded file back.
   mediaparser serve [--port N] [--db FILE]       Serve the app to a browser on 127.0.0.1.
+  mediaparser verify <archive> [--json]
+      Re-hash an archive against its manifest: ok, missing, changed, not in the manifest.
+      Exit status 0 only when every copy is intact and nothing else is there.
 
 Options:
   --db FILE   database file (default: $MEDIAPARSER_DB, else the desktop app's user-data folder)
@@ -192,6 +196,9 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     }
     return await runServeCommand({ dbPath, ...(port !== undefined ? { port } : {}) });
   }
+
+  // Reads only the archive: no database is opened.
+  if (command === 'verify') return await runVerifyCommand(args, io, json);
 
   const runsJobs = command === 'import' || command === 'export' || command === 'resume';
   let core: AppCore;

@@ -5,21 +5,24 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Handlers } from '../../shared/contract.js';
+import type { ContractEvent, Handlers } from '../../shared/contract.js';
 import type { Result } from '../../shared/errors.js';
 import type { JobSummary } from '../../shared/types.js';
 import { ArchivesRepo } from './db/archives-repo.js';
+import { createVerifyHandlers } from './archive/verify-handlers.js';
+import { createVerifyService, type VerifyService } from './archive/verify-service.js';
 import { FilesRepo } from './db/files-repo.js';
 import { listJobsByStatus } from './db/jobs-repo.js';
 import { startCheckpointer } from './db/checkpointer.js';
 import { openDatabase, type OpenDb } from './db/open-db.js';
 import { createHandlers, headlessHost, type HostServices } from './handlers.js';
-import { JobRunner, type CoreEvent, type WorkerFactory } from './jobs/runner.js';
+import { JobRunner, type WorkerFactory } from './jobs/runner.js';
 import { createThumbnailService } from './thumbnails/thumbnail-service.js';
 import { createWorkerFactory } from './worker-factory.js';
 
 export type { HostServices } from './handlers.js';
-export type { CoreEvent } from './jobs/runner.js';
+/** Every event the core emits: the runner's job events and the verify service's. */
+export type CoreEvent = ContractEvent;
 
 export interface AppCoreOptions {
   dbPath: string;
@@ -39,6 +42,7 @@ export interface AppCore {
   handlers: Handlers;
   db: OpenDb;
   runner: JobRunner;
+  verify: VerifyService;
   thumbnails: {
     get(fileId: number, size: 'small' | 'large'): Promise<Result<{ path: string; mime: string }>>;
   };
@@ -96,7 +100,8 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
   });
   const host = options.host ?? headlessHost;
-  const handlers = createHandlers({ db, files, archives, runner, host, version: appVersion() });
+  const verify = createVerifyService({ emit, ...(workerDir ? { workerDir } : {}) });
+  const handlers: Handlers = { ...createHandlers({ db, files, archives, runner, host, version: appVersion() }), ...createVerifyHandlers(verify) };
   const thumbnailService = createThumbnailService({
     cacheDir: options.thumbnailCacheDir ?? join(dirname(options.dbPath), 'thumbnails'),
     ...(workerDir ? { workerDir } : {}),
@@ -108,6 +113,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     handlers,
     db,
     runner,
+    verify,
     interruptedAtStart,
     thumbnails: {
       async get(fileId, size) {
@@ -127,6 +133,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       if (closed) return;
       closed = true;
       await runner.close();
+      await verify.close();
       await thumbnailService.close();
       listeners.clear();
       await checkpointer.close();

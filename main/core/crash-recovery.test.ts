@@ -94,7 +94,8 @@ describe.skipIf(!corpusAvailable())('crash recovery', () => {
     const events = await exportAndKill(dbPath, importJobId, out, killWhen);
     // Killed mid-copy, the half-written temporary file is still there until the job resumes.
     if (leavesTemp) expect((await listTree(out)).filter((p) => p.includes('.mediaparser-')).length).toBeGreaterThan(0);
-    const exportJobId = events.find((e) => e.channel === 'job:status' && e.payload.type === 'export')!.payload.jobId;
+    const exportStatus = events.find((e) => e.channel === 'job:status' && e.payload.type === 'export')!.payload as { jobId: number };
+    const exportJobId = exportStatus.jobId;
 
     const core = createAppCore({ dbPath, thumbnailCacheDir: join(dir, 'thumbs') });
     try {

@@ -17,6 +17,7 @@ import { createJob, getJob, jobFileErrors, listJobs } from './db/jobs-repo.js';
 import type { OpenDb } from './db/open-db.js';
 import { readSettings, writeSettings } from './db/settings-repo.js';
 import type { JobRunner } from './jobs/runner.js';
+import type { VerifyChannel } from './archive/verify-handlers.js';
 
 /** What the host (desktop shell or serve mode) provides beyond the core. */
 export interface HostServices {
@@ -50,7 +51,7 @@ function absolute(path: string): Result<string> {
   return ok(resolve(path));
 }
 
-export function createHandlers(deps: HandlerDeps): Handlers {
+export function createHandlers(deps: HandlerDeps): Omit<Handlers, VerifyChannel> {
   const { db, files, archives, runner, host } = deps;
 
   const fileOr404 = (id: number) => {

@@ -1,12 +1,12 @@
 /**
- * Starts the import/export workers. From the TypeScript sources (CLI, tests, serve) the
+ * Starts the import/export/verify workers. From the TypeScript sources (CLI, tests, serve) the
  * worker runs through tsx; a packaged app passes the folder of its bundled `*.cjs` workers.
  */
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ExportWorkerData, ImportWorkerData } from '../workers/protocol.js';
 
-export type WorkerKind = 'import' | 'export' | 'thumbnail';
+export type WorkerKind = 'import' | 'export' | 'thumbnail' | 'verify';
 
 /**
  * `--import <register-tsx.mjs>` as an absolute URL, so it works from any working directory

@@ -377,6 +377,7 @@ async function ready(): Promise<void> {
   const active = appCore.runner.activeJob();
   jobView = active ? jobViewFromSummary(active) : null;
   appCore.subscribe((event) => {
+    if (event.channel === 'verify:progress' || event.channel === 'verify:finished') return;
     jobView = reduceJobView(jobView, event);
     const statusChanged = event.channel !== 'job:progress';
     renderJobState(statusChanged);

@@ -273,6 +273,10 @@ export function reduceJobView(view: JobView | null, event: { channel: EventChann
         error: f.error,
       };
     }
+    // A verification is not a job: the tray follows jobs only.
+    case 'verify:progress':
+    case 'verify:finished':
+      return view;
     default: {
       const never: never = event.channel;
       throw new Error(`Unexpected event channel: ${String(never)}`);

@@ -239,7 +239,13 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
     await removeStrayTemps(data.outputDir, undefined, fs);
 
     const planner = new TargetPlanner(data.outputDir, fs);
-    const archive = new ArchiveState(data.outputDir, data.jobId, fs);
+    let archive: ArchiveState;
+    try {
+      archive = new ArchiveState(data.outputDir, data.jobId, fs);
+    } catch (e) {
+      post({ type: 'fatal', error: appError('output-unavailable', `The archive's manifest in ${data.outputDir} cannot be read.`, String(e)) });
+      return;
+    }
     let fatal: AppError | null = null;
     const inFlight = new Set<Promise<void>>();
     const durable = new DurableResults(

@@ -65,7 +65,7 @@ describe('startSubscriptions', () => {
   });
 
   it('unsubscribes every listener', () => {
-    expect(fake.listenerCount()).toBe(3);
+    expect(fake.listenerCount()).toBe(5);
     stop();
     expect(fake.listenerCount()).toBe(0);
     stop = () => {};

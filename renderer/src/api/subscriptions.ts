@@ -2,6 +2,7 @@ import type { Api } from '../../../shared/contract.js';
 import { applyProgress, applyStatus } from '../store/jobs-slice.js';
 import { setSlice } from '../store/store.js';
 import { jobFinished, refreshJob } from '../store/actions.js';
+import { verifyFinished, verifyProgress } from '../store/verify-actions.js';
 
 /**
  * The only place that listens to main's events. Each event writes into the jobs slice; views
@@ -31,6 +32,8 @@ export function startSubscriptions(source: Api): () => void {
       if (e.status !== 'running') void refreshJob(e.jobId);
     }),
     source.onJobFinished((e) => jobFinished(e)),
+    source.onVerifyProgress((p) => verifyProgress(p)),
+    source.onVerifyFinished((e) => verifyFinished(e)),
   ];
   return () => {
     for (const off of offs) off();

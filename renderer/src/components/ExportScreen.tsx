@@ -7,6 +7,7 @@ import { formatBytes, formatCount } from '../lib/format.js';
 import { ErrorMessage } from './ErrorMessage.js';
 import { JobProgress } from './JobProgress.js';
 import { OutputFolderField } from './OutputFolderField.js';
+import { VerifyArchivePanel } from './VerifyArchivePanel.js';
 
 export function ExportScreen() {
   const outputDir = useAppStore((s) => s.settings.value?.outputDirectory ?? null);
@@ -41,6 +42,7 @@ export function ExportScreen() {
           <ExportSummary jobId={jobId} />
         </>
       ) : null}
+      {outputDir ? <VerifyArchivePanel root={outputDir} /> : null}
     </div>
   );
 }

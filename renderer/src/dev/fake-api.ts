@@ -18,6 +18,7 @@ import type {
   JobSummary,
   Settings,
 } from '../../../shared/types.js';
+import type { VerifyFinishedEvent, VerifyProgress } from '../../../shared/verify-report.js';
 
 export interface RecordedCall {
   method: string;
@@ -48,6 +49,8 @@ export interface FakeApi {
   emitProgress(p: JobProgress): void;
   emitStatus(e: JobStatusEvent): void;
   emitFinished(e: JobFinishedEvent): void;
+  emitVerifyProgress(p: VerifyProgress): void;
+  emitVerifyFinished(e: VerifyFinishedEvent): void;
   /** The next call to `method` answers with this error instead. */
   failNext(method: string, error: AppError): void;
   /** The next call to `method` waits until `release()` is called, to observe optimistic UI. */
@@ -139,7 +142,10 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     progress: new Set<(p: JobProgress) => void>(),
     status: new Set<(e: JobStatusEvent) => void>(),
     finished: new Set<(e: JobFinishedEvent) => void>(),
+    verifyProgress: new Set<(p: VerifyProgress) => void>(),
+    verifyFinished: new Set<(e: VerifyFinishedEvent) => void>(),
   };
+  let nextVerifyId = 1;
   let nextJobId = Math.max(0, ...jobs.keys()) + 1;
 
   async function answer<T>(method: string, request: unknown, compute: () => Result<T>): Promise<Result<T>> {
@@ -334,6 +340,12 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
           thumbnailUrl: '/thumbs/{id}/{size}',
         },
       })),
+    startVerify: (r) =>
+      answer('startVerify', r, () => {
+        if (!r.root.startsWith('/')) return { ok: false, error: { code: 'invalid-argument', message: 'Please give a full folder path.' } };
+        return { ok: true, value: { verifyId: nextVerifyId++, root: r.root } };
+      }),
+    cancelVerify: (r) => answer('cancelVerify', r, () => ({ ok: true, value: { cancelled: r.verifyId < nextVerifyId } })),
     onJobProgress: (cb) => {
       listeners.progress.add(cb);
       return () => listeners.progress.delete(cb);
@@ -345,6 +357,14 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     onJobFinished: (cb) => {
       listeners.finished.add(cb);
       return () => listeners.finished.delete(cb);
+    },
+    onVerifyProgress: (cb) => {
+      listeners.verifyProgress.add(cb);
+      return () => listeners.verifyProgress.delete(cb);
+    },
+    onVerifyFinished: (cb) => {
+      listeners.verifyFinished.add(cb);
+      return () => listeners.verifyFinished.delete(cb);
     },
   };
 
@@ -370,6 +390,12 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
       if (job) Object.assign(job, { status: e.status, filesDone: e.filesDone, filesTotal: e.filesTotal, errorCount: e.errorCount, stats: e.stats });
       for (const cb of listeners.finished) cb(e);
     },
+    emitVerifyProgress: (p) => {
+      for (const cb of listeners.verifyProgress) cb(p);
+    },
+    emitVerifyFinished: (e) => {
+      for (const cb of listeners.verifyFinished) cb(e);
+    },
     failNext: (method, error) => {
       failures.set(method, error);
     },
@@ -383,6 +409,6 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
       );
       return { release: () => release() };
     },
-    listenerCount: () => listeners.progress.size + listeners.status.size + listeners.finished.size,
+    listenerCount: () => Object.values(listeners).reduce((n, set) => n + set.size, 0),
   };
 }

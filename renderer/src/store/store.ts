@@ -5,6 +5,7 @@ import { initialLibraryState, type LibraryState } from './library-slice.js';
 import { initialSelectionState, type SelectionState } from './selection-slice.js';
 import { initialSettingsState, type SettingsState } from './settings-slice.js';
 import { initialUiState, type UiState } from './ui-slice.js';
+import { initialVerifyState, type VerifyState } from './verify-slice.js';
 
 /** One store, one key per slice; actions live in ./actions.ts and run outside React. */
 export interface AppState {
@@ -13,6 +14,7 @@ export interface AppState {
   selection: SelectionState;
   settings: SettingsState;
   ui: UiState;
+  verify: VerifyState;
 }
 
 export function initialState(): AppState {
@@ -22,6 +24,7 @@ export function initialState(): AppState {
     selection: { ...initialSelectionState, ids: new Set() },
     settings: initialSettingsState,
     ui: initialUiState,
+    verify: initialVerifyState,
   };
 }
 
