@@ -89,11 +89,12 @@ describe.skipIf(!corpusAvailable())('mediaparser CLI on real media', () => {
     const exp = await cli(['export', '--out', out, '--db', db, '--json']);
     expect(exp.code).toBe(0);
     const expDoc = JSON.parse(exp.out);
-    expect(expDoc).toMatchObject({ jobId: impDoc.jobId + 1, status: 'completed', fileCount: 3, exported: 3, errors: 0, outputDir: out });
+    expect(expDoc).toMatchObject({ jobId: impDoc.jobId + 1, status: 'completed', fileCount: 3, copied: 3, alreadyThere: 0, renamed: 0, failed: 0, outputDir: out });
     const tree = await listTree(out);
     expect(tree).toContain('2024/20241231_220000.jpg');
     expect(tree).toContain('2019/20190514_103000.jpg');
-    expect(tree).toHaveLength(3);
+    expect(tree).toHaveLength(4);
+    expect(tree).toContain('mediaparser-manifest.jsonl');
 
     const after = JSON.parse((await cli(['files', '--db', db, '--json'])).out) as { id: number; finalTimestamp: string; outputPath: string | null }[];
     expect(after.find((f) => f.id === undated.id)!.finalTimestamp).toBe('2024-12-31T22:00:00-05:00');
@@ -102,6 +103,32 @@ describe.skipIf(!corpusAvailable())('mediaparser CLI on real media', () => {
 
     const jobs = JSON.parse((await cli(['jobs', '--db', db, '--json'])).out) as { id: number; status: string }[];
     expect(jobs.map((j) => j.status)).toEqual(['completed', 'completed']);
+  });
+
+  it('keeps state per archive: a second archive gets every file, a deleted one is rebuilt, a re-dated copy is renamed once', async () => {
+    const out = join(tmp, 'archive');
+    const again = JSON.parse((await cli(['export', '--out', out, '--db', db, '--json'])).out);
+    expect(again).toMatchObject({ status: 'completed', copied: 0, alreadyThere: 3, renamed: 0, failed: 0 });
+    const text = await cli(['export', '--out', out, '--db', db]);
+    expect(text.err).toContain('Nothing new to copy: all 3 files are already in');
+
+    const backup = join(tmp, 'backup');
+    expect(JSON.parse((await cli(['export', '--out', backup, '--db', db, '--json'])).out)).toMatchObject({ copied: 3, alreadyThere: 0 });
+    expect(await listTree(backup)).toHaveLength(4);
+
+    const files = JSON.parse((await cli(['files', '--db', db, '--json'])).out) as { id: number; discarded: boolean; outputPath: string | null }[];
+    const moved = files.find((f) => !f.discarded && f.outputPath?.includes('2019'))!;
+    const before = await listTree(out);
+    expect((await cli(['set-date', String(moved.id), '2011-11-11T11:11:11', '--db', db])).code).toBe(0);
+    expect(JSON.parse((await cli(['export', '--out', out, '--db', db, '--json'])).out)).toMatchObject({ copied: 0, alreadyThere: 2, renamed: 1 });
+    const renamed = await listTree(out);
+    expect(renamed).toHaveLength(before.length);
+    expect(renamed).toContain('2011/20111111_111111.jpg');
+    expect(renamed).not.toContain('2019/20190514_103000.jpg');
+
+    await removeDir(out);
+    expect(JSON.parse((await cli(['export', '--out', out, '--db', db, '--json'])).out)).toMatchObject({ copied: 3, alreadyThere: 0 });
+    expect(await listTree(out)).toEqual(renamed);
   });
 
   it('fails an export whose output folder cannot exist, with a non-zero status', async () => {

@@ -18,7 +18,9 @@ Usage:
   mediaparser import <folder>... [--db FILE] [--json]
       Find photos and videos, hash them and work out when each was taken.
   mediaparser export --out <folder> [--job <importJobId>] [--db FILE] [--json]
-      Copy every kept file of an import (default: the newest completed one) into the archive.
+      Copy every kept file of the library that this archive does not hold yet (only one import's
+      files with --job); rename copies whose date changed. Prints what was copied, already there,
+      renamed and failed.
   mediaparser resume <jobId> [--db FILE] [--json]
       Continue a paused, cancelled, halted, failed or interrupted job.
   mediaparser jobs [--db FILE] [--json]          List jobs.
@@ -104,6 +106,18 @@ async function followJob(core: AppCore, jobId: number, io: Io, json: boolean, ve
 }
 
 function describeEnd(job: JobSummary): string {
+  if (job.type === 'export' && job.stats) {
+    const st = job.stats;
+    const lines = [
+      `Job ${job.id} (export) ${job.status}${job.error ? ` — ${job.error.message}` : ''}`,
+      st.copied === 0 && st.renamed === 0 && job.status === 'completed'
+        ? `  Nothing new to copy: all ${st.alreadyThere.toLocaleString('en-US')} files are already in ${job.options.outputDir ?? 'the archive'}.`
+        : `  ${st.copied.toLocaleString('en-US')} copied (${formatBytes(st.bytesCopied)}), ${st.alreadyThere.toLocaleString('en-US')} already in the archive, ${st.renamed.toLocaleString('en-US')} renamed, ${st.failed.toLocaleString('en-US')} failed`,
+    ];
+    if (st.movedAside) lines.push(`  ${st.movedAside} copies had been changed in the archive: kept under a "_changed_" name and copied again.`);
+    if (st.discardedInArchive) lines.push(`  ${st.discardedInArchive} discarded files still have a copy in the archive (MediaParser never deletes from it).`);
+    return lines.join('\n');
+  }
   const base = `Job ${job.id} (${job.type}) ${job.status}: ${job.filesDone.toLocaleString('en-US')} of ${job.filesTotal.toLocaleString('en-US')} files`;
   const errors = job.errorCount ? `, ${job.errorCount} with errors` : '';
   const why = job.error ? ` — ${job.error.message}` : '';
@@ -123,14 +137,20 @@ async function report(core: AppCore, job: JobSummary, io: Io, json: boolean): Pr
       io.out(JSON.stringify({ jobId: job.id, status: job.status, fileCount: job.filesDone, errors: job.errorCount }, null, 2));
     } else {
       const outputDir = job.options.outputDir ?? unwrap(await core.handlers['settings:get']({})).outputDirectory;
+      const stats = job.stats ?? { copied: 0, alreadyThere: 0, renamed: 0, failed: job.errorCount, movedAside: 0, discardedInArchive: 0, bytesCopied: 0 };
       io.out(
         JSON.stringify(
           {
             jobId: job.id,
             status: job.status,
             fileCount: job.filesTotal,
-            exported: job.filesDone,
-            errors: job.errorCount,
+            copied: stats.copied,
+            alreadyThere: stats.alreadyThere,
+            renamed: stats.renamed,
+            failed: stats.failed,
+            movedAside: stats.movedAside,
+            discardedInArchive: stats.discardedInArchive,
+            bytesCopied: stats.bytesCopied,
             outputDir,
             ...(job.error ? { error: job.error } : {}),
           },
@@ -221,7 +241,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         const started = unwrap(
           await core.handlers['jobs:export']({ outputDir: values.out, ...(importJobId ? { importJobId } : {}) }),
         );
-        if (!json) io.err(`Exporting ${started.fileCount.toLocaleString('en-US')} files to ${values.out}`);
+        if (!json) io.err(`Exporting to ${values.out}: ${started.fileCount.toLocaleString('en-US')} kept files to check`);
         const job = await followJob(core, started.jobId, io, json, 'Exporting');
         return await report(core, job, io, json);
       }
