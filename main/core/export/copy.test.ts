@@ -27,7 +27,7 @@ describe('copyFileSafely', () => {
   it('publishes a verified copy and removes the temp', async () => {
     const src = await original('hello');
     const finalPath = path.join(dir, 'out.jpg');
-    const tempPath = path.join(dir, tempNameFor(1, 2));
+    const tempPath = path.join(dir, tempNameFor(1, 'ab12', 2));
     const r = await copyFileSafely({ ...src, finalPath, tempPath });
     expect(r).toEqual({ kind: 'published', bytes: 5 });
     expect(await fsp.readFile(finalPath, 'utf8')).toBe('hello');
@@ -38,7 +38,7 @@ describe('copyFileSafely', () => {
     const src = await original('mine');
     const finalPath = path.join(dir, 'out.jpg');
     await fsp.writeFile(finalPath, 'theirs');
-    const r = await copyFileSafely({ ...src, finalPath, tempPath: path.join(dir, tempNameFor(1, 2)) });
+    const r = await copyFileSafely({ ...src, finalPath, tempPath: path.join(dir, tempNameFor(1, 'ab12', 2)) });
     expect(r).toEqual({ kind: 'exists' });
     expect(await fsp.readFile(finalPath, 'utf8')).toBe('theirs');
     expect((await fsp.readdir(dir)).sort()).toEqual(['original.jpg', 'out.jpg']);
@@ -46,14 +46,14 @@ describe('copyFileSafely', () => {
 
   it('reports source-changed when the bytes differ from the import, leaving nothing', async () => {
     const src = await original('abc');
-    const r = await copyFileSafely({ ...src, sha256: sha('xyz'), finalPath: path.join(dir, 'out.jpg'), tempPath: path.join(dir, tempNameFor(1, 2)) });
+    const r = await copyFileSafely({ ...src, sha256: sha('xyz'), finalPath: path.join(dir, 'out.jpg'), tempPath: path.join(dir, tempNameFor(1, 'ab12', 2)) });
     expect(r).toMatchObject({ kind: 'failed', side: 'source', error: { code: 'source-changed' } });
     expect(await fsp.readdir(dir)).toEqual(['original.jpg']);
   });
 
   it('replaces a leftover temp of the same file from an earlier crash', async () => {
     const src = await original('fresh');
-    const tempPath = path.join(dir, tempNameFor(1, 2));
+    const tempPath = path.join(dir, tempNameFor(1, 'ab12', 2));
     await fsp.writeFile(tempPath, 'stale partial');
     const r = await copyFileSafely({ ...src, finalPath: path.join(dir, 'out.jpg'), tempPath });
     expect(r.kind).toBe('published');
@@ -62,7 +62,7 @@ describe('copyFileSafely', () => {
 
   it('stops between chunks on cancel and removes the partial temp', async () => {
     const src = await original(Buffer.alloc(64 * 1024, 7));
-    const tempPath = path.join(dir, tempNameFor(1, 2));
+    const tempPath = path.join(dir, tempNameFor(1, 'ab12', 2));
     let checks = 0;
     const control: CopyControl = {
       running: () => false,
@@ -87,17 +87,26 @@ describe('copyFileSafely', () => {
 });
 
 describe('removeStrayTemps', () => {
-  it('removes only our temps (optionally one job’s) in the root and its direct subfolders', async () => {
+  it('removes only our temps (of other runs, or of one run) in the root and its direct subfolders', async () => {
     await fsp.mkdir(path.join(dir, '2020', 'deeper'), { recursive: true });
-    await fsp.writeFile(path.join(dir, '2020', tempNameFor(3, 1)), '');
-    await fsp.writeFile(path.join(dir, '2020', tempNameFor(4, 1)), '');
-    await fsp.writeFile(path.join(dir, '2020', 'deeper', tempNameFor(3, 2)), '');
+    await fsp.writeFile(path.join(dir, '2020', tempNameFor(3, 'aa', 1)), '');
+    await fsp.writeFile(path.join(dir, '2020', tempNameFor(3, 'bb', 1)), '');
+    await fsp.writeFile(path.join(dir, tempNameFor(4, 'bb', 'probe')), '');
+    await fsp.writeFile(path.join(dir, '.mediaparser-3-9.tmp'), ''); // an older version's name
+    await fsp.writeFile(path.join(dir, '2020', 'deeper', tempNameFor(3, 'aa', 2)), '');
     await fsp.writeFile(path.join(dir, '2020', 'photo.tmp'), '');
-    expect(await removeStrayTemps(dir, 3)).toBe(1);
-    expect((await fsp.readdir(path.join(dir, '2020'))).sort()).toEqual(['.mediaparser-4-1.tmp', 'deeper', 'photo.tmp']);
-    expect(await removeStrayTemps(dir)).toBe(1);
-    expect(isTempName('.mediaparser-3-2.tmp', 3)).toBe(true);
-    expect(isTempName('.mediaparser-3-2.tmp', 4)).toBe(false);
+    await fsp.writeFile(path.join(dir, '2020', '.mediaparser-notes.tmp'), '');
+    // A run starting removes what other runs left, never its own temps.
+    expect(await removeStrayTemps(dir, { exceptRun: 'bb' })).toBe(2);
+    expect((await fsp.readdir(path.join(dir, '2020'))).sort()).toEqual(['.mediaparser-3-bb-1.tmp', '.mediaparser-notes.tmp', 'deeper', 'photo.tmp']);
+    expect(await fsp.readdir(path.join(dir, '2020', 'deeper'))).toEqual(['.mediaparser-3-aa-2.tmp']);
+    // A run stopping removes its own.
+    expect(await removeStrayTemps(dir, { run: 'bb' })).toBe(2);
+    expect((await fsp.readdir(path.join(dir, '2020'))).sort()).toEqual(['.mediaparser-notes.tmp', 'deeper', 'photo.tmp']);
+    expect(isTempName('.mediaparser-3-aa-2.tmp', 'aa')).toBe(true);
+    expect(isTempName('.mediaparser-3-aa-2.tmp', 'bb')).toBe(false);
+    expect(isTempName('.mediaparser-3-2.tmp')).toBe(true);
+    expect(isTempName('.mediaparser-x.tmp')).toBe(false);
   });
 });
 
