@@ -3,7 +3,8 @@ import * as fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { copyFileSafely, isTempName, removeStrayTemps, sha256File, tempNameFor, type CopyControl } from './copy.js';
+import { execFileSync } from 'node:child_process';
+import { copyFileSafely, isTempName, nodeFs, removeStrayTemps, sha256File, syncDirs, tempNameFor, type CopyControl, type ExportFs } from './copy.js';
 import { TargetPlanner } from './targets.js';
 
 let dir: string;
@@ -79,6 +80,65 @@ describe('copyFileSafely', () => {
     expect(await fsp.readdir(dir)).toEqual(['original.jpg']);
   });
 
+  it('fsyncs the temp before any final name points at it', async () => {
+    const src = await original('durable');
+    const finalPath = path.join(dir, 'out.jpg');
+    const tempPath = path.join(dir, tempNameFor(1, 'ab12', 2));
+    const calls: string[] = [];
+    const tempFds = new Set<number>();
+    const fs: ExportFs = {
+      ...nodeFs,
+      openSync: (p, flags, mode) => {
+        const fd = nodeFs.openSync(p, flags, mode);
+        if (p === tempPath) tempFds.add(fd);
+        return fd;
+      },
+      writeSync: (fd, b, o, l) => {
+        if (tempFds.has(fd)) calls.push('write');
+        return nodeFs.writeSync(fd, b, o, l);
+      },
+      fsyncSync: (fd) => {
+        if (tempFds.has(fd)) calls.push('fsync');
+        nodeFs.fsyncSync(fd);
+      },
+      linkSync: (a, b) => {
+        calls.push('link');
+        nodeFs.linkSync(a, b);
+      },
+    };
+    expect(await copyFileSafely({ ...src, finalPath, tempPath }, { fs })).toEqual({ kind: 'published', bytes: 7 });
+    expect(calls).toEqual(['write', 'fsync', 'link']);
+  });
+
+  it('a failing fsync publishes nothing and leaves no temp', async () => {
+    const src = await original('not durable');
+    const finalPath = path.join(dir, 'out.jpg');
+    const fs: ExportFs = {
+      ...nodeFs,
+      fsyncSync: () => {
+        throw Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' });
+      },
+    };
+    const r = await copyFileSafely({ ...src, finalPath, tempPath: path.join(dir, tempNameFor(1, 'ab12', 2)) }, { fs });
+    expect(r).toMatchObject({ kind: 'failed', side: 'target', error: { code: 'io' } });
+    expect(await fsp.readdir(dir)).toEqual(['original.jpg']);
+  });
+
+  it.skipIf(process.platform === 'win32')('fails at once, without blocking, when the original is now a FIFO, a folder or a device', async () => {
+    const fifo = path.join(dir, 'fifo.jpg');
+    execFileSync('mkfifo', [fifo]);
+    const folder = path.join(dir, 'folder.jpg');
+    await fsp.mkdir(folder);
+    for (const [sourcePath, kind] of [[fifo, 'FIFO'], [folder, 'folder'], ['/dev/null', 'device']] as const) {
+      const t0 = performance.now();
+      const r = await copyFileSafely({ sourcePath, size: 5, sha256: sha('hello'), finalPath: path.join(dir, 'out.jpg'), tempPath: path.join(dir, tempNameFor(1, 'ab12', 2)) });
+      expect(performance.now() - t0).toBeLessThan(1000);
+      expect(r).toMatchObject({ kind: 'failed', side: 'source', error: { code: 'source-changed' } });
+      if (r.kind === 'failed') expect(r.error.detail).toContain(kind);
+    }
+    expect((await fsp.readdir(dir)).sort()).toEqual(['fifo.jpg', 'folder.jpg']);
+  });
+
   it('hashes files in chunks', async () => {
     const buf = Buffer.alloc(10_000, 9);
     await fsp.writeFile(path.join(dir, 'x'), buf);
@@ -107,6 +167,33 @@ describe('removeStrayTemps', () => {
     expect(isTempName('.mediaparser-3-aa-2.tmp', 'bb')).toBe(false);
     expect(isTempName('.mediaparser-3-2.tmp')).toBe(true);
     expect(isTempName('.mediaparser-x.tmp')).toBe(false);
+  });
+});
+
+describe('syncDirs', () => {
+  it('fsyncs each folder once and ignores what platforms refuse for folders, but not real I/O errors', () => {
+    const a = path.join(dir, 'a');
+    const synced: string[] = [];
+    const fds = new Map<number, string>();
+    const track = (fsyncError?: string): ExportFs => ({
+      ...nodeFs,
+      openSync: (p, flags, mode) => {
+        const fd = nodeFs.openSync(p, flags, mode);
+        fds.set(fd, String(p));
+        return fd;
+      },
+      fsyncSync: (fd) => {
+        if (fsyncError) throw Object.assign(new Error(fsyncError), { code: fsyncError });
+        synced.push(fds.get(fd)!);
+        nodeFs.fsyncSync(fd);
+      },
+    });
+    nodeFs.mkdirSync(a);
+    syncDirs([a, dir, a], track());
+    expect(synced).toEqual([a, dir]);
+    for (const code of ['EINVAL', 'EISDIR', 'EPERM', 'ENOTSUP']) expect(() => syncDirs([a], track(code))).not.toThrow();
+    expect(() => syncDirs([a], track('EIO'))).toThrow(/EIO/);
+    expect(() => syncDirs([path.join(dir, 'gone')])).toThrow(/ENOENT/);
   });
 });
 
