@@ -406,6 +406,20 @@ describe('runExport', () => {
       expect(await listTree(out)).toEqual([]);
     });
 
+    it('never takes another run’s temp for its own: a cancel removes only this run’s temps', async () => {
+      const runner = new FakeRunner([big]);
+      const running = runExport(runner.data(), runner, { chunkSize: 256 * 1024, runNonce: 'feed' });
+      await runner.waitFor('bytes');
+      // Another writer's temp for the same job and file appears while this run copies it.
+      const foreign = path.join(out, '2022', '.mediaparser-7-beef-99.tmp');
+      await fsp.writeFile(foreign, 'another run');
+      runner.signal(CONTROL_CANCEL);
+      await running;
+      expect(runner.messages.at(-1)).toEqual({ type: 'cancelled' });
+      expect(await listTree(out)).toEqual(['2022/.mediaparser-7-beef-99.tmp']);
+      expect(await fsp.readFile(foreign, 'utf8')).toBe('another run');
+    });
+
     it('resumes after a pause and finishes the file intact', async () => {
       const runner = new FakeRunner([big]);
       const running = runExport(runner.data(), runner, { chunkSize: 256 * 1024 });
