@@ -110,18 +110,20 @@ describe('copyFileSafely', () => {
     expect(calls).toEqual(['write', 'fsync', 'link']);
   });
 
-  it('a failing fsync publishes nothing and leaves no temp', async () => {
+  it('a failing fsync publishes nothing and leaves no temp; a file system without fsync still gets the copy', async () => {
     const src = await original('not durable');
     const finalPath = path.join(dir, 'out.jpg');
-    const fs: ExportFs = {
+    const failing = (code: string): ExportFs => ({
       ...nodeFs,
       fsyncSync: () => {
-        throw Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' });
+        throw Object.assign(new Error(`${code}: fsync`), { code });
       },
-    };
-    const r = await copyFileSafely({ ...src, finalPath, tempPath: path.join(dir, tempNameFor(1, 'ab12', 2)) }, { fs });
-    expect(r).toMatchObject({ kind: 'failed', side: 'target', error: { code: 'io' } });
+    });
+    const tempPath = path.join(dir, tempNameFor(1, 'ab12', 2));
+    expect(await copyFileSafely({ ...src, finalPath, tempPath }, { fs: failing('EIO') })).toMatchObject({ kind: 'failed', side: 'target', error: { code: 'io' } });
+    expect(await copyFileSafely({ ...src, finalPath, tempPath }, { fs: failing('ENOSPC') })).toMatchObject({ kind: 'failed', error: { code: 'disk-full' } });
     expect(await fsp.readdir(dir)).toEqual(['original.jpg']);
+    expect(await copyFileSafely({ ...src, finalPath, tempPath }, { fs: failing('EINVAL') })).toEqual({ kind: 'published', bytes: 11 });
   });
 
   it.skipIf(process.platform === 'win32')('fails at once, without blocking, when the original is now a FIFO, a folder or a device', async () => {

@@ -330,12 +330,25 @@ async function copyToTemp(
     fs.futimesSync(output, atime, mtime);
     // The bytes reach the disk before any final name points at them: after a power cut a
     // published name never shows an empty or partial file.
-    fs.fsyncSync(output);
+    fsyncFile(fs, output);
     return { sha256, bytes: pos };
   } finally {
     if (buf) giveBack(buf);
     tryClose(fs, output);
     tryClose(fs, input);
+  }
+}
+
+/** What file systems that cannot fsync at all answer (some FUSE and network ones): nothing more to do there. */
+const FSYNC_UNSUPPORTED = new Set(['EINVAL', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);
+
+/** fsync, except where the file system has none; a real failure (EIO, ENOSPC) throws. */
+function fsyncFile(fs: ExportFs, fd: number): void {
+  try {
+    fs.fsyncSync(fd);
+  } catch (e) {
+    const code = errnoCode(e);
+    if (code === null || !FSYNC_UNSUPPORTED.has(code)) throw e;
   }
 }
 
