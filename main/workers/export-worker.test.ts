@@ -332,28 +332,56 @@ describe('runExport', () => {
     expect(await listTree(out)).toEqual([]);
   });
 
-  it('publishes with an exclusive copy where hard links are not supported, and re-plans when a name appears meanwhile', async () => {
+  it('publishes by rename where hard links are not supported (each file written once, link tried once per folder), and re-plans when a name appears meanwhile', async () => {
     let intruded = false;
+    const links: string[] = [];
+    const renames: string[] = [];
+    const tempWrites = new Map<string, number>();
+    const tempFds = new Map<number, string>();
     const fs: ExportFs = {
       ...nodeFs,
+      openSync: (p, flags, mode) => {
+        const fd = nodeFs.openSync(p, flags, mode);
+        if (flags === 'wx') tempFds.set(fd, String(p));
+        return fd;
+      },
+      writeSync: (fd, buffer, offset, length) => {
+        const t = tempFds.get(fd);
+        if (t) tempWrites.set(t, (tempWrites.get(t) ?? 0) + length);
+        return nodeFs.writeSync(fd, buffer, offset, length);
+      },
       linkSync: (a, b) => {
-        if (!intruded) {
-          intruded = true;
-          // Another program grabs the name between our plan and our publish.
-          writeFileSync(b as string, 'intruder');
-          throw Object.assign(new Error('EEXIST'), { code: 'EEXIST' });
-        }
+        links.push(String(b));
         throw Object.assign(new Error('EPERM'), { code: 'EPERM' });
       },
+      renameSync: (a, b) => {
+        renames.push(b);
+        nodeFs.renameSync(a, b);
+      },
+      lstatSync: (p) => {
+        if (!intruded && p.endsWith('20200101_000000.jpg')) {
+          // Another program grabs the name between our plan and our publish.
+          intruded = true;
+          writeFileSync(p, 'intruder');
+        }
+        return nodeFs.lstatSync(p);
+      },
     };
-    const item = await source('a.jpg', 'mine', ct('2020-01-01T00:00:00.000'));
-    const runner = await exportAll([item], { fs });
-    const done = runner.done()[0]!;
-    expect(done.outputPath).toBe(path.join(out, '2020', '20200101_000000_001.jpg'));
-    expect(await fsp.readFile(done.outputPath, 'utf8')).toBe('mine');
+    const items = [await source('a.jpg', 'mine', ct('2020-01-01T00:00:00.000')), await source('b.jpg', 'also mine', ct('2020-01-02T00:00:00.000'))];
+    const runner = await exportAll(items, { fs, concurrency: 1 });
+    const done = runner.doneById();
+    const a = done.get(items[0]!.fileId)!;
+    expect(a.outputPath).toBe(path.join(out, '2020', '20200101_000000_001.jpg'));
+    expect(await fsp.readFile(a.outputPath, 'utf8')).toBe('mine');
     expect(await fsp.readFile(path.join(out, '2020', '20200101_000000.jpg'), 'utf8')).toBe('intruder');
-    expect(Math.abs((await fsp.stat(done.outputPath)).mtimeMs - (await fsp.stat(item.sourcePath)).mtimeMs)).toBeLessThan(0.001);
-    expect(await listTree(out)).toHaveLength(2);
+    expect(await fsp.readFile(done.get(items[1]!.fileId)!.outputPath, 'utf8')).toBe('also mine');
+    expect(Math.abs((await fsp.stat(a.outputPath)).mtimeMs - (await fsp.stat(items[0]!.sourcePath)).mtimeMs)).toBeLessThan(0.001);
+    expect(await listTree(out)).toHaveLength(3);
+    // One link attempt for the folder; every later file went straight to the rename.
+    expect(links).toEqual([path.join(out, '2020', '20200101_000000.jpg')]);
+    expect(renames.map((r) => path.basename(r))).toEqual(['20200101_000000_001.jpg', '20200102_000000.jpg']);
+    // Each copy's bytes were written once (the first temp was written, then re-planned: 2 temps for a).
+    expect([...tempWrites.values()].reduce((x, y) => x + y, 0)).toBe(2 * 'mine'.length + 'also mine'.length);
   });
 
   it('fails a file beyond _999 with collision-limit', async () => {
@@ -370,8 +398,8 @@ describe('runExport', () => {
 
   it('removes stray temps from an earlier crash but not the user’s files', async () => {
     await fsp.mkdir(path.join(out, '2020'));
-    await fsp.writeFile(path.join(out, '2020', '.mediaparser-3-9.tmp'), 'crash leftover');
-    await fsp.writeFile(path.join(out, '.mediaparser-3-1.tmp'), 'crash leftover');
+    await fsp.writeFile(path.join(out, '2020', '.mediaparser-3-9.tmp'), 'crash leftover of an older version');
+    await fsp.writeFile(path.join(out, '.mediaparser-3-0123abcd-1.tmp'), 'crash leftover');
     await fsp.writeFile(path.join(out, '2020', 'notes.tmp'), 'user');
     await fsp.writeFile(path.join(out, '.hidden'), 'user');
     await exportAll([]);
@@ -386,8 +414,8 @@ describe('runExport', () => {
 
     it('acknowledges a pause mid-file within 250 ms, keeps the partial temp, and cancel removes it', async () => {
       const runner = new FakeRunner([big]);
-      const running = runExport(runner.data(), runner, { chunkSize: 256 * 1024 });
-      await pauseMidFile(runner, path.join(out, '2022', '.mediaparser-7-99.tmp'), big.size);
+      const running = runExport(runner.data(), runner, { chunkSize: 256 * 1024, runNonce: 'feed' });
+      await pauseMidFile(runner, path.join(out, '2022', '.mediaparser-7-feed-99.tmp'), big.size);
 
       runner.signal(CONTROL_CANCEL);
       await running;
@@ -395,6 +423,20 @@ describe('runExport', () => {
       expect(runner.of('file-done')).toHaveLength(0);
       expect(runner.of('file-failed')).toHaveLength(0);
       expect(await listTree(out)).toEqual([]);
+    });
+
+    it('never takes another run’s temp for its own: a cancel removes only this run’s temps', async () => {
+      const runner = new FakeRunner([big]);
+      const running = runExport(runner.data(), runner, { chunkSize: 256 * 1024, runNonce: 'feed' });
+      await runner.waitFor('bytes');
+      // Another writer's temp for the same job and file appears while this run copies it.
+      const foreign = path.join(out, '2022', '.mediaparser-7-beef-99.tmp');
+      await fsp.writeFile(foreign, 'another run');
+      runner.signal(CONTROL_CANCEL);
+      await running;
+      expect(runner.messages.at(-1)).toEqual({ type: 'cancelled' });
+      expect(await listTree(out)).toEqual(['2022/.mediaparser-7-beef-99.tmp']);
+      expect(await fsp.readFile(foreign, 'utf8')).toBe('another run');
     });
 
     it('resumes after a pause and finishes the file intact', async () => {
@@ -510,8 +552,8 @@ describe('runExport with copy threads', () => {
     // Pause then resume: the file finishes intact.
     const first = new FakeRunner([huge]);
     const workers: Worker[] = [];
-    const running = runExport(first.data(), first, { copyThreads: { count: 1, waitForThreads: true, spawn: sourceSpawner(workers) }, chunkSize: 256 * 1024 });
-    await pauseMidFile(first, path.join(out, '2022', '.mediaparser-7-1.tmp'), size);
+    const running = runExport(first.data(), first, { copyThreads: { count: 1, waitForThreads: true, spawn: sourceSpawner(workers) }, chunkSize: 256 * 1024, runNonce: 'feed' });
+    await pauseMidFile(first, path.join(out, '2022', '.mediaparser-7-feed-1.tmp'), size);
     first.signal(CONTROL_RUN);
     await running;
     expect(first.messages.at(-1)).toEqual({ type: 'done' });

@@ -16,11 +16,10 @@ import { errnoCode, errnoToAppError } from '../core/errors.js';
 import { ArchiveState, DurableResults, type ArchiveAction } from '../core/export/archive-actions.js';
 import {
   copyFileSafely,
+  newRunNonce,
   nodeFs,
   removeStrayTemps,
   tempNameFor,
-  TEMP_PREFIX,
-  TEMP_SUFFIX,
   type CopyControl,
   type ExportFs,
 } from '../core/export/copy.js';
@@ -61,6 +60,8 @@ export interface ExportDeps {
   /** Files up to this size are copied in one read + write, hashed on the thread pool. */
   wholeFileLimit?: number;
   retryDelaysMs?: readonly number[];
+  /** Tests: the run's temp-name tag (random by default, see newRunNonce). */
+  runNonce?: string;
   /** How often the control word is polled while nothing else wakes the worker. */
   pollMs?: number;
   /** Minimum gap between `bytes` messages of one file. */
@@ -164,7 +165,7 @@ function lowerThreadPriority(): void {
 }
 
 /** Checks the output root exists and takes a file; returns the reason it cannot be used. */
-async function checkOutputRoot(dir: string, jobId: number, fs: ExportFs): Promise<AppError | null> {
+async function checkOutputRoot(dir: string, jobId: number, runNonce: string, fs: ExportFs): Promise<AppError | null> {
   const unavailable = (message: string, detail: string): AppError => appError('output-unavailable', message, detail);
   try {
     const st = fs.statSync(dir);
@@ -172,7 +173,7 @@ async function checkOutputRoot(dir: string, jobId: number, fs: ExportFs): Promis
   } catch (e) {
     return unavailable(`The output folder ${dir} cannot be found. Is the drive connected?`, `${errnoCode(e) ?? 'error'} ${dir}`);
   }
-  const probe = path.join(dir, `${TEMP_PREFIX}${jobId}-probe${TEMP_SUFFIX}`);
+  const probe = path.join(dir, tempNameFor(jobId, runNonce, 'probe'));
   try {
     fs.closeSync(fs.openSync(probe, 'w'));
     fs.unlinkSync(probe);
@@ -189,6 +190,8 @@ async function checkOutputRoot(dir: string, jobId: number, fs: ExportFs): Promis
  */
 export async function runExport(data: ExportWorkerData, port: ExportPort, deps: ExportDeps = {}): Promise<void> {
   const fs = deps.fs ?? nodeFs;
+  // Tags this run's temps: nothing another run left behind is ever taken for ours.
+  const runNonce = deps.runNonce ?? newRunNonce();
   const threads = deps.fs ? null : (deps.copyThreads ?? null);
   // The copy threads hash what they copy; this thread then copies only while they start up.
   const hasher = deps.hasher ?? (threads ? inlineHasher : new ThreadHasher());
@@ -231,12 +234,12 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
   });
 
   try {
-    const rootProblem = await checkOutputRoot(data.outputDir, data.jobId, fs);
+    const rootProblem = await checkOutputRoot(data.outputDir, data.jobId, runNonce, fs);
     if (rootProblem) {
       post({ type: 'fatal', error: rootProblem });
       return;
     }
-    await removeStrayTemps(data.outputDir, undefined, fs);
+    await removeStrayTemps(data.outputDir, { exceptRun: runNonce }, fs);
 
     const planner = new TargetPlanner(data.outputDir, fs);
     let archive: ArchiveState;
@@ -269,7 +272,7 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
       durable.add({ fileId: item.fileId, outcome, relPath, sha256, size: st.size, mtimeMs: Math.floor(st.mtimeMs), bytes: 0 }, null, record);
     };
 
-    const outputGone = async (): Promise<boolean> => (await checkOutputRoot(data.outputDir, data.jobId, fs)) !== null;
+    const outputGone = async (): Promise<boolean> => (await checkOutputRoot(data.outputDir, data.jobId, runNonce, fs)) !== null;
 
     const processItem = async (item: ExportItem, first: ArchiveAction): Promise<void> => {
       if (first.kind === 'keep') {
@@ -327,7 +330,7 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
               size: item.size,
               sha256: item.sha256,
               finalPath: plan.absPath,
-              tempPath: path.join(path.dirname(plan.absPath), tempNameFor(data.jobId, item.fileId)),
+              tempPath: path.join(path.dirname(plan.absPath), tempNameFor(data.jobId, runNonce, item.fileId)),
               onBytes: (bytesDone) => {
                 const now = performance.now();
                 if (now - lastBytesAt >= bytesInterval && control.running()) {
@@ -425,10 +428,10 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
     durable.flush();
 
     if (fatal) {
-      await removeStrayTemps(data.outputDir, data.jobId, fs);
+      await removeStrayTemps(data.outputDir, { run: runNonce }, fs);
       post({ type: 'fatal', error: fatal });
     } else if (control.cancelled) {
-      await removeStrayTemps(data.outputDir, data.jobId, fs);
+      await removeStrayTemps(data.outputDir, { run: runNonce }, fs);
       post({ type: 'cancelled' });
     } else {
       post({ type: 'done' });

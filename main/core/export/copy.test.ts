@@ -3,7 +3,8 @@ import * as fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { copyFileSafely, isTempName, removeStrayTemps, sha256File, tempNameFor, type CopyControl } from './copy.js';
+import { execFileSync } from 'node:child_process';
+import { copyFileSafely, isTempName, nodeFs, removeStrayTemps, sha256File, syncDirs, tempNameFor, type CopyControl, type ExportFs } from './copy.js';
 import { TargetPlanner } from './targets.js';
 
 let dir: string;
@@ -27,7 +28,7 @@ describe('copyFileSafely', () => {
   it('publishes a verified copy and removes the temp', async () => {
     const src = await original('hello');
     const finalPath = path.join(dir, 'out.jpg');
-    const tempPath = path.join(dir, tempNameFor(1, 2));
+    const tempPath = path.join(dir, tempNameFor(1, 'ab12', 2));
     const r = await copyFileSafely({ ...src, finalPath, tempPath });
     expect(r).toEqual({ kind: 'published', bytes: 5 });
     expect(await fsp.readFile(finalPath, 'utf8')).toBe('hello');
@@ -38,7 +39,7 @@ describe('copyFileSafely', () => {
     const src = await original('mine');
     const finalPath = path.join(dir, 'out.jpg');
     await fsp.writeFile(finalPath, 'theirs');
-    const r = await copyFileSafely({ ...src, finalPath, tempPath: path.join(dir, tempNameFor(1, 2)) });
+    const r = await copyFileSafely({ ...src, finalPath, tempPath: path.join(dir, tempNameFor(1, 'ab12', 2)) });
     expect(r).toEqual({ kind: 'exists' });
     expect(await fsp.readFile(finalPath, 'utf8')).toBe('theirs');
     expect((await fsp.readdir(dir)).sort()).toEqual(['original.jpg', 'out.jpg']);
@@ -46,14 +47,14 @@ describe('copyFileSafely', () => {
 
   it('reports source-changed when the bytes differ from the import, leaving nothing', async () => {
     const src = await original('abc');
-    const r = await copyFileSafely({ ...src, sha256: sha('xyz'), finalPath: path.join(dir, 'out.jpg'), tempPath: path.join(dir, tempNameFor(1, 2)) });
+    const r = await copyFileSafely({ ...src, sha256: sha('xyz'), finalPath: path.join(dir, 'out.jpg'), tempPath: path.join(dir, tempNameFor(1, 'ab12', 2)) });
     expect(r).toMatchObject({ kind: 'failed', side: 'source', error: { code: 'source-changed' } });
     expect(await fsp.readdir(dir)).toEqual(['original.jpg']);
   });
 
   it('replaces a leftover temp of the same file from an earlier crash', async () => {
     const src = await original('fresh');
-    const tempPath = path.join(dir, tempNameFor(1, 2));
+    const tempPath = path.join(dir, tempNameFor(1, 'ab12', 2));
     await fsp.writeFile(tempPath, 'stale partial');
     const r = await copyFileSafely({ ...src, finalPath: path.join(dir, 'out.jpg'), tempPath });
     expect(r.kind).toBe('published');
@@ -62,7 +63,7 @@ describe('copyFileSafely', () => {
 
   it('stops between chunks on cancel and removes the partial temp', async () => {
     const src = await original(Buffer.alloc(64 * 1024, 7));
-    const tempPath = path.join(dir, tempNameFor(1, 2));
+    const tempPath = path.join(dir, tempNameFor(1, 'ab12', 2));
     let checks = 0;
     const control: CopyControl = {
       running: () => false,
@@ -79,6 +80,67 @@ describe('copyFileSafely', () => {
     expect(await fsp.readdir(dir)).toEqual(['original.jpg']);
   });
 
+  it('fsyncs the temp before any final name points at it', async () => {
+    const src = await original('durable');
+    const finalPath = path.join(dir, 'out.jpg');
+    const tempPath = path.join(dir, tempNameFor(1, 'ab12', 2));
+    const calls: string[] = [];
+    const tempFds = new Set<number>();
+    const fs: ExportFs = {
+      ...nodeFs,
+      openSync: (p, flags, mode) => {
+        const fd = nodeFs.openSync(p, flags, mode);
+        if (p === tempPath) tempFds.add(fd);
+        return fd;
+      },
+      writeSync: (fd, b, o, l) => {
+        if (tempFds.has(fd)) calls.push('write');
+        return nodeFs.writeSync(fd, b, o, l);
+      },
+      fsyncSync: (fd) => {
+        if (tempFds.has(fd)) calls.push('fsync');
+        nodeFs.fsyncSync(fd);
+      },
+      linkSync: (a, b) => {
+        calls.push('link');
+        nodeFs.linkSync(a, b);
+      },
+    };
+    expect(await copyFileSafely({ ...src, finalPath, tempPath }, { fs })).toEqual({ kind: 'published', bytes: 7 });
+    expect(calls).toEqual(['write', 'fsync', 'link']);
+  });
+
+  it('a failing fsync publishes nothing and leaves no temp; a file system without fsync still gets the copy', async () => {
+    const src = await original('not durable');
+    const finalPath = path.join(dir, 'out.jpg');
+    const failing = (code: string): ExportFs => ({
+      ...nodeFs,
+      fsyncSync: () => {
+        throw Object.assign(new Error(`${code}: fsync`), { code });
+      },
+    });
+    const tempPath = path.join(dir, tempNameFor(1, 'ab12', 2));
+    expect(await copyFileSafely({ ...src, finalPath, tempPath }, { fs: failing('EIO') })).toMatchObject({ kind: 'failed', side: 'target', error: { code: 'io' } });
+    expect(await copyFileSafely({ ...src, finalPath, tempPath }, { fs: failing('ENOSPC') })).toMatchObject({ kind: 'failed', error: { code: 'disk-full' } });
+    expect(await fsp.readdir(dir)).toEqual(['original.jpg']);
+    expect(await copyFileSafely({ ...src, finalPath, tempPath }, { fs: failing('EINVAL') })).toEqual({ kind: 'published', bytes: 11 });
+  });
+
+  it.skipIf(process.platform === 'win32')('fails at once, without blocking, when the original is now a FIFO, a folder or a device', async () => {
+    const fifo = path.join(dir, 'fifo.jpg');
+    execFileSync('mkfifo', [fifo]);
+    const folder = path.join(dir, 'folder.jpg');
+    await fsp.mkdir(folder);
+    for (const [sourcePath, kind] of [[fifo, 'FIFO'], [folder, 'folder'], ['/dev/null', 'device']] as const) {
+      const t0 = performance.now();
+      const r = await copyFileSafely({ sourcePath, size: 5, sha256: sha('hello'), finalPath: path.join(dir, 'out.jpg'), tempPath: path.join(dir, tempNameFor(1, 'ab12', 2)) });
+      expect(performance.now() - t0).toBeLessThan(1000);
+      expect(r).toMatchObject({ kind: 'failed', side: 'source', error: { code: 'source-changed' } });
+      if (r.kind === 'failed') expect(r.error.detail).toContain(kind);
+    }
+    expect((await fsp.readdir(dir)).sort()).toEqual(['fifo.jpg', 'folder.jpg']);
+  });
+
   it('hashes files in chunks', async () => {
     const buf = Buffer.alloc(10_000, 9);
     await fsp.writeFile(path.join(dir, 'x'), buf);
@@ -87,17 +149,53 @@ describe('copyFileSafely', () => {
 });
 
 describe('removeStrayTemps', () => {
-  it('removes only our temps (optionally one job’s) in the root and its direct subfolders', async () => {
+  it('removes only our temps (of other runs, or of one run) in the root and its direct subfolders', async () => {
     await fsp.mkdir(path.join(dir, '2020', 'deeper'), { recursive: true });
-    await fsp.writeFile(path.join(dir, '2020', tempNameFor(3, 1)), '');
-    await fsp.writeFile(path.join(dir, '2020', tempNameFor(4, 1)), '');
-    await fsp.writeFile(path.join(dir, '2020', 'deeper', tempNameFor(3, 2)), '');
+    await fsp.writeFile(path.join(dir, '2020', tempNameFor(3, 'aa', 1)), '');
+    await fsp.writeFile(path.join(dir, '2020', tempNameFor(3, 'bb', 1)), '');
+    await fsp.writeFile(path.join(dir, tempNameFor(4, 'bb', 'probe')), '');
+    await fsp.writeFile(path.join(dir, '.mediaparser-3-9.tmp'), ''); // an older version's name
+    await fsp.writeFile(path.join(dir, '2020', 'deeper', tempNameFor(3, 'aa', 2)), '');
     await fsp.writeFile(path.join(dir, '2020', 'photo.tmp'), '');
-    expect(await removeStrayTemps(dir, 3)).toBe(1);
-    expect((await fsp.readdir(path.join(dir, '2020'))).sort()).toEqual(['.mediaparser-4-1.tmp', 'deeper', 'photo.tmp']);
-    expect(await removeStrayTemps(dir)).toBe(1);
-    expect(isTempName('.mediaparser-3-2.tmp', 3)).toBe(true);
-    expect(isTempName('.mediaparser-3-2.tmp', 4)).toBe(false);
+    await fsp.writeFile(path.join(dir, '2020', '.mediaparser-notes.tmp'), '');
+    // A run starting removes what other runs left, never its own temps.
+    expect(await removeStrayTemps(dir, { exceptRun: 'bb' })).toBe(2);
+    expect((await fsp.readdir(path.join(dir, '2020'))).sort()).toEqual(['.mediaparser-3-bb-1.tmp', '.mediaparser-notes.tmp', 'deeper', 'photo.tmp']);
+    expect(await fsp.readdir(path.join(dir, '2020', 'deeper'))).toEqual(['.mediaparser-3-aa-2.tmp']);
+    // A run stopping removes its own.
+    expect(await removeStrayTemps(dir, { run: 'bb' })).toBe(2);
+    expect((await fsp.readdir(path.join(dir, '2020'))).sort()).toEqual(['.mediaparser-notes.tmp', 'deeper', 'photo.tmp']);
+    expect(isTempName('.mediaparser-3-aa-2.tmp', 'aa')).toBe(true);
+    expect(isTempName('.mediaparser-3-aa-2.tmp', 'bb')).toBe(false);
+    expect(isTempName('.mediaparser-3-2.tmp')).toBe(true);
+    expect(isTempName('.mediaparser-x.tmp')).toBe(false);
+  });
+});
+
+describe('syncDirs', () => {
+  it('fsyncs each folder once and ignores what platforms refuse for folders, but not real I/O errors', () => {
+    const a = path.join(dir, 'a');
+    const synced: string[] = [];
+    const fds = new Map<number, string>();
+    const track = (fsyncError?: string): ExportFs => ({
+      ...nodeFs,
+      openSync: (p, flags, mode) => {
+        const fd = nodeFs.openSync(p, flags, mode);
+        fds.set(fd, String(p));
+        return fd;
+      },
+      fsyncSync: (fd) => {
+        if (fsyncError) throw Object.assign(new Error(fsyncError), { code: fsyncError });
+        synced.push(fds.get(fd)!);
+        nodeFs.fsyncSync(fd);
+      },
+    });
+    nodeFs.mkdirSync(a);
+    syncDirs([a, dir, a], track());
+    expect(synced).toEqual([a, dir]);
+    for (const code of ['EINVAL', 'EISDIR', 'EPERM', 'ENOTSUP']) expect(() => syncDirs([a], track(code))).not.toThrow();
+    expect(() => syncDirs([a], track('EIO'))).toThrow(/EIO/);
+    expect(() => syncDirs([path.join(dir, 'gone')])).toThrow(/ENOENT/);
   });
 });
 
@@ -109,7 +207,7 @@ describe('TargetPlanner', () => {
     const planner = new TargetPlanner(out);
     const t = { local: '2024-12-31T22:00:00.000', offset: '-05:00' };
     const same = await planner.plan({ fileId: 1, originalName: 'a.jpg', size: 8, sha256: sha('existing'), timestamp: t });
-    expect(same).toEqual({ kind: 'adopt', absPath: path.join(out, '2024', '20241231_220000.JPG') });
+    expect(same).toEqual({ kind: 'adopt', absPath: path.join(out, '2024', '20241231_220000.JPG'), relPath: '2024/20241231_220000.JPG' });
     const other = await planner.plan({ fileId: 2, originalName: 'b.jpg', size: 3, sha256: sha('new'), timestamp: t });
     expect(other).toMatchObject({ kind: 'copy', relPath: '2024/20241231_220000_001.jpg' });
     const dup = await planner.plan({ fileId: 3, originalName: 'c.jpg', size: 3, sha256: sha('new'), timestamp: t });

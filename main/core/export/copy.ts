@@ -1,19 +1,21 @@
 /**
- * The crash-safe copy of one file into the output tree.
+ * The crash-safe, durable copy of one file into the output tree.
  *
- * Bytes go to a hidden temporary name in the target folder, are verified against the import's
- * size and sha256, and are then published under the final name without ever overwriting anything
- * (a hard link fails with EEXIST; file systems without hard links use an exclusive copy). A crash
- * at any point leaves at most a `.mediaparser-*.tmp` file, which `removeStrayTemps` deletes.
+ * Bytes go to a hidden temporary name unique to this run, in the target folder; they are verified
+ * against the import's size and sha256 and fsynced, and only then published under the final name,
+ * never overwriting anything (a hard link fails with EEXIST; on file systems without hard links an
+ * lstat + rename, see `publish`). A crash at any point leaves at most a `.mediaparser-*.tmp` file,
+ * which the next run's `removeStrayTemps` deletes. The folders' entries are made durable in
+ * batches by `syncDirs`, before the database records the batch.
  *
- * Pure node:* code (no database): used by the export worker.
+ * Pure node:* code (no database): used by the export worker and its copy threads.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as fsSync from 'node:fs';
 import path from 'node:path';
 import { appError, type AppError } from '../../../shared/errors.js';
 import { errnoCode, errnoToAppError, isTransientErrno } from '../errors.js';
-import { openOriginal } from '../originals.js';
+import { nonRegularKind, openOriginal } from '../originals.js';
 import { inlineHasher, type BufferHasher } from './hasher.js';
 
 /**
@@ -31,13 +33,13 @@ export interface ExportFs {
   fstatSync: (fd: number) => fsSync.BigIntStats;
   fchmodSync: typeof fsSync.fchmodSync;
   futimesSync: typeof fsSync.futimesSync;
+  /** Makes a file's bytes and metadata (or a folder's entries) durable. */
+  fsyncSync: (fd: number) => void;
   linkSync: typeof fsSync.linkSync;
+  renameSync: (from: string, to: string) => void;
   unlinkSync: typeof fsSync.unlinkSync;
-  copyFileSync: typeof fsSync.copyFileSync;
-  utimesSync: typeof fsSync.utimesSync;
   statSync: (p: string) => fsSync.Stats;
   lstatSync: (p: string) => fsSync.Stats;
-  renameSync: typeof fsSync.renameSync;
   readdirSync: (p: string) => string[];
   readdirTypesSync: (p: string) => fsSync.Dirent[];
   mkdirSync: (p: string) => void;
@@ -51,13 +53,12 @@ export const nodeFs: ExportFs = {
   fstatSync: (fd) => fsSync.fstatSync(fd, { bigint: true }),
   fchmodSync: fsSync.fchmodSync,
   futimesSync: fsSync.futimesSync,
+  fsyncSync: (fd) => fsSync.fsyncSync(fd),
   linkSync: fsSync.linkSync,
+  renameSync: (from, to) => fsSync.renameSync(from, to),
   unlinkSync: fsSync.unlinkSync,
-  copyFileSync: fsSync.copyFileSync,
-  utimesSync: fsSync.utimesSync,
   statSync: (p) => fsSync.statSync(p),
   lstatSync: (p) => fsSync.lstatSync(p),
-  renameSync: fsSync.renameSync,
   readdirSync: (p) => fsSync.readdirSync(p),
   readdirTypesSync: (p) => fsSync.readdirSync(p, { withFileTypes: true }),
   mkdirSync: (p) => {
@@ -69,14 +70,27 @@ export const nodeFs: ExportFs = {
 export const TEMP_PREFIX = '.mediaparser-';
 export const TEMP_SUFFIX = '.tmp';
 
-/** `.mediaparser-<jobId>-<fileId>.tmp` */
-export function tempNameFor(jobId: number, fileId: number): string {
-  return `${TEMP_PREFIX}${jobId}-${fileId}${TEMP_SUFFIX}`;
+/**
+ * A random tag for one run of the export worker, carried by every temp it writes: no run (a
+ * resumed job, a second writer) can ever publish or delete as its own a temp written by another.
+ */
+export function newRunNonce(): string {
+  return randomBytes(8).toString('hex');
 }
 
-export function isTempName(name: string, jobId?: number): boolean {
-  if (!name.startsWith(TEMP_PREFIX) || !name.endsWith(TEMP_SUFFIX)) return false;
-  return jobId === undefined || name.startsWith(`${TEMP_PREFIX}${jobId}-`);
+/** `.mediaparser-<jobId>-<runNonce>-<fileId>.tmp` */
+export function tempNameFor(jobId: number, runNonce: string, fileId: number | 'probe'): string {
+  return `${TEMP_PREFIX}${jobId}-${runNonce}-${fileId}${TEMP_SUFFIX}`;
+}
+
+/** Ours: `.mediaparser-<job>-<nonce>-<file|probe>.tmp`, or `.mediaparser-<job>-<file>.tmp` of older versions. */
+const TEMP_NAME = /^\.mediaparser-\d+-(?:([0-9a-f]+)-)?(?:\d+|probe)\.tmp$/;
+
+/** True for a temp name MediaParser writes (of any run, or of `run` only). */
+export function isTempName(name: string, run?: string): boolean {
+  const m = TEMP_NAME.exec(name);
+  if (!m) return false;
+  return run === undefined || m[1] === run;
 }
 
 /** Between chunks the copy asks whether to go on; a paused job waits inside `checkpoint`. */
@@ -232,8 +246,6 @@ function openTemp(fs: ExportFs, tempPath: string): number {
 interface Copied {
   sha256: string;
   bytes: number;
-  atime: number;
-  mtime: number;
 }
 
 function sourceCall<T>(f: () => T): T {
@@ -260,8 +272,10 @@ async function copyToTemp(
   let output: number | null = null;
   let buf: Buffer | null = null;
   try {
+    // Opened without blocking (a FIFO would wait for a writer forever); only a regular file is read.
     const st = sourceCall(() => fs.fstatSync(input));
-    if (!st.isFile()) return { changed: 'no longer a regular file' };
+    const kind = nonRegularKind(st);
+    if (kind !== null) return { changed: `now ${kind}, not a regular file` };
     if (st.size !== BigInt(req.size)) return { changed: `size ${st.size} != ${req.size}` };
     // libuv takes times as double seconds: build them from the nanoseconds in one rounding.
     const atime = Number(st.atimeNs / 1_000_000_000n) + Number(st.atimeNs % 1_000_000_000n) / 1e9;
@@ -314,7 +328,10 @@ async function copyToTemp(
       // Some file systems (exFAT, SMB) have no Unix modes; the copy is still good.
     }
     fs.futimesSync(output, atime, mtime);
-    return { sha256, bytes: pos, atime, mtime };
+    // The bytes reach the disk before any final name points at them: after a power cut a
+    // published name never shows an empty or partial file.
+    fsyncFile(fs, output);
+    return { sha256, bytes: pos };
   } finally {
     if (buf) giveBack(buf);
     tryClose(fs, output);
@@ -322,30 +339,62 @@ async function copyToTemp(
   }
 }
 
-const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EMLINK']);
+/** What file systems that cannot fsync at all answer (some FUSE and network ones): nothing more to do there. */
+const FSYNC_UNSUPPORTED = new Set(['EINVAL', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);
 
-/** Publishes the temp under the final name, never overwriting. Returns false when the name is taken. */
-function publish(fs: ExportFs, tempPath: string, finalPath: string, copied: Copied): boolean {
+/** fsync, except where the file system has none; a real failure (EIO, ENOSPC) throws. */
+function fsyncFile(fs: ExportFs, fd: number): void {
   try {
-    fs.linkSync(tempPath, finalPath);
+    fs.fsyncSync(fd);
   } catch (e) {
     const code = errnoCode(e);
-    if (code === 'EEXIST') return false;
-    if (code === null || !NO_LINKS.has(code)) throw e;
-    // No hard links here (exFAT/FAT USB drives, some network shares): exclusive copy instead.
+    if (code === null || !FSYNC_UNSUPPORTED.has(code)) throw e;
+  }
+}
+
+const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EMLINK']);
+
+/**
+ * Folders where link() failed for want of hard links (exFAT/FAT drives, some NAS shares): later
+ * files there go straight to the rename. Per thread; bounded, since an export writes to few folders.
+ */
+const noLinkFolders = new Set<string>();
+
+function rememberNoLinks(folder: string): void {
+  if (noLinkFolders.size >= 1000) noLinkFolders.clear();
+  noLinkFolders.add(folder);
+}
+
+/** Publishes the temp under the final name, never overwriting. Returns false when the name is taken. */
+function publish(fs: ExportFs, tempPath: string, finalPath: string): boolean {
+  const folder = path.dirname(finalPath);
+  if (!noLinkFolders.has(folder)) {
     try {
-      fs.copyFileSync(tempPath, finalPath, fsSync.constants.COPYFILE_EXCL);
-    } catch (ce) {
-      if (errnoCode(ce) === 'EEXIST') return false;
-      throw ce;
-    }
-    try {
-      fs.utimesSync(finalPath, copied.atime, copied.mtime);
-    } catch {
-      // The bytes are right; a file system that refuses times keeps its own.
+      fs.linkSync(tempPath, finalPath);
+      tryUnlink(fs, tempPath);
+      return true;
+    } catch (e) {
+      const code = errnoCode(e);
+      if (code === 'EEXIST') return false;
+      if (code === null || !NO_LINKS.has(code)) throw e;
+      rememberNoLinks(folder);
     }
   }
-  tryUnlink(fs, tempPath);
+  // No hard links here: rename the (already fsynced) temp unless the name is taken. Between the
+  // lstat and the rename nothing of ours can take the name: a library has one writing process
+  // (the library lock), which plans each final name for one copy only, and the names are ours
+  // (YYYYMMDD_HHMMSS[_NNN].ext in our year folders). Only a foreign program writing that exact
+  // name in those microseconds could be replaced; there is no portable no-replace rename to close
+  // that window (renameat2 is Linux-only, unknown to Node and to FUSE exFAT). lstat also finds
+  // a name that differs only in case on these case-insensitive file systems, which rename would
+  // silently replace. Each file is written once, and a crash leaves at most the temp.
+  try {
+    fs.lstatSync(finalPath);
+    return false;
+  } catch (e) {
+    if (errnoCode(e) !== 'ENOENT') throw e;
+  }
+  fs.renameSync(tempPath, finalPath);
   return true;
 }
 
@@ -369,7 +418,7 @@ async function copyOnce(
     return { kind: 'failed', side: 'source', error: sourceChanged(req, copied.changed) };
   }
   try {
-    if (!publish(fs, req.tempPath, req.finalPath, copied)) {
+    if (!publish(fs, req.tempPath, req.finalPath)) {
       tryUnlink(fs, req.tempPath);
       return { kind: 'exists' };
     }
@@ -409,13 +458,24 @@ export async function copyFileSafely(req: SafeCopyRequest, opts: CopyOptions = {
   }
 }
 
+/** Which temps `removeStrayTemps` deletes. */
+export interface TempSelection {
+  /** Only this run's temps (a cancelled or stopped run cleaning up after itself). */
+  run?: string;
+  /** Every temp but this run's (a run starting: what earlier runs left behind). */
+  exceptRun?: string;
+}
+
 /**
- * Removes our `.mediaparser-*.tmp` files (only this job's when `jobId` is given) from the output
- * root and its direct subfolders (the year folders and `unknown/`). Other files are never touched.
- * Returns how many were removed.
+ * Removes our `.mediaparser-*.tmp` files (see `isTempName`; only those `which` selects) from the
+ * output root and its direct subfolders (the year folders and `unknown/`). Other files are never
+ * touched. Temps of other runs can be removed safely because a library has one writing process
+ * (the library lock) and each of its runs uses its own nonce. Returns how many were removed.
  */
-export async function removeStrayTemps(outputDir: string, jobId?: number, fs: ExportFs = nodeFs): Promise<number> {
+export async function removeStrayTemps(outputDir: string, which: TempSelection = {}, fs: ExportFs = nodeFs): Promise<number> {
   let removed = 0;
+  const selected = (name: string): boolean =>
+    which.run !== undefined ? isTempName(name, which.run) : isTempName(name) && (which.exceptRun === undefined || !isTempName(name, which.exceptRun));
   const sweep = (dir: string, depth: number): void => {
     let entries: fsSync.Dirent[];
     try {
@@ -425,7 +485,7 @@ export async function removeStrayTemps(outputDir: string, jobId?: number, fs: Ex
     }
     for (const entry of entries) {
       const p = path.join(dir, entry.name);
-      if (entry.isFile() && isTempName(entry.name, jobId)) {
+      if (entry.isFile() && selected(entry.name)) {
         try {
           fs.unlinkSync(p);
           removed++;
@@ -441,18 +501,36 @@ export async function removeStrayTemps(outputDir: string, jobId?: number, fs: Ex
   return removed;
 }
 
-/** Syncs folders so the names published in them survive a power cut (interim version). */
+/**
+ * What platforms answer when a folder cannot be opened or fsynced as such (Windows: EISDIR/EPERM
+ * on open; some FUSE and network file systems: EINVAL/ENOTSUP on fsync). Their folders are made
+ * durable by the file system itself or not at all; nothing more can be done from here.
+ */
+const DIR_SYNC_UNSUPPORTED = new Set(['EISDIR', 'EINVAL', 'EPERM', 'EACCES', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EBADF']);
+
+/**
+ * Makes the entries of these folders durable (open read-only, fsync, close): after it, the names
+ * published there survive a power cut. Called once per batch of copies, before the batch is
+ * recorded. A folder that is gone (ENOENT) or a real I/O error (EIO) throws: the batch must not be
+ * recorded as safe then.
+ */
 export function syncDirs(dirs: Iterable<string>, fs: ExportFs = nodeFs): void {
-  void fs;
-  for (const dir of dirs) {
-    let fd: number | null = null;
+  for (const dir of new Set(dirs)) {
+    let fd: number;
     try {
-      fd = fsSync.openSync(dir, 'r');
-      fsSync.fsyncSync(fd);
-    } catch {
-      // Some platforms cannot sync a folder (Windows); the data itself was synced before publishing.
+      fd = fs.openSync(dir, fsSync.constants.O_RDONLY);
+    } catch (e) {
+      const code = errnoCode(e);
+      if (code !== null && DIR_SYNC_UNSUPPORTED.has(code)) continue;
+      throw e;
+    }
+    try {
+      fs.fsyncSync(fd);
+    } catch (e) {
+      const code = errnoCode(e);
+      if (code === null || !DIR_SYNC_UNSUPPORTED.has(code)) throw e;
     } finally {
-      if (fd !== null) fsSync.closeSync(fd);
+      tryClose(fs, fd);
     }
   }
 }

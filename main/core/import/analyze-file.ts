@@ -15,7 +15,7 @@ import type { ExifTool } from 'exiftool-vendored';
 import { err, ok, type Result } from '../../../shared/errors.js';
 import type { ImportedFile, ImportOptions } from '../../workers/protocol.js';
 import { errnoToAppError } from '../errors.js';
-import { openOriginal } from '../originals.js';
+import { nonRegularKind, openOriginal } from '../originals.js';
 import { emptyMetadataDates, type MetadataDates } from './metadata-dates.js';
 import { dimensionsFromBuffer, planMetadataRead, readCanonRawMetadata, readWithExifr, readWithExiftool, type ReaderResult } from './metadata.js';
 import { findMovie, looksLikeMovie, MovieCollector, type MovieParts, QUICKTIME_MIMES, readMovie } from './quicktime.js';
@@ -85,10 +85,14 @@ interface ReadResult {
  * asynchronously so the worker stays responsive (ExifTool replies, control messages) meanwhile.
  * Every file is read once.
  */
-async function readAndHash(file: string): Promise<ReadResult> {
+async function readAndHash(file: string): Promise<ReadResult | { notRegular: string }> {
   const fd = openOriginal(file);
   try {
-    const size = fstatSync(fd).size;
+    const st = fstatSync(fd);
+    // A FIFO, socket or device where the scan saw a file: never read (a read could block).
+    const kind = nonRegularKind(st);
+    if (kind !== null) return { notRegular: kind };
+    const size = st.size;
     if (size <= WHOLE_FILE_LIMIT) {
       const buf = acquireBuffer(size);
       try {
@@ -155,7 +159,9 @@ export async function analyzeFile(entry: ScanEntry, options: ImportOptions, ctx:
   const name = path.basename(entry.path);
   let read: ReadResult;
   try {
-    read = await readAndHash(entry.path);
+    const r = await readAndHash(entry.path);
+    if ('notRegular' in r) return err('unsupported', `${name} is ${r.notRegular}, not a photo or video file.`, entry.path);
+    read = r;
   } catch (e) {
     return { ok: false, error: errnoToAppError(e, entry.path) };
   }

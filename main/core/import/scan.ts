@@ -4,9 +4,10 @@
  * entries and system junk; files without a media extension are kept only when their content
  * sniffs as an image or video. Unreadable folders are reported and skipped.
  */
-import { constants, promises as fsp, statSync } from 'node:fs';
+import { promises as fsp, statSync } from 'node:fs';
 import type { Dirent, Stats } from 'node:fs';
 import path from 'node:path';
+import { nonRegularKind, ORIGINAL_OPEN_FLAGS } from '../originals.js';
 import { isMediaExtension, sniffMedia } from './sniff.js';
 
 export interface ScanEntry {
@@ -67,7 +68,9 @@ const NEVER_MEDIA = new Set([
 async function sniffsAsMedia(filePath: string, name: string): Promise<boolean> {
   let fh: fsp.FileHandle | undefined;
   try {
-    fh = await fsp.open(filePath, constants.O_RDONLY);
+    // The file was stat'ed a moment ago, but may have turned into a FIFO since: never block on it.
+    fh = await fsp.open(filePath, ORIGINAL_OPEN_FLAGS);
+    if (nonRegularKind(await fh.stat()) !== null) return false;
     const buf = Buffer.alloc(4100);
     const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
     return (await sniffMedia(buf.subarray(0, bytesRead), name)) !== null;

@@ -2,6 +2,7 @@
  * Test fixtures: the real-media corpus lives beside the repository (`../shared/corpus`, read-only
  * in CI). Tests copy what they need into a temp folder and restore the mtimes git cannot keep.
  */
+import { MANIFEST_NAME } from '../archive/manifest.js';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { cp, mkdtemp, readdir, rm, utimes } from 'node:fs/promises';
@@ -84,8 +85,11 @@ export function sha256File(path: string): Promise<string> {
   });
 }
 
-/** Every regular file under `root`, as paths relative to it with forward slashes (dot files included). */
-export async function listTree(root: string): Promise<string[]> {
+/**
+ * Every regular file under `root`, as paths relative to it with forward slashes (dot files
+ * included); the archive's manifest only with `withManifest`.
+ */
+export async function listTree(root: string, withManifest = false): Promise<string[]> {
   const out: string[] = [];
   const walk = async (dir: string): Promise<void> => {
     let entries;
@@ -97,7 +101,7 @@ export async function listTree(root: string): Promise<string[]> {
     for (const e of entries) {
       const p = join(dir, e.name);
       if (e.isDirectory()) await walk(p);
-      else out.push(relative(root, p).split(sep).join('/'));
+      else if (withManifest || dir !== root || e.name !== MANIFEST_NAME) out.push(relative(root, p).split(sep).join('/'));
     }
   };
   await walk(root);
