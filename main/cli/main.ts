@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AppError, Result } from '../../shared/errors.js';
 import type { FileSummary, JobProgress, JobSummary } from '../../shared/types.js';
-import { createAppCore, type AppCore } from '../core/app-core.js';
+import { createAppCore, libraryBusyError, type AppCore } from '../core/app-core.js';
 import { resolveDbPath } from '../core/paths.js';
 import { formatBytes, renderProgressLine } from './progress-line.js';
 
@@ -33,7 +33,14 @@ Options:
   -h, --help  show this help
 
 Jobs run in the foreground with a progress bar; Ctrl-C pauses cleanly (resume later).
-Exit status: 0 when the job completed, 1 when it did not, 2 for a usage or input error.`;
+One process at a time writes a library: while the desktop app, \`serve\` or another job holds it,
+import, export, resume, set-date, discard, restore and serve refuse (naming that process) and
+jobs and files still work.
+Exit status: 0 when the job completed, 1 when it did not, 2 for a usage or input error,
+75 when another process holds the library (try again once it is closed).`;
+
+/** sysexits' EX_TEMPFAIL: the library is held by another process; the same command works later. */
+export const EXIT_LIBRARY_BUSY = 75;
 
 interface Io {
   out: (text: string) => void;
@@ -52,7 +59,7 @@ class UsageError extends Error {}
 function fail(io: Io, error: AppError, json: boolean): number {
   if (json) io.out(JSON.stringify({ error }, null, 2));
   else io.err(`mediaparser: ${error.message}${error.detail ? ` (${error.detail})` : ''}`);
-  return 2;
+  return error.code === 'library-busy' ? EXIT_LIBRARY_BUSY : 2;
 }
 
 function unwrap<T>(r: Result<T>): T {
@@ -194,14 +201,16 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   }
 
   const runsJobs = command === 'import' || command === 'export' || command === 'resume';
+  const writes = runsJobs || command === 'set-date' || command === 'discard' || command === 'restore';
   let core: AppCore;
   try {
-    core = createAppCore({ dbPath, autoStart: runsJobs });
+    core = createAppCore({ dbPath, autoStart: runsJobs, access: writes ? 'write' : 'read' });
   } catch (e) {
     io.err(`mediaparser: cannot open the database at ${dbPath}: ${(e as Error).message}`);
     return 2;
   }
   try {
+    if (writes && core.access.mode !== 'writer') return fail(io, libraryBusyError(core.access.holder), json);
     switch (command) {
       case 'import':
         return await runImport(core, args, io, json);

@@ -95,11 +95,7 @@ export function appVersion(): string {
 
 /** The refusal of a write by a core that does not hold its library. */
 export function libraryBusyError(holder: WriterInfo | null): AppError {
-  return appError(
-    'library-busy',
-    libraryBusyMessage(holder),
-    holder ? `writer lock held by pid ${holder.pid} (${holder.kind}) on ${holder.hostname} since ${holder.startedAt}` : undefined,
-  );
+  return appError('library-busy', libraryBusyMessage(holder));
 }
 
 export function createAppCore(options: AppCoreOptions): AppCore {
