@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningServer } from './server.js';
 import { runServeCommand } from './serve-command.js';
@@ -60,5 +62,33 @@ describe('runServeCommand', () => {
     expect(await run).toBe(0);
     expect(lines.at(-1)).toBe('Stopped.');
     await expect(fetch(`http://127.0.0.1:${server.port}/`)).rejects.toThrow();
+  });
+
+  it('holds the library while serving: a second serve and a CLI write are refused naming it, with status 75', async () => {
+    await writeFile(join(dir, 'index.html'), '<html><head></head><body>app</body></html>');
+    const dbPath = join(dir, 'db', 'mediaparser.db');
+    let stop!: () => void;
+    const until = new Promise<void>((r) => (stop = r));
+    let onListening!: (s: RunningServer) => void;
+    const listening = new Promise<RunningServer>((resolve) => (onListening = resolve));
+    const run = runServeCommand({ dbPath, staticDir: dir, port: 0, print: () => {}, until, onListening });
+    const server = await listening;
+    const address = `http://127.0.0.1:${server.port}/`;
+
+    const errors: string[] = [];
+    const second = await runServeCommand({ dbPath, staticDir: dir, port: 0, print: () => {}, printError: (l) => errors.push(l), until });
+    expect(second).toBe(75);
+    expect(errors.join('\n')).toContain(`in use by \`mediaparser serve\` at ${address} (process ${process.pid}, since `);
+    expect(errors.join('\n')).not.toContain(server.token);
+
+    const bin = fileURLToPath(new URL('../../bin/mediaparser.mjs', import.meta.url));
+    const cli = await new Promise<{ code: number; err: string }>((resolve) => {
+      execFile(process.execPath, [bin, 'discard', '1', '--db', dbPath], (error, _out, err) => resolve({ code: error ? Number(error.code) : 0, err }));
+    });
+    expect(cli.code).toBe(75);
+    expect(cli.err).toContain(`\`mediaparser serve\` at ${address}`);
+
+    stop();
+    expect(await run).toBe(0);
   });
 });
