@@ -22,7 +22,7 @@ import { guardWrites } from './write-guard.js';
 export type { HostServices } from './handlers.js';
 export type { CoreEvent } from './jobs/runner.js';
 export type { WriterInfo, WriterKind } from './db/library-lock.js';
-export { libraryBusyMessage } from './db/library-lock.js';
+export { libraryBusyMessage, readHolderToken } from './db/library-lock.js';
 
 export interface AppCoreOptions {
   dbPath: string;
@@ -70,8 +70,11 @@ export interface AppCore {
   interruptedAtStart: number[];
   /** Read at each use: a reader becomes the writer when it takes the lock at a later write. */
   readonly access: LibraryAccess;
-  /** Facts known after start (serve's address, without its token) for refused processes to show. */
-  announceWriter(patch: { url?: string }): void;
+  /**
+   * Facts known after start for refused processes: serve's address (shown) and its token (kept in
+   * a file only this user can read, so the CLI can hand its commands to serve).
+   */
+  announceWriter(patch: { url?: string; token?: string }): void;
   pauseRunningJobForQuit(): Promise<void>;
   close(): Promise<void>;
 }

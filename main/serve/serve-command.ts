@@ -74,10 +74,10 @@ export async function runServeCommand(args: ServeCommandArgs): Promise<number> {
     throw cause;
   }
   const stop = args.until ?? signalled();
-  // Without the token: anyone who can read the library's folder can read this.
+  // The address is shown to refused processes; the token goes to a file only this user can read.
   const address = new URL(server.url);
   address.search = '';
-  core.announceWriter({ url: address.href });
+  core.announceWriter({ url: address.href, token: server.token });
   print(`MediaParser is serving on ${server.url}`);
   print('Open that address in a browser on this machine (it contains the access token). Press Ctrl+C to stop.');
   args.onListening?.(server);

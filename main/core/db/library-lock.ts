@@ -35,16 +35,19 @@ export interface WriterInfo {
 
 export interface LibraryLock {
   readonly info: WriterInfo;
-  /** Adds facts known only later (serve's address) to what refused processes read. */
-  update(patch: { url?: string }): void;
+  /**
+   * Adds facts known only later to what refused processes read: serve's address, and its access
+   * token, kept apart in a file only this user can read, so the CLI can hand commands to it.
+   */
+  update(patch: { url?: string; token?: string }): void;
   /** Idempotent. The kernel releases the lock anyway when the process ends. */
   release(): void;
 }
 
 export type LockAttempt = { ok: true; lock: LibraryLock } | { ok: false; holder: WriterInfo | null };
 
-export function lockPaths(dbPath: string): { lock: string; info: string } {
-  return { lock: `${dbPath}-writer.lock`, info: `${dbPath}-writer.json` };
+export function lockPaths(dbPath: string): { lock: string; info: string; token: string } {
+  return { lock: `${dbPath}-writer.lock`, info: `${dbPath}-writer.json`, token: `${dbPath}-writer.token` };
 }
 
 function isBusy(error: unknown): boolean {
@@ -81,6 +84,8 @@ export function acquireLibraryLock(dbPath: string, who: { kind: WriterKind; comm
     hostname: hostname(),
     startedAt: new Date().toISOString(),
   };
+  // A token left by a writer that was killed must not reach the next one's clients.
+  rmSync(paths.token, { force: true });
   const writeInfo = (): void => {
     // Renamed into place so a refused process never reads half a document.
     const tmp = `${paths.info}.${process.pid}.tmp`;
@@ -101,6 +106,11 @@ export function acquireLibraryLock(dbPath: string, who: { kind: WriterKind; comm
         if (released) return;
         if (patch.url !== undefined) info.url = patch.url;
         try {
+          if (patch.token !== undefined) {
+            const tmp = `${paths.token}.${process.pid}.tmp`;
+            writeFileSync(tmp, patch.token, { mode: 0o600 });
+            renameSync(tmp, paths.token);
+          }
           writeInfo();
         } catch {
           // as above
@@ -109,7 +119,8 @@ export function acquireLibraryLock(dbPath: string, who: { kind: WriterKind; comm
       release() {
         if (released) return;
         released = true;
-        // Removed while still held, so it never names a process that no longer holds the library.
+        // Removed while still held, so they never name a process that no longer holds the library.
+        rmSync(paths.token, { force: true });
         rmSync(paths.info, { force: true });
         conn.close();
       },
@@ -149,6 +160,15 @@ export function readHolder(dbPath: string): WriterInfo | null {
   };
   if (holder.hostname === hostname() && !pidAlive(holder.pid)) return null;
   return holder;
+}
+
+/** The access token a serve holder published beside its lock, if any. */
+export function readHolderToken(dbPath: string): string | null {
+  try {
+    return readFileSync(lockPaths(dbPath).token, 'utf8').trim() || null;
+  } catch {
+    return null;
+  }
 }
 
 function sinceText(iso: string, now: Date): string {
