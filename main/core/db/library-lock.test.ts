@@ -1,12 +1,12 @@
 /** The writer lock on its own: refusal, release, who-holds-it, and the refusal sentence. */
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir, removeDir } from '../testing/corpus.js';
-import { acquireLibraryLock, libraryBusyMessage, lockPaths, readHolder, type LibraryLock, type WriterInfo } from './library-lock.js';
+import { acquireLibraryLock, libraryBusyMessage, lockPaths, readHolder, readHolderToken, type LibraryLock, type WriterInfo } from './library-lock.js';
 
 describe('library writer lock', () => {
   let tmp: string;
@@ -50,12 +50,17 @@ describe('library writer lock', () => {
   it('publishes facts learnt later (serve address) to refused processes', () => {
     const first = take('serve', 'mediaparser serve');
     if (!first.ok) throw new Error('not acquired');
-    first.lock.update({ url: 'http://127.0.0.1:4321/' });
+    first.lock.update({ url: 'http://127.0.0.1:4321/', token: 'secret-token' });
+    expect(readHolderToken(dbPath)).toBe('secret-token');
+    expect(statSync(lockPaths(dbPath).token).mode & 0o077).toBe(0);
+    expect(readFileSync(lockPaths(dbPath).info, 'utf8')).not.toContain('secret-token');
     const refused = take('cli');
     expect(refused.ok).toBe(false);
     if (refused.ok) return;
     expect(refused.holder?.url).toBe('http://127.0.0.1:4321/');
     expect(libraryBusyMessage(refused.holder)).toContain('`mediaparser serve` at http://127.0.0.1:4321/');
+    first.lock.release();
+    expect(readHolderToken(dbPath)).toBeNull();
   });
 
   it('ignores a holder file left by a process of this host that is gone', async () => {
