@@ -19,6 +19,8 @@ export const ERROR_CODES = [
   'source-changed',
   'output-unavailable',
   'worker-died',
+  /** Another process holds the library's writer lock (its message names that process). */
+  'library-busy',
   'internal',
 ] as const;
 

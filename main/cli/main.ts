@@ -6,10 +6,11 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AppError, Result } from '../../shared/errors.js';
 import type { FileSummary, JobProgress, JobSummary } from '../../shared/types.js';
-import { createAppCore, type AppCore } from '../core/app-core.js';
+import { createAppCore, libraryBusyError, readHolderToken, type AppCore } from '../core/app-core.js';
 import { resolveDbPath } from '../core/paths.js';
 import { formatBytes, renderProgressLine } from './progress-line.js';
 import { runVerifyCommand } from './verify-command.js';
+import { connectRemoteCore, type CliCore } from './remote-core.js';
 
 export const HELP = `MediaParser — turns photo and video folders into one dated archive:
   <output>/<year>/YYYYMMDD_HHMMSS.ext   (originals are only read, never changed)
@@ -39,7 +40,15 @@ Options:
   -h, --help  show this help
 
 Jobs run in the foreground with a progress bar; Ctrl-C pauses cleanly (resume later).
-Exit status: 0 when the job completed, 1 when it did not, 2 for a usage or input error.`;
+One process at a time writes a library. While \`mediaparser serve\` holds it, import, export,
+resume, set-date, discard and restore run there (this command follows and reports as usual);
+while the desktop app or another command holds it, they and serve refuse, naming that process.
+jobs and files always work.
+Exit status: 0 when the job completed, 1 when it did not, 2 for a usage or input error,
+75 when another process holds the library (try again once it is closed).`;
+
+/** sysexits' EX_TEMPFAIL: the library is held by another process; the same command works later. */
+export const EXIT_LIBRARY_BUSY = 75;
 
 interface Io {
   out: (text: string) => void;
@@ -58,7 +67,7 @@ class UsageError extends Error {}
 function fail(io: Io, error: AppError, json: boolean): number {
   if (json) io.out(JSON.stringify({ error }, null, 2));
   else io.err(`mediaparser: ${error.message}${error.detail ? ` (${error.detail})` : ''}`);
-  return 2;
+  return error.code === 'library-busy' ? EXIT_LIBRARY_BUSY : 2;
 }
 
 function unwrap<T>(r: Result<T>): T {
@@ -73,7 +82,7 @@ function positiveInt(text: string | undefined, what: string): number {
 }
 
 /** Runs a job in the foreground: a progress line on a terminal, Ctrl-C pauses cleanly. */
-async function followJob(core: AppCore, jobId: number, io: Io, json: boolean, verb: string): Promise<JobSummary> {
+async function followJob(core: CliCore, jobId: number, io: Io, json: boolean, verb: string): Promise<JobSummary> {
   let last: JobProgress | null = null;
   const showBar = io.isTTY && !json;
   const unsubscribe = core.subscribe((e) => {
@@ -124,14 +133,14 @@ function describeEnd(job: JobSummary): string {
   return base + errors + why;
 }
 
-async function runImport(core: AppCore, folders: string[], io: Io, json: boolean): Promise<number> {
+async function runImport(core: CliCore, folders: string[], io: Io, json: boolean): Promise<number> {
   if (folders.length === 0) throw new UsageError('import needs at least one folder.');
   const started = unwrap(await core.handlers['import:start']({ folders }));
   const job = await followJob(core, started.jobId, io, json, 'Importing');
   return report(core, job, io, json);
 }
 
-async function report(core: AppCore, job: JobSummary, io: Io, json: boolean): Promise<number> {
+async function report(core: CliCore, job: JobSummary, io: Io, json: boolean): Promise<number> {
   if (json) {
     if (job.type === 'import') {
       io.out(JSON.stringify({ jobId: job.id, status: job.status, fileCount: job.filesDone, errors: job.errorCount }, null, 2));
@@ -170,7 +179,7 @@ async function report(core: AppCore, job: JobSummary, io: Io, json: boolean): Pr
   return job.status === 'completed' ? 0 : 1;
 }
 
-async function listAllFiles(core: AppCore): Promise<FileSummary[]> {
+async function listAllFiles(core: CliCore): Promise<FileSummary[]> {
   const all: FileSummary[] = [];
   for (let offset = 0; ; offset += 5000) {
     const page = unwrap(await core.handlers['files:list']({ filter: 'all', offset, limit: 5000 }));
@@ -221,14 +230,21 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   if (command === 'verify') return await runVerifyCommand(args, io, json);
 
   const runsJobs = command === 'import' || command === 'export' || command === 'resume';
-  let core: AppCore;
+  const writes = runsJobs || command === 'set-date' || command === 'discard' || command === 'restore';
+  let local: AppCore;
   try {
-    core = createAppCore({ dbPath, autoStart: runsJobs });
+    local = createAppCore({ dbPath, autoStart: runsJobs, access: writes ? 'write' : 'read' });
   } catch (e) {
     io.err(`mediaparser: cannot open the database at ${dbPath}: ${(e as Error).message}`);
     return 2;
   }
+  let core: CliCore = local;
   try {
+    if (writes && local.access.mode !== 'writer') {
+      const remote = await handToServe(local, dbPath, io, json);
+      if (remote === null) return fail(io, libraryBusyError(local.access.holder), json);
+      core = remote;
+    }
     switch (command) {
       case 'import':
         return await runImport(core, args, io, json);
@@ -301,6 +317,21 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     throw e;
   } finally {
     await core.close();
+    if (core !== local) await local.close();
+  }
+}
+
+/** The serve instance holding the library, connected; null when the holder is anything else. */
+async function handToServe(local: AppCore, dbPath: string, io: Io, json: boolean): Promise<CliCore | null> {
+  const holder = local.access.holder;
+  const token = readHolderToken(dbPath);
+  if (holder?.kind !== 'serve' || !holder.url || token === null) return null;
+  try {
+    const remote = await connectRemoteCore(holder.url, token);
+    if (!json) io.err(`This library is open in \`mediaparser serve\` at ${holder.url} (process ${holder.pid}); running the command there.`);
+    return remote;
+  } catch {
+    return null;
   }
 }
 

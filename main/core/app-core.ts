@@ -6,23 +6,27 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ContractEvent, Handlers } from '../../shared/contract.js';
-import type { Result } from '../../shared/errors.js';
+import { appError, type AppError, type Result } from '../../shared/errors.js';
 import type { JobSummary } from '../../shared/types.js';
 import { ArchivesRepo } from './db/archives-repo.js';
 import { createVerifyHandlers } from './archive/verify-handlers.js';
 import { createVerifyService, type VerifyService } from './archive/verify-service.js';
 import { FilesRepo } from './db/files-repo.js';
-import { listJobsByStatus } from './db/jobs-repo.js';
+import { getJob, listJobsByStatus, markRunningAsInterrupted } from './db/jobs-repo.js';
+import { acquireLibraryLock, libraryBusyMessage, type LibraryLock, type WriterInfo, type WriterKind } from './db/library-lock.js';
 import { startCheckpointer } from './db/checkpointer.js';
 import { openDatabase, type OpenDb } from './db/open-db.js';
 import { createHandlers, headlessHost, type HostServices } from './handlers.js';
 import { JobRunner, type WorkerFactory } from './jobs/runner.js';
 import { createThumbnailService } from './thumbnails/thumbnail-service.js';
 import { createWorkerFactory } from './worker-factory.js';
+import { guardWrites } from './write-guard.js';
 
 export type { HostServices } from './handlers.js';
 /** Every event the core emits: the runner's job events and the verify service's. */
 export type CoreEvent = ContractEvent;
+export type { WriterInfo, WriterKind } from './db/library-lock.js';
+export { libraryBusyMessage, readHolderToken } from './db/library-lock.js';
 
 export interface AppCoreOptions {
   dbPath: string;
@@ -36,6 +40,23 @@ export interface AppCoreOptions {
   retryDelayMs?: number;
   /** Start the queue immediately (default true). */
   autoStart?: boolean;
+  /**
+   * 'write' (default): take the library's writer lock; when another live process holds it, the
+   * core opens read-only and takes the lock at the first write once that process is gone.
+   * 'read': never keep the lock (commands that only list); a free lock is taken just long enough
+   * to mark the jobs of a dead writer interrupted.
+   */
+  access?: 'write' | 'read';
+  /** Who this process is, for the refusal message of other processes (default: a CLI command). */
+  writer?: { kind: WriterKind; command?: string };
+}
+
+/** Whether this core writes its library. */
+export interface LibraryAccess {
+  /** 'writer': holds the writer lock (or a `:memory:` library). 'reader': reads only. */
+  mode: 'writer' | 'reader';
+  /** The process holding the library when it is not this one, if known. */
+  holder: WriterInfo | null;
 }
 
 export interface AppCore {
@@ -52,6 +73,13 @@ export interface AppCore {
   listResumable(): JobSummary[];
   /** Jobs found running at start-up, now marked interrupted. */
   interruptedAtStart: number[];
+  /** Read at each use: a reader becomes the writer when it takes the lock at a later write. */
+  readonly access: LibraryAccess;
+  /**
+   * Facts known after start for refused processes: serve's address (shown) and its token (kept in
+   * a file only this user can read, so the CLI can hand its commands to serve).
+   */
+  announceWriter(patch: { url?: string; token?: string }): void;
   pauseRunningJobForQuit(): Promise<void>;
   close(): Promise<void>;
 }
@@ -73,9 +101,40 @@ export function appVersion(): string {
   return '0.0.0';
 }
 
+/** The refusal of a write by a core that does not hold its library. */
+export function libraryBusyError(holder: WriterInfo | null): AppError {
+  return appError('library-busy', libraryBusyMessage(holder));
+}
+
 export function createAppCore(options: AppCoreOptions): AppCore {
-  const db = openDatabase(options.dbPath, options.migrationsFolder);
-  const checkpointer = startCheckpointer(db.sqlite);
+  const inMemory = options.dbPath === ':memory:';
+  const who = options.writer ?? { kind: 'cli' as const };
+  const whoFull = { kind: who.kind, command: who.command ?? ['mediaparser', ...process.argv.slice(2)].join(' ') };
+  const wantsWrite = (options.access ?? 'write') === 'write';
+  // Taken before the database is opened, so only the writer can be migrating it.
+  let lock: LibraryLock | null = null;
+  let holder: WriterInfo | null = null;
+  if (!inMemory) {
+    const attempt = acquireLibraryLock(options.dbPath, whoFull);
+    if (attempt.ok) lock = attempt.lock;
+    else holder = attempt.holder;
+  }
+  let db: OpenDb;
+  try {
+    db = openDatabase(options.dbPath, options.migrationsFolder);
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+  const interruptedAtStart: number[] = [];
+  if (!wantsWrite && lock !== null) {
+    // Nobody writes this library: jobs still marked running belong to a process that died.
+    interruptedAtStart.push(...markRunningAsInterrupted(db.db));
+    lock.release();
+    lock = null;
+  }
+  let writer = inMemory || lock !== null;
+  let checkpointer: ReturnType<typeof startCheckpointer> | null = writer ? startCheckpointer(db.sqlite) : null;
   const files = new FilesRepo(db.sqlite);
   const archives = new ArchivesRepo(db.sqlite);
   const listeners = new Set<(e: CoreEvent) => void>();
@@ -101,12 +160,42 @@ export function createAppCore(options: AppCoreOptions): AppCore {
   });
   const host = options.host ?? headlessHost;
   const verify = createVerifyService({ emit, ...(workerDir ? { workerDir } : {}) });
-  const handlers: Handlers = { ...createHandlers({ db, files, archives, runner, host, version: appVersion() }), ...createVerifyHandlers(verify) };
+  const autoStart = options.autoStart !== false;
+  /** Holding the lock: jobs found running are a dead writer's, and the queue is ours to run. */
+  const becomeWriter = (): void => {
+    writer = true;
+    holder = null;
+    checkpointer ??= startCheckpointer(db.sqlite);
+    if (autoStart) interruptedAtStart.push(...runner.start());
+    else interruptedAtStart.push(...markRunningAsInterrupted(db.db));
+  };
+  /** Takes the lock if its holder has quit since this core opened. */
+  const tryBecomeWriter = (): boolean => {
+    const attempt = acquireLibraryLock(options.dbPath, whoFull);
+    if (!attempt.ok) {
+      holder = attempt.holder;
+      return false;
+    }
+    lock = attempt.lock;
+    becomeWriter();
+    return true;
+  };
+  const gate = (writes: boolean, channel: string): AppError | null => {
+    if (writer) return null;
+    if (!writes) {
+      // A reader listing jobs after the writer died would show its jobs running for good.
+      if (wantsWrite && channel.startsWith('jobs:')) tryBecomeWriter();
+      return null;
+    }
+    if (!wantsWrite) return holder ? libraryBusyError(holder) : appError('unsupported', 'The library was opened read-only here.');
+    return tryBecomeWriter() ? null : libraryBusyError(holder);
+  };
+  const handlers = guardWrites({ ...createHandlers({ db, files, archives, runner, host, version: appVersion() }), ...createVerifyHandlers(verify) }, gate);
   const thumbnailService = createThumbnailService({
     cacheDir: options.thumbnailCacheDir ?? join(dirname(options.dbPath), 'thumbnails'),
     ...(workerDir ? { workerDir } : {}),
   });
-  const interruptedAtStart = options.autoStart === false ? [] : runner.start();
+  if (writer) becomeWriter();
 
   let closed = false;
   return {
@@ -115,6 +204,12 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     runner,
     verify,
     interruptedAtStart,
+    get access(): LibraryAccess {
+      return { mode: writer ? 'writer' : 'reader', holder };
+    },
+    announceWriter(patch) {
+      lock?.update(patch);
+    },
     thumbnails: {
       async get(fileId, size) {
         const row = files.getRow(fileId);
@@ -136,8 +231,10 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       await verify.close();
       await thumbnailService.close();
       listeners.clear();
-      await checkpointer.close();
+      await checkpointer?.close();
       db.close();
+      // Last: nothing of this process writes the library once another may.
+      lock?.release();
     },
   };
 }

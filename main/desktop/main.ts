@@ -25,7 +25,7 @@ import {
   type WebContents,
 } from 'electron';
 import { ok } from '../../shared/errors.js';
-import { createAppCore, type AppCore, type HostServices } from '../core/app-core.js';
+import { createAppCore, libraryBusyMessage, type AppCore, type HostServices } from '../core/app-core.js';
 import { e2ePickedPaths, formatLogEntry, openDialogOptions, resolveDesktopPaths, resumePrompt, showPath } from './host.js';
 import { bindIpc, forwardEvents } from './ipc.js';
 import { APP_SCHEME, isTrustedSender, navigationDecision, THUMBNAIL_URL_TEMPLATE, windowOpenDecision, withCsp } from './security.js';
@@ -187,6 +187,8 @@ let offeredResume = false;
 async function offerResume(win: BrowserWindow): Promise<void> {
   if (offeredResume || core === null) return;
   offeredResume = true;
+  // The paused jobs belong to the process holding the library.
+  if (core.access.mode !== 'writer') return;
   const prompt = resumePrompt(core.listResumable());
   if (prompt === null) return;
   const { response } = await dialog.showMessageBox(win, {
@@ -354,6 +356,7 @@ async function ready(): Promise<void> {
       workerDir: join(DIST, 'workers'),
       migrationsFolder: join(DIST, 'migrations'),
       thumbnailCacheDir: paths.thumbnailCacheDir,
+      writer: { kind: 'desktop', command: 'MediaParser desktop app' },
     });
   } catch (error) {
     logError(`Could not open the database ${paths.dbPath}`, error);
@@ -388,6 +391,17 @@ async function ready(): Promise<void> {
   });
   createWindow();
   createTray();
+  if (appCore.access.mode !== 'writer') {
+    // The window still shows the library; changes are refused (naming the holder) until it quits.
+    void dialog.showMessageBox({
+      type: 'warning',
+      title: 'Library in use',
+      message: 'MediaParser opened this library read-only.',
+      detail: libraryBusyMessage(appCore.access.holder),
+      buttons: ['OK'],
+      noLink: true,
+    });
+  }
 }
 
 async function shutdown(): Promise<void> {

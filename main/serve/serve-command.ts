@@ -5,8 +5,11 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createAppCore } from '../core/app-core.js';
-import { startServer, type RunningServer } from './server.js';
+import { createAppCore, libraryBusyMessage } from '../core/app-core.js';
+import { serveHostServices, startServer, type RunningServer } from './server.js';
+
+/** Same status as the CLI's: another process holds the library. */
+const EXIT_LIBRARY_BUSY = 75;
 
 export interface ServeCommandArgs {
   /** 0 or omitted: any free port. */
@@ -30,7 +33,8 @@ export function defaultStaticDir(): string {
 
 /**
  * Resolves with the process exit code once the server has stopped and the core is closed.
- * Problems a user can fix (no renderer build, port taken) are printed and give 1 instead of throwing.
+ * Problems a user can fix (no renderer build, port taken) are printed and give 1 instead of throwing;
+ * a library held by another process gives 75, like the CLI.
  */
 export async function runServeCommand(args: ServeCommandArgs): Promise<number> {
   const print = args.print ?? ((line: string) => process.stdout.write(`${line}\n`));
@@ -42,10 +46,23 @@ export async function runServeCommand(args: ServeCommandArgs): Promise<number> {
     return 1;
   }
 
+  const core = createAppCore({
+    dbPath: args.dbPath,
+    host: serveHostServices(),
+    writer: { kind: 'serve', command: 'mediaparser serve' },
+  });
+  if (core.access.mode !== 'writer') {
+    // A browser page on a library it cannot change would only fail at the first click.
+    printError(libraryBusyMessage(core.access.holder));
+    await core.close();
+    return EXIT_LIBRARY_BUSY;
+  }
+
   let server: RunningServer;
   try {
     server = await startServer({
-      core: (host) => createAppCore({ dbPath: args.dbPath, host }),
+      // A factory, so the server owns the core and closes it.
+      core: () => core,
       port: args.port ?? 0,
       staticDir,
     });
@@ -57,6 +74,10 @@ export async function runServeCommand(args: ServeCommandArgs): Promise<number> {
     throw cause;
   }
   const stop = args.until ?? signalled();
+  // The address is shown to refused processes; the token goes to a file only this user can read.
+  const address = new URL(server.url);
+  address.search = '';
+  core.announceWriter({ url: address.href, token: server.token });
   print(`MediaParser is serving on ${server.url}`);
   print('Open that address in a browser on this machine (it contains the access token). Press Ctrl+C to stop.');
   args.onListening?.(server);
