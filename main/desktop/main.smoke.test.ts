@@ -154,13 +154,14 @@ describe('bundled main process (fake Electron)', () => {
     expect(first.steps.permission).toBe(false);
   });
 
-  it('answers the folder pickers from the e2e stub, and shows a folder with openPath', () => {
+  it('answers the folder pickers from the e2e stub, and reveals the output folder without opening it', () => {
     expect(first.steps.pickSource).toEqual({ ok: true, value: { paths: [media] } });
     expect(first.steps.pickOutput).toEqual({ ok: true, value: { paths: [output] } });
     expect(first.record.openDialogs).toEqual([]);
     expect(first.steps.setSettings).toMatchObject({ ok: true, value: { outputDirectory: output } });
     expect(first.steps.showPath).toEqual({ ok: true, value: { shown: true } });
-    expect(first.record.shell).toContain(`openPath ${output}`);
+    expect(first.record.shell).toContain(`showItemInFolder ${output}`);
+    expect(first.record.shell.filter((s: string) => s.startsWith('openPath'))).toEqual([]);
   });
 
   it('imports with the bundled worker, forwards events, and updates tray, taskbar and notifications', () => {
