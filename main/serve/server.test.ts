@@ -9,7 +9,7 @@ import { INVOKE_CHANNELS, type EventChannel } from '../../shared/contract.js';
 import { err, ok, type Result } from '../../shared/errors.js';
 import type { AppCore, HostServices } from '../core/app-core.js';
 import { createBrowserConnection, type SocketLike } from '../../renderer/src/api/browser-client.js';
-import { injectClientScript, startServer, type RunningServer } from './server.js';
+import { injectClientScript, startServer, withMetaCsp, type RunningServer } from './server.js';
 
 /** A core whose handlers echo what they were given, so the tests see exactly what reached them. */
 function fakeCore() {
@@ -142,6 +142,13 @@ describe('startServer', () => {
     expect(csp).toContain("script-src 'self'");
     expect(csp).toContain("object-src 'none'");
     expect(csp).not.toMatch(/script-src[^;]*unsafe/);
+    // The page's own <meta> says the same (it cannot carry frame-ancestors), with the WebSocket allowed.
+    const meta = /<meta http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(res.body)?.[1];
+    expect(meta).toBe(csp.replace("; frame-ancestors 'none'", ''));
+    expect(meta).toContain(`connect-src 'self' ws://127.0.0.1:${server.port} ws://localhost:${server.port}`);
+    expect(meta).toContain("default-src 'self'");
+    expect(meta).not.toContain('unsafe-eval');
+    expect(res.body.indexOf('Content-Security-Policy')).toBeLessThan(res.body.indexOf('<script'));
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     const cookie = String(res.headers['set-cookie']);
     expect(cookie).toContain(`mediaparser_token_${server.port}=${token}`);
@@ -369,6 +376,18 @@ describe('startServer', () => {
     expect(await host!.showPath('/tmp')).toEqual({ ok: true, value: { shown: false } });
     await s.close();
     expect(owned.closed()).toBe(1);
+  });
+});
+
+describe('withMetaCsp', () => {
+  it('replaces the page’s policy, or puts one first in <head>, escaping quotes', () => {
+    const page = `<head><meta charset="UTF-8" /><meta http-equiv="Content-Security-Policy" content="default-src 'none'" /><script src="a.js"></script></head>`;
+    expect(withMetaCsp(page, "default-src 'self'")).toBe(
+      `<head><meta charset="UTF-8" /><meta http-equiv="Content-Security-Policy" content="default-src 'self'" /><script src="a.js"></script></head>`,
+    );
+    expect(withMetaCsp('<html><head lang="en"><title>x</title></head>', 'a "b"')).toBe(
+      '<html><head lang="en"><meta http-equiv="Content-Security-Policy" content="a &quot;b&quot;" /><title>x</title></head>',
+    );
   });
 });
 

@@ -126,23 +126,27 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     return presentedTokens(req, url).some(tokenMatches);
   }
 
-  function securityHeaders(): Record<string, string> {
+  function cspDirectives(): string[] {
     const ws = allowedHosts().map((h) => `ws://${h}`).join(' ');
+    return [
+      "default-src 'self'",
+      "script-src 'self'",
+      // React sets style attributes through the CSSOM; inline <style> from libraries needs this too.
+      "style-src 'self' 'unsafe-inline'",
+      "img-src 'self' data: blob:",
+      "media-src 'self' blob:",
+      "font-src 'self' data:",
+      `connect-src 'self' ${ws}`,
+      "object-src 'none'",
+      "base-uri 'none'",
+      "form-action 'none'",
+      "frame-ancestors 'none'",
+    ];
+  }
+
+  function securityHeaders(): Record<string, string> {
     return {
-      'Content-Security-Policy': [
-        "default-src 'self'",
-        "script-src 'self'",
-        // React sets style attributes through the CSSOM; inline <style> from libraries needs this too.
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data: blob:",
-        "media-src 'self' blob:",
-        "font-src 'self' data:",
-        `connect-src 'self' ${ws}`,
-        "object-src 'none'",
-        "base-uri 'none'",
-        "form-action 'none'",
-        "frame-ancestors 'none'",
-      ].join('; '),
+      'Content-Security-Policy': cspDirectives().join('; '),
       'X-Content-Type-Options': 'nosniff',
       'X-Frame-Options': 'DENY',
       'Referrer-Policy': 'no-referrer',
@@ -263,7 +267,11 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     } catch {
       return send(res, 500, 'The app is not built yet. Run `npm run build:renderer`, then start `mediaparser serve` again.', 'text/plain; charset=utf-8');
     }
-    send(res, 200, injectClientScript(html), 'text/html; charset=utf-8', extra);
+    // The page's own <meta> policy is the desktop one (thumbnails by custom scheme, no WebSocket).
+    const metaPolicy = cspDirectives()
+      .filter((d) => !d.startsWith('frame-ancestors'))
+      .join('; ');
+    send(res, 200, injectClientScript(withMetaCsp(html, metaPolicy)), 'text/html; charset=utf-8', extra);
   }
 
   async function serveStatic(res: ServerResponse, url: URL, extra: Record<string, string>): Promise<void> {
@@ -420,6 +428,18 @@ async function isFile(path: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+const META_CSP = /<meta\s+http-equiv=["']Content-Security-Policy["'][^>]*>/i;
+
+/** Puts `policy` in the page's CSP <meta> (in place of the one it has, else first in <head>). */
+export function withMetaCsp(html: string, policy: string): string {
+  const tag = `<meta http-equiv="Content-Security-Policy" content="${policy.replace(/&/g, '&amp;').replace(/"/g, '&quot;')}" />`;
+  if (META_CSP.test(html)) return html.replace(META_CSP, () => tag);
+  const head = /<head[^>]*>/i.exec(html);
+  if (!head) return `${tag}\n${html}`;
+  const at = head.index + head[0].length;
+  return `${html.slice(0, at)}${tag}${html.slice(at)}`;
 }
 
 /** Parsed as a path on this server; `//host/x` must not turn into another host. */
