@@ -140,3 +140,22 @@ test('a page on another origin cannot reach the API, even after the user opened 
   );
   expect(outcome).toBe('refused');
 });
+
+test('the page loads with no failed request and no console error (the favicon included)', async ({ page }) => {
+  const failed: string[] = [];
+  const errors: string[] = [];
+  const icons: string[] = [];
+  page.on('response', (r) => {
+    if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`);
+    if (/favicon/.test(r.url())) icons.push(`${r.status()} ${new URL(r.url()).pathname}`);
+  });
+  page.on('requestfailed', (r) => failed.push(`failed ${r.url()}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  await page.goto(app.url);
+  await page.waitForLoadState('networkidle');
+  expect(failed).toEqual([]);
+  expect(errors).toEqual([]);
+  expect(icons).toEqual(['200 /favicon.svg']);
+});

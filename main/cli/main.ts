@@ -335,8 +335,22 @@ async function handToServe(local: AppCore, dbPath: string, io: Io, json: boolean
   }
 }
 
+/**
+ * A reader that goes away early (`mediaparser jobs | head -1`) ends the output, not the command:
+ * the rest of a listing goes nowhere and a running job still finishes (or pauses on Ctrl-C)
+ * instead of dying mid-write with an EPIPE stack trace. Other stream errors stay fatal.
+ */
+export function quietOnBrokenPipe(streams: NodeJS.WritableStream[] = [process.stdout, process.stderr]): void {
+  for (const stream of streams) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+    });
+  }
+}
+
 const isEntry = process.argv[1] !== undefined && /mediaparser(\.mjs)?$|main[/\\]cli[/\\]main\.ts$/.test(process.argv[1]);
 if (isEntry) {
+  quietOnBrokenPipe();
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

@@ -18,6 +18,7 @@ import type { OpenDb } from './db/open-db.js';
 import { readSettings, writeSettings } from './db/settings-repo.js';
 import type { JobRunner } from './jobs/runner.js';
 import type { VerifyChannel } from './archive/verify-handlers.js';
+import { isInKnownPlace } from './known-places.js';
 
 /** What the host (desktop shell or serve mode) provides beyond the core. */
 export interface HostServices {
@@ -225,6 +226,9 @@ export function createHandlers(deps: HandlerDeps): Omit<Handlers, VerifyChannel>
     'shell:show-path': async ({ path }) => {
       const abs = absolute(path);
       if (!abs.ok) return abs;
+      if (!isInKnownPlace(db.db, abs.value)) {
+        return err('permission-denied', 'MediaParser only shows places inside your imported folders and archives.', abs.value);
+      }
       if (!existsSync(abs.value)) return err('not-found', `"${abs.value}" does not exist (any more).`);
       return host.showPath(abs.value);
     },

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -120,15 +120,11 @@ describe('showPath', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  function deps(openResult = '') {
+  function deps() {
     const calls: string[] = [];
     return {
       calls,
       deps: {
-        openFolder: async (p: string) => {
-          calls.push(`open ${p}`);
-          return openResult;
-        },
         revealItem: (p: string) => {
           calls.push(`reveal ${p}`);
         },
@@ -136,21 +132,23 @@ describe('showPath', () => {
     };
   }
 
-  it('opens a folder and reveals a file without opening it', async () => {
+  it('reveals folders and files alike, never opening either (an .app bundle is a folder)', async () => {
     const file = join(dir, '20200101_120000.jpg');
+    const bundle = join(dir, 'Calculator.app');
     await writeFile(file, 'x');
+    await mkdir(bundle);
     const d = deps();
     expect(await showPath(dir, d.deps)).toEqual({ ok: true, value: { shown: true } });
     expect(await showPath(file, d.deps)).toEqual({ ok: true, value: { shown: true } });
-    expect(d.calls).toEqual([`open ${dir}`, `reveal ${file}`]);
+    expect(await showPath(bundle, d.deps)).toEqual({ ok: true, value: { shown: true } });
+    expect(d.calls).toEqual([`reveal ${dir}`, `reveal ${file}`, `reveal ${bundle}`]);
   });
 
-  it('reports missing paths, relative paths and file-manager failures', async () => {
-    const d = deps('No application');
+  it('reports missing and relative paths without revealing anything', async () => {
+    const d = deps();
     expect(await showPath(join(dir, 'gone'), d.deps)).toMatchObject({ ok: false, error: { code: 'not-found' } });
     expect(await showPath('relative/path', d.deps)).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
-    expect(await showPath(dir, d.deps)).toMatchObject({ ok: false, error: { code: 'io', detail: 'No application' } });
-    expect(d.calls).toEqual([`open ${dir}`]);
+    expect(d.calls).toEqual([]);
   });
 });
 

@@ -99,33 +99,27 @@ export function resumePrompt(jobs: JobSummary[]): ResumePrompt | null {
 }
 
 export interface ShowPathDeps {
-  /** Opens a folder in the file manager; resolves '' on success or an error message (shell.openPath). */
-  openFolder(path: string): Promise<string>;
-  /** Selects a file in its folder (shell.showItemInFolder). */
+  /** Selects the item in its parent folder in the file manager (shell.showItemInFolder). */
   revealItem(path: string): void;
 }
 
 /**
- * "Show in folder": a folder opens in the file manager, a file is selected in its folder. A file
- * is never opened, so a compromised page cannot use this to launch a program.
+ * "Show in folder": the file or folder is selected in its parent folder, never opened. Opening a
+ * folder (shell.openPath) would launch an .app bundle on macOS, which is a folder, so a
+ * compromised page could start a program with it. The core has already checked that the path
+ * lies inside a known place (known-places.ts).
  */
 export async function showPath(path: string, deps: ShowPathDeps): Promise<Result<{ shown: boolean }>> {
   if (!isAbsolute(path)) return err('invalid-argument', 'Only a full path can be shown.', path);
-  let isDirectory: boolean;
   try {
-    isDirectory = (await stat(path)).isDirectory();
+    await stat(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return err('not-found', 'That file or folder no longer exists.', path);
     if (code === 'EACCES' || code === 'EPERM') return err('permission-denied', 'MediaParser may not look at that location.', path);
     return err('io', 'That location could not be read.', `${code ?? ''} ${path}`.trim());
   }
-  if (!isDirectory) {
-    deps.revealItem(path);
-    return ok({ shown: true });
-  }
-  const failure = await deps.openFolder(path);
-  if (failure) return err('io', 'The folder could not be opened in the file manager.', failure);
+  deps.revealItem(path);
   return ok({ shown: true });
 }
 

@@ -15,7 +15,6 @@ import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INVOKE_CHANNELS } from '../../shared/contract.js';
-import { cspHeader } from './security.js';
 
 const run = promisify(execFile);
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -31,6 +30,30 @@ interface Report {
   exitCode: number;
   steps: Record<string, Loose>;
   record: Record<string, Loose>;
+}
+
+/** The desktop page's policy, directive by directive, written out so a change to it has to be made here too. */
+const DESKTOP_POLICY: Record<string, string[]> = {
+  'default-src': ["'none'"],
+  'script-src': ["'self'"],
+  'style-src': ["'self'", "'unsafe-inline'"],
+  'img-src': ["'self'", 'data:', 'blob:', 'mediaparser:'],
+  'media-src': ["'self'", 'blob:', 'mediaparser:'],
+  'font-src': ["'self'", 'data:'],
+  'connect-src': ["'self'", 'mediaparser:'],
+  'object-src': ["'none'"],
+  'base-uri': ["'none'"],
+  'form-action': ["'none'"],
+  'frame-src': ["'none'"],
+};
+
+function parsePolicy(policy: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const directive of policy.split(';')) {
+    const [name, ...values] = directive.trim().split(/\s+/);
+    if (name) out[name] = values;
+  }
+  return out;
 }
 
 let root: string;
@@ -143,8 +166,22 @@ describe('bundled main process (fake Electron)', () => {
     expect(first.steps.invalid).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
   });
 
-  it('puts the CSP on documents, refuses navigation, new windows, webviews and permissions', () => {
-    expect(first.steps.csp.mainFrame).toEqual({ responseHeaders: { 'Content-Security-Policy': [cspHeader()] } });
+  it('puts the CSP on documents, the same as the page’s own <meta>, and refuses navigation, new windows, webviews and permissions', async () => {
+    // Replaced the policy the response carried, whatever its case.
+    expect(Object.keys(first.steps.csp.mainFrame.responseHeaders)).toEqual(['Content-Security-Policy']);
+    const header: string[] = first.steps.csp.mainFrame.responseHeaders['Content-Security-Policy'];
+    expect(header).toHaveLength(1);
+    expect(parsePolicy(header[0]!)).toEqual({ ...DESKTOP_POLICY, 'frame-ancestors': ["'none'"] });
+    // Without any header (a file:// load the hook misses), the page still holds itself to it.
+    const html = await readFile(join(ROOT, 'renderer', 'index.html'), 'utf8');
+    const meta = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]*)"/i.exec(html)?.[1];
+    expect(meta).toBeDefined();
+    expect(html.indexOf('Content-Security-Policy')).toBeLessThan(html.search(/<script\b/i));
+    expect(parsePolicy(meta!)).toEqual(DESKTOP_POLICY);
+    for (const policy of [header[0]!, meta!]) {
+      expect(policy).not.toContain('unsafe-eval');
+      expect(parsePolicy(policy)['script-src']).toEqual(["'self'"]);
+    }
     expect(first.steps.csp.script).toEqual({});
     expect(first.steps.navigation).toEqual({ evil: true, otherFile: true, ours: false });
     expect(first.steps.windowOpen).toEqual({ https: { action: 'deny' }, file: { action: 'deny' } });
@@ -154,13 +191,14 @@ describe('bundled main process (fake Electron)', () => {
     expect(first.steps.permission).toBe(false);
   });
 
-  it('answers the folder pickers from the e2e stub, and shows a folder with openPath', () => {
+  it('answers the folder pickers from the e2e stub, and reveals the output folder without opening it', () => {
     expect(first.steps.pickSource).toEqual({ ok: true, value: { paths: [media] } });
     expect(first.steps.pickOutput).toEqual({ ok: true, value: { paths: [output] } });
     expect(first.record.openDialogs).toEqual([]);
     expect(first.steps.setSettings).toMatchObject({ ok: true, value: { outputDirectory: output } });
     expect(first.steps.showPath).toEqual({ ok: true, value: { shown: true } });
-    expect(first.record.shell).toContain(`openPath ${output}`);
+    expect(first.record.shell).toContain(`showItemInFolder ${output}`);
+    expect(first.record.shell.filter((s: string) => s.startsWith('openPath'))).toEqual([]);
   });
 
   it('imports with the bundled worker, forwards events, and updates tray, taskbar and notifications', () => {

@@ -112,7 +112,6 @@ const host: HostServices = {
   },
   showPath: (path) =>
     showPath(path, {
-      openFolder: (p) => shell.openPath(p),
       revealItem: (p) => shell.showItemInFolder(p),
     }),
 };

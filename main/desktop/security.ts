@@ -13,22 +13,26 @@ export const THUMBNAIL_URL_TEMPLATE = `${APP_SCHEME}://thumb/{id}?size={size}`;
  * The renderer's Content-Security-Policy. Scripts only from the app itself; images and media
  * also from the thumbnail scheme. Inline styles stay allowed because React style props and
  * UI libraries set them; inline and remote scripts, plugins, frames and forms are all refused.
+ * renderer/index.html carries the same policy in a <meta> element (minus frame-ancestors, which
+ * a <meta> cannot set), so it holds even where no response header reaches the page.
  */
+const CSP_DIRECTIVES = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  `img-src 'self' data: blob: ${APP_SCHEME}:`,
+  `media-src 'self' blob: ${APP_SCHEME}:`,
+  "font-src 'self' data:",
+  `connect-src 'self' ${APP_SCHEME}:`,
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-src 'none'",
+  "frame-ancestors 'none'",
+];
+
 export function cspHeader(): string {
-  return [
-    "default-src 'none'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    `img-src 'self' data: blob: ${APP_SCHEME}:`,
-    `media-src 'self' blob: ${APP_SCHEME}:`,
-    "font-src 'self' data:",
-    `connect-src 'self' ${APP_SCHEME}:`,
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-src 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
+  return CSP_DIRECTIVES.join('; ');
 }
 
 /**

@@ -1,14 +1,15 @@
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { INVOKE_CHANNELS, type EventChannel } from '../../shared/contract.js';
 import { err, ok, type Result } from '../../shared/errors.js';
 import type { AppCore, HostServices } from '../core/app-core.js';
 import { createBrowserConnection, type SocketLike } from '../../renderer/src/api/browser-client.js';
-import { injectClientScript, startServer, type RunningServer } from './server.js';
+import { injectClientScript, startServer, withMetaCsp, type RunningServer } from './server.js';
 
 /** A core whose handlers echo what they were given, so the tests see exactly what reached them. */
 function fakeCore() {
@@ -24,6 +25,10 @@ function fakeCore() {
   }
   handlers['jobs:pause'] = async () => {
     throw new Error('boom');
+  };
+  handlers['files:discard'] = async (request) => {
+    calls.push({ channel: 'files:discard', request });
+    return err('not-found', 'There is no file 999.');
   };
   const core = {
     handlers,
@@ -137,6 +142,13 @@ describe('startServer', () => {
     expect(csp).toContain("script-src 'self'");
     expect(csp).toContain("object-src 'none'");
     expect(csp).not.toMatch(/script-src[^;]*unsafe/);
+    // The page's own <meta> says the same (it cannot carry frame-ancestors), with the WebSocket allowed.
+    const meta = /<meta http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(res.body)?.[1];
+    expect(meta).toBe(csp.replace("; frame-ancestors 'none'", ''));
+    expect(meta).toContain(`connect-src 'self' ws://127.0.0.1:${server.port} ws://localhost:${server.port}`);
+    expect(meta).toContain("default-src 'self'");
+    expect(meta).not.toContain('unsafe-eval');
+    expect(res.body.indexOf('Content-Security-Policy')).toBeLessThan(res.body.indexOf('<script'));
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     const cookie = String(res.headers['set-cookie']);
     expect(cookie).toContain(`mediaparser_token_${server.port}=${token}`);
@@ -194,10 +206,50 @@ describe('startServer', () => {
     const res = await http(server.port, '/api/files:list', { method: 'POST', headers: { ...auth(), 'Content-Type': 'application/json' }, body: '{"filter":"undated"}' });
     expect(res.status).toBe(200);
     expect(JSON.parse(res.body)).toEqual({ ok: true, value: { channel: 'files:list', request: { filter: 'undated', offset: 0, limit: 200 } } });
-    const bad = await http(server.port, '/api/files:get', { method: 'POST', headers: { ...auth(), 'Content-Type': 'application/json' }, body: '{"id":-1}' });
-    expect(JSON.parse(bad.body).error.code).toBe('invalid-argument');
-    const form = await http(server.port, '/api/app:info', { method: 'POST', headers: { ...auth(), 'Content-Type': 'text/plain' }, body: '{}' });
-    expect(form.status).toBe(415);
+  });
+
+  it('answers requests the contract refuses with 4xx and a JSON error, bugs with 500, and a handler failure as its Result', async () => {
+    const post = (path: string, body: string, type = 'application/json') =>
+      http(server.port, path, { method: 'POST', headers: { ...auth(), 'Content-Type': type }, body });
+    const expectJsonError = (res: Reply, status: number, code: string) => {
+      expect(res.status, res.body).toBe(status);
+      expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(JSON.parse(res.body)).toMatchObject({ ok: false, error: { code } });
+    };
+    expectJsonError(await post('/api/files:get', '{"id":-1}'), 400, 'invalid-argument');
+    expectJsonError(await post('/api/files:get', '{"id":'), 400, 'invalid-argument');
+    expectJsonError(await post('/api/shell:exec', '{}'), 404, 'invalid-argument');
+    expectJsonError(await post('/api/constructor', '{}'), 404, 'invalid-argument');
+    expectJsonError(await post('/api/app:info', '{}', 'text/plain'), 415, 'invalid-argument');
+    const get = await http(server.port, '/api/app:info', { headers: auth() });
+    expectJsonError(get, 405, 'invalid-argument');
+    expect(get.headers.allow).toBe('POST');
+    expectJsonError(await post('/api/jobs:pause', '{"id":1}'), 500, 'internal');
+    // An expected failure is the application's answer, the same Result IPC and the WebSocket carry.
+    const missing = await post('/api/files:discard', '{"id":999}');
+    expect(missing.status).toBe(200);
+    expect(JSON.parse(missing.body)).toEqual({ ok: false, error: { code: 'not-found', message: 'There is no file 999.' } });
+    expect(fake.calls.map((c) => c.channel)).toEqual(['files:discard']);
+  });
+
+  it('serves the favicon the page links, and answers /favicon.ico with it too', async () => {
+    await writeFile(join(staticDir, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+    for (const path of ['/favicon.svg', '/favicon.ico']) {
+      const res = await http(server.port, path, { headers: auth() });
+      expect(res.status, path).toBe(200);
+      expect(res.headers['content-type'], path).toBe('image/svg+xml');
+      expect(res.body).toContain('<svg');
+    }
+  });
+
+  it('ships a favicon with the renderer: index.html links one that exists in the build inputs', async () => {
+    const rendererDir = fileURLToPath(new URL('../../renderer/', import.meta.url));
+    const html = await readFile(join(rendererDir, 'index.html'), 'utf8');
+    const href = /<link\s+rel="icon"[^>]*href="\.\/([^"]+)"/.exec(html)?.[1];
+    expect(href).toBe('favicon.svg');
+    // Vite copies public/ to the root of dist/renderer, beside index.html.
+    const svg = await readFile(join(rendererDir, 'public', href!), 'utf8');
+    expect(svg).toMatch(/^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
   });
 
   it('streams thumbnails and maps missing ones to 404', async () => {
@@ -324,6 +376,18 @@ describe('startServer', () => {
     expect(await host!.showPath('/tmp')).toEqual({ ok: true, value: { shown: false } });
     await s.close();
     expect(owned.closed()).toBe(1);
+  });
+});
+
+describe('withMetaCsp', () => {
+  it('replaces the page’s policy, or puts one first in <head>, escaping quotes', () => {
+    const page = `<head><meta charset="UTF-8" /><meta http-equiv="Content-Security-Policy" content="default-src 'none'" /><script src="a.js"></script></head>`;
+    expect(withMetaCsp(page, "default-src 'self'")).toBe(
+      `<head><meta charset="UTF-8" /><meta http-equiv="Content-Security-Policy" content="default-src 'self'" /><script src="a.js"></script></head>`,
+    );
+    expect(withMetaCsp('<html><head lang="en"><title>x</title></head>', 'a "b"')).toBe(
+      '<html><head lang="en"><meta http-equiv="Content-Security-Policy" content="a &quot;b&quot;" /><title>x</title></head>',
+    );
   });
 });
 

@@ -126,23 +126,27 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     return presentedTokens(req, url).some(tokenMatches);
   }
 
-  function securityHeaders(): Record<string, string> {
+  function cspDirectives(): string[] {
     const ws = allowedHosts().map((h) => `ws://${h}`).join(' ');
+    return [
+      "default-src 'self'",
+      "script-src 'self'",
+      // React sets style attributes through the CSSOM; inline <style> from libraries needs this too.
+      "style-src 'self' 'unsafe-inline'",
+      "img-src 'self' data: blob:",
+      "media-src 'self' blob:",
+      "font-src 'self' data:",
+      `connect-src 'self' ${ws}`,
+      "object-src 'none'",
+      "base-uri 'none'",
+      "form-action 'none'",
+      "frame-ancestors 'none'",
+    ];
+  }
+
+  function securityHeaders(): Record<string, string> {
     return {
-      'Content-Security-Policy': [
-        "default-src 'self'",
-        "script-src 'self'",
-        // React sets style attributes through the CSSOM; inline <style> from libraries needs this too.
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data: blob:",
-        "media-src 'self' blob:",
-        "font-src 'self' data:",
-        `connect-src 'self' ${ws}`,
-        "object-src 'none'",
-        "base-uri 'none'",
-        "form-action 'none'",
-        "frame-ancestors 'none'",
-      ].join('; '),
+      'Content-Security-Policy': cspDirectives().join('; '),
       'X-Content-Type-Options': 'nosniff',
       'X-Frame-Options': 'DENY',
       'Referrer-Policy': 'no-referrer',
@@ -156,40 +160,46 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     res.end(body);
   }
 
-  function sendJson(res: ServerResponse, status: number, value: unknown): void {
-    send(res, status, JSON.stringify(value), 'application/json; charset=utf-8');
+  function sendJson(res: ServerResponse, status: number, value: unknown, extra: Record<string, string> = {}): void {
+    send(res, status, JSON.stringify(value), 'application/json; charset=utf-8', extra);
   }
 
   function refuse(res: ServerResponse, status: 401 | 403, message: string): void {
     send(res, status, message, 'text/plain; charset=utf-8');
   }
 
-  /** Runs one invoke: validate, call, and turn anything thrown into `internal`. */
-  async function invoke(channel: unknown, request: unknown): Promise<Result<unknown>> {
+  /**
+   * Runs one invoke: validate, call, and turn anything thrown into `internal`. `status` is what
+   * HTTP answers: a request the contract refuses is the caller's fault (404 unknown channel, 400
+   * schema-invalid), a bug is ours (500); a handler's own Result, failures included, is the
+   * application's answer (200), exactly as Electron IPC and the WebSocket carry it.
+   */
+  async function invoke(channel: unknown, request: unknown): Promise<{ status: 200 | 400 | 404 | 500; result: Result<unknown> }> {
     if (!isInvokeChannel(channel)) {
-      return err('invalid-argument', 'That request is not something MediaParser knows.', `Unknown channel: ${String(channel)}`);
+      return { status: 404, result: err('invalid-argument', 'That request is not something MediaParser knows.', `Unknown channel: ${String(channel)}`) };
     }
     const parsed = parseRequest(channel, request);
-    if (!parsed.ok) return err('invalid-argument', 'The request was not valid.', parsed.message);
+    if (!parsed.ok) return { status: 400, result: err('invalid-argument', 'The request was not valid.', parsed.message) };
+    const internal = (detail: string) => ({ status: 500 as const, result: err('internal', 'Something went wrong inside MediaParser.', detail) });
     try {
       const handler = core.handlers[channel] as (req: unknown) => Promise<Result<unknown>>;
       const result = await handler(parsed.value);
       if (!result || typeof result !== 'object' || typeof (result as { ok?: unknown }).ok !== 'boolean') {
         log(`Handler ${channel} returned a non-Result value`);
-        return err('internal', 'Something went wrong inside MediaParser.', `Handler ${channel} returned no Result`);
+        return internal(`Handler ${channel} returned no Result`);
       }
-      return result;
+      return { status: 200, result };
     } catch (cause) {
       log(`Handler ${channel} threw`, cause);
-      return err('internal', 'Something went wrong inside MediaParser.', cause instanceof Error ? cause.message : String(cause));
+      return internal(cause instanceof Error ? cause.message : String(cause));
     }
   }
 
   async function serveApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    if (req.method !== 'POST') return send(res, 405, 'Use POST.', 'text/plain; charset=utf-8', { Allow: 'POST' });
+    if (req.method !== 'POST') return sendJson(res, 405, err('invalid-argument', 'Use POST.'), { Allow: 'POST' });
     // A JSON content type forces a CORS preflight for any cross-site form or fetch.
     if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) {
-      return send(res, 415, 'Send JSON.', 'text/plain; charset=utf-8');
+      return sendJson(res, 415, err('invalid-argument', 'Send JSON (Content-Type: application/json).'));
     }
     let channel: string;
     try {
@@ -207,8 +217,8 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
         return sendJson(res, 400, err('invalid-argument', 'The request was not valid JSON.'));
       }
     }
-    const result = await invoke(channel, request);
-    sendJson(res, 200, result);
+    const { status, result } = await invoke(channel, request);
+    sendJson(res, status, result);
   }
 
   async function serveThumbnail(res: ServerResponse, url: URL): Promise<void> {
@@ -257,7 +267,11 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     } catch {
       return send(res, 500, 'The app is not built yet. Run `npm run build:renderer`, then start `mediaparser serve` again.', 'text/plain; charset=utf-8');
     }
-    send(res, 200, injectClientScript(html), 'text/html; charset=utf-8', extra);
+    // The page's own <meta> policy is the desktop one (thumbnails by custom scheme, no WebSocket).
+    const metaPolicy = cspDirectives()
+      .filter((d) => !d.startsWith('frame-ancestors'))
+      .join('; ');
+    send(res, 200, injectClientScript(withMetaCsp(html, metaPolicy)), 'text/html; charset=utf-8', extra);
   }
 
   async function serveStatic(res: ServerResponse, url: URL, extra: Record<string, string>): Promise<void> {
@@ -273,6 +287,10 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     const rel = relative(staticDir, target);
     if (rel === '' || isAbsolute(rel) || rel.split(sep).includes('..') || resolve(staticDir, rel) !== target) {
       return send(res, 404, 'Not found.', 'text/plain; charset=utf-8');
+    }
+    // Browsers ask for /favicon.ico on their own (a page opened without its <link rel="icon">).
+    if (pathname === '/favicon.ico' && !(await isFile(target))) {
+      return streamFile(res, join(staticDir, 'favicon.svg'), 'image/svg+xml', 'no-cache', extra);
     }
     const type = MIME[extname(target).toLowerCase()];
     // The app has no client-side routes with extensions; anything else is the single page.
@@ -352,7 +370,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       if (typeof message !== 'object' || message === null) return;
       const { id } = message;
       if (typeof id !== 'number' && typeof id !== 'string') return;
-      void invoke(message.channel, message.request).then((result) => {
+      void invoke(message.channel, message.request).then(({ result }) => {
         if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id, result }));
       });
     });
@@ -402,6 +420,26 @@ export function injectClientScript(html: string): string {
   const head = html.search(/<\/head>/i);
   if (head >= 0) return `${html.slice(0, head)}${tag}\n${html.slice(head)}`;
   return `${tag}\n${html}`;
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+const META_CSP = /<meta\s+http-equiv=["']Content-Security-Policy["'][^>]*>/i;
+
+/** Puts `policy` in the page's CSP <meta> (in place of the one it has, else first in <head>). */
+export function withMetaCsp(html: string, policy: string): string {
+  const tag = `<meta http-equiv="Content-Security-Policy" content="${policy.replace(/&/g, '&amp;').replace(/"/g, '&quot;')}" />`;
+  if (META_CSP.test(html)) return html.replace(META_CSP, () => tag);
+  const head = /<head[^>]*>/i.exec(html);
+  if (!head) return `${tag}\n${html}`;
+  const at = head.index + head[0].length;
+  return `${html.slice(0, at)}${tag}${html.slice(at)}`;
 }
 
 /** Parsed as a path on this server; `//host/x` must not turn into another host. */

@@ -12,6 +12,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
+import { nativeBinding } from './native-binding.js';
 
 /** What the main connection uses when no checkpoint thread runs (see open-db.ts). */
 export const FALLBACK_AUTOCHECKPOINT_PAGES = 4000;
@@ -22,7 +23,7 @@ const CHECKPOINT_THREAD = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 try { require('node:os').setPriority(10); } catch {}
-const db = new Database(workerData.path, { fileMustExist: true });
+const db = new Database(workerData.path, { fileMustExist: true, nativeBinding: workerData.nativeBinding });
 db.pragma('busy_timeout = 2000');
 parentPort.on('message', (m) => {
   if (m === 'checkpoint') {
@@ -99,7 +100,7 @@ export function startCheckpointer(sqlite: Database.Database, options: Checkpoint
   try {
     if (sqlite.memory) throw new Error('an in-memory database has no WAL');
     const driver = options.driver ?? createRequire(import.meta.url).resolve('better-sqlite3');
-    worker = new Worker(CHECKPOINT_THREAD, { eval: true, execArgv: [], workerData: { driver, path: sqlite.name } });
+    worker = new Worker(CHECKPOINT_THREAD, { eval: true, execArgv: [], workerData: { driver, path: sqlite.name, nativeBinding: nativeBinding() } });
   } catch {
     worker = null;
     settleReady(false);

@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FALLBACK_AUTOCHECKPOINT_PAGES } from './checkpointer.js';
+import { nativeBinding } from './native-binding.js';
 import * as schema from './schema.js';
 
 export type Db = BetterSQLite3Database<typeof schema>;
@@ -27,7 +28,7 @@ export function defaultMigrationsFolder(): string {
 
 export function openDatabase(path: string, migrationsFolder = defaultMigrationsFolder()): OpenDb {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const sqlite = new Database(path);
+  const sqlite = new Database(path, { nativeBinding: nativeBinding() });
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');

@@ -1,6 +1,7 @@
 /**
  * The runner's state machine with scripted fake workers (the real workers are covered by the
- * pipeline and crash-recovery tests): crash retries, halting, disk-full, FIFO order, restart.
+ * pipeline and crash-recovery tests): crash retries, halting, disk-full, FIFO order, restart;
+ * then the pause-then-cancel race with the real workers.
  */
 import { EventEmitter } from 'node:events';
 import { mkdir } from 'node:fs/promises';
@@ -10,7 +11,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAppCore, type AppCore } from '../app-core.js';
 import { createJob } from '../db/jobs-repo.js';
 import { openDatabase } from '../db/open-db.js';
-import { makeTempDir, removeDir } from '../testing/corpus.js';
+import { copyCorpus, corpusAvailable, listTree, makeTempDir, removeDir } from '../testing/corpus.js';
+import { createWorkerFactory } from '../worker-factory.js';
 import type { BatchedExportMessage, ExportWorkerData, ExportWorkerMessage, ImportWorkerData, ImportWorkerMessage, ImportedFile } from '../../workers/protocol.js';
 import { CONTROL_CANCEL, CONTROL_PAUSE } from '../../workers/protocol.js';
 
@@ -258,5 +260,67 @@ describe('job runner', () => {
     if (!r.ok) throw new Error(r.error.message);
     const running = await core.handlers['jobs:export']({ importJobId: r.value.jobId });
     expect(!running.ok && running.error.code).toBe('conflict');
+  });
+});
+
+describe.skipIf(!corpusAvailable())('job runner with the real workers', () => {
+  let tmp: string;
+  let core: AppCore;
+  /** Called with each export-worker message before the runner sees it. */
+  let beforeRunner: (m: ExportWorkerMessage) => void;
+
+  beforeEach(async () => {
+    tmp = await makeTempDir('runner-real');
+    beforeRunner = () => {};
+    const realWorker = createWorkerFactory();
+    core = createAppCore({
+      dbPath: join(tmp, 'mediaparser.db'),
+      thumbnailCacheDir: join(tmp, 'thumbs'),
+      createWorker: (kind, data) => {
+        const worker = realWorker(kind, data);
+        // Registered before the runner's own listener, so it runs first for every message.
+        if (kind === 'export') worker.on('message', (m: ExportWorkerMessage) => beforeRunner(m));
+        return worker;
+      },
+    });
+  });
+
+  afterEach(async () => {
+    await core.close();
+    await removeDir(tmp);
+  });
+
+  it('a cancel that follows a pause before the worker acknowledged it ends the job cancelled', async () => {
+    const src = join(tmp, 'src');
+    const out = join(tmp, 'out');
+    await copyCorpus(src, ['exiftool/Canon.jpg', 'exiftool/Sony.jpg', 'names/IMG_20190514_103000.jpg']);
+    await mkdir(out);
+    const imp = await core.handlers['import:start']({ folders: [src] });
+    if (!imp.ok) throw new Error(imp.error.message);
+    expect((await core.waitForJob(imp.value.jobId)).status).toBe('completed');
+
+    const exp = await core.handlers['jobs:export']({ outputDir: out });
+    if (!exp.ok) throw new Error(exp.error.message);
+    const jobId = exp.value.jobId;
+    const has = (m: ExportWorkerMessage, type: string): boolean =>
+      m.type === type || (m.type === 'batch' && m.messages.some((x) => x.type === type));
+    let pausing: ReturnType<AppCore['handlers']['jobs:pause']> | null = null;
+    let cancelling: ReturnType<AppCore['handlers']['jobs:cancel']> | null = null;
+    beforeRunner = (m) => {
+      // The worker's first request: pause before it has a single file to copy.
+      if (!pausing && has(m, 'need-files')) pausing = core.handlers['jobs:pause']({ id: jobId });
+      // The worker has acknowledged the pause, but the runner has not read that yet: cancel now.
+      if (pausing && !cancelling && has(m, 'paused')) cancelling = core.handlers['jobs:cancel']({ id: jobId });
+    };
+    const end = await core.waitForJob(jobId);
+    expect(pausing).not.toBeNull();
+    expect(cancelling).not.toBeNull();
+    expect(end.status).toBe('cancelled');
+    const cancelled = await cancelling!;
+    expect(cancelled.ok && cancelled.value.status).toBe('cancelled');
+    expect((await core.handlers['jobs:get']({ id: jobId })).ok).toBe(true);
+    // A cancelled job is not offered for resuming as a paused one would be.
+    expect(core.listResumable().map((j) => j.id)).not.toContain(jobId);
+    expect(await listTree(out)).toEqual([]);
   });
 });

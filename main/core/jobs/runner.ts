@@ -516,8 +516,9 @@ export class JobRunner {
 
   private onPausedAck(run: ActiveRun): void {
     // Paused jobs release the worker slot: the worker is told to clean up its temp file and
-    // exit, and a resume starts a fresh worker that continues with what is not done.
-    this.settle(run, 'paused', null);
+    // exit, and a resume starts a fresh worker that continues with what is not done. A cancel
+    // that came in after the pause, before the worker saw it, is the user's last word.
+    this.settle(run, run.stop === 'cancel' ? 'cancelled' : 'paused', null);
     this.signal(run, CONTROL_CANCEL);
   }
 
