@@ -12,7 +12,7 @@ import { ArchivesRepo } from './db/archives-repo.js';
 import { createVerifyHandlers } from './archive/verify-handlers.js';
 import { createVerifyService, type VerifyService } from './archive/verify-service.js';
 import { FilesRepo } from './db/files-repo.js';
-import { getJob, listJobsByStatus, markRunningAsInterrupted } from './db/jobs-repo.js';
+import { listJobsByStatus, markRunningAsInterrupted } from './db/jobs-repo.js';
 import { acquireLibraryLock, libraryBusyMessage, type LibraryLock, type WriterInfo, type WriterKind } from './db/library-lock.js';
 import { startCheckpointer } from './db/checkpointer.js';
 import { openDatabase, type OpenDb } from './db/open-db.js';

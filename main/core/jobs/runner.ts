@@ -5,7 +5,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { appError, err, ok, type AppError, type Result } from '../../../shared/errors.js';
-import type { ExportStats, JobFinishedEvent, JobProgress, JobStatus, JobStatusEvent, JobSummary } from '../../../shared/types.js';
+import type { JobFinishedEvent, JobProgress, JobStatus, JobStatusEvent, JobSummary } from '../../../shared/types.js';
 import { RESUMABLE_STATUSES } from '../../../shared/types.js';
 import type { ArchivedResult, ArchivesRepo, ExportCursor, ExportScope } from '../db/archives-repo.js';
 import type { FilesRepo } from '../db/files-repo.js';
