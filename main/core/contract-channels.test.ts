@@ -41,9 +41,13 @@ const PUBLIC_API: Record<string, string> = {
   showPath: 'shell:show-path',
   previewExport: 'export:preview',
   getAppInfo: 'app:info',
+  startVerify: 'archive:verify',
+  cancelVerify: 'archive:verify-cancel',
   onJobProgress: 'job:progress',
   onJobStatus: 'job:status',
   onJobFinished: 'job:finished',
+  onVerifyProgress: 'verify:progress',
+  onVerifyFinished: 'verify:finished',
 };
 
 /** A socket that never connects: the browser client's shape does not depend on the network. */

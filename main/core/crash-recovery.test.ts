@@ -13,6 +13,8 @@ import type { FileSummary } from '../../shared/types.js';
 import { createAppCore, type AppCore, type CoreEvent } from './app-core.js';
 import { copyCorpus, corpusAvailable, listTree, loadOracle, makeTempDir, removeDir, sha256File } from './testing/corpus.js';
 import { tsxExecArgv } from './worker-factory.js';
+import { verifyArchive } from './archive/verify.js';
+import { verifyProblemCount } from '../../shared/verify-report.js';
 
 const BIG = 'big-clip.mp4';
 const BIG_SIZE = 256 * 1024 * 1024;
@@ -122,6 +124,65 @@ describe.skipIf(!corpusAvailable())('crash recovery', () => {
       }
       for (const [sha, set] of bySha) expect(set.size, `content ${sha} exported more than once`).toBe(1);
       expect([...new Set(outputs)].sort()).toEqual(tree);
+    } finally {
+      await core.close();
+      await removeDir(dir);
+    }
+  });
+  // A date fixed after the export: the next export renames copies; a kill in the middle of that
+  // (renames done on disk, their records not yet committed) must still leave exactly one copy.
+  it('killed while renaming re-dated copies, then resumed: one copy of each file, at its new name, manifest intact', async () => {
+    const dir = await makeTempDir('crash-rename');
+    const dbPath = join(dir, 'mediaparser.db');
+    const out = join(dir, 'archive');
+    await mkdir(out);
+    let importJobId: number;
+    {
+      const core = createAppCore({ dbPath, thumbnailCacheDir: join(dir, 'thumbs') });
+      importJobId = unwrap(await core.handlers['import:start']({ folders: [src] })).jobId;
+      expect((await core.waitForJob(importJobId)).status).toBe('completed');
+      const files = await allFiles(core);
+      const big = files.find((f) => f.originalName === BIG)!;
+      // The large file waits (discarded) while everything else is exported.
+      unwrap(await core.handlers['files:discard']({ id: big.id }));
+      const first = unwrap(await core.handlers['jobs:export']({ importJobId, outputDir: out }));
+      expect((await core.waitForJob(first.jobId)).status).toBe('completed');
+      // Every dated file moves to 2001 (renames); the large file, new to the archive, sorts among them.
+      unwrap(await core.handlers['files:restore']({ id: big.id }));
+      const dated = files.filter((f) => f.sha256 && (f.finalTimestamp ?? f.detectedTimestamp) && f.id !== big.id);
+      for (const [i, f] of dated.entries()) {
+        unwrap(await core.handlers['files:set-date']({ id: f.id, timestamp: `2001-01-01T00:${String(i).padStart(2, '0')}:00` }));
+      }
+      unwrap(await core.handlers['files:set-date']({ id: big.id, timestamp: `2001-01-01T00:${String(Math.floor(dated.length / 2)).padStart(2, '0')}:30` }));
+      await core.close();
+    }
+
+    const events = await exportAndKill(dbPath, importJobId, out, (e) => e.channel === 'job:progress' && e.payload.currentFile === BIG && e.payload.bytesDone > 0);
+    const exportJobId = (events.find((e) => e.channel === 'job:status' && e.payload.type === 'export')!.payload as { jobId: number }).jobId;
+
+    const core = createAppCore({ dbPath, thumbnailCacheDir: join(dir, 'thumbs') });
+    try {
+      unwrap(await core.handlers['jobs:resume']({ id: exportJobId }));
+      const job = await core.waitForJob(exportJobId);
+      expect(job.status).toBe('completed');
+      expect(job.stats!.renamed + job.stats!.alreadyThere + job.stats!.copied).toBeGreaterThan(0);
+
+      const files = (await allFiles(core)).filter((f) => f.sha256 && !f.discarded);
+      const tree = await listTree(out);
+      expect(tree.filter((p) => p.includes('.mediaparser-'))).toEqual([]);
+      const outputs = new Set<string>();
+      for (const f of files) {
+        expect(f.outputPath, f.originalPath).not.toBeNull();
+        const rel = relative(out, f.outputPath!).split(sep).join('/');
+        if ((f.finalTimestamp ?? '').startsWith('2001')) expect(rel, f.originalPath).toMatch(/^2001\/20010101_00/);
+        expect(await sha256File(f.outputPath!)).toBe(f.sha256);
+        outputs.add(rel);
+      }
+      // Nothing left at an old name, nothing twice; the manifest lists exactly what is there.
+      expect([...outputs].sort()).toEqual(tree);
+      const report = verifyArchive(out);
+      expect(report.type).toBe('done');
+      if (report.type === 'done') expect(verifyProblemCount(report.report)).toBe(0);
     } finally {
       await core.close();
       await removeDir(dir);

@@ -265,9 +265,8 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
 
     const fail = (item: ExportItem, error: AppError): void => post({ type: 'file-failed', fileId: item.fileId, error });
     /** An existing copy now describes the file (nothing written unless the manifest lacked it). */
-    const kept = (item: ExportItem, outcome: 'present' | 'adopted', relPath: string): void => {
+    const kept = (item: ExportItem, outcome: 'present' | 'adopted', relPath: string, sha256: string): void => {
       const st = fs.lstatSync(archive.abs(relPath));
-      const sha256 = outcome === 'present' && item.archived ? item.archived.sha256 : item.sha256;
       const record = archive.listed(relPath, sha256) ? null : archive.record(item, 'add', relPath, sha256, st.size);
       durable.add({ fileId: item.fileId, outcome, relPath, sha256, size: st.size, mtimeMs: Math.floor(st.mtimeMs), bytes: 0 }, null, record);
     };
@@ -276,7 +275,7 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
 
     const processItem = async (item: ExportItem, first: ArchiveAction): Promise<void> => {
       if (first.kind === 'keep') {
-        kept(item, first.outcome, first.relPath);
+        kept(item, first.outcome, first.relPath, first.sha256);
         return;
       }
       let plan = first.plan;
@@ -289,11 +288,11 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
             fail(item, plan.error);
             return;
           case 'adopt':
-            kept(item, 'adopted', plan.relPath);
+            kept(item, 'adopted', plan.relPath, item.sha256);
             return;
           case 'adopt-run':
             if (await plan.reservation.published) {
-              kept(item, 'adopted', plan.reservation.relPath);
+              kept(item, 'adopted', plan.reservation.relPath, item.sha256);
               return;
             }
             if (control.cancelled) return;

@@ -20,7 +20,7 @@ type FileDone = Extract<ExportWorkerMessage, { type: 'file-done' }>;
 /** What to do with one file, decided in export order (names are handed out in that order). */
 export type ArchiveAction =
   /** Nothing to write: the copy at `relPath` is the file's (`present`: as recorded; `adopted`: found). */
-  | { kind: 'keep'; outcome: 'present' | 'adopted'; relPath: string }
+  | { kind: 'keep'; outcome: 'present' | 'adopted'; relPath: string; sha256: string }
   /** Follow the plan; with `renameFrom`, by renaming that copy instead of copying the original. */
   | { kind: 'plan'; plan: TargetPlan; renameFrom?: string; movedAside?: string };
 
@@ -61,8 +61,10 @@ function renameNoReplace(fs: ExportFs, from: string, to: string): 'renamed' | 'e
 
 export class ArchiveState {
   readonly manifest: ManifestState;
-  /** sha256 -> a path the manifest holds a copy of those bytes at. */
-  private readonly bySha = new Map<string, string>();
+  /** An original's sha256 -> the paths the manifest holds copies of it at. */
+  private readonly bySource = new Map<string, string[]>();
+  /** Manifest paths a file of this run has adopted. */
+  private readonly claimed = new Set<string>();
 
   constructor(
     private readonly root: string,
@@ -70,7 +72,12 @@ export class ArchiveState {
     private readonly fs: ExportFs,
   ) {
     this.manifest = readManifest(root);
-    for (const [p, r] of this.manifest.copies) if (!this.bySha.has(r.sha256)) this.bySha.set(r.sha256, p);
+    for (const [p, r] of this.manifest.copies) {
+      const source = r.sourceSha256 ?? r.sha256;
+      const list = this.bySource.get(source);
+      if (list) list.push(p);
+      else this.bySource.set(source, [p]);
+    }
   }
 
   abs(rel: string): string {
@@ -132,7 +139,7 @@ export class ArchiveState {
           outcome = 'adopted';
         }
         if (outcome !== null) {
-          if (isNameFor(recorded.relPath, planned)) return { kind: 'keep', outcome, relPath: recorded.relPath };
+          if (isNameFor(recorded.relPath, planned)) return { kind: 'keep', outcome, relPath: recorded.relPath, sha256: recorded.sha256 };
           return { kind: 'plan', plan: await planner.plan(item), renameFrom: recorded.relPath };
         }
         // Its bytes changed in the archive: keep that file under another name, then copy anew.
@@ -148,12 +155,18 @@ export class ArchiveState {
       }
       // Missing from the archive (deleted by someone): copied again below.
     }
-    // The archive's manifest may know these bytes (an archive adopted by a new library).
-    const known = this.bySha.get(item.sha256);
-    if (known !== undefined && !recorded) {
+    // The archive's manifest may know these bytes: an archive adopted by a new library, or a copy
+    // a crashed run renamed before the library recorded it.
+    // Several copies of the same original (it had several dates): the one with this file's name
+    // first, else one no other file of this run took.
+    const paths = this.bySource.get(item.sha256) ?? [];
+    const known = paths.find((p) => isNameFor(p, planned)) ?? paths.find((p) => !this.claimed.has(p));
+    const listed = known === undefined ? undefined : this.manifest.copies.get(known);
+    if (known !== undefined && listed !== undefined) {
       const st = lstatOrNull(this.fs, this.abs(known));
-      if (st?.isFile() && st.size === item.size && (await sha256File(this.abs(known), this.fs).catch(() => null)) === item.sha256) {
-        return { kind: 'keep', outcome: 'adopted', relPath: known };
+      if (st?.isFile() && st.size === listed.size && (await sha256File(this.abs(known), this.fs).catch(() => null)) === listed.sha256) {
+        this.claimed.add(known);
+        return { kind: 'keep', outcome: 'adopted', relPath: known, sha256: listed.sha256 };
       }
     }
     return { kind: 'plan', plan: await planner.plan(item) };
