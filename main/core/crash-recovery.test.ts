@@ -131,7 +131,7 @@ describe.skipIf(!corpusAvailable())('crash recovery', () => {
   });
   // A date fixed after the export: the next export renames copies; a kill in the middle of that
   // (renames done on disk, their records not yet committed) must still leave exactly one copy.
-  it('killed while renaming re-dated copies, then resumed: one copy of each file, at its new name, manifest intact', async () => {
+  it('killed while renaming re-dated copies, then resumed: one copy of each file, at its new name, manifest intact', { timeout: 180_000 }, async () => {
     const dir = await makeTempDir('crash-rename');
     const dbPath = join(dir, 'mediaparser.db');
     const out = join(dir, 'archive');
