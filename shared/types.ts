@@ -13,6 +13,7 @@ export type TimestampSource =
   | 'exif-create-date'
   | 'xmp-date'
   | 'quicktime-creation-date'
+  | 'quicktime-content-create-date'
   | 'quicktime-create-date'
   | 'quicktime-media-create-date'
   | 'quicktime-track-create-date'

@@ -3,7 +3,9 @@
  * would record had ExifTool read the file (the reference reader), so tests can check that a
  * faster reader changes nothing. Used by tests only.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { ExifTool } from 'exiftool-vendored';
@@ -55,4 +57,15 @@ export function exiftoolSuite(prefix: string): { dir: string; exiftool: ExifTool
     rmSync(suite.dir, { recursive: true, force: true });
   });
   return suite;
+}
+
+/** The ExifTool script exiftool-vendored ships (perl), for tests that make files with it. */
+const exiftoolScript = createRequire(import.meta.url)('exiftool-vendored.pl') as string;
+
+/**
+ * Writes tags into a test's own file with ExifTool (`-overwrite_original`), e.g.
+ * `['-QuickTime:CreateDate=2020:11:20 14:04:36', '-UserData:ContentCreateDate=2020-11-20T15:04:02+0100']`.
+ */
+export function exiftoolWrite(file: string, args: string[]): void {
+  execFileSync('perl', [exiftoolScript, '-q', '-overwrite_original', ...args, file], { stdio: ['ignore', 'ignore', 'pipe'] });
 }

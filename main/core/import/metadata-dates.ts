@@ -20,7 +20,15 @@ export interface MetadataDates {
   xmp: { tag: string; value: string }[];
   /** Apple's QuickTime CreationDate (Keys / UserData): local time with its own offset. */
   quickTimeCreationDate?: string;
-  /** QuickTime header dates: UTC by specification. */
+  /**
+   * QuickTime/MP4 `©day` (UserData or ItemList ContentCreateDate): the local time the camera app
+   * wrote, usually with its offset (`2020-11-20T15:04:02+0100`).
+   */
+  quickTimeContentCreateDate?: string;
+  /**
+   * Container header dates: UTC by specification (QuickTime mvhd; also ASF's file date and
+   * Matroska's DateUTC, which ExifTool marks with `Z`).
+   */
   quickTimeCreateDate?: string;
   quickTimeMediaCreateDate?: string;
   quickTimeTrackCreateDate?: string;

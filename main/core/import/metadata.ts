@@ -372,6 +372,7 @@ export const EXIFTOOL_ARGS = [
   '-DateCreated',
   '-TimeCreated',
   '-CreationDate',
+  '-ContentCreateDate',
   '-MediaCreateDate',
   '-TrackCreateDate',
   '-CreationTime',
@@ -432,6 +433,14 @@ export function datesFromExiftool(raw: Record<string, unknown>): { dates: Metada
     }
     if (group === 'Keys' || group === 'UserData' || group === 'ItemList') {
       if (tag === 'CreationDate') set('quickTimeCreationDate', v);
+      else if (tag === 'ContentCreateDate') set('quickTimeContentCreateDate', v);
+      continue;
+    }
+    // ASF's file date and Matroska's DateUTC are UTC instants (ExifTool appends `Z`), not the
+    // local time a camera wrote: they count as the container's UTC header date. (Matroska's
+    // DATE_RECORDED tag, also named DateTimeOriginal, is written as the writer chose.)
+    if ((group === 'ASF' && tag === 'CreationDate') || (group === 'Matroska' && tag === 'DateTimeOriginal' && /Z$/.test(v))) {
+      set('quickTimeCreateDate', v);
       continue;
     }
     if (group === 'PNG') {

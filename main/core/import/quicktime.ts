@@ -200,21 +200,58 @@ function checkSampleDescriptions(buf: Buffer, media: Box[]): void {
   }
 }
 
+/** The `©day` atom (ContentCreateDate): the camera app's local time, usually with its offset. */
+const CONTENT_DATE_ATOM = '\u00a9day';
+
+/** What a movie-level UserData list or meta box gives the import. */
+interface UserDataFound {
+  xmp?: Buffer;
+  /** ©day, rendered as ExifTool renders ContentCreateDate. */
+  contentDate?: string;
+}
+
+/** Keeps the first ©day; a second one that differs is ExifTool's to sort out. */
+function addContentDate(found: UserDataFound, value: string | undefined): void {
+  if (value === undefined) return;
+  if (found.contentDate !== undefined && found.contentDate !== value) unsupported();
+  found.contentDate = value;
+}
+
+/**
+ * A QuickTime-style text atom (`©day` in UserData): one string of a 16-bit length and a 16-bit
+ * language code. Several strings (languages) or any other layout go to ExifTool.
+ */
+function userDataText(buf: Buffer, atom: Box): string {
+  if (atom.end - atom.start < 4) unsupported();
+  const length = buf.readUInt16BE(atom.start);
+  if (atom.start + 4 + length !== atom.end) unsupported();
+  return buf.toString('utf8', atom.start + 4, atom.end).replace(/\0+$/, '');
+}
+
 /**
  * A UserData list: fine when none of its atoms can give ExifTool a date; a nested meta is vetted
- * too. Returns its XMP packet; `allowXmp` is false inside tracks (ExifTool files it under the track).
+ * too. Returns its XMP packet and ©day; `movieLevel` is false inside tracks (ExifTool files
+ * those under the track, where the import ignores them).
  */
-function checkUserData(buf: Buffer, udta: Box, allowXmp: boolean): Buffer | undefined {
-  let xmp: Buffer | undefined;
+function checkUserData(buf: Buffer, udta: Box, movieLevel: boolean): UserDataFound {
+  const found: UserDataFound = {};
   for (const atom of children(buf, udta.start, udta.end, true)) {
     if (UNSAFE_USER_DATA.has(atom.type)) unsupported();
-    if (atom.type === 'meta') checkMeta(buf, atom, false);
+    if (atom.type === 'meta') {
+      const inMeta = checkMeta(buf, atom, false, movieLevel);
+      addContentDate(found, inMeta.contentDate);
+    }
+    if (atom.type === CONTENT_DATE_ATOM) {
+      if (!movieLevel) unsupported();
+      const text = userDataText(buf, atom);
+      if (text.trim() !== '') addContentDate(found, keysDateString(text));
+    }
     if (atom.type === 'XMP_') {
-      if (!allowXmp || xmp !== undefined) unsupported();
-      xmp = buf.subarray(atom.start, atom.end);
+      if (!movieLevel || found.xmp !== undefined) unsupported();
+      found.xmp = buf.subarray(atom.start, atom.end);
     }
   }
-  return xmp;
+  return found;
 }
 
 /** Payload boxes of a `meta`, which is a full box in MP4 and a plain container in QuickTime. */
@@ -223,12 +260,23 @@ function metaChildren(buf: Buffer, meta: Box): Box[] {
   return children(buf, plain ? meta.start : meta.start + 4, meta.end);
 }
 
+/** The UTF-8 text of an item list entry's single `data` box. */
+function itemText(buf: Buffer, item: Box): string {
+  const data = children(buf, item.start, item.end);
+  if (data.length !== 1 || data[0]!.type !== 'data') unsupported();
+  const d = data[0]!;
+  // data: 1 byte version, 3 bytes type (1 = UTF-8), 4 bytes locale, then the text.
+  if (d.end - d.start < 8 || buf.readUInt32BE(d.start) !== 1) unsupported();
+  return buf.toString('utf8', d.start + 8, d.end);
+}
+
 /**
- * Vets a `meta` box and returns the Apple creation date it holds, if any. Only a handler,
- * keys and an item list (and padding) are understood; `allowCreationDate` is false inside
- * tracks, where ExifTool files the key under the track and the import ignores it.
+ * Vets a `meta` box and returns the Apple creation date and the ©day it holds, if any. Only a
+ * handler, keys and an item list (and padding) are understood; `allowCreationDate` is false
+ * inside UserData and tracks (ExifTool files the key elsewhere and the import ignores it), and
+ * `movieLevel` false inside tracks.
  */
-function checkMeta(buf: Buffer, meta: Box, allowCreationDate: boolean): string | undefined {
+function checkMeta(buf: Buffer, meta: Box, allowCreationDate: boolean, movieLevel = allowCreationDate): { creationDate?: string; contentDate?: string } {
   const boxes = metaChildren(buf, meta);
   for (const b of boxes) if (!['hdlr', 'keys', 'ilst', 'free'].includes(b.type)) unsupported();
   const keysBox = only(boxes, 'keys');
@@ -250,23 +298,29 @@ function checkMeta(buf: Buffer, meta: Box, allowCreationDate: boolean): string |
       pos += size;
     }
   }
-  if (!ilst) return undefined;
-  let creationDate: string | undefined;
+  const out: { creationDate?: string; contentDate?: string } = {};
+  if (!ilst) return out;
   for (const item of children(buf, ilst.start, ilst.end)) {
     // iTunes "----" items lead ExifTool to PLIST data, which may hold dates.
     if (item.type === '----') unsupported();
+    if (keysBox === undefined) {
+      // An iTunes-style list (ExifTool's ItemList): ©day is its only date we ask for.
+      if (item.type !== CONTENT_DATE_ATOM) continue;
+      if (!movieLevel) unsupported();
+      const text = itemText(buf, item);
+      if (text.trim() === '') continue;
+      const value = keysDateString(text);
+      if (out.contentDate !== undefined && out.contentDate !== value) unsupported();
+      out.contentDate = value;
+      continue;
+    }
     // In a keyed list, an item's type is the 1-based index of its key.
-    if (keysBox === undefined || Buffer.from(item.type, 'latin1').readUInt32BE(0) !== creationIndex) continue;
+    if (Buffer.from(item.type, 'latin1').readUInt32BE(0) !== creationIndex) continue;
     if (!allowCreationDate) unsupported();
-    const data = children(buf, item.start, item.end);
-    if (data.length !== 1 || data[0]!.type !== 'data') unsupported();
-    const d = data[0]!;
-    // data: 1 byte version, 3 bytes type (1 = UTF-8), 4 bytes locale, then the text.
-    if (d.end - d.start < 8 || buf.readUInt32BE(d.start) !== 1) unsupported();
-    const text = buf.toString('utf8', d.start + 8, d.end);
-    if (creationDate === undefined && text.trim() !== '') creationDate = keysDateString(text);
+    const text = itemText(buf, item);
+    if (out.creationDate === undefined && text.trim() !== '') out.creationDate = keysDateString(text);
   }
-  return creationDate;
+  return out;
 }
 
 /**
@@ -363,15 +417,23 @@ function readMovieOrThrow(parts: MovieParts, canon: CanonBlocks | null): QuickTi
     }
     if (UNSAFE_MOVIE_CHILDREN.has(box.type)) unsupported();
     if (box.type === 'udta') {
-      const packet = checkUserData(buf, box, true);
-      if (packet !== undefined) {
+      const found = checkUserData(buf, box, true);
+      if (found.xmp !== undefined) {
         // Two packets would give ExifTool two values for one tag: let it sort them out.
         if (xmp !== undefined) unsupported();
-        xmp = packet;
+        xmp = found.xmp;
+      }
+      if (found.contentDate !== undefined) {
+        if (dates.quickTimeContentCreateDate !== undefined && dates.quickTimeContentCreateDate !== found.contentDate) unsupported();
+        dates.quickTimeContentCreateDate = found.contentDate;
       }
     } else if (box.type === 'meta') {
-      const creation = checkMeta(buf, box, true);
-      if (creation !== undefined) dates.quickTimeCreationDate ??= creation;
+      const found = checkMeta(buf, box, true);
+      if (found.creationDate !== undefined) dates.quickTimeCreationDate ??= found.creationDate;
+      if (found.contentDate !== undefined) {
+        if (dates.quickTimeContentCreateDate !== undefined && dates.quickTimeContentCreateDate !== found.contentDate) unsupported();
+        dates.quickTimeContentCreateDate = found.contentDate;
+      }
     } else if (box.type === 'trak') {
       const track = children(buf, box.start, box.end);
       for (const t of track) {

@@ -38,6 +38,7 @@ const CHOICE_ORDER: readonly TimestampSource[] = [
   'exif-create-date',
   'xmp-date',
   'quicktime-creation-date',
+  'quicktime-content-create-date',
   'quicktime-create-date',
   'quicktime-media-create-date',
   'quicktime-track-create-date',
@@ -46,11 +47,29 @@ const CHOICE_ORDER: readonly TimestampSource[] = [
   'filename-date',
 ];
 
+/** UTC-only header dates, shown in a zone the import chose (not one the file stated). */
+const UTC_HEADER: ReadonlySet<TimestampSource> = new Set<TimestampSource>([
+  'quicktime-create-date',
+  'quicktime-media-create-date',
+  'quicktime-track-create-date',
+]);
+
+/**
+ * Where a candidate ranks in CHOICE_ORDER. A `©day` that states no offset is a wall-clock time
+ * of unknown zone: it ranks below the UTC header dates, which at least fix the instant.
+ */
+function rank(c: DateCandidate): number {
+  if (c.source === 'quicktime-content-create-date' && c.offset === null) return CHOICE_ORDER.indexOf('quicktime-track-create-date') + 0.5;
+  const i = CHOICE_ORDER.indexOf(c.source);
+  return i < 0 ? Number.POSITIVE_INFINITY : i;
+}
+
 /** Capture times recorded by the camera itself: only these can earn HIGH confidence. */
 const CAMERA_CAPTURE: ReadonlySet<TimestampSource> = new Set<TimestampSource>([
   'exif-datetime-original',
   'exif-create-date',
   'quicktime-creation-date',
+  'quicktime-content-create-date',
   'quicktime-create-date',
   'quicktime-media-create-date',
   'quicktime-track-create-date',
@@ -77,6 +96,8 @@ function family(source: TimestampSource): string {
       return 'xmp';
     case 'quicktime-creation-date':
       return 'apple';
+    case 'quicktime-content-create-date':
+      return 'userdata';
     case 'quicktime-create-date':
     case 'quicktime-media-create-date':
     case 'quicktime-track-create-date':
@@ -100,11 +121,17 @@ const STATED_OFFSET: ReadonlySet<TimestampSource> = new Set<TimestampSource>([
   'exif-modify-date',
   'xmp-date',
   'quicktime-creation-date',
+  'quicktime-content-create-date',
 ]);
 
 const MIN_PLAUSIBLE_LOCAL = '1826-01-01T00:00:00.000';
 const FUTURE_MARGIN_MS = 2 * 24 * 3600 * 1000;
 const AGREE_MS = 30_000;
+/**
+ * A movie's header dates are stamped when the recording starts or ends, its local dates (Apple
+ * CreationDate, `©day`) when the app saved them: a few minutes apart is still the same clip.
+ */
+const HEADER_AGREE_MS = 5 * 60_000;
 
 /**
  * Dates cameras and software write when their clock was never set. Exact instants, except
@@ -126,11 +153,13 @@ export interface ParsedMetaDate extends CaptureTime {
 }
 
 const META_DATE_RE =
-  /^(\d{4})[:\-.](\d{2})[:\-.](\d{2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?(?:[.,](\d+))?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
+  /^(\d{4})[:\-.](\d{2})[:\-.](\d{2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?(?:[.,](\d+))?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?(?:\s+DST)?$/;
 
 /**
  * Parses a metadata date (`2019:05:14 10:30:00`, `2013-07-05T03:18:27Z`,
- * `2012:02:11 14:17:08.253+01:00`). Placeholders and malformed values give null.
+ * `2012:02:11 14:17:08.253+01:00`). Placeholders and malformed values give null. AVCHD
+ * camcorders flag summer time after the offset (`2019:04:24 22:24:00+02:00 DST`): the offset
+ * already includes it, so the flag is dropped.
  */
 export function parseMetaDate(raw: string | null | undefined): ParsedMetaDate | null {
   if (raw === null || raw === undefined) return null;
@@ -232,6 +261,7 @@ export function buildCandidates(
   push(exifCandidate('exif-create-date', meta.createDate, meta.subSecTimeDigitized, meta.offsetTimeDigitized, nowMs));
   for (const x of meta.xmp) push(exifCandidate('xmp-date', x.value, undefined, undefined, nowMs));
   push(exifCandidate('quicktime-creation-date', meta.quickTimeCreationDate, undefined, undefined, nowMs));
+  push(exifCandidate('quicktime-content-create-date', meta.quickTimeContentCreateDate, undefined, undefined, nowMs));
   push(quickTimeUtcCandidate('quicktime-create-date', meta.quickTimeCreateDate, options.timeZone, nowMs));
   push(quickTimeUtcCandidate('quicktime-media-create-date', meta.quickTimeMediaCreateDate, options.timeZone, nowMs));
   push(quickTimeUtcCandidate('quicktime-track-create-date', meta.quickTimeTrackCreateDate, options.timeZone, nowMs));
@@ -280,16 +310,31 @@ function looksLikeZoneShift(a: CaptureTime, b: CaptureTime): boolean {
 }
 
 /**
+ * Whether a UTC header date and a local date name the same clip: as instants, or because the
+ * camera wrote its local wall clock into the header (many non-Apple cameras do), so the
+ * header's stored value reads as the other's local time.
+ */
+function headerAgrees(header: DateCandidate, other: CaptureTime): boolean {
+  if (distanceMs(header, other) <= HEADER_AGREE_MS) return true;
+  const stored = parseMetaDate(header.raw);
+  return stored !== null && stored.offset === null && Math.abs(localDiffMs(stored.local, other.local)) <= HEADER_AGREE_MS;
+}
+
+/** Whether two candidates agree on the moment (see headerAgrees for a movie's header dates). */
+function agrees(c: DateCandidate, chosen: DateCandidate, detected: CaptureTime): boolean {
+  if (UTC_HEADER.has(c.source) && !UTC_HEADER.has(chosen.source)) return headerAgrees(c, detected);
+  if (UTC_HEADER.has(chosen.source) && !UTC_HEADER.has(c.source)) return headerAgrees(chosen, c);
+  return distanceMs(c, detected) <= AGREE_MS;
+}
+
+/**
  * Picks the capture time: the most trustworthy plausible source wins; the mtime only dates a
  * file when `useFileDatesAsLastResort` is on.
  */
 export function chooseCaptureTime(candidates: DateCandidate[], options: Pick<TimestampOptions, 'useFileDatesAsLastResort'>): CaptureChoice {
   const plausible = candidates.filter((c) => c.plausible);
   let chosen: DateCandidate | undefined;
-  for (const source of CHOICE_ORDER) {
-    chosen = plausible.find((c) => c.source === source);
-    if (chosen) break;
-  }
+  for (const c of plausible) if (rank(c) < (chosen === undefined ? Number.POSITIVE_INFINITY : rank(chosen))) chosen = c;
   if (!chosen) {
     const mtime = options.useFileDatesAsLastResort ? plausible.find((c) => c.source === 'file-mtime') : undefined;
     if (!mtime) return { detected: null, source: null, confidence: 'none' };
@@ -308,11 +353,11 @@ export function chooseCaptureTime(candidates: DateCandidate[], options: Pick<Tim
   const chosenFamily = family(chosen.source);
   const others = plausible.filter((c) => c !== chosen && family(c.source) !== chosenFamily && c.source !== 'png-creation-time');
   const conflicting = plausible.some(
-    (c) => c !== chosen && CONFLICT_SOURCES.has(c.source) && distanceMs(c, detected) > AGREE_MS && !looksLikeZoneShift(c, detected),
+    (c) => c !== chosen && CONFLICT_SOURCES.has(c.source) && !agrees(c, chosen, detected) && !looksLikeZoneShift(c, detected),
   );
   let confidence: Confidence;
   if (conflicting) confidence = 'low';
-  else if (CAMERA_CAPTURE.has(chosen.source) && others.some((c) => distanceMs(c, detected) <= AGREE_MS)) confidence = 'high';
+  else if (CAMERA_CAPTURE.has(chosen.source) && others.some((c) => agrees(c, chosen, detected))) confidence = 'high';
   else if (CAMERA_CAPTURE.has(chosen.source) || chosen.source === 'xmp-date') confidence = 'medium';
   else confidence = 'low';
   return { detected, source: chosen.source, confidence };

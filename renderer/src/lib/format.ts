@@ -97,6 +97,7 @@ export const SOURCE_LABEL: Record<string, string> = {
   'exif-create-date': 'Camera (created)',
   'xmp-date': 'Photo editing data',
   'quicktime-creation-date': 'Video (creation date)',
+  'quicktime-content-create-date': 'Video (recorded, local time)',
   'quicktime-create-date': 'Video (created)',
   'quicktime-media-create-date': 'Video media (created)',
   'quicktime-track-create-date': 'Video track (created)',
