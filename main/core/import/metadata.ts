@@ -433,7 +433,10 @@ export function datesFromExiftool(raw: Record<string, unknown>): { dates: Metada
     }
     if (group === 'Keys' || group === 'UserData' || group === 'ItemList') {
       if (tag === 'CreationDate') set('quickTimeCreationDate', v);
-      else if (tag === 'ContentCreateDate') set('quickTimeContentCreateDate', v);
+      // A year alone (`2010`, iTunes style) is no capture time: a full ©day elsewhere wins.
+      else if (tag === 'ContentCreateDate' && (dates.quickTimeContentCreateDate === undefined || !/\d:\d\d/.test(dates.quickTimeContentCreateDate))) {
+        dates.quickTimeContentCreateDate = v;
+      }
       continue;
     }
     // ASF's file date and Matroska's DateUTC are UTC instants (ExifTool appends `Z`), not the

@@ -135,9 +135,11 @@ const HEADER_AGREE_MS = 5 * 60_000;
 
 /**
  * Dates cameras and software write when their clock was never set. Exact instants, except
- * the Unix/QuickTime epochs, which show up at any hour once a zone was applied.
+ * the epochs (1900, the QuickTime 1904, Unix 1970), which show up at any hour once a zone was
+ * applied.
  */
 const CAMERA_DEFAULT_INSTANTS = new Set([
+  '1900-01-01T00:00:00',
   '1980-01-01T00:00:00',
   '2000-01-01T00:00:00',
   '2001-01-01T00:00:00',
@@ -145,7 +147,26 @@ const CAMERA_DEFAULT_INSTANTS = new Set([
   '2004-01-01T00:00:00',
   '2005-01-01T00:00:00',
 ]);
-const CAMERA_DEFAULT_DAYS = new Set(['1970-01-01', '1904-01-01']);
+const EPOCH_DAYS = new Set(['1900-01-01', '1904-01-01', '1970-01-01']);
+/** The day before an epoch, where a zone west of Greenwich moves it. */
+const EPOCH_EVES = new Set(['1899-12-31', '1903-12-31', '1969-12-31']);
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** Why a candidate was set aside, for the details panel: the code first, then the reason. */
+function describeImplausibility(code: string, ct: CaptureTime): string {
+  const day = `${Number(ct.local.slice(8, 10))} ${MONTHS[Number(ct.local.slice(5, 7)) - 1]} ${ct.local.slice(0, 4)}`;
+  switch (code) {
+    case 'too-early':
+      return `too-early: ${day} is before photography existed`;
+    case 'future':
+      return `future: ${day} has not happened yet`;
+    case 'camera-default':
+      return `camera-default: ${day}, ${ct.local.slice(11, 16)} is what cameras and programs write when their clock was never set`;
+    default:
+      return code;
+  }
+}
 
 export interface ParsedMetaDate extends CaptureTime {
   /** True when the value carried its own fraction of a second. */
@@ -195,17 +216,50 @@ export function implausibility(ct: CaptureTime, nowMs: number): string | null {
   if (ct.local < MIN_PLAUSIBLE_LOCAL) return 'too-early';
   const instant = toUtcMs(ct) ?? Date.parse(ct.local + 'Z');
   if (instant > nowMs + FUTURE_MARGIN_MS) return 'future';
-  if (CAMERA_DEFAULT_DAYS.has(ct.local.slice(0, 10))) return 'camera-default';
-  if (ct.local.startsWith('1969-12-31') && ct.offset !== null && ct.offset.startsWith('-')) return 'camera-default';
+  if (EPOCH_DAYS.has(ct.local.slice(0, 10))) return 'camera-default';
+  if (EPOCH_EVES.has(ct.local.slice(0, 10)) && ct.offset !== null && ct.offset.startsWith('-')) return 'camera-default';
   if (CAMERA_DEFAULT_INSTANTS.has(ct.local.slice(0, 19))) return 'camera-default';
   return null;
 }
 
-function candidate(source: TimestampSource, ct: CaptureTime, raw: string, nowMs: number): DateCandidate {
-  const note = implausibility(ct, nowMs);
-  const c: DateCandidate = { source, local: ct.local, offset: ct.offset, raw, plausible: note === null };
-  if (note !== null) c.note = note;
+/**
+ * `stored` is the wall clock the file holds when the candidate shows it moved into a zone (a
+ * UTC header date): a placeholder is recognised by what was written, wherever it lands.
+ */
+function candidate(source: TimestampSource, ct: CaptureTime, raw: string, nowMs: number, stored?: CaptureTime): DateCandidate {
+  const code = implausibility(ct, nowMs) ?? (stored === undefined ? null : implausibility(stored, nowMs));
+  const c: DateCandidate = { source, local: ct.local, offset: ct.offset, raw, plausible: code === null };
+  if (code !== null) c.note = describeImplausibility(code, stored ?? ct);
   return c;
+}
+
+/** Sources whose dates come from the file's metadata, each family an independent writer. */
+const METADATA_FAMILIES = new Set(['exif', 'xmp', 'apple', 'userdata', 'quicktime', 'takeout']);
+
+/** XMP is mostly EXIF copied by an editor: the two never vouch for each other. */
+function independent(a: string, b: string): boolean {
+  return a !== b && !(a === 'exif' && b === 'xmp') && !(a === 'xmp' && b === 'exif');
+}
+
+/**
+ * A placeholder-looking date that another, independent metadata source states too is a real
+ * moment (a photo taken at midnight on New Year's Day 2000): it counts again. File names and
+ * file times do not vouch: a camera names and stamps its files from the same unset clock.
+ */
+function confirmDefaults(list: DateCandidate[]): void {
+  for (const c of list) {
+    if (c.plausible || !c.note?.startsWith('camera-default')) continue;
+    const fam = family(c.source);
+    if (!METADATA_FAMILIES.has(fam)) continue;
+    const witness = list.find((o) => o !== c && METADATA_FAMILIES.has(family(o.source)) && independent(family(o.source), fam) && distanceMs(o, c) <= AGREE_MS);
+    if (witness === undefined) continue;
+    c.plausible = true;
+    c.note = `looks like a placeholder, but ${witness.source} states the same moment`;
+    if (!witness.plausible && witness.note?.startsWith('camera-default')) {
+      witness.plausible = true;
+      witness.note = `looks like a placeholder, but ${c.source} states the same moment`;
+    }
+  }
 }
 
 /** An EXIF-style date with its companion SubSecTime* and OffsetTime* tags. */
@@ -238,7 +292,7 @@ function quickTimeUtcCandidate(
   if (utcMs === null) return null;
   const zoned = utcToZone(utcMs, timeZone);
   if (!zoned) return null;
-  return candidate(source, zoned, String(value).trim(), nowMs);
+  return candidate(source, zoned, String(value).trim(), nowMs, { local: parsed.local, offset: parsed.offset ?? '+00:00' });
 }
 
 /**
@@ -275,7 +329,9 @@ export function buildCandidates(
 
   const mtime = utcToZone(mtimeMs, options.timeZone);
   if (mtime) out.push(candidate('file-mtime', mtime, new Date(mtimeMs).toISOString(), nowMs));
-  return dedupe(out);
+  const list = dedupe(out);
+  confirmDefaults(list);
+  return list;
 }
 
 /** The same source with the same value twice (EXIF and a duplicate XMP copy) is shown once. */
