@@ -3,7 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { normalizeOffset } from '../../shared/capture-time.js';
+import { normalizeOffset, toUtcMs, utcToZone } from '../../shared/capture-time.js';
 import { copyCorpus, CORPUS_DIR, oracleMtimeMs, type CorpusCopy } from '../core/import/corpus-fixture.js';
 import { likelyNeedsExiftool } from '../core/import/metadata.js';
 import { implausibility, parseMetaDate, subSecToMs } from '../core/import/timestamps.js';
@@ -61,6 +61,48 @@ describe('runImport on the corpus', () => {
       checked++;
     }
     expect(checked).toBeGreaterThan(60);
+  });
+
+  it("dates 100% of the files with a valid oracle date at the oracle's local time", () => {
+    /** QuickTime-family movies: their header dates are UTC and land in a zone. */
+    const UTC_HEADER_TYPES = new Set(['MOV', 'MP4', '3GP', 'M4V']);
+    /** Movies whose GPS position names their zone (their `GPSCoordinates`, read with ExifTool). */
+    const GPS_ZONE: Record<string, string> = { 'metadata-extractor/with-gps.mp4': 'Europe/London' };
+    const plausible = (raw: string | null) => {
+      const p = parseMetaDate(raw);
+      return p && implausibility(p, Date.now()) === null ? p : null;
+    };
+    /** Offsets ExifTool finds where the import does not look (maker notes); the local time is the same. */
+    const OFFSET_UNREAD = new Set(['exiftool/FLIR.jpg']);
+    let checked = 0;
+    for (const [rel, rec] of Object.entries(corpus.oracle)) {
+      const f = byRel.get(rel)!;
+      const dto = plausible(rec.DateTimeOriginal);
+      const create = plausible(rec.CreateDate);
+      const modify = plausible(rec.ModifyDate);
+      const movie = UTC_HEADER_TYPES.has(rec.FileType);
+      const date = dto ?? create ?? (movie ? null : modify);
+      if (!date) continue;
+      checked++;
+      expect.soft(f.detected, rel).not.toBeNull();
+      if (movie && date.offset === null) {
+        const instant = Date.parse(date.local + 'Z');
+        if (f.detectedSource === 'quicktime-creation-date' || f.detectedSource === 'quicktime-content-create-date') {
+          // The movie states its local time with its offset (not in the oracle): the same moment, within the clip's length.
+          expect.soft(Math.abs(toUtcMs(f.detected!)! - instant), rel).toBeLessThanOrEqual(5 * 60_000);
+          continue;
+        }
+        expect.soft(f.detected, rel).toEqual(utcToZone(instant, GPS_ZONE[rel] ?? OPTIONS.timeZone));
+        continue;
+      }
+      // Explicit offsets kept as written; local times stay local.
+      expect.soft(f.detected!.local.slice(0, 19), rel).toBe(date.local.slice(0, 19));
+      const ms = date === dto ? subSecToMs(rec.SubSecTimeOriginal) : null;
+      if (ms !== null && !date.hasFraction) expect.soft(f.detected!.local.slice(20), rel).toBe(String(ms).padStart(3, '0'));
+      const offset = date.offset ?? (date === dto ? normalizeOffset(rec.OffsetTimeOriginal) : null);
+      if (offset !== null && !OFFSET_UNREAD.has(rel)) expect.soft(f.detected!.offset, rel).toBe(offset);
+    }
+    expect(checked).toBeGreaterThanOrEqual(73);
   });
 
   it('dates the names/ copies from their file names, as names.tsv reads them', () => {

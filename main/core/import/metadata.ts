@@ -439,10 +439,10 @@ export function datesFromExiftool(raw: Record<string, unknown>): { dates: Metada
       }
       continue;
     }
-    // ASF's file date and Matroska's DateUTC are UTC instants (ExifTool appends `Z`), not the
+    // ASF's file date and Matroska's DateUTC (family-1 group Info) are UTC instants (ExifTool appends `Z`), not the
     // local time a camera wrote: they count as the container's UTC header date. (Matroska's
     // DATE_RECORDED tag, also named DateTimeOriginal, is written as the writer chose.)
-    if ((group === 'ASF' && tag === 'CreationDate') || (group === 'Matroska' && tag === 'DateTimeOriginal' && /Z$/.test(v))) {
+    if ((group === 'ASF' && tag === 'CreationDate') || ((group === 'Matroska' || group === 'Info') && tag === 'DateTimeOriginal' && /Z$/.test(v))) {
       set('quickTimeCreateDate', v);
       continue;
     }
