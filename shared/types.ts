@@ -17,6 +17,7 @@ export type TimestampSource =
   | 'quicktime-create-date'
   | 'quicktime-media-create-date'
   | 'quicktime-track-create-date'
+  | 'takeout-photo-taken'
   | 'png-creation-time'
   | 'filename-datetime'
   | 'exif-modify-date'

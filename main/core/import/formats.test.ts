@@ -4,7 +4,7 @@
  * each format's name, or built here byte by byte after the format's layout (Minolta MRW, ASF,
  * Matroska) where the corpus has none; ExifTool reads each one as the reference.
  */
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CORPUS_DIR } from './corpus-fixture.js';

@@ -34,6 +34,8 @@ export interface MetadataDates {
   quickTimeTrackCreateDate?: string;
   /** PNG text "Creation Time" / "create-date": written by software, often not the capture. */
   pngCreationTime?: string;
+  /** Google Takeout's `photoTakenTime` from the JSON beside the file: a UTC instant. */
+  takeoutPhotoTaken?: { utcMs: number; raw: string };
 }
 
 export function emptyMetadataDates(): MetadataDates {

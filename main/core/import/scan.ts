@@ -8,12 +8,15 @@ import { constants, promises as fsp, statSync } from 'node:fs';
 import type { Dirent, Stats } from 'node:fs';
 import path from 'node:path';
 import { isMediaExtension, sniffMedia } from './sniff.js';
+import { findTakeoutJson, type TakeoutMatch } from './takeout.js';
 
 export interface ScanEntry {
   path: string;
   root: string;
   size: number;
   mtimeMs: number;
+  /** The Google Takeout JSON beside the file (its name in the same folder), when there is one. */
+  takeoutJson?: TakeoutMatch;
 }
 
 export interface ScanOptions {
@@ -116,6 +119,8 @@ export async function* scanFolders(roots: string[], opts: ScanOptions = {}): Asy
         continue;
       }
       entries.sort((a, b) => compareNames(a.name, b.name));
+      // Google Takeout's JSON files are not media, but they date the media beside them.
+      const jsonNames = new Set(entries.filter((e) => !e.isDirectory() && /\.json$/i.test(e.name)).map((e) => e.name));
       const subdirs: { dir: string; stat: Stats }[] = [];
       for (const entry of entries) {
         if (stop()) return;
@@ -146,7 +151,10 @@ export async function* scanFolders(roots: string[], opts: ScanOptions = {}): Asy
           if (!(await sniffsAsMedia(full, entry.name))) continue;
         }
         seenFiles.add(fileKey);
-        yield { path: full, root, size: st.size, mtimeMs: st.mtimeMs };
+        const scanned: ScanEntry = { path: full, root, size: st.size, mtimeMs: st.mtimeMs };
+        const takeout = jsonNames.size > 0 ? findTakeoutJson(entry.name, jsonNames) : null;
+        if (takeout !== null) scanned.takeoutJson = takeout;
+        yield scanned;
       }
       // Depth-first in name order: push in reverse so the smallest name is popped first.
       for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]!);

@@ -42,6 +42,8 @@ const CHOICE_ORDER: readonly TimestampSource[] = [
   'quicktime-create-date',
   'quicktime-media-create-date',
   'quicktime-track-create-date',
+  // Google Photos' own record of the capture: below every date the file states itself.
+  'takeout-photo-taken',
   'filename-datetime',
   'exif-modify-date',
   'filename-date',
@@ -79,6 +81,7 @@ const CAMERA_CAPTURE: ReadonlySet<TimestampSource> = new Set<TimestampSource>([
 const CONFLICT_SOURCES: ReadonlySet<TimestampSource> = new Set<TimestampSource>([
   ...CAMERA_CAPTURE,
   'xmp-date',
+  'takeout-photo-taken',
   'filename-datetime',
 ]);
 
@@ -102,6 +105,8 @@ function family(source: TimestampSource): string {
     case 'quicktime-media-create-date':
     case 'quicktime-track-create-date':
       return 'quicktime';
+    case 'takeout-photo-taken':
+      return 'takeout';
     case 'png-creation-time':
       return 'png';
     case 'filename-datetime':
@@ -319,6 +324,10 @@ export function buildCandidates(
   push(quickTimeUtcCandidate('quicktime-create-date', meta.quickTimeCreateDate, options.timeZone, nowMs));
   push(quickTimeUtcCandidate('quicktime-media-create-date', meta.quickTimeMediaCreateDate, options.timeZone, nowMs));
   push(quickTimeUtcCandidate('quicktime-track-create-date', meta.quickTimeTrackCreateDate, options.timeZone, nowMs));
+  if (meta.takeoutPhotoTaken !== undefined) {
+    const zoned = utcToZone(meta.takeoutPhotoTaken.utcMs, options.timeZone);
+    if (zoned) out.push(candidate('takeout-photo-taken', zoned, meta.takeoutPhotoTaken.raw, nowMs));
+  }
   push(exifCandidate('png-creation-time', meta.pngCreationTime, undefined, undefined, nowMs));
   push(exifCandidate('exif-modify-date', meta.modifyDate, meta.subSecTime, meta.offsetTime, nowMs));
 
@@ -414,6 +423,7 @@ export function chooseCaptureTime(candidates: DateCandidate[], options: Pick<Tim
   let confidence: Confidence;
   if (conflicting) confidence = 'low';
   else if (CAMERA_CAPTURE.has(chosen.source) && others.some((c) => agrees(c, chosen, detected))) confidence = 'high';
+  else if (chosen.source === 'takeout-photo-taken') confidence = 'high';
   else if (CAMERA_CAPTURE.has(chosen.source) || chosen.source === 'xmp-date') confidence = 'medium';
   else confidence = 'low';
   return { detected, source: chosen.source, confidence };

@@ -101,6 +101,7 @@ export const SOURCE_LABEL: Record<string, string> = {
   'quicktime-create-date': 'Video (created)',
   'quicktime-media-create-date': 'Video media (created)',
   'quicktime-track-create-date': 'Video track (created)',
+  'takeout-photo-taken': 'Google Photos (Takeout)',
   'png-creation-time': 'PNG creation time',
   'filename-datetime': 'File name (date and time)',
   'exif-modify-date': 'Camera (modified)',
