@@ -190,6 +190,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
           ...(outputDirectory !== undefined ? { outputDirectory } : {}),
           ...(patch.timeZone !== undefined ? { timeZone: patch.timeZone } : {}),
           ...(patch.useFileDatesAsLastResort !== undefined ? { useFileDatesAsLastResort: patch.useFileDatesAsLastResort } : {}),
+          ...(patch.useGpsTimeZone !== undefined ? { useGpsTimeZone: patch.useGpsTimeZone } : {}),
         }),
       );
     },

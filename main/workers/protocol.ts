@@ -24,6 +24,8 @@ export interface ImportOptions {
   timeZone: string;
   /** Let the file mtime date a file when nothing else does. */
   useFileDatesAsLastResort: boolean;
+  /** Place UTC-only dates in the zone of the file's GPS position (default true). */
+  useGpsTimeZone?: boolean;
 }
 
 export interface ImportWorkerData {

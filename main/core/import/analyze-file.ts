@@ -265,10 +265,14 @@ async function analyzeBytes(
 
   if (entry.takeoutJson !== undefined) {
     const takeout = readTakeoutJson(path.join(path.dirname(entry.path), entry.takeoutJson.name), entry.takeoutJson.expectTitle);
-    if (takeout !== null) dates.takeoutPhotoTaken = { utcMs: takeout.takenMs, raw: takeout.raw };
+    if (takeout !== null) dates.takeoutPhotoTaken = { utcMs: takeout.takenMs, raw: takeout.raw, position: takeout.position };
   }
 
-  const timestampOptions = { timeZone: options.timeZone, useFileDatesAsLastResort: options.useFileDatesAsLastResort };
+  const timestampOptions = {
+    timeZone: options.timeZone,
+    useFileDatesAsLastResort: options.useFileDatesAsLastResort,
+    useGpsTimeZone: options.useGpsTimeZone ?? true,
+  };
   const candidates = buildCandidates(dates, name, entry.mtimeMs, timestampOptions);
   const choice = chooseCaptureTime(candidates, timestampOptions);
 

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { ExifTool } from 'exiftool-vendored';
 import { afterAll, beforeAll } from 'vitest';
 import type { DateCandidate } from '../../../shared/types.js';
-import type { ImportedFile } from '../../workers/protocol.js';
+import type { ImportedFile, ImportOptions } from '../../workers/protocol.js';
 import { analyzeFile } from './analyze-file.js';
 import { exiftoolEnv, readWithExiftool } from './metadata.js';
 import { buildCandidates } from './timestamps.js';
@@ -23,8 +23,14 @@ export interface ReaderComparison {
   reference: { candidates: DateCandidate[]; width: number | null; height: number | null; problem: string | null };
 }
 
-export async function compareWithExiftool(exiftool: ExifTool, file: string, root: string, timeZone: string): Promise<ReaderComparison> {
-  const options = { timeZone, useFileDatesAsLastResort: false };
+export async function compareWithExiftool(
+  exiftool: ExifTool,
+  file: string,
+  root: string,
+  timeZone: string,
+  more: Partial<ImportOptions> = {},
+): Promise<ReaderComparison> {
+  const options = { timeZone, useFileDatesAsLastResort: false, ...more };
   const st = statSync(file);
   let exiftoolCalls = 0;
   const r = await analyzeFile({ path: file, root, size: st.size, mtimeMs: st.mtimeMs }, options, {

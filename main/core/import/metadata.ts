@@ -14,7 +14,7 @@ import exifr from 'exifr';
 import type { ExifTool } from 'exiftool-vendored';
 import { imageSize } from 'image-size';
 import type { MetadataDates } from './metadata-dates.js';
-import { emptyMetadataDates } from './metadata-dates.js';
+import { emptyMetadataDates, gpsPosition } from './metadata-dates.js';
 import { heifItems } from './heif-items.js';
 import { type MovieParts, QUICKTIME_MIMES, readCanonRaw } from './quicktime.js';
 import { xmpDatesLikeExiftool } from './xmp-dates.js';
@@ -219,7 +219,8 @@ const EXIFR_OPTIONS = {
   ihdr: true,
   icc: false,
   ifd1: false,
-  gps: false,
+  // The position names the zone of UTC-only dates (Takeout's, a video's).
+  gps: true,
   interop: false,
   makerNote: false,
   userComment: false,
@@ -305,6 +306,8 @@ export function datesFromExifr(out: Record<string, Block | undefined>): Metadata
     const v = str(value);
     if (v !== undefined) dates.xmp.push({ tag, value: v });
   }
+  const position = gpsPosition(out.gps?.latitude, out.gps?.longitude);
+  if (position !== undefined) dates.position = position;
   const ihdr = out.ihdr ?? {};
   dates.pngCreationTime = str(ihdr['Creation Time']) ?? str(ihdr['create-date']) ?? str(ihdr['date:create']);
   return dates;
@@ -378,6 +381,9 @@ export const EXIFTOOL_ARGS = [
   '-CreationTime',
   '-ImageWidth',
   '-ImageHeight',
+  // Signed degrees (Composite, from EXIF, XMP or QuickTime's GPSCoordinates): the zone of UTC-only dates.
+  '-GPSLatitude',
+  '-GPSLongitude',
 ];
 
 /** Normalises ExifTool's `-G1 -a -n` JSON (keys like `ExifIFD:DateTimeOriginal`, `Track1:MediaCreateDate`). */
@@ -392,6 +398,7 @@ export function datesFromExiftool(raw: Record<string, unknown>): { dates: Metada
     if (value !== undefined && dates[key] === undefined) (dates as unknown as Record<string, unknown>)[key] = value;
   };
   const XMP_RANK: Record<string, number> = { DateCreated: 0, DateTimeOriginal: 1, CreateDate: 2, DateTimeDigitized: 3 };
+  const gps: { GPSLatitude?: number; GPSLongitude?: number } = {};
 
   for (const [key, value] of Object.entries(raw)) {
     const colon = key.indexOf(':');
@@ -407,6 +414,10 @@ export function datesFromExiftool(raw: Record<string, unknown>): { dates: Metada
       sizes.set(group, size);
       if (tag === 'ImageWidth') size.width ??= n;
       else size.height ??= n;
+      continue;
+    }
+    if (group === 'Composite' && (tag === 'GPSLatitude' || tag === 'GPSLongitude')) {
+      if (typeof value === 'number') gps[tag] = value;
       continue;
     }
     const v = str(value);
@@ -494,6 +505,8 @@ export function datesFromExiftool(raw: Record<string, unknown>): { dates: Metada
   dates.xmp = xmp.map(({ tag, value }) => ({ tag, value }));
   const iptc = combineIptc(iptcDate, iptcTime);
   if (iptc) dates.xmp.push({ tag: 'IPTC:DateCreated+TimeCreated', value: iptc });
+  const position = gpsPosition(gps.GPSLatitude, gps.GPSLongitude);
+  if (position !== undefined) dates.position = position;
   return { dates, width, height };
 }
 

@@ -19,8 +19,8 @@
  * tell whether a movie carries anything only ExifTool reads.)
  */
 import { utcToZone } from '../../../shared/capture-time.js';
-import type { MetadataDates } from './metadata-dates.js';
-import { emptyMetadataDates } from './metadata-dates.js';
+import type { GpsPosition, MetadataDates } from './metadata-dates.js';
+import { emptyMetadataDates, parseIso6709 } from './metadata-dates.js';
 import { convertXmpDate, xmpDatesLikeExiftool } from './xmp-dates.js';
 
 /** Seconds from 1904-01-01 (QuickTime's epoch) to 1970-01-01. */
@@ -71,6 +71,10 @@ const SAFE_KEYS = new Set([
 ]);
 /** The Apple key whose value is the local capture time with its offset. */
 const CREATION_DATE_KEY = 'creationdate';
+/** The Apple key holding the position (ISO 6709), which names the zone of the UTC header dates. */
+const LOCATION_KEY = 'location.ISO6709';
+/** The UserData atom holding the position (ISO 6709), written by Android phones and cameras. */
+const POSITION_ATOM = '\u00a9xyz';
 
 /** Whether a file's first bytes are an ISO-BMFF/QuickTime box header of a plain movie. */
 export function looksLikeMovie(head: Buffer): boolean {
@@ -208,6 +212,7 @@ interface UserDataFound {
   xmp?: Buffer;
   /** ©day, rendered as ExifTool renders ContentCreateDate. */
   contentDate?: string;
+  position?: GpsPosition;
 }
 
 /** Keeps the first ©day; a second one that differs is ExifTool's to sort out. */
@@ -240,11 +245,21 @@ function checkUserData(buf: Buffer, udta: Box, movieLevel: boolean): UserDataFou
     if (atom.type === 'meta') {
       const inMeta = checkMeta(buf, atom, false, movieLevel);
       addContentDate(found, inMeta.contentDate);
+      if (inMeta.position !== undefined) {
+        if (found.position !== undefined) unsupported();
+        found.position = inMeta.position;
+      }
     }
     if (atom.type === CONTENT_DATE_ATOM) {
       if (!movieLevel) unsupported();
       const text = userDataText(buf, atom);
       if (text.trim() !== '') addContentDate(found, keysDateString(text));
+    }
+    if (atom.type === POSITION_ATOM && movieLevel) {
+      const position = parseIso6709(userDataText(buf, atom));
+      // Two positions: ExifTool's first one is not worth guessing.
+      if (found.position !== undefined && position !== undefined) unsupported();
+      if (position !== undefined) found.position = position;
     }
     if (atom.type === 'XMP_') {
       if (!movieLevel || found.xmp !== undefined) unsupported();
@@ -276,12 +291,18 @@ function itemText(buf: Buffer, item: Box): string {
  * inside UserData and tracks (ExifTool files the key elsewhere and the import ignores it), and
  * `movieLevel` false inside tracks.
  */
-function checkMeta(buf: Buffer, meta: Box, allowCreationDate: boolean, movieLevel = allowCreationDate): { creationDate?: string; contentDate?: string } {
+function checkMeta(
+  buf: Buffer,
+  meta: Box,
+  allowCreationDate: boolean,
+  movieLevel = allowCreationDate,
+): { creationDate?: string; contentDate?: string; position?: GpsPosition } {
   const boxes = metaChildren(buf, meta);
   for (const b of boxes) if (!['hdlr', 'keys', 'ilst', 'free'].includes(b.type)) unsupported();
   const keysBox = only(boxes, 'keys');
   const ilst = only(boxes, 'ilst');
   let creationIndex = -1;
+  let locationIndex = -1;
   if (keysBox) {
     if (keysBox.end - keysBox.start < 8) unsupported();
     const count = buf.readUInt32BE(keysBox.start + 4);
@@ -294,17 +315,24 @@ function checkMeta(buf: Buffer, meta: Box, allowCreationDate: boolean, movieLeve
       let key = buf.toString('utf8', pos + 8, pos + size).replace(/\0.*$/s, '');
       if (namespace === 'mdta') key = key.replace(/^com\.(apple\.quicktime\.)?/, '');
       if (namespace === 'mdta' && key === CREATION_DATE_KEY) creationIndex = i;
+      else if (namespace === 'mdta' && key === LOCATION_KEY) locationIndex = i;
       else if (namespace !== 'mdta' || !SAFE_KEYS.has(key)) unsupported();
       pos += size;
     }
   }
-  const out: { creationDate?: string; contentDate?: string } = {};
+  const out: { creationDate?: string; contentDate?: string; position?: GpsPosition } = {};
   if (!ilst) return out;
   for (const item of children(buf, ilst.start, ilst.end)) {
     // iTunes "----" items lead ExifTool to PLIST data, which may hold dates.
     if (item.type === '----') unsupported();
     if (keysBox === undefined) {
-      // An iTunes-style list (ExifTool's ItemList): ©day is its only date we ask for.
+      // An iTunes-style list (ExifTool's ItemList): ©day is its only date we ask for, ©xyz its position.
+      if (item.type === POSITION_ATOM && movieLevel) {
+        const position = parseIso6709(itemText(buf, item));
+        if (out.position !== undefined && position !== undefined) unsupported();
+        if (position !== undefined) out.position = position;
+        continue;
+      }
       if (item.type !== CONTENT_DATE_ATOM) continue;
       if (!movieLevel) unsupported();
       const text = itemText(buf, item);
@@ -315,7 +343,12 @@ function checkMeta(buf: Buffer, meta: Box, allowCreationDate: boolean, movieLeve
       continue;
     }
     // In a keyed list, an item's type is the 1-based index of its key.
-    if (Buffer.from(item.type, 'latin1').readUInt32BE(0) !== creationIndex) continue;
+    const index = Buffer.from(item.type, 'latin1').readUInt32BE(0);
+    if (index === locationIndex && allowCreationDate) {
+      out.position ??= parseIso6709(itemText(buf, item));
+      continue;
+    }
+    if (index !== creationIndex) continue;
     if (!allowCreationDate) unsupported();
     const text = itemText(buf, item);
     if (out.creationDate === undefined && text.trim() !== '') out.creationDate = keysDateString(text);
@@ -427,8 +460,16 @@ function readMovieOrThrow(parts: MovieParts, canon: CanonBlocks | null): QuickTi
         if (dates.quickTimeContentCreateDate !== undefined && dates.quickTimeContentCreateDate !== found.contentDate) unsupported();
         dates.quickTimeContentCreateDate = found.contentDate;
       }
+      if (found.position !== undefined) {
+        if (dates.position !== undefined) unsupported();
+        dates.position = found.position;
+      }
     } else if (box.type === 'meta') {
       const found = checkMeta(buf, box, true);
+      if (found.position !== undefined) {
+        if (dates.position !== undefined) unsupported();
+        dates.position = found.position;
+      }
       if (found.creationDate !== undefined) dates.quickTimeCreationDate ??= found.creationDate;
       if (found.contentDate !== undefined) {
         if (dates.quickTimeContentCreateDate !== undefined && dates.quickTimeContentCreateDate !== found.contentDate) unsupported();

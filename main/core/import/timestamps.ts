@@ -6,22 +6,29 @@
  * - placeholders (`0000:00:00 00:00:00`, blanks) are no candidates at all;
  * - dates before 1826 or more than two days in the future, and known camera/firmware defaults,
  *   are kept as candidates marked implausible and are never chosen;
- * - local times stay as stored; an offset is kept when the file states one. Only QuickTime header
- *   dates (UTC by specification) are converted, to the configured time zone;
+ * - local times stay as stored; an offset is kept when the file states one, and a source that
+ *   states one (EXIF OffsetTime*, Apple CreationDate, ©day, XMP) beats a UTC-only date. Only
+ *   UTC-only instants (container header dates, Takeout's photoTakenTime) are converted: to the
+ *   zone of the file's GPS position, else to the configured time zone;
+ * - placeholders that look like dates (the epochs, camera defaults) are set aside with the
+ *   reason unless an independent source states the same moment;
  * - the PNG text "Creation Time" is written by the encoding software (see the corpus traps), so
  *   it is kept for the review but never chosen; the file mtime likewise, unless the user enabled
  *   "use file dates as a last resort".
  */
+import tzLookup from '@photostructure/tz-lookup';
 import type { CaptureTime } from '../../../shared/capture-time.js';
-import { localDiffMs, makeLocal, normalizeOffset, toUtcMs, utcToZone } from '../../../shared/capture-time.js';
+import { isValidTimeZone, localDiffMs, makeLocal, normalizeOffset, toUtcMs, utcToZone } from '../../../shared/capture-time.js';
 import type { Confidence, DateCandidate, TimestampSource } from '../../../shared/types.js';
 import { parseFileNameDate } from './filename-dates.js';
-import type { MetadataDates } from './metadata-dates.js';
+import type { GpsPosition, MetadataDates } from './metadata-dates.js';
 
 export interface TimestampOptions {
-  /** IANA zone used for UTC-only QuickTime dates and for the file mtime. */
+  /** IANA zone used for UTC-only dates without a GPS position, and for the file mtime. */
   timeZone: string;
   useFileDatesAsLastResort: boolean;
+  /** Place UTC-only dates in the zone of the file's GPS position (default true). */
+  useGpsTimeZone?: boolean;
   /** For tests; defaults to the current time. */
   nowMs?: number;
 }
@@ -284,20 +291,49 @@ function exifCandidate(
   return candidate(source, { local, offset }, String(value).trim(), nowMs);
 }
 
-/** A QuickTime header date: the stored value is UTC (unless it names its zone); show it in `timeZone`. */
-function quickTimeUtcCandidate(
-  source: TimestampSource,
-  value: string | undefined,
-  timeZone: string,
-  nowMs: number,
-): DateCandidate | null {
+/** The zone a UTC-only instant is shown in, and why (for the details panel). */
+export interface ZoneChoice {
+  zone: string;
+  reason: string;
+}
+
+/**
+ * The zone of the file's GPS position (a maintained offline boundary table,
+ * @photostructure/tz-lookup), else the configured one.
+ */
+export function zoneForPosition(position: GpsPosition | null | undefined, options: Pick<TimestampOptions, 'timeZone' | 'useGpsTimeZone'>): ZoneChoice {
+  if (position && options.useGpsTimeZone !== false) {
+    try {
+      const zone = tzLookup(position.latitude, position.longitude);
+      if (isValidTimeZone(zone)) {
+        return { zone, reason: `GPS position ${position.latitude.toFixed(4)}, ${position.longitude.toFixed(4)}` };
+      }
+    } catch {
+      // An invalid position: the configured zone.
+    }
+  }
+  const why = !position ? 'the file has no GPS position' : options.useGpsTimeZone === false ? 'time zone from GPS is turned off' : 'no time zone at its GPS position';
+  return { zone: options.timeZone, reason: `configured time zone (${why})` };
+}
+
+/** A UTC instant shown in the chosen zone; the candidate records the zone and why. */
+function utcCandidate(source: TimestampSource, utcMs: number, raw: string, choice: ZoneChoice, nowMs: number, stored?: CaptureTime): DateCandidate | null {
+  const zoned = utcToZone(utcMs, choice.zone);
+  if (!zoned) return null;
+  const c = candidate(source, zoned, raw, nowMs, stored);
+  c.zone = choice.zone;
+  c.zoneReason = choice.reason;
+  return c;
+}
+
+/** A container header date: the stored value is UTC (unless it names its zone). */
+function quickTimeUtcCandidate(source: TimestampSource, value: string | undefined, choice: ZoneChoice, nowMs: number): DateCandidate | null {
   const parsed = parseMetaDate(value);
   if (!parsed || value === undefined) return null;
-  const utcMs = toUtcMs({ local: parsed.local, offset: parsed.offset ?? '+00:00' });
+  const stored = { local: parsed.local, offset: parsed.offset ?? '+00:00' };
+  const utcMs = toUtcMs(stored);
   if (utcMs === null) return null;
-  const zoned = utcToZone(utcMs, timeZone);
-  if (!zoned) return null;
-  return candidate(source, zoned, String(value).trim(), nowMs, { local: parsed.local, offset: parsed.offset ?? '+00:00' });
+  return utcCandidate(source, utcMs, String(value).trim(), choice, nowMs, stored);
 }
 
 /**
@@ -321,12 +357,14 @@ export function buildCandidates(
   for (const x of meta.xmp) push(exifCandidate('xmp-date', x.value, undefined, undefined, nowMs));
   push(exifCandidate('quicktime-creation-date', meta.quickTimeCreationDate, undefined, undefined, nowMs));
   push(exifCandidate('quicktime-content-create-date', meta.quickTimeContentCreateDate, undefined, undefined, nowMs));
-  push(quickTimeUtcCandidate('quicktime-create-date', meta.quickTimeCreateDate, options.timeZone, nowMs));
-  push(quickTimeUtcCandidate('quicktime-media-create-date', meta.quickTimeMediaCreateDate, options.timeZone, nowMs));
-  push(quickTimeUtcCandidate('quicktime-track-create-date', meta.quickTimeTrackCreateDate, options.timeZone, nowMs));
+  const fileZone = zoneForPosition(meta.position, options);
+  push(quickTimeUtcCandidate('quicktime-create-date', meta.quickTimeCreateDate, fileZone, nowMs));
+  push(quickTimeUtcCandidate('quicktime-media-create-date', meta.quickTimeMediaCreateDate, fileZone, nowMs));
+  push(quickTimeUtcCandidate('quicktime-track-create-date', meta.quickTimeTrackCreateDate, fileZone, nowMs));
   if (meta.takeoutPhotoTaken !== undefined) {
-    const zoned = utcToZone(meta.takeoutPhotoTaken.utcMs, options.timeZone);
-    if (zoned) out.push(candidate('takeout-photo-taken', zoned, meta.takeoutPhotoTaken.raw, nowMs));
+    // The file's own position first; Google's (geoData) where the file has none.
+    const choice = zoneForPosition(meta.position ?? meta.takeoutPhotoTaken.position, options);
+    push(utcCandidate('takeout-photo-taken', meta.takeoutPhotoTaken.utcMs, meta.takeoutPhotoTaken.raw, choice, nowMs));
   }
   push(exifCandidate('png-creation-time', meta.pngCreationTime, undefined, undefined, nowMs));
   push(exifCandidate('exif-modify-date', meta.modifyDate, meta.subSecTime, meta.offsetTime, nowMs));
