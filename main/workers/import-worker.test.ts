@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,6 +41,7 @@ describe('runImport on the corpus', () => {
       type: 'scanned',
       total,
       totalBytes: Object.keys(corpus.oracle).reduce((s, rel) => s + statSync(path.join(corpus.media, rel)).size, 0),
+      skipped: { count: 0, hidden: 0, system: 0, examples: [] },
     });
     expect(messages.filter((m) => m.type === 'file-failed')).toEqual([]);
     expect(byRel.size).toBe(total);
@@ -319,8 +321,37 @@ describe('runImport control', () => {
     const messages: ImportWorkerMessage[] = [];
     await runImport(data, (m) => messages.push(m), new Int32Array(data.control));
     expect(messages.find((m) => m.type === 'file-failed')).toMatchObject({ error: { code: 'not-found' } });
-    expect(messages.find((m) => m.type === 'scanned')).toEqual({ type: 'scanned', total: 0, totalBytes: 0 });
+    expect(messages.find((m) => m.type === 'scanned')).toEqual({ type: 'scanned', total: 0, totalBytes: 0, skipped: { count: 0, hidden: 0, system: 0, examples: [] } });
     expect(messages.at(-1)).toEqual({ type: 'done' });
+  });
+
+  it('counts and lists the hidden and system entries it leaves out', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mp-skipped-'));
+    try {
+      const jpeg = path.join(CORPUS_DIR, 'media', 'exiftool', 'Canon.jpg');
+      copyFileSync(jpeg, path.join(dir, 'IMG_0001.jpg'));
+      copyFileSync(jpeg, path.join(dir, '.hidden.jpg'));
+      copyFileSync(jpeg, path.join(dir, '._IMG_0001.jpg'));
+      writeFileSync(path.join(dir, '.DS_Store'), 'junk');
+      writeFileSync(path.join(dir, 'Thumbs.db'), 'junk');
+      mkdirSync(path.join(dir, '@eaDir', 'IMG_0001.jpg'), { recursive: true });
+      copyFileSync(jpeg, path.join(dir, '@eaDir', 'IMG_0001.jpg', 'SYNOPHOTO_THUMB_XL.jpg'));
+      mkdirSync(path.join(dir, '.thumbnails'));
+      const data = workerData([dir]);
+      const messages: ImportWorkerMessage[] = [];
+      await runImport(data, (m) => messages.push(m), new Int32Array(data.control));
+      const scanned = messages.find((m): m is Extract<ImportWorkerMessage, { type: 'scanned' }> => m.type === 'scanned')!;
+      expect(scanned.total).toBe(1);
+      // A skipped folder counts once, whatever it holds.
+      expect(scanned.skipped).toEqual({
+        count: 6,
+        hidden: 1,
+        system: 5,
+        examples: ['.DS_Store', '._IMG_0001.jpg', '.hidden.jpg', '.thumbnails', '@eaDir', 'Thumbs.db'].map((n) => path.join(dir, n)),
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -59,6 +59,17 @@ export interface ImportedFile {
   warning: string | null;
 }
 
+/** Entries the scan left out on purpose: how many, and the first few for the summary. */
+export interface SkippedEntries {
+  count: number;
+  hidden: number;
+  system: number;
+  /** The first SKIPPED_EXAMPLES paths, in scan order. */
+  examples: string[];
+}
+
+export const SKIPPED_EXAMPLES = 20;
+
 /** Per-file messages; the worker sends them in batches (`batch`), in order. */
 export type BatchedImportMessage =
   | { type: 'file-started'; path: string; size: number }
@@ -67,7 +78,8 @@ export type BatchedImportMessage =
 
 export type ImportWorkerMessage =
   | { type: 'scan-progress'; found: number }
-  | { type: 'scanned'; total: number; totalBytes: number }
+  /** `skipped`: hidden and system entries the scan left out (never silently). */
+  | { type: 'scanned'; total: number; totalBytes: number; skipped?: SkippedEntries }
   | BatchedImportMessage
   | { type: 'batch'; messages: BatchedImportMessage[] }
   | { type: 'paused' }

@@ -23,7 +23,11 @@ export interface ScanOptions {
   shouldStop?: () => boolean;
   /** A folder or file that could not be read; the walk goes on. */
   onError?: (path: string, error: NodeJS.ErrnoException) => void;
+  /** An entry left out on purpose: hidden (a dot name) or left by a system or tool (`Thumbs.db`, `@eaDir`); a folder counts once. */
+  onSkipped?: (path: string, reason: SkipReason) => void;
 }
+
+export type SkipReason = 'hidden' | 'system';
 
 /** Names operating systems, NAS boxes and photo tools leave behind. */
 const JUNK_NAMES = new Set(
@@ -53,7 +57,14 @@ const JUNK_NAMES = new Set(
 );
 
 export function isJunkName(name: string): boolean {
-  return name.startsWith('.') || name.startsWith('._') || name.startsWith('~$') || JUNK_NAMES.has(name.toLowerCase());
+  return skipReason(name) !== null;
+}
+
+/** Why the scan leaves an entry out, or null when it looks at it. */
+export function skipReason(name: string): SkipReason | null {
+  if (JUNK_NAMES.has(name.toLowerCase()) || name.startsWith('._') || name.startsWith('~$')) return 'system';
+  if (name.startsWith('.')) return 'hidden';
+  return null;
 }
 
 function compareNames(a: string, b: string): number {
@@ -124,8 +135,12 @@ export async function* scanFolders(roots: string[], opts: ScanOptions = {}): Asy
       const subdirs: { dir: string; stat: Stats }[] = [];
       for (const entry of entries) {
         if (stop()) return;
-        if (isJunkName(entry.name)) continue;
         const full = path.join(dir, entry.name);
+        const skip = skipReason(entry.name);
+        if (skip !== null) {
+          opts.onSkipped?.(full, skip);
+          continue;
+        }
         if (!entry.isFile() && !entry.isDirectory() && !entry.isSymbolicLink()) continue;
         let st: Stats;
         try {
