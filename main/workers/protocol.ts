@@ -64,6 +64,8 @@ export interface SkippedEntries {
   count: number;
   hidden: number;
   system: number;
+  /** Names that are not valid UTF-8 (listed in a readable form, their bytes read as Latin-1). */
+  'unreadable-name': number;
   /** The first SKIPPED_EXAMPLES paths, in scan order. */
   examples: string[];
 }

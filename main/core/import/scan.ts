@@ -27,7 +27,12 @@ export interface ScanOptions {
   onSkipped?: (path: string, reason: SkipReason) => void;
 }
 
-export type SkipReason = 'hidden' | 'system';
+/**
+ * `unreadable-name`: a name that is not valid UTF-8 (from an old Windows or Latin-1 drive); the
+ * import cannot yet record and export such a file under its exact bytes, so it is reported
+ * rather than failed under a mangled path.
+ */
+export type SkipReason = 'hidden' | 'system' | 'unreadable-name';
 
 /** Names operating systems, NAS boxes and photo tools leave behind. */
 const JUNK_NAMES = new Set(
@@ -69,6 +74,29 @@ export function skipReason(name: string): SkipReason | null {
 
 function compareNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The names in `dir` whose bytes are not valid UTF-8, keyed by how Node shows them (with U+FFFD),
+ * each with a readable form for people (the bytes read as Latin-1, what such drives mostly hold).
+ */
+async function namesNotUtf8(dir: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  let raw: Buffer[];
+  try {
+    raw = await fsp.readdir(dir, { encoding: 'buffer' });
+  } catch {
+    return out;
+  }
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  for (const bytes of raw) {
+    try {
+      decoder.decode(bytes);
+    } catch {
+      out.set(bytes.toString('utf8'), bytes.toString('latin1'));
+    }
+  }
+  return out;
 }
 
 /** Extensions that are certainly not media: never opened to sniff. */
@@ -130,12 +158,19 @@ export async function* scanFolders(roots: string[], opts: ScanOptions = {}): Asy
         continue;
       }
       entries.sort((a, b) => compareNames(a.name, b.name));
+      // Node decodes names as UTF-8: a name that is not shows U+FFFD and cannot be opened by it.
+      const badNames = entries.some((e) => e.name.includes('\ufffd')) ? await namesNotUtf8(dir) : new Map<string, string>();
       // Google Takeout's JSON files are not media, but they date the media beside them.
       const jsonNames = new Set(entries.filter((e) => !e.isDirectory() && /\.json$/i.test(e.name)).map((e) => e.name));
       const subdirs: { dir: string; stat: Stats }[] = [];
       for (const entry of entries) {
         if (stop()) return;
         const full = path.join(dir, entry.name);
+        const readable = badNames.get(entry.name);
+        if (readable !== undefined) {
+          opts.onSkipped?.(path.join(dir, readable), 'unreadable-name');
+          continue;
+        }
         const skip = skipReason(entry.name);
         if (skip !== null) {
           opts.onSkipped?.(full, skip);
