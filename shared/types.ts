@@ -18,6 +18,7 @@ export type TimestampSource =
   | 'quicktime-media-create-date'
   | 'quicktime-track-create-date'
   | 'takeout-photo-taken'
+  | 'gps-date-time'
   | 'png-creation-time'
   | 'filename-datetime'
   | 'exif-modify-date'

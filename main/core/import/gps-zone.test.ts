@@ -7,7 +7,7 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CORPUS_DIR } from './corpus-fixture.js';
+import { CORPUS_DIR, readOracle } from './corpus-fixture.js';
 import { compareWithExiftool, exiftoolSuite, exiftoolWrite } from './exiftool-reference.js';
 import { parseIso6709 } from './metadata-dates.js';
 import { scanFolders } from './scan.js';
@@ -76,6 +76,29 @@ describe('UTC-only dates in the zone of the GPS position', () => {
     const file = movie('stated.mp4', 'metadata-extractor/with-gps.mp4', ['-UserData:GPSCoordinates=35.6895, 139.6917', '-UserData:ContentCreateDate=2020-11-20T15:04:02+0100']);
     const c = await compareWithExiftool(suite.exiftool, file, suite.dir, NEW_YORK);
     expect(c.ours.detected).toEqual({ local: '2020-11-20T15:04:02.000', offset: '+01:00' });
+  });
+
+  it("a photo with no date but its GPS clock is dated by the GPS time, in the zone of its position; exifr reads it as ExifTool does", async () => {
+    const file = path.join(suite.dir, 'gps-only.jpg');
+    copyFileSync(path.join(MEDIA, 'elodie/no-exif.jpg'), file);
+    exiftoolWrite(file, ['-GPSLatitude=35.6895', '-GPSLatitudeRef=N', '-GPSLongitude=139.6917', '-GPSLongitudeRef=E', '-GPSDateStamp=2020:11:20', '-GPSTimeStamp=14:04:36.5']);
+    const c = await compareWithExiftool(suite.exiftool, file, suite.dir, NEW_YORK);
+    expect(c.exiftoolCalls).toBe(0);
+    expect(c.ours.candidates).toEqual(c.reference.candidates);
+    expect(c.ours).toMatchObject({ detected: { local: '2020-11-20T23:04:36.500', offset: '+09:00' }, detectedSource: 'gps-date-time', confidence: 'medium' });
+  });
+
+  it('every corpus photo with a GPS clock or position gives the same GPS candidates through exifr as through ExifTool', async () => {
+    let withGps = 0;
+    for (const rel of Object.keys(readOracle()).filter((r) => /\.(jpe?g|heic|dng|nef|cr2|rw2)$/i.test(r))) {
+      const file = path.join(suite.dir, rel.replaceAll('/', '__'));
+      copyFileSync(path.join(MEDIA, rel), file);
+      const c = await compareWithExiftool(suite.exiftool, file, suite.dir, NEW_YORK);
+      const gpsOf = (list: typeof c.ours.candidates) => list.filter((x) => x.source === 'gps-date-time' || x.zone !== undefined);
+      expect(gpsOf(c.ours.candidates), rel).toEqual(gpsOf(c.reference.candidates));
+      if (gpsOf(c.ours.candidates).length > 0) withGps++;
+    }
+    expect(withGps).toBeGreaterThan(5);
   });
 
   it("Takeout's photoTakenTime lands in the zone of the photo's EXIF GPS, else of Google's geoData", async () => {

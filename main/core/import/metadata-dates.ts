@@ -36,6 +36,8 @@ export interface MetadataDates {
   pngCreationTime?: string;
   /** Google Takeout's `photoTakenTime` from the JSON beside the file: a UTC instant, and the JSON's position. */
   takeoutPhotoTaken?: { utcMs: number; raw: string; position: GpsPosition | null };
+  /** The GPS receiver's UTC time of its fix (GPSDateStamp + GPSTimeStamp), as `YYYY:MM:DD HH:MM:SS[.ss]Z`. */
+  gpsDateTime?: string;
   /** Where the file was taken (EXIF GPS, QuickTime ISO 6709), in signed decimal degrees. */
   position?: GpsPosition;
 }

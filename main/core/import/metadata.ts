@@ -257,6 +257,33 @@ export function combineIptc(date: string | undefined, time: string | undefined):
   return `${d[1]}:${d[2]}:${d[3]} ${t[1]}:${t[2]}:${t[3]}${zone}`;
 }
 
+/**
+ * exifr's GPSDateStamp (`2008:10:23`) and GPSTimeStamp (`[14, 27, 7.24]`) as ExifTool's
+ * Composite GPSDateTime (`2008:10:23 14:27:07.24Z`): its ConvertTimeStamp (seconds to nine
+ * decimals, trailing zeros trimmed; 60 seconds roll over).
+ */
+export function gpsDateTimeOf(date: unknown, time: unknown): string | undefined {
+  if (typeof date !== 'string' || !/^\d{4}:\d{2}:\d{2}$/.test(date.trim())) return undefined;
+  if (!Array.isArray(time) || time.length !== 3 || !time.every((n) => typeof n === 'number' && Number.isFinite(n) && n >= 0)) return undefined;
+  let f = ((time[0] as number) * 60 + (time[1] as number)) * 60 + (time[2] as number);
+  let h = Math.floor(f / 3600);
+  f -= h * 3600;
+  let m = Math.floor(f / 60);
+  f -= m * 60;
+  let ss = f.toFixed(9).padStart(12, '0');
+  if (Number(ss) >= 60) {
+    ss = '00';
+    if (++m >= 60) {
+      m -= 60;
+      h++;
+    }
+  } else {
+    ss = ss.replace(/\.?0+$/, '');
+  }
+  const p2 = (n: number): string => String(n).padStart(2, '0');
+  return `${date.trim()} ${p2(h)}:${p2(m)}:${ss}Z`;
+}
+
 const isXmpStyle = (v: string): boolean => /^\d{4}-\d{2}-\d{2}/.test(v.trim());
 
 /** Normalises exifr's per-block output (mergeOutput: false). */
@@ -308,6 +335,8 @@ export function datesFromExifr(out: Record<string, Block | undefined>): Metadata
   }
   const position = gpsPosition(out.gps?.latitude, out.gps?.longitude);
   if (position !== undefined) dates.position = position;
+  const gpsTime = gpsDateTimeOf(out.gps?.GPSDateStamp, out.gps?.GPSTimeStamp);
+  if (gpsTime !== undefined) dates.gpsDateTime = gpsTime;
   const ihdr = out.ihdr ?? {};
   dates.pngCreationTime = str(ihdr['Creation Time']) ?? str(ihdr['create-date']) ?? str(ihdr['date:create']);
   return dates;
@@ -384,6 +413,7 @@ export const EXIFTOOL_ARGS = [
   // Signed degrees (Composite, from EXIF, XMP or QuickTime's GPSCoordinates): the zone of UTC-only dates.
   '-GPSLatitude',
   '-GPSLongitude',
+  '-GPSDateTime',
 ];
 
 /** Normalises ExifTool's `-G1 -a -n` JSON (keys like `ExifIFD:DateTimeOriginal`, `Track1:MediaCreateDate`). */
@@ -418,6 +448,10 @@ export function datesFromExiftool(raw: Record<string, unknown>): { dates: Metada
     }
     if (group === 'Composite' && (tag === 'GPSLatitude' || tag === 'GPSLongitude')) {
       if (typeof value === 'number') gps[tag] = value;
+      continue;
+    }
+    if (group === 'Composite' && tag === 'GPSDateTime') {
+      if (typeof value === 'string' && value.endsWith('Z')) dates.gpsDateTime = value;
       continue;
     }
     const v = str(value);

@@ -51,6 +51,8 @@ const CHOICE_ORDER: readonly TimestampSource[] = [
   'quicktime-track-create-date',
   // Google Photos' own record of the capture: below every date the file states itself.
   'takeout-photo-taken',
+  // The receiver's last fix: often seconds from the shot, sometimes stale.
+  'gps-date-time',
   'filename-datetime',
   'exif-modify-date',
   'filename-date',
@@ -114,6 +116,8 @@ function family(source: TimestampSource): string {
       return 'quicktime';
     case 'takeout-photo-taken':
       return 'takeout';
+    case 'gps-date-time':
+      return 'gps';
     case 'png-creation-time':
       return 'png';
     case 'filename-datetime':
@@ -246,7 +250,7 @@ function candidate(source: TimestampSource, ct: CaptureTime, raw: string, nowMs:
 }
 
 /** Sources whose dates come from the file's metadata, each family an independent writer. */
-const METADATA_FAMILIES = new Set(['exif', 'xmp', 'apple', 'userdata', 'quicktime', 'takeout']);
+const METADATA_FAMILIES = new Set(['exif', 'xmp', 'apple', 'userdata', 'quicktime', 'takeout', 'gps']);
 
 /** XMP is mostly EXIF copied by an editor: the two never vouch for each other. */
 function independent(a: string, b: string): boolean {
@@ -366,6 +370,10 @@ export function buildCandidates(
     const choice = zoneForPosition(meta.position ?? meta.takeoutPhotoTaken.position, options);
     push(utcCandidate('takeout-photo-taken', meta.takeoutPhotoTaken.utcMs, meta.takeoutPhotoTaken.raw, choice, nowMs));
   }
+  const gpsTime = parseMetaDate(meta.gpsDateTime);
+  if (gpsTime !== null && gpsTime.offset !== null && meta.gpsDateTime !== undefined) {
+    push(utcCandidate('gps-date-time', toUtcMs(gpsTime)!, meta.gpsDateTime, fileZone, nowMs, gpsTime));
+  }
   push(exifCandidate('png-creation-time', meta.pngCreationTime, undefined, undefined, nowMs));
   push(exifCandidate('exif-modify-date', meta.modifyDate, meta.subSecTime, meta.offsetTime, nowMs));
 
@@ -462,6 +470,7 @@ export function chooseCaptureTime(candidates: DateCandidate[], options: Pick<Tim
   if (conflicting) confidence = 'low';
   else if (CAMERA_CAPTURE.has(chosen.source) && others.some((c) => agrees(c, chosen, detected))) confidence = 'high';
   else if (chosen.source === 'takeout-photo-taken') confidence = 'high';
+  else if (chosen.source === 'gps-date-time') confidence = 'medium';
   else if (CAMERA_CAPTURE.has(chosen.source) || chosen.source === 'xmp-date') confidence = 'medium';
   else confidence = 'low';
   return { detected, source: chosen.source, confidence };

@@ -102,6 +102,7 @@ export const SOURCE_LABEL: Record<string, string> = {
   'quicktime-media-create-date': 'Video media (created)',
   'quicktime-track-create-date': 'Video track (created)',
   'takeout-photo-taken': 'Google Photos (Takeout)',
+  'gps-date-time': 'GPS clock (UTC)',
   'png-creation-time': 'PNG creation time',
   'filename-datetime': 'File name (date and time)',
   'exif-modify-date': 'Camera (modified)',
