@@ -1,7 +1,8 @@
 /**
  * `npm run bench:import [-- --files N] [-- --keep]`
  *
- * Builds a tree of real media (corpus copies, see make-tree.ts), then on that same tree times:
+ * Builds a tree of real media (corpus copies of every kind: phone photos and videos, camera raw
+ * files, camcorder AVCHD clips, AVI, 3GP/3G2; see make-tree.ts), then on that same tree times:
  *  (a) the MediaParser import through the CLI (`mediaparser import <tree> --db <tmp> --json`:
  *      scan, hash, metadata, dates, database writes), and the import worker engine alone;
  *  (b) the baseline `exiftool -r -json -DateTimeOriginal -CreateDate -MediaCreateDate <tree>`
@@ -179,12 +180,14 @@ async function main(): Promise<void> {
   const work = await mkdtemp(path.join(os.tmpdir(), 'mp-bench-import-'));
   const tree = values.tree ? path.resolve(values.tree) : path.join(work, 'tree');
   try {
-    let built: { files: number; bytes: number };
+    let built: { files: number; bytes: number; mix: Record<string, number> };
     if (values.tree) {
-      built = { files: 0, bytes: 0 };
+      built = { files: 0, bytes: 0, mix: {} };
       for await (const e of scanFolders([tree])) {
         built.files++;
         built.bytes += e.size;
+        const ext = path.extname(e.path).slice(1).toLowerCase();
+        built.mix[ext] = (built.mix[ext] ?? 0) + 1;
       }
       console.log(`Using the existing tree ${tree}`);
     } else {
@@ -192,6 +195,8 @@ async function main(): Promise<void> {
       built = await buildBenchTree(tree, count);
     }
     console.log(`  ${built.files} files, ${(built.bytes / 1024 / 1024).toFixed(1)} MiB; ${os.availableParallelism()} CPUs, Node ${process.version}`);
+    const mix = Object.entries(built.mix).sort((a, b) => b[1] - a[1]);
+    console.log(`  mix: ${mix.map(([ext, n]) => `${n} ${ext}`).join(', ')}`);
     await warmCache(tree);
 
     const load = os.loadavg()[0]!;

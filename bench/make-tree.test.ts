@@ -28,6 +28,12 @@ describe.skipIf(!corpusAvailable())('buildBenchTree', () => {
     expect(rel.some((r) => r.startsWith('Phone '))).toBe(true);
     expect(rel.some((r) => r.startsWith('Camera card'))).toBe(true);
     expect(rel.some((r) => r.includes('WhatsApp'))).toBe(true);
+    // The whole corpus mix: camera raw files, camcorder clips, AVI, 3GP/3G2.
+    expect(rel.some((r) => /\.(CR2|CR3|NEF|DNG|RW2|RAF)$/.test(r))).toBe(true);
+    expect(rel.some((r) => r.endsWith('.MTS'))).toBe(true);
+    expect(rel.some((r) => r.endsWith('.AVI'))).toBe(true);
+    expect(rel.some((r) => /\.3g[p2]$/.test(r))).toBe(true);
+    expect(Object.values(result.mix).reduce((a, b) => a + b, 0)).toBe(60);
     // Copies stay real media: every .jpg starts with the JPEG marker.
     for (const f of files.filter((x) => /\.jpe?g$/i.test(x))) {
       const head = (await readFile(f)).subarray(0, 2);

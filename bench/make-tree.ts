@@ -1,6 +1,8 @@
 /**
  * Builds a benchmark tree of real media: copies of the dev corpus laid out like a household's
- * folders (phone dumps, camera cards, WhatsApp exports, holiday folders with tags, screenshots).
+ * folders (phone dumps, camera cards with JPEG and raw files, camcorder AVCHD clips, an old
+ * camera's AVI clips, old phones' 3GP/3G2, WhatsApp exports, holiday folders with tags,
+ * screenshots), so every kind of file the corpus holds is in the mix.
  *
  * Copies keep being real media. To avoid thousands of byte-identical files with the same capture
  * date (which an export would rightly adopt instead of copying), EXIF/XMP-style date strings inside
@@ -25,7 +27,9 @@ export function corpusMediaDir(): string {
 const PATCHABLE = new Set(['.jpg', '.jpeg', '.heic', '.heif', '.hif', '.cr2', '.nef', '.dng', '.rw2', '.raf', '.webp', '.avif']);
 const PHOTO = new Set(['.jpg', '.jpeg', '.heic', '.heif', '.hif', '.webp', '.avif']);
 const RAW = new Set(['.cr2', '.cr3', '.nef', '.dng', '.rw2', '.raf']);
-const VIDEO = new Set(['.mp4', '.mov', '.3gp', '.avi', '.mts']);
+const VIDEO = new Set(['.mp4', '.mov', '.3gp']);
+const CAMCORDER = new Set(['.mts', '.m2ts']);
+const AVI = new Set(['.avi']);
 const SCREEN = new Set(['.png', '.gif']);
 
 /** Small deterministic PRNG (mulberry32) so a tree is the same on every run. */
@@ -89,41 +93,53 @@ interface Layout {
   source: string;
 }
 
-/** Picks a folder style and a realistic name for copy number `i`. */
+/** Picks a folder style and a realistic name for copy number `i` (twenty styles, in turn). */
 function layoutFor(i: number, sources: Map<string, string[]>, rand: () => number, when: Stamp): Layout {
   const pick = (kind: string): string => {
     const list = sources.get(kind) ?? sources.get('photo')!;
     return list[Math.floor(rand() * list.length)]!;
   };
-  const style = i % 10;
+  const style = i % 20;
   const card = Math.floor(i / 500);
+  const counter = String((i % 997) + 1).padStart(4, '0');
   switch (style) {
-    case 0: case 1: case 2: {
+    case 0: case 1: case 2: case 3: case 4: {
       const src = pick('photo');
       const ext = path.extname(src).toLowerCase();
       return { source: src, rel: `Phone ${card % 3 === 0 ? 'Anna' : 'Ben'}/DCIM/Camera/IMG_${compact(when)}_${compactTime(when)}${i % 7 === 0 ? '_1' : ''}${ext}` };
     }
-    case 3: case 4: {
-      const src = pick(rand() < 0.2 ? 'raw' : 'photo');
+    case 5: case 6: case 7: case 8: {
+      const src = pick(style >= 7 ? 'raw' : 'jpeg');
       const ext = path.extname(src).toUpperCase();
       // Camera cards restart their counters, so the same IMG_0001 appears on many cards.
-      return { source: src, rel: `Camera card ${card + 1}/DCIM/${100 + (i % 3)}CANON/IMG_${String((i % 997) + 1).padStart(4, '0')}${ext}` };
+      return { source: src, rel: `Camera card ${card + 1}/DCIM/${100 + (i % 3)}CANON/IMG_${counter}${ext}` };
     }
-    case 5: {
+    case 9: {
       const src = pick('jpeg');
       return { source: src, rel: `WhatsApp/Media/WhatsApp Images/IMG-${compact(when)}-WA${String(i % 10000).padStart(4, '0')}.jpg` };
     }
-    case 6: {
+    case 10: case 11: {
       const src = pick('video');
-      const ext = path.extname(src).toLowerCase();
+      let ext = path.extname(src).toLowerCase();
+      // Old phones wrote 3G2 as often as 3GP: the same container under its other name.
+      if (ext === '.3gp' && i % 2 === 0) ext = '.3g2';
       return { source: src, rel: `Phone Ben/DCIM/Camera/VID_${compact(when)}_${compactTime(when)}${ext}` };
     }
-    case 7: {
+    case 12: {
+      // A camcorder's card: AVCHD keeps its clips deep down, numbered from 00000.
+      const src = pick('camcorder');
+      return { source: src, rel: `Camcorder ${card + 1}/PRIVATE/AVCHD/BDMV/STREAM/${String(i % 100000).padStart(5, '0')}.MTS` };
+    }
+    case 13: {
+      const src = pick('avi');
+      return { source: src, rel: `Old camera/DCIM/100PENTX/IMGP${counter}.AVI` };
+    }
+    case 14: {
       const src = pick('screen');
       const ext = path.extname(src).toLowerCase();
       return { source: src, rel: `Phone Anna/Pictures/Screenshots/Screenshot_${when.y}-${p2(when.mo)}-${p2(when.d)}-${p2(when.h)}-${p2(when.mi)}-${p2(when.s)}${ext}` };
     }
-    case 8: {
+    case 15: case 16: {
       const src = pick('photo');
       const ext = path.extname(src).toLowerCase();
       return { source: src, rel: `Holidays/Holiday ${when.y} {beach,family}/Day ${(i % 9) + 1}/${path.basename(src, path.extname(src))} ${i}${ext}` };
@@ -139,14 +155,26 @@ function layoutFor(i: number, sources: Map<string, string[]>, rand: () => number
  * Builds `count` media files under `dir` (created if needed) from corpus copies.
  * Returns how many files and bytes were written.
  */
-export async function buildBenchTree(dir: string, count: number): Promise<{ files: number; bytes: number }> {
+export async function buildBenchTree(dir: string, count: number): Promise<{ files: number; bytes: number; mix: Record<string, number> }> {
   const media = corpusMediaDir();
   const all = await listFiles(media);
   if (all.length === 0) throw new Error(`No corpus media found in ${media} (set MEDIAPARSER_CORPUS)`);
   const sources = new Map<string, string[]>([['any', all]]);
   for (const f of all) {
     const ext = path.extname(f).toLowerCase();
-    const kind = PHOTO.has(ext) ? 'photo' : RAW.has(ext) ? 'raw' : VIDEO.has(ext) ? 'video' : SCREEN.has(ext) ? 'screen' : 'other';
+    const kind = PHOTO.has(ext)
+      ? 'photo'
+      : RAW.has(ext)
+        ? 'raw'
+        : VIDEO.has(ext)
+          ? 'video'
+          : CAMCORDER.has(ext)
+            ? 'camcorder'
+            : AVI.has(ext)
+              ? 'avi'
+              : SCREEN.has(ext)
+                ? 'screen'
+                : 'other';
     if (!sources.has(kind)) sources.set(kind, []);
     sources.get(kind)!.push(f);
     // WhatsApp re-encodes everything to JPEG, so its names only get real JPEGs.
@@ -174,6 +202,11 @@ export async function buildBenchTree(dir: string, count: number): Promise<{ file
     jobs.push({ layout, deltaMs, mtime: new Date(whenMs) });
   }
 
+  const mix: Record<string, number> = {};
+  for (const job of jobs) {
+    const ext = path.extname(job.layout.rel).slice(1).toLowerCase();
+    mix[ext] = (mix[ext] ?? 0) + 1;
+  }
   let bytes = 0;
   const dirsMade = new Set<string>();
   let next = 0;
@@ -202,5 +235,5 @@ export async function buildBenchTree(dir: string, count: number): Promise<{ file
     }
   };
   await Promise.all(Array.from({ length: 8 }, worker));
-  return { files: jobs.length, bytes };
+  return { files: jobs.length, bytes, mix };
 }

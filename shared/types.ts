@@ -13,9 +13,12 @@ export type TimestampSource =
   | 'exif-create-date'
   | 'xmp-date'
   | 'quicktime-creation-date'
+  | 'quicktime-content-create-date'
   | 'quicktime-create-date'
   | 'quicktime-media-create-date'
   | 'quicktime-track-create-date'
+  | 'takeout-photo-taken'
+  | 'gps-date-time'
   | 'png-creation-time'
   | 'filename-datetime'
   | 'exif-modify-date'
@@ -32,6 +35,12 @@ export interface DateCandidate extends CaptureTime {
   plausible: boolean;
   /** Why a candidate was judged implausible (`camera-default`, `future`, ...). */
   note?: string;
+  /**
+   * For a UTC-only instant (a video's header date, Takeout's photoTakenTime): the IANA zone it
+   * is shown in, and why that zone (`GPS position 51.4169, -0.0806`, `configured time zone`).
+   */
+  zone?: string;
+  zoneReason?: string;
 }
 
 export type JobType = 'import' | 'export';
@@ -170,6 +179,8 @@ export interface Settings {
   timeZone: string;
   /** Let the file modification time date a file when nothing else does. */
   useFileDatesAsLastResort: boolean;
+  /** Show UTC-only dates in the zone of the file's GPS position (else in `timeZone`). */
+  useGpsTimeZone: boolean;
 }
 
 export type FileFilter = 'all' | 'needs-review' | 'undated' | 'duplicates' | 'discarded' | 'exported' | 'errors';

@@ -104,6 +104,10 @@ describe.skipIf(!corpusAvailable())('handlers', () => {
     const set = unwrap(await core.handlers['settings:set']({ timeZone: 'America/New_York', outputDirectory: join(tmp, 'out') }));
     expect(set).toMatchObject({ timeZone: 'America/New_York', outputDirectory: join(tmp, 'out') });
     expect(unwrap(await core.handlers['settings:get']({})).timeZone).toBe('America/New_York');
+    // Time zone from GPS: on by default, and it can be turned off.
+    expect(s.useGpsTimeZone).toBe(true);
+    unwrap(await core.handlers['settings:set']({ useGpsTimeZone: false }));
+    expect(unwrap(await core.handlers['settings:get']({})).useGpsTimeZone).toBe(false);
   });
 
   it('lists folders for the in-page folder browser (no hidden ones)', async () => {

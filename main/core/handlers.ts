@@ -196,6 +196,7 @@ export function createHandlers(deps: HandlerDeps): Omit<Handlers, VerifyChannel>
           ...(outputDirectory !== undefined ? { outputDirectory } : {}),
           ...(patch.timeZone !== undefined ? { timeZone: patch.timeZone } : {}),
           ...(patch.useFileDatesAsLastResort !== undefined ? { useFileDatesAsLastResort: patch.useFileDatesAsLastResort } : {}),
+          ...(patch.useGpsTimeZone !== undefined ? { useGpsTimeZone: patch.useGpsTimeZone } : {}),
         }),
       );
     },

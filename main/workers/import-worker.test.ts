@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { normalizeOffset } from '../../shared/capture-time.js';
+import { normalizeOffset, toUtcMs, utcToZone } from '../../shared/capture-time.js';
 import { copyCorpus, CORPUS_DIR, oracleMtimeMs, type CorpusCopy } from '../core/import/corpus-fixture.js';
 import { likelyNeedsExiftool } from '../core/import/metadata.js';
 import { implausibility, parseMetaDate, subSecToMs } from '../core/import/timestamps.js';
@@ -40,6 +41,7 @@ describe('runImport on the corpus', () => {
       type: 'scanned',
       total,
       totalBytes: Object.keys(corpus.oracle).reduce((s, rel) => s + statSync(path.join(corpus.media, rel)).size, 0),
+      skipped: { count: 0, hidden: 0, system: 0, 'unreadable-name': 0, examples: [] },
     });
     expect(messages.filter((m) => m.type === 'file-failed')).toEqual([]);
     expect(byRel.size).toBe(total);
@@ -61,6 +63,48 @@ describe('runImport on the corpus', () => {
       checked++;
     }
     expect(checked).toBeGreaterThan(60);
+  });
+
+  it("dates 100% of the files with a valid oracle date at the oracle's local time", () => {
+    /** QuickTime-family movies: their header dates are UTC and land in a zone. */
+    const UTC_HEADER_TYPES = new Set(['MOV', 'MP4', '3GP', 'M4V']);
+    /** Movies whose GPS position names their zone (their `GPSCoordinates`, read with ExifTool). */
+    const GPS_ZONE: Record<string, string> = { 'metadata-extractor/with-gps.mp4': 'Europe/London' };
+    const plausible = (raw: string | null) => {
+      const p = parseMetaDate(raw);
+      return p && implausibility(p, Date.now()) === null ? p : null;
+    };
+    /** Offsets ExifTool finds where the import does not look (maker notes); the local time is the same. */
+    const OFFSET_UNREAD = new Set(['exiftool/FLIR.jpg']);
+    let checked = 0;
+    for (const [rel, rec] of Object.entries(corpus.oracle)) {
+      const f = byRel.get(rel)!;
+      const dto = plausible(rec.DateTimeOriginal);
+      const create = plausible(rec.CreateDate);
+      const modify = plausible(rec.ModifyDate);
+      const movie = UTC_HEADER_TYPES.has(rec.FileType);
+      const date = dto ?? create ?? (movie ? null : modify);
+      if (!date) continue;
+      checked++;
+      expect.soft(f.detected, rel).not.toBeNull();
+      if (movie && date.offset === null) {
+        const instant = Date.parse(date.local + 'Z');
+        if (f.detectedSource === 'quicktime-creation-date' || f.detectedSource === 'quicktime-content-create-date') {
+          // The movie states its local time with its offset (not in the oracle): the same moment, within the clip's length.
+          expect.soft(Math.abs(toUtcMs(f.detected!)! - instant), rel).toBeLessThanOrEqual(5 * 60_000);
+          continue;
+        }
+        expect.soft(f.detected, rel).toEqual(utcToZone(instant, GPS_ZONE[rel] ?? OPTIONS.timeZone));
+        continue;
+      }
+      // Explicit offsets kept as written; local times stay local.
+      expect.soft(f.detected!.local.slice(0, 19), rel).toBe(date.local.slice(0, 19));
+      const ms = date === dto ? subSecToMs(rec.SubSecTimeOriginal) : null;
+      if (ms !== null && !date.hasFraction) expect.soft(f.detected!.local.slice(20), rel).toBe(String(ms).padStart(3, '0'));
+      const offset = date.offset ?? (date === dto ? normalizeOffset(rec.OffsetTimeOriginal) : null);
+      if (offset !== null && !OFFSET_UNREAD.has(rel)) expect.soft(f.detected!.offset, rel).toBe(offset);
+    }
+    expect(checked).toBeGreaterThanOrEqual(73);
   });
 
   it('dates the names/ copies from their file names, as names.tsv reads them', () => {
@@ -277,8 +321,42 @@ describe('runImport control', () => {
     const messages: ImportWorkerMessage[] = [];
     await runImport(data, (m) => messages.push(m), new Int32Array(data.control));
     expect(messages.find((m) => m.type === 'file-failed')).toMatchObject({ error: { code: 'not-found' } });
-    expect(messages.find((m) => m.type === 'scanned')).toEqual({ type: 'scanned', total: 0, totalBytes: 0 });
+    expect(messages.find((m) => m.type === 'scanned')).toEqual({ type: 'scanned', total: 0, totalBytes: 0, skipped: { count: 0, hidden: 0, system: 0, 'unreadable-name': 0, examples: [] } });
     expect(messages.at(-1)).toEqual({ type: 'done' });
+  });
+
+  it('counts and lists the hidden and system entries it leaves out', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mp-skipped-'));
+    try {
+      const jpeg = path.join(CORPUS_DIR, 'media', 'exiftool', 'Canon.jpg');
+      copyFileSync(jpeg, path.join(dir, 'IMG_0001.jpg'));
+      copyFileSync(jpeg, path.join(dir, '.hidden.jpg'));
+      copyFileSync(jpeg, path.join(dir, '._IMG_0001.jpg'));
+      writeFileSync(path.join(dir, '.DS_Store'), 'junk');
+      writeFileSync(path.join(dir, 'Thumbs.db'), 'junk');
+      mkdirSync(path.join(dir, '@eaDir', 'IMG_0001.jpg'), { recursive: true });
+      copyFileSync(jpeg, path.join(dir, '@eaDir', 'IMG_0001.jpg', 'SYNOPHOTO_THUMB_XL.jpg'));
+      mkdirSync(path.join(dir, '.thumbnails'));
+      // `café.jpg` named on a Latin-1 drive: the byte 0xE9 is no UTF-8.
+      writeFileSync(Buffer.concat([Buffer.from(path.join(dir, 'caf')), Buffer.from([0xe9]), Buffer.from('.jpg')]), readFileSync(jpeg));
+      const data = workerData([dir]);
+      const messages: ImportWorkerMessage[] = [];
+      await runImport(data, (m) => messages.push(m), new Int32Array(data.control));
+      const scanned = messages.find((m): m is Extract<ImportWorkerMessage, { type: 'scanned' }> => m.type === 'scanned')!;
+      expect(scanned.total).toBe(1);
+      // A skipped folder counts once, whatever it holds.
+      expect(scanned.skipped).toEqual({
+        count: 7,
+        hidden: 1,
+        system: 5,
+        'unreadable-name': 1,
+        examples: ['.DS_Store', '._IMG_0001.jpg', '.hidden.jpg', '.thumbnails', '@eaDir', 'Thumbs.db', 'café.jpg'].map((n) => path.join(dir, n)),
+      });
+      // Reported, not failed under a mangled path.
+      expect(messages.filter((m) => m.type === 'file-failed')).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

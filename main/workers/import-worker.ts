@@ -17,7 +17,7 @@ import { exiftoolEnv, likelyNeedsExiftool, type ReaderResult } from '../core/imp
 import { scanFolders, type ScanEntry } from '../core/import/scan.js';
 import { batchingPost } from './batching.js';
 import type { BatchedImportMessage, ImportWorkerData, ImportWorkerMessage } from './protocol.js';
-import { CONTROL_CANCEL, CONTROL_PAUSE, CONTROL_RUN } from './protocol.js';
+import { CONTROL_CANCEL, CONTROL_PAUSE, CONTROL_RUN, SKIPPED_EXAMPLES, type SkippedEntries } from './protocol.js';
 
 export type PostImportMessage = (message: ImportWorkerMessage) => void;
 
@@ -112,8 +112,14 @@ export async function runImport(
     const skip = new Set(data.skipPaths);
     const entries: ScanEntry[] = [];
     let totalBytes = 0;
+    const skipped: SkippedEntries = { count: 0, hidden: 0, system: 0, 'unreadable-name': 0, examples: [] };
     for await (const entry of scanFolders(data.roots, {
       shouldStop: cancelled,
+      onSkipped: (p, reason) => {
+        skipped.count++;
+        skipped[reason]++;
+        if (skipped.examples.length < SKIPPED_EXAMPLES) skipped.examples.push(p);
+      },
       onError: (p, e) => {
         const error = errnoToAppError(e, p);
         const root = data.roots.map((r) => path.resolve(r)).find((r) => p === r || p.startsWith(r + path.sep)) ?? '';
@@ -129,7 +135,7 @@ export async function runImport(
       post({ type: 'cancelled' });
       return;
     }
-    post({ type: 'scanned', total: entries.length, totalBytes });
+    post({ type: 'scanned', total: entries.length, totalBytes, skipped });
     // Files ExifTool will most likely read (by extension) form their own queue, taken from
     // whenever ExifTool's queue runs short: its processes then work on the other core(s) from
     // the start while this thread hashes the photos, instead of the import ending with this

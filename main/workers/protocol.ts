@@ -24,6 +24,8 @@ export interface ImportOptions {
   timeZone: string;
   /** Let the file mtime date a file when nothing else does. */
   useFileDatesAsLastResort: boolean;
+  /** Place UTC-only dates in the zone of the file's GPS position (default true). */
+  useGpsTimeZone?: boolean;
 }
 
 export interface ImportWorkerData {
@@ -57,6 +59,19 @@ export interface ImportedFile {
   warning: string | null;
 }
 
+/** Entries the scan left out on purpose: how many, and the first few for the summary. */
+export interface SkippedEntries {
+  count: number;
+  hidden: number;
+  system: number;
+  /** Names that are not valid UTF-8 (listed in a readable form, their bytes read as Latin-1). */
+  'unreadable-name': number;
+  /** The first SKIPPED_EXAMPLES paths, in scan order. */
+  examples: string[];
+}
+
+export const SKIPPED_EXAMPLES = 20;
+
 /** Per-file messages; the worker sends them in batches (`batch`), in order. */
 export type BatchedImportMessage =
   | { type: 'file-started'; path: string; size: number }
@@ -65,7 +80,8 @@ export type BatchedImportMessage =
 
 export type ImportWorkerMessage =
   | { type: 'scan-progress'; found: number }
-  | { type: 'scanned'; total: number; totalBytes: number }
+  /** `skipped`: hidden and system entries the scan left out (never silently). */
+  | { type: 'scanned'; total: number; totalBytes: number; skipped?: SkippedEntries }
   | BatchedImportMessage
   | { type: 'batch'; messages: BatchedImportMessage[] }
   | { type: 'paused' }

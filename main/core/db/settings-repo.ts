@@ -9,13 +9,14 @@ export function machineTimeZone(): string {
 }
 
 export function defaultSettings(): Settings {
-  return { outputDirectory: null, timeZone: machineTimeZone(), useFileDatesAsLastResort: false };
+  return { outputDirectory: null, timeZone: machineTimeZone(), useFileDatesAsLastResort: false, useGpsTimeZone: true };
 }
 
 const KEYS: Record<keyof Settings, string> = {
   outputDirectory: 'output_directory',
   timeZone: 'time_zone',
   useFileDatesAsLastResort: 'use_file_dates_as_last_resort',
+  useGpsTimeZone: 'use_gps_time_zone',
 };
 
 export function readSettings(db: Db): Settings {
@@ -28,6 +29,8 @@ export function readSettings(db: Db): Settings {
   if (typeof tz === 'string' && isValidTimeZone(tz)) out.timeZone = tz;
   const useDates = byKey.get(KEYS.useFileDatesAsLastResort);
   if (typeof useDates === 'boolean') out.useFileDatesAsLastResort = useDates;
+  const useGps = byKey.get(KEYS.useGpsTimeZone);
+  if (typeof useGps === 'boolean') out.useGpsTimeZone = useGps;
   return out;
 }
 

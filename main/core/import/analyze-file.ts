@@ -21,6 +21,7 @@ import { dimensionsFromBuffer, planMetadataRead, readCanonRawMetadata, readWithE
 import { findMovie, looksLikeMovie, MovieCollector, type MovieParts, QUICKTIME_MIMES, readMovie } from './quicktime.js';
 import type { ScanEntry } from './scan.js';
 import { SNIFF_BYTES, sniffMedia } from './sniff.js';
+import { readTakeoutJson } from './takeout.js';
 import { extractTags } from './tags.js';
 import { buildCandidates, chooseCaptureTime } from './timestamps.js';
 
@@ -268,7 +269,16 @@ async function analyzeBytes(
     warning = 'The image looks damaged or truncated: its size could not be read.';
   }
 
-  const timestampOptions = { timeZone: options.timeZone, useFileDatesAsLastResort: options.useFileDatesAsLastResort };
+  if (entry.takeoutJson !== undefined) {
+    const takeout = readTakeoutJson(path.join(path.dirname(entry.path), entry.takeoutJson.name), entry.takeoutJson.expectTitle);
+    if (takeout !== null) dates.takeoutPhotoTaken = { utcMs: takeout.takenMs, raw: takeout.raw, position: takeout.position };
+  }
+
+  const timestampOptions = {
+    timeZone: options.timeZone,
+    useFileDatesAsLastResort: options.useFileDatesAsLastResort,
+    useGpsTimeZone: options.useGpsTimeZone ?? true,
+  };
   const candidates = buildCandidates(dates, name, entry.mtimeMs, timestampOptions);
   const choice = chooseCaptureTime(candidates, timestampOptions);
 

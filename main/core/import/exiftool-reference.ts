@@ -3,13 +3,15 @@
  * would record had ExifTool read the file (the reference reader), so tests can check that a
  * faster reader changes nothing. Used by tests only.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { ExifTool } from 'exiftool-vendored';
 import { afterAll, beforeAll } from 'vitest';
 import type { DateCandidate } from '../../../shared/types.js';
-import type { ImportedFile } from '../../workers/protocol.js';
+import type { ImportedFile, ImportOptions } from '../../workers/protocol.js';
 import { analyzeFile } from './analyze-file.js';
 import { exiftoolEnv, readWithExiftool } from './metadata.js';
 import { buildCandidates } from './timestamps.js';
@@ -21,8 +23,14 @@ export interface ReaderComparison {
   reference: { candidates: DateCandidate[]; width: number | null; height: number | null; problem: string | null };
 }
 
-export async function compareWithExiftool(exiftool: ExifTool, file: string, root: string, timeZone: string): Promise<ReaderComparison> {
-  const options = { timeZone, useFileDatesAsLastResort: false };
+export async function compareWithExiftool(
+  exiftool: ExifTool,
+  file: string,
+  root: string,
+  timeZone: string,
+  more: Partial<ImportOptions> = {},
+): Promise<ReaderComparison> {
+  const options = { timeZone, useFileDatesAsLastResort: false, ...more };
   const st = statSync(file);
   let exiftoolCalls = 0;
   const r = await analyzeFile({ path: file, root, size: st.size, mtimeMs: st.mtimeMs }, options, {
@@ -55,4 +63,15 @@ export function exiftoolSuite(prefix: string): { dir: string; exiftool: ExifTool
     rmSync(suite.dir, { recursive: true, force: true });
   });
   return suite;
+}
+
+/** The ExifTool script exiftool-vendored ships (perl), for tests that make files with it. */
+const exiftoolScript = createRequire(import.meta.url)('exiftool-vendored.pl') as string;
+
+/**
+ * Writes tags into a test's own file with ExifTool (`-overwrite_original`), e.g.
+ * `['-QuickTime:CreateDate=2020:11:20 14:04:36', '-UserData:ContentCreateDate=2020-11-20T15:04:02+0100']`.
+ */
+export function exiftoolWrite(file: string, args: string[]): void {
+  execFileSync('perl', [exiftoolScript, '-q', '-overwrite_original', ...args, file], { stdio: ['ignore', 'ignore', 'pipe'] });
 }

@@ -20,12 +20,58 @@ export interface MetadataDates {
   xmp: { tag: string; value: string }[];
   /** Apple's QuickTime CreationDate (Keys / UserData): local time with its own offset. */
   quickTimeCreationDate?: string;
-  /** QuickTime header dates: UTC by specification. */
+  /**
+   * QuickTime/MP4 `©day` (UserData or ItemList ContentCreateDate): the local time the camera app
+   * wrote, usually with its offset (`2020-11-20T15:04:02+0100`).
+   */
+  quickTimeContentCreateDate?: string;
+  /**
+   * Container header dates: UTC by specification (QuickTime mvhd; also ASF's file date and
+   * Matroska's DateUTC, which ExifTool marks with `Z`).
+   */
   quickTimeCreateDate?: string;
   quickTimeMediaCreateDate?: string;
   quickTimeTrackCreateDate?: string;
   /** PNG text "Creation Time" / "create-date": written by software, often not the capture. */
   pngCreationTime?: string;
+  /** Google Takeout's `photoTakenTime` from the JSON beside the file: a UTC instant, and the JSON's position. */
+  takeoutPhotoTaken?: { utcMs: number; raw: string; position: GpsPosition | null };
+  /** The GPS receiver's UTC time of its fix (GPSDateStamp + GPSTimeStamp), as `YYYY:MM:DD HH:MM:SS[.ss]Z`. */
+  gpsDateTime?: string;
+  /** Where the file was taken (EXIF GPS, QuickTime ISO 6709), in signed decimal degrees. */
+  position?: GpsPosition;
+}
+
+export interface GpsPosition {
+  latitude: number;
+  longitude: number;
+}
+
+/** A position only when it is one: numbers in range, and not the 0, 0 of a receiver without a fix. */
+export function gpsPosition(latitude: unknown, longitude: unknown): GpsPosition | undefined {
+  if (typeof latitude !== 'number' || typeof longitude !== 'number' || !Number.isFinite(latitude) || !Number.isFinite(longitude)) return undefined;
+  if (Math.abs(latitude) > 90 || Math.abs(longitude) > 180 || (latitude === 0 && longitude === 0)) return undefined;
+  return { latitude, longitude };
+}
+
+/**
+ * ISO 6709 (`+51.4169-000.0806/`, `+5125.01-00004.83/`) in signed degrees, as ExifTool's
+ * ConvertISO6709 reads it.
+ */
+export function parseIso6709(text: string): GpsPosition | undefined {
+  let m = /^([-+]\d{1,2}(?:\.\d*)?)([-+]\d{1,3}(?:\.\d*)?)/.exec(text);
+  if (m) return gpsPosition(Number(m[1]), Number(m[2]));
+  const sign = (s: string, v: number): number => (s === '-' ? -v : v);
+  m = /^([-+])(\d{2})(\d{2}(?:\.\d*)?)([-+])(\d{3})(\d{2}(?:\.\d*)?)/.exec(text);
+  if (m) return gpsPosition(sign(m[1]!, Number(m[2]) + Number(m[3]) / 60), sign(m[4]!, Number(m[5]) + Number(m[6]) / 60));
+  m = /^([-+])(\d{2})(\d{2})(\d{2}(?:\.\d*)?)([-+])(\d{3})(\d{2})(\d{2}(?:\.\d*)?)/.exec(text);
+  if (m) {
+    return gpsPosition(
+      sign(m[1]!, Number(m[2]) + Number(m[3]) / 60 + Number(m[4]) / 3600),
+      sign(m[5]!, Number(m[6]) + Number(m[7]) / 60 + Number(m[8]) / 3600),
+    );
+  }
+  return undefined;
 }
 
 export function emptyMetadataDates(): MetadataDates {

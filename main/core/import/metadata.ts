@@ -14,7 +14,7 @@ import exifr from 'exifr';
 import type { ExifTool } from 'exiftool-vendored';
 import { imageSize } from 'image-size';
 import type { MetadataDates } from './metadata-dates.js';
-import { emptyMetadataDates } from './metadata-dates.js';
+import { emptyMetadataDates, gpsPosition } from './metadata-dates.js';
 import { heifItems } from './heif-items.js';
 import { type MovieParts, QUICKTIME_MIMES, readCanonRaw } from './quicktime.js';
 import { xmpDatesLikeExiftool } from './xmp-dates.js';
@@ -219,7 +219,8 @@ const EXIFR_OPTIONS = {
   ihdr: true,
   icc: false,
   ifd1: false,
-  gps: false,
+  // The position names the zone of UTC-only dates (Takeout's, a video's).
+  gps: true,
   interop: false,
   makerNote: false,
   userComment: false,
@@ -254,6 +255,33 @@ export function combineIptc(date: string | undefined, time: string | undefined):
   let zone = t[4] ?? '';
   if (/^[+-]\d{4}$/.test(zone)) zone = `${zone.slice(0, 3)}:${zone.slice(3)}`;
   return `${d[1]}:${d[2]}:${d[3]} ${t[1]}:${t[2]}:${t[3]}${zone}`;
+}
+
+/**
+ * exifr's GPSDateStamp (`2008:10:23`) and GPSTimeStamp (`[14, 27, 7.24]`) as ExifTool's
+ * Composite GPSDateTime (`2008:10:23 14:27:07.24Z`): its ConvertTimeStamp (seconds to nine
+ * decimals, trailing zeros trimmed; 60 seconds roll over).
+ */
+export function gpsDateTimeOf(date: unknown, time: unknown): string | undefined {
+  if (typeof date !== 'string' || !/^\d{4}:\d{2}:\d{2}$/.test(date.trim())) return undefined;
+  if (!Array.isArray(time) || time.length !== 3 || !time.every((n) => typeof n === 'number' && Number.isFinite(n) && n >= 0)) return undefined;
+  let f = ((time[0] as number) * 60 + (time[1] as number)) * 60 + (time[2] as number);
+  let h = Math.floor(f / 3600);
+  f -= h * 3600;
+  let m = Math.floor(f / 60);
+  f -= m * 60;
+  let ss = f.toFixed(9).padStart(12, '0');
+  if (Number(ss) >= 60) {
+    ss = '00';
+    if (++m >= 60) {
+      m -= 60;
+      h++;
+    }
+  } else {
+    ss = ss.replace(/\.?0+$/, '');
+  }
+  const p2 = (n: number): string => String(n).padStart(2, '0');
+  return `${date.trim()} ${p2(h)}:${p2(m)}:${ss}Z`;
 }
 
 const isXmpStyle = (v: string): boolean => /^\d{4}-\d{2}-\d{2}/.test(v.trim());
@@ -305,6 +333,10 @@ export function datesFromExifr(out: Record<string, Block | undefined>): Metadata
     const v = str(value);
     if (v !== undefined) dates.xmp.push({ tag, value: v });
   }
+  const position = gpsPosition(out.gps?.latitude, out.gps?.longitude);
+  if (position !== undefined) dates.position = position;
+  const gpsTime = gpsDateTimeOf(out.gps?.GPSDateStamp, out.gps?.GPSTimeStamp);
+  if (gpsTime !== undefined) dates.gpsDateTime = gpsTime;
   const ihdr = out.ihdr ?? {};
   dates.pngCreationTime = str(ihdr['Creation Time']) ?? str(ihdr['create-date']) ?? str(ihdr['date:create']);
   return dates;
@@ -372,11 +404,16 @@ export const EXIFTOOL_ARGS = [
   '-DateCreated',
   '-TimeCreated',
   '-CreationDate',
+  '-ContentCreateDate',
   '-MediaCreateDate',
   '-TrackCreateDate',
   '-CreationTime',
   '-ImageWidth',
   '-ImageHeight',
+  // Signed degrees (Composite, from EXIF, XMP or QuickTime's GPSCoordinates): the zone of UTC-only dates.
+  '-GPSLatitude',
+  '-GPSLongitude',
+  '-GPSDateTime',
 ];
 
 /** Normalises ExifTool's `-G1 -a -n` JSON (keys like `ExifIFD:DateTimeOriginal`, `Track1:MediaCreateDate`). */
@@ -391,6 +428,7 @@ export function datesFromExiftool(raw: Record<string, unknown>): { dates: Metada
     if (value !== undefined && dates[key] === undefined) (dates as unknown as Record<string, unknown>)[key] = value;
   };
   const XMP_RANK: Record<string, number> = { DateCreated: 0, DateTimeOriginal: 1, CreateDate: 2, DateTimeDigitized: 3 };
+  const gps: { GPSLatitude?: number; GPSLongitude?: number } = {};
 
   for (const [key, value] of Object.entries(raw)) {
     const colon = key.indexOf(':');
@@ -406,6 +444,14 @@ export function datesFromExiftool(raw: Record<string, unknown>): { dates: Metada
       sizes.set(group, size);
       if (tag === 'ImageWidth') size.width ??= n;
       else size.height ??= n;
+      continue;
+    }
+    if (group === 'Composite' && (tag === 'GPSLatitude' || tag === 'GPSLongitude')) {
+      if (typeof value === 'number') gps[tag] = value;
+      continue;
+    }
+    if (group === 'Composite' && tag === 'GPSDateTime') {
+      if (typeof value === 'string' && value.endsWith('Z')) dates.gpsDateTime = value;
       continue;
     }
     const v = str(value);
@@ -432,6 +478,17 @@ export function datesFromExiftool(raw: Record<string, unknown>): { dates: Metada
     }
     if (group === 'Keys' || group === 'UserData' || group === 'ItemList') {
       if (tag === 'CreationDate') set('quickTimeCreationDate', v);
+      // A year alone (`2010`, iTunes style) is no capture time: a full ©day elsewhere wins.
+      else if (tag === 'ContentCreateDate' && (dates.quickTimeContentCreateDate === undefined || !/\d:\d\d/.test(dates.quickTimeContentCreateDate))) {
+        dates.quickTimeContentCreateDate = v;
+      }
+      continue;
+    }
+    // ASF's file date and Matroska's DateUTC (family-1 group Info) are UTC instants (ExifTool appends `Z`), not the
+    // local time a camera wrote: they count as the container's UTC header date. (Matroska's
+    // DATE_RECORDED tag, also named DateTimeOriginal, is written as the writer chose.)
+    if ((group === 'ASF' && tag === 'CreationDate') || ((group === 'Matroska' || group === 'Info') && tag === 'DateTimeOriginal' && /Z$/.test(v))) {
+      set('quickTimeCreateDate', v);
       continue;
     }
     if (group === 'PNG') {
@@ -482,6 +539,8 @@ export function datesFromExiftool(raw: Record<string, unknown>): { dates: Metada
   dates.xmp = xmp.map(({ tag, value }) => ({ tag, value }));
   const iptc = combineIptc(iptcDate, iptcTime);
   if (iptc) dates.xmp.push({ tag: 'IPTC:DateCreated+TimeCreated', value: iptc });
+  const position = gpsPosition(gps.GPSLatitude, gps.GPSLongitude);
+  if (position !== undefined) dates.position = position;
   return { dates, width, height };
 }
 

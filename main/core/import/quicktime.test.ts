@@ -75,8 +75,8 @@ describe('QuickTime reader against ExifTool (corpus movies)', () => {
     expect(exiftoolCalls).toBe(0);
     expect(ours.detected).toEqual({ local: '2019-07-24T11:25:40.000', offset: '+03:00' });
     expect(ours.detectedSource).toBe('quicktime-creation-date');
-    // The UTC header date, shown in the configured zone.
-    expect(ours.candidates.find((c) => c.source === 'quicktime-create-date')).toMatchObject({ local: '2019-07-24T10:25:57.000', offset: '+02:00' });
+    // The UTC header date, shown in the zone of the movie's GPS position (Keys location, in Israel).
+    expect(ours.candidates.find((c) => c.source === 'quicktime-create-date')).toMatchObject({ local: '2019-07-24T11:25:57.000', offset: '+03:00', zone: 'Asia/Jerusalem' });
   });
 
   it('a large movie is read as it streams through the hash, moov at the end', async () => {

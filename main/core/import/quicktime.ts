@@ -19,8 +19,8 @@
  * tell whether a movie carries anything only ExifTool reads.)
  */
 import { utcToZone } from '../../../shared/capture-time.js';
-import type { MetadataDates } from './metadata-dates.js';
-import { emptyMetadataDates } from './metadata-dates.js';
+import type { GpsPosition, MetadataDates } from './metadata-dates.js';
+import { emptyMetadataDates, parseIso6709 } from './metadata-dates.js';
 import { convertXmpDate, xmpDatesLikeExiftool } from './xmp-dates.js';
 
 /** Seconds from 1904-01-01 (QuickTime's epoch) to 1970-01-01. */
@@ -71,6 +71,10 @@ const SAFE_KEYS = new Set([
 ]);
 /** The Apple key whose value is the local capture time with its offset. */
 const CREATION_DATE_KEY = 'creationdate';
+/** The Apple key holding the position (ISO 6709), which names the zone of the UTC header dates. */
+const LOCATION_KEY = 'location.ISO6709';
+/** The UserData atom holding the position (ISO 6709), written by Android phones and cameras. */
+const POSITION_ATOM = '\u00a9xyz';
 
 /** Whether a file's first bytes are an ISO-BMFF/QuickTime box header of a plain movie. */
 export function looksLikeMovie(head: Buffer): boolean {
@@ -200,21 +204,69 @@ function checkSampleDescriptions(buf: Buffer, media: Box[]): void {
   }
 }
 
+/** The `©day` atom (ContentCreateDate): the camera app's local time, usually with its offset. */
+const CONTENT_DATE_ATOM = '\u00a9day';
+
+/** What a movie-level UserData list or meta box gives the import. */
+interface UserDataFound {
+  xmp?: Buffer;
+  /** ©day, rendered as ExifTool renders ContentCreateDate. */
+  contentDate?: string;
+  position?: GpsPosition;
+}
+
+/** Keeps the first ©day; a second one that differs is ExifTool's to sort out. */
+function addContentDate(found: UserDataFound, value: string | undefined): void {
+  if (value === undefined) return;
+  if (found.contentDate !== undefined && found.contentDate !== value) unsupported();
+  found.contentDate = value;
+}
+
+/**
+ * A QuickTime-style text atom (`©day` in UserData): one string of a 16-bit length and a 16-bit
+ * language code. Several strings (languages) or any other layout go to ExifTool.
+ */
+function userDataText(buf: Buffer, atom: Box): string {
+  if (atom.end - atom.start < 4) unsupported();
+  const length = buf.readUInt16BE(atom.start);
+  if (atom.start + 4 + length !== atom.end) unsupported();
+  return buf.toString('utf8', atom.start + 4, atom.end).replace(/\0+$/, '');
+}
+
 /**
  * A UserData list: fine when none of its atoms can give ExifTool a date; a nested meta is vetted
- * too. Returns its XMP packet; `allowXmp` is false inside tracks (ExifTool files it under the track).
+ * too. Returns its XMP packet and ©day; `movieLevel` is false inside tracks (ExifTool files
+ * those under the track, where the import ignores them).
  */
-function checkUserData(buf: Buffer, udta: Box, allowXmp: boolean): Buffer | undefined {
-  let xmp: Buffer | undefined;
+function checkUserData(buf: Buffer, udta: Box, movieLevel: boolean): UserDataFound {
+  const found: UserDataFound = {};
   for (const atom of children(buf, udta.start, udta.end, true)) {
     if (UNSAFE_USER_DATA.has(atom.type)) unsupported();
-    if (atom.type === 'meta') checkMeta(buf, atom, false);
+    if (atom.type === 'meta') {
+      const inMeta = checkMeta(buf, atom, false, movieLevel);
+      addContentDate(found, inMeta.contentDate);
+      if (inMeta.position !== undefined) {
+        if (found.position !== undefined) unsupported();
+        found.position = inMeta.position;
+      }
+    }
+    if (atom.type === CONTENT_DATE_ATOM) {
+      if (!movieLevel) unsupported();
+      const text = userDataText(buf, atom);
+      if (text.trim() !== '') addContentDate(found, keysDateString(text));
+    }
+    if (atom.type === POSITION_ATOM && movieLevel) {
+      const position = parseIso6709(userDataText(buf, atom));
+      // Two positions: ExifTool's first one is not worth guessing.
+      if (found.position !== undefined && position !== undefined) unsupported();
+      if (position !== undefined) found.position = position;
+    }
     if (atom.type === 'XMP_') {
-      if (!allowXmp || xmp !== undefined) unsupported();
-      xmp = buf.subarray(atom.start, atom.end);
+      if (!movieLevel || found.xmp !== undefined) unsupported();
+      found.xmp = buf.subarray(atom.start, atom.end);
     }
   }
-  return xmp;
+  return found;
 }
 
 /** Payload boxes of a `meta`, which is a full box in MP4 and a plain container in QuickTime. */
@@ -223,17 +275,34 @@ function metaChildren(buf: Buffer, meta: Box): Box[] {
   return children(buf, plain ? meta.start : meta.start + 4, meta.end);
 }
 
+/** The UTF-8 text of an item list entry's single `data` box. */
+function itemText(buf: Buffer, item: Box): string {
+  const data = children(buf, item.start, item.end);
+  if (data.length !== 1 || data[0]!.type !== 'data') unsupported();
+  const d = data[0]!;
+  // data: 1 byte version, 3 bytes type (1 = UTF-8), 4 bytes locale, then the text.
+  if (d.end - d.start < 8 || buf.readUInt32BE(d.start) !== 1) unsupported();
+  return buf.toString('utf8', d.start + 8, d.end);
+}
+
 /**
- * Vets a `meta` box and returns the Apple creation date it holds, if any. Only a handler,
- * keys and an item list (and padding) are understood; `allowCreationDate` is false inside
- * tracks, where ExifTool files the key under the track and the import ignores it.
+ * Vets a `meta` box and returns the Apple creation date and the ©day it holds, if any. Only a
+ * handler, keys and an item list (and padding) are understood; `allowCreationDate` is false
+ * inside UserData and tracks (ExifTool files the key elsewhere and the import ignores it), and
+ * `movieLevel` false inside tracks.
  */
-function checkMeta(buf: Buffer, meta: Box, allowCreationDate: boolean): string | undefined {
+function checkMeta(
+  buf: Buffer,
+  meta: Box,
+  allowCreationDate: boolean,
+  movieLevel = allowCreationDate,
+): { creationDate?: string; contentDate?: string; position?: GpsPosition } {
   const boxes = metaChildren(buf, meta);
   for (const b of boxes) if (!['hdlr', 'keys', 'ilst', 'free'].includes(b.type)) unsupported();
   const keysBox = only(boxes, 'keys');
   const ilst = only(boxes, 'ilst');
   let creationIndex = -1;
+  let locationIndex = -1;
   if (keysBox) {
     if (keysBox.end - keysBox.start < 8) unsupported();
     const count = buf.readUInt32BE(keysBox.start + 4);
@@ -246,27 +315,45 @@ function checkMeta(buf: Buffer, meta: Box, allowCreationDate: boolean): string |
       let key = buf.toString('utf8', pos + 8, pos + size).replace(/\0.*$/s, '');
       if (namespace === 'mdta') key = key.replace(/^com\.(apple\.quicktime\.)?/, '');
       if (namespace === 'mdta' && key === CREATION_DATE_KEY) creationIndex = i;
+      else if (namespace === 'mdta' && key === LOCATION_KEY) locationIndex = i;
       else if (namespace !== 'mdta' || !SAFE_KEYS.has(key)) unsupported();
       pos += size;
     }
   }
-  if (!ilst) return undefined;
-  let creationDate: string | undefined;
+  const out: { creationDate?: string; contentDate?: string; position?: GpsPosition } = {};
+  if (!ilst) return out;
   for (const item of children(buf, ilst.start, ilst.end)) {
     // iTunes "----" items lead ExifTool to PLIST data, which may hold dates.
     if (item.type === '----') unsupported();
+    if (keysBox === undefined) {
+      // An iTunes-style list (ExifTool's ItemList): ©day is its only date we ask for, ©xyz its position.
+      if (item.type === POSITION_ATOM && movieLevel) {
+        const position = parseIso6709(itemText(buf, item));
+        if (out.position !== undefined && position !== undefined) unsupported();
+        if (position !== undefined) out.position = position;
+        continue;
+      }
+      if (item.type !== CONTENT_DATE_ATOM) continue;
+      if (!movieLevel) unsupported();
+      const text = itemText(buf, item);
+      if (text.trim() === '') continue;
+      const value = keysDateString(text);
+      if (out.contentDate !== undefined && out.contentDate !== value) unsupported();
+      out.contentDate = value;
+      continue;
+    }
     // In a keyed list, an item's type is the 1-based index of its key.
-    if (keysBox === undefined || Buffer.from(item.type, 'latin1').readUInt32BE(0) !== creationIndex) continue;
+    const index = Buffer.from(item.type, 'latin1').readUInt32BE(0);
+    if (index === locationIndex && allowCreationDate) {
+      out.position ??= parseIso6709(itemText(buf, item));
+      continue;
+    }
+    if (index !== creationIndex) continue;
     if (!allowCreationDate) unsupported();
-    const data = children(buf, item.start, item.end);
-    if (data.length !== 1 || data[0]!.type !== 'data') unsupported();
-    const d = data[0]!;
-    // data: 1 byte version, 3 bytes type (1 = UTF-8), 4 bytes locale, then the text.
-    if (d.end - d.start < 8 || buf.readUInt32BE(d.start) !== 1) unsupported();
-    const text = buf.toString('utf8', d.start + 8, d.end);
-    if (creationDate === undefined && text.trim() !== '') creationDate = keysDateString(text);
+    const text = itemText(buf, item);
+    if (out.creationDate === undefined && text.trim() !== '') out.creationDate = keysDateString(text);
   }
-  return creationDate;
+  return out;
 }
 
 /**
@@ -363,15 +450,31 @@ function readMovieOrThrow(parts: MovieParts, canon: CanonBlocks | null): QuickTi
     }
     if (UNSAFE_MOVIE_CHILDREN.has(box.type)) unsupported();
     if (box.type === 'udta') {
-      const packet = checkUserData(buf, box, true);
-      if (packet !== undefined) {
+      const found = checkUserData(buf, box, true);
+      if (found.xmp !== undefined) {
         // Two packets would give ExifTool two values for one tag: let it sort them out.
         if (xmp !== undefined) unsupported();
-        xmp = packet;
+        xmp = found.xmp;
+      }
+      if (found.contentDate !== undefined) {
+        if (dates.quickTimeContentCreateDate !== undefined && dates.quickTimeContentCreateDate !== found.contentDate) unsupported();
+        dates.quickTimeContentCreateDate = found.contentDate;
+      }
+      if (found.position !== undefined) {
+        if (dates.position !== undefined) unsupported();
+        dates.position = found.position;
       }
     } else if (box.type === 'meta') {
-      const creation = checkMeta(buf, box, true);
-      if (creation !== undefined) dates.quickTimeCreationDate ??= creation;
+      const found = checkMeta(buf, box, true);
+      if (found.position !== undefined) {
+        if (dates.position !== undefined) unsupported();
+        dates.position = found.position;
+      }
+      if (found.creationDate !== undefined) dates.quickTimeCreationDate ??= found.creationDate;
+      if (found.contentDate !== undefined) {
+        if (dates.quickTimeContentCreateDate !== undefined && dates.quickTimeContentCreateDate !== found.contentDate) unsupported();
+        dates.quickTimeContentCreateDate = found.contentDate;
+      }
     } else if (box.type === 'trak') {
       const track = children(buf, box.start, box.end);
       for (const t of track) {

@@ -9,19 +9,31 @@ import type { Dirent, Stats } from 'node:fs';
 import path from 'node:path';
 import { nonRegularKind, ORIGINAL_OPEN_FLAGS } from '../originals.js';
 import { isMediaExtension, sniffMedia } from './sniff.js';
+import { findTakeoutJson, type TakeoutMatch } from './takeout.js';
 
 export interface ScanEntry {
   path: string;
   root: string;
   size: number;
   mtimeMs: number;
+  /** The Google Takeout JSON beside the file (its name in the same folder), when there is one. */
+  takeoutJson?: TakeoutMatch;
 }
 
 export interface ScanOptions {
   shouldStop?: () => boolean;
   /** A folder or file that could not be read; the walk goes on. */
   onError?: (path: string, error: NodeJS.ErrnoException) => void;
+  /** An entry left out on purpose: hidden (a dot name) or left by a system or tool (`Thumbs.db`, `@eaDir`); a folder counts once. */
+  onSkipped?: (path: string, reason: SkipReason) => void;
 }
+
+/**
+ * `unreadable-name`: a name that is not valid UTF-8 (from an old Windows or Latin-1 drive); the
+ * import cannot yet record and export such a file under its exact bytes, so it is reported
+ * rather than failed under a mangled path.
+ */
+export type SkipReason = 'hidden' | 'system' | 'unreadable-name';
 
 /** Names operating systems, NAS boxes and photo tools leave behind. */
 const JUNK_NAMES = new Set(
@@ -51,11 +63,41 @@ const JUNK_NAMES = new Set(
 );
 
 export function isJunkName(name: string): boolean {
-  return name.startsWith('.') || name.startsWith('._') || name.startsWith('~$') || JUNK_NAMES.has(name.toLowerCase());
+  return skipReason(name) !== null;
+}
+
+/** Why the scan leaves an entry out, or null when it looks at it. */
+export function skipReason(name: string): SkipReason | null {
+  if (JUNK_NAMES.has(name.toLowerCase()) || name.startsWith('._') || name.startsWith('~$')) return 'system';
+  if (name.startsWith('.')) return 'hidden';
+  return null;
 }
 
 function compareNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The names in `dir` whose bytes are not valid UTF-8, keyed by how Node shows them (with U+FFFD),
+ * each with a readable form for people (the bytes read as Latin-1, what such drives mostly hold).
+ */
+async function namesNotUtf8(dir: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  let raw: Buffer[];
+  try {
+    raw = await fsp.readdir(dir, { encoding: 'buffer' });
+  } catch {
+    return out;
+  }
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  for (const bytes of raw) {
+    try {
+      decoder.decode(bytes);
+    } catch {
+      out.set(bytes.toString('utf8'), bytes.toString('latin1'));
+    }
+  }
+  return out;
 }
 
 /** Extensions that are certainly not media: never opened to sniff. */
@@ -119,11 +161,24 @@ export async function* scanFolders(roots: string[], opts: ScanOptions = {}): Asy
         continue;
       }
       entries.sort((a, b) => compareNames(a.name, b.name));
+      // Node decodes names as UTF-8: a name that is not shows U+FFFD and cannot be opened by it.
+      const badNames = entries.some((e) => e.name.includes('\ufffd')) ? await namesNotUtf8(dir) : new Map<string, string>();
+      // Google Takeout's JSON files are not media, but they date the media beside them.
+      const jsonNames = new Set(entries.filter((e) => !e.isDirectory() && /\.json$/i.test(e.name)).map((e) => e.name));
       const subdirs: { dir: string; stat: Stats }[] = [];
       for (const entry of entries) {
         if (stop()) return;
-        if (isJunkName(entry.name)) continue;
         const full = path.join(dir, entry.name);
+        const readable = badNames.get(entry.name);
+        if (readable !== undefined) {
+          opts.onSkipped?.(path.join(dir, readable), 'unreadable-name');
+          continue;
+        }
+        const skip = skipReason(entry.name);
+        if (skip !== null) {
+          opts.onSkipped?.(full, skip);
+          continue;
+        }
         if (!entry.isFile() && !entry.isDirectory() && !entry.isSymbolicLink()) continue;
         let st: Stats;
         try {
@@ -149,7 +204,10 @@ export async function* scanFolders(roots: string[], opts: ScanOptions = {}): Asy
           if (!(await sniffsAsMedia(full, entry.name))) continue;
         }
         seenFiles.add(fileKey);
-        yield { path: full, root, size: st.size, mtimeMs: st.mtimeMs };
+        const scanned: ScanEntry = { path: full, root, size: st.size, mtimeMs: st.mtimeMs };
+        const takeout = jsonNames.size > 0 ? findTakeoutJson(entry.name, jsonNames) : null;
+        if (takeout !== null) scanned.takeoutJson = takeout;
+        yield scanned;
       }
       // Depth-first in name order: push in reverse so the smallest name is popped first.
       for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]!);

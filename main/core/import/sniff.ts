@@ -47,6 +47,24 @@ export const MEDIA_EXTENSIONS: Readonly<Record<string, { mime: string; mediaType
   pef: { mime: 'image/x-pentax-pef', mediaType: 'image' },
   srw: { mime: 'image/x-samsung-srw', mediaType: 'image' },
   x3f: { mime: 'image/x-sigma-x3f', mediaType: 'image' },
+  '3fr': { mime: 'image/x-hasselblad-3fr', mediaType: 'image' },
+  fff: { mime: 'image/x-hasselblad-fff', mediaType: 'image' },
+  ari: { mime: 'image/x-arri-ari', mediaType: 'image' },
+  bay: { mime: 'image/x-casio-bay', mediaType: 'image' },
+  cap: { mime: 'image/x-phaseone-cap', mediaType: 'image' },
+  iiq: { mime: 'image/x-phaseone-iiq', mediaType: 'image' },
+  dcr: { mime: 'image/x-kodak-dcr', mediaType: 'image' },
+  dcs: { mime: 'image/x-kodak-dcs', mediaType: 'image' },
+  k25: { mime: 'image/x-kodak-k25', mediaType: 'image' },
+  kdc: { mime: 'image/x-kodak-kdc', mediaType: 'image' },
+  erf: { mime: 'image/x-epson-erf', mediaType: 'image' },
+  gpr: { mime: 'image/x-gopro-gpr', mediaType: 'image' },
+  mef: { mime: 'image/x-mamiya-mef', mediaType: 'image' },
+  mos: { mime: 'image/x-leaf-mos', mediaType: 'image' },
+  mrw: { mime: 'image/x-minolta-mrw', mediaType: 'image' },
+  ori: { mime: 'image/x-olympus-ori', mediaType: 'image' },
+  raw: { mime: 'image/x-panasonic-raw', mediaType: 'image' },
+  rwl: { mime: 'image/x-leica-rwl', mediaType: 'image' },
   mov: { mime: 'video/quicktime', mediaType: 'video' },
   qt: { mime: 'video/quicktime', mediaType: 'video' },
   mp4: { mime: 'video/mp4', mediaType: 'video' },
@@ -60,6 +78,11 @@ export const MEDIA_EXTENSIONS: Readonly<Record<string, { mime: string; mediaType
   mkv: { mime: 'video/x-matroska', mediaType: 'video' },
   webm: { mime: 'video/webm', mediaType: 'video' },
   wmv: { mime: 'video/x-ms-wmv', mediaType: 'video' },
+  asf: { mime: 'video/x-ms-asf', mediaType: 'video' },
+  mxf: { mime: 'application/mxf', mediaType: 'video' },
+  mod: { mime: 'video/mpeg', mediaType: 'video' },
+  tod: { mime: 'video/mpeg', mediaType: 'video' },
+  m2v: { mime: 'video/mpeg', mediaType: 'video' },
   mpg: { mime: 'video/mpeg', mediaType: 'video' },
   mpeg: { mime: 'video/mpeg', mediaType: 'video' },
   vob: { mime: 'video/mpeg', mediaType: 'video' },
@@ -68,10 +91,23 @@ export const MEDIA_EXTENSIONS: Readonly<Record<string, { mime: string; mediaType
 };
 
 /** Raw formats built on TIFF: file-type sees a plain TIFF, the extension names the camera format. */
-const TIFF_BASED_RAW = new Set(['nef', 'nrw', 'arw', 'srf', 'sr2', 'dng', 'orf', 'pef', 'srw', 'cr2', 'rw2', 'tif', 'tiff']);
+const TIFF_BASED_RAW = new Set([
+  'nef', 'nrw', 'arw', 'srf', 'sr2', 'dng', 'orf', 'pef', 'srw', 'cr2', 'rw2', 'tif', 'tiff',
+  '3fr', 'fff', 'cap', 'iiq', 'dcr', 'dcs', 'k25', 'kdc', 'erf', 'gpr', 'mef', 'mos', 'ori', 'raw', 'rwl',
+]);
 
-/** Formats file-type cannot always recognise; for these the extension may vouch for the content. */
-const HARD_TO_SNIFF = new Set(['mts', 'm2ts', 'm2t', 'mpg', 'mpeg', 'vob', 'dv', 'x3f', 'crw', 'srf', 'sr2', 'nrw', 'wmv']);
+/**
+ * Formats file-type cannot always recognise; for these the extension may vouch for the content.
+ * Every camera raw format is one: their headers are the makers' own (Minolta `\0MRM`, Sigma
+ * `FOVb`, Canon CRW's HEAPCCDR) or a TIFF variant.
+ */
+const HARD_TO_SNIFF = new Set([
+  'mts', 'm2ts', 'm2t', 'mpg', 'mpeg', 'm2v', 'mod', 'tod', 'vob', 'dv', 'wmv', 'asf', 'mxf',
+  ...Object.keys(MEDIA_EXTENSIONS).filter((ext) => MEDIA_EXTENSIONS[ext]!.mime.startsWith('image/x-')),
+]);
+
+/** Containers file-type names with an application/ type that are videos here. */
+const VIDEO_CONTAINERS = new Set(['application/mxf', 'application/vnd.ms-asf']);
 
 /** Bytes of the file's start that sniffing needs. */
 export const SNIFF_BYTES = 64 * 1024;
@@ -105,7 +141,8 @@ export async function sniffMedia(head: Uint8Array, fileName: string): Promise<Sn
   const byExt = Object.hasOwn(MEDIA_EXTENSIONS, ext) ? MEDIA_EXTENSIONS[ext] : undefined;
   const detected = head.length > 0 ? await fileTypeFromBuffer(head).catch(() => undefined) : undefined;
   if (detected) {
-    const mediaType: MediaType | null = detected.mime.startsWith('image/') ? 'image' : detected.mime.startsWith('video/') ? 'video' : null;
+    const mediaType: MediaType | null =
+      detected.mime.startsWith('image/') ? 'image' : detected.mime.startsWith('video/') || VIDEO_CONTAINERS.has(detected.mime) ? 'video' : null;
     if (mediaType === null) return null;
     if (detected.mime === 'image/tiff' && byExt && TIFF_BASED_RAW.has(ext)) {
       return { mediaType: 'image', mime: byExt.mime, ext, byContent: true };

@@ -91,7 +91,7 @@ describe('chooseCaptureTime', () => {
     const r = pick({ dateTimeOriginal: '2018:07:16 17:52:22', createDate: '2002:12:08 12:00:00' });
     expect(r.detected?.local).toBe('2018-07-16T17:52:22.000');
     expect(r.confidence).toBe('medium');
-    expect(r.candidates.find((c) => c.source === 'exif-create-date')).toMatchObject({ plausible: false, note: 'camera-default' });
+    expect(r.candidates.find((c) => c.source === 'exif-create-date')).toMatchObject({ plausible: false, note: expect.stringMatching(/^camera-default: 8 December 2002, 12:00 /) });
   });
 
   it('a camera default alone dates nothing', () => {
@@ -111,7 +111,7 @@ describe('chooseCaptureTime', () => {
   it('a future date is ignored', () => {
     const r = pick({ dateTimeOriginal: '2030:11:24 14:41:16', modifyDate: '2008:07:31 17:32:06' });
     expect(r.source).toBe('exif-modify-date');
-    expect(r.candidates.find((c) => c.source === 'exif-datetime-original')?.note).toBe('future');
+    expect(r.candidates.find((c) => c.source === 'exif-datetime-original')?.note).toMatch(/^future: /);
   });
 
   it('scans from before 2000 keep their dates', () => {

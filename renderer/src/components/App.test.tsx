@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import '@testing-library/jest-dom/vitest';
-import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSubscriptions } from '../api/subscriptions.js';
 import { makeJob, type FakeApi } from '../dev/fake-api.js';
@@ -62,7 +62,11 @@ describe('App', () => {
     await screen.findByTestId('settings-saved');
     fireEvent.click(screen.getByTestId('file-dates-last-resort'));
     expect(await screen.findByTestId('file-dates-last-resort')).toBeChecked();
-    expect(fake.callsOf('setSettings')).toEqual([{ timeZone: 'America/New_York' }, { useFileDatesAsLastResort: true }]);
+    // Time zone from GPS: on by default, turned off here.
+    expect(screen.getByTestId('gps-time-zone')).toBeChecked();
+    fireEvent.click(screen.getByTestId('gps-time-zone'));
+    await waitFor(() => expect(screen.getByTestId('gps-time-zone')).not.toBeChecked());
+    expect(fake.callsOf('setSettings')).toEqual([{ timeZone: 'America/New_York' }, { useFileDatesAsLastResort: true }, { useGpsTimeZone: false }]);
   });
 
   it('a progress tick repaints the progress line, not the screen around it', async () => {

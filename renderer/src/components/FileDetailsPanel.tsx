@@ -111,6 +111,11 @@ function Candidates({ file, onError }: { file: FileDetails; onError: (e: AppErro
                   {SOURCE_LABEL[c.source] ?? c.source}
                   {c.plausible ? '' : ` — looks wrong${c.note ? ` (${c.note})` : ''}`}
                 </div>
+                {c.zone ? (
+                  <div className="muted" data-testid={`candidate-zone-${i}`}>
+                    Stored in UTC, shown in {c.zone.replaceAll('_', ' ')}: {c.zoneReason}
+                  </div>
+                ) : null}
               </div>
               <button
                 type="button"

@@ -30,6 +30,15 @@ beforeEach(async () => {
         candidates: [
           { local: '2019-05-01T10:00:00.000', offset: '+02:00', source: 'exif-datetime-original', raw: '2019:05:01 10:00:00', plausible: true },
           { local: '2002-01-01T00:00:00.000', offset: null, source: 'exif-create-date', raw: '2002:01:01 00:00:00', plausible: false, note: 'camera-default' },
+          {
+            local: '2019-05-01T17:00:00.000',
+            offset: '+09:00',
+            source: 'quicktime-create-date',
+            raw: '2019:05:01 08:00:00',
+            plausible: true,
+            zone: 'Asia/Tokyo',
+            zoneReason: 'GPS position 35.6895, 139.6917',
+          },
         ],
       },
     },
@@ -182,6 +191,9 @@ describe('File details', () => {
     const list = within(panel).getByTestId('date-candidates');
     expect(list).toHaveTextContent('Camera (when taken)');
     expect(list).toHaveTextContent('looks wrong (camera-default)');
+    // A UTC-only date says which zone it is shown in, and why.
+    expect(within(panel).getByTestId('candidate-zone-2')).toHaveTextContent('Stored in UTC, shown in Asia/Tokyo: GPS position 35.6895, 139.6917');
+    expect(within(panel).queryByTestId('candidate-zone-0')).not.toBeInTheDocument();
     fireEvent.click(within(panel).getByTestId('use-candidate-0'));
     await within(panel).findByText('2019-05-01 10:00:00 (UTC+02:00)');
     expect(fake.callsOf('setFileDate')).toEqual([{ id: 3, timestamp: '2019-05-01T10:00:00+02:00' }]);

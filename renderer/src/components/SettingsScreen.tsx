@@ -53,6 +53,20 @@ export function SettingsScreen() {
             </div>
             <div className="field checkbox">
               <input
+                id="gps-time-zone"
+                data-testid="gps-time-zone"
+                type="checkbox"
+                checked={settings.useGpsTimeZone}
+                onChange={(e) => void saveSettings({ useGpsTimeZone: e.target.checked })}
+              />
+              <label htmlFor="gps-time-zone">Use the time zone where the file was taken</label>
+              <p className="muted">
+                When a video (or a Google Takeout photo) stores its time in UTC and carries a GPS position, show it in the time
+                zone of that place instead of the zone above.
+              </p>
+            </div>
+            <div className="field checkbox">
+              <input
                 id="file-dates-last-resort"
                 data-testid="file-dates-last-resort"
                 type="checkbox"

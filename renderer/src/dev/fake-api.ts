@@ -133,6 +133,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     outputDirectory: null,
     timeZone: 'Europe/Berlin',
     useFileDatesAsLastResort: false,
+    useGpsTimeZone: true,
     ...options.settings,
   };
   const dirs = options.dirs ?? { '/home/me': ['Pictures', 'Videos'], '/home/me/Pictures': ['2019'], '/home/me/Pictures/2019': [], '/home/me/Videos': [] };
@@ -284,6 +285,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
         if (r.outputDirectory !== undefined) settings.outputDirectory = r.outputDirectory;
         if (r.timeZone !== undefined) settings.timeZone = r.timeZone;
         if (r.useFileDatesAsLastResort !== undefined) settings.useFileDatesAsLastResort = r.useFileDatesAsLastResort;
+        if (r.useGpsTimeZone !== undefined) settings.useGpsTimeZone = r.useGpsTimeZone;
         return { ok: true, value: { ...settings } };
       }),
     pickFolder: (r) => answer('pickFolder', r, () => ({ ok: true, value: { paths: options.pickedFolders ?? [] } })),
