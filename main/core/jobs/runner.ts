@@ -291,7 +291,7 @@ export class JobRunner {
       kind: 'import',
       control: control.buffer as SharedArrayBuffer,
       roots,
-      options: { timeZone: settings.timeZone, useFileDatesAsLastResort: settings.useFileDatesAsLastResort },
+      options: { timeZone: settings.timeZone, useFileDatesAsLastResort: settings.useFileDatesAsLastResort, useGpsTimeZone: settings.useGpsTimeZone },
       skipPaths,
     };
     const worker = this.deps.createWorker('import', data);
