@@ -15,7 +15,6 @@ export const ERROR_CODES = [
   'unsupported',
   'corrupt',
   'collision-limit',
-  'verify-failed',
   'source-changed',
   'output-unavailable',
   'worker-died',

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   collisionKey,
   MAX_COLLISION_COUNTER,
-  planExportNames,
+  isNameFor,
   plannedRelativePath,
   relativePathFor,
   sanitizeFileName,
@@ -131,32 +131,18 @@ describe('collisions', () => {
     expect(collisionKey('unknown/Cafe\u0301.jpg')).toBe(collisionKey('unknown/CAF\u00c9.JPG'));
     expect(collisionKey('2024/a.jpg')).not.toBe(collisionKey('2024/b.jpg'));
   });
-  it('plans names in export order, counting suffixes and case-only clashes', () => {
-    const items = [
-      { id: 1, timestamp: ny, originalName: 'a.jpg' },
-      { id: 2, timestamp: ny, originalName: 'b.JPG' },
-      { id: 3, timestamp: ny, originalName: 'c.png' },
-      { id: 4, timestamp: null, originalName: 'Photo.jpg' },
-      { id: 5, timestamp: null, originalName: 'photo.JPG' },
-      { id: 6, timestamp: { local: '2023-01-01T00:00:00.000', offset: null }, originalName: 'd.jpg' },
-    ];
-    const plan = planExportNames(items, new Set([collisionKey('2023/20230101_000000.jpg')]));
-    expect(Object.fromEntries(plan.paths)).toEqual({
-      1: '2024/20241231_220000.jpg',
-      2: '2024/20241231_220000_001.jpg',
-      3: '2024/20241231_220000.png',
-      4: 'unknown/Photo.jpg',
-      5: 'unknown/photo_001.jpg',
-      6: '2023/20230101_000000_001.jpg',
-    });
-    expect(plan.suffixed).toBe(3);
-    expect(plan.overLimit).toEqual([]);
-  });
-  it('reports files beyond _999', () => {
-    const items = Array.from({ length: 1001 }, (_, i) => ({ id: i, timestamp: ny, originalName: 'x.jpg' }));
-    const plan = planExportNames(items, new Set());
-    expect(plan.paths.get(999)).toBe('2024/20241231_220000_999.jpg');
-    expect(plan.overLimit).toEqual([1000]);
+  it('recognises the names a plan can produce, as the file system compares them', () => {
+    const planned = plannedRelativePath(ny, 'IMG_1.JPG');
+    expect(isNameFor('2024/20241231_220000.jpg', planned)).toBe(true);
+    expect(isNameFor('2024/20241231_220000_007.JPG', planned)).toBe(true);
+    expect(isNameFor('2024/20241231_220000_000.jpg', planned)).toBe(false);
+    expect(isNameFor('2024/20241231_220001.jpg', planned)).toBe(false);
+    expect(isNameFor('2023/20241231_220000.jpg', planned)).toBe(false);
+    expect(isNameFor('2024/20241231_220000.png', planned)).toBe(false);
+    expect(isNameFor('2024/20241231_220000_changed_20260101T000000.jpg', planned)).toBe(false);
+    const undated = plannedRelativePath(null, 'Photo.jpg');
+    expect(isNameFor('unknown/photo_001.jpg', undated)).toBe(true);
+    expect(isNameFor('unknown/Photo.jpg', undated)).toBe(true);
     expect(relativePathFor({ dir: '2024', stem: 's', ext: '.jpg' }, 12)).toBe('2024/s_012.jpg');
   });
 });
