@@ -3,7 +3,7 @@
  * import -> review (date an undated file, discard one) -> output folder -> export -> pause ->
  * resume -> finished; then the archive on disk and the untouched originals are checked.
  */
-import { open, stat, truncate } from 'node:fs/promises';
+import { open, readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import type { Api } from '../shared/contract.js';
@@ -211,7 +211,10 @@ test('import, review, export with pause and resume, and the archive on disk', as
   });
 
   await test.step('the archive on disk', async () => {
-    const tree = await listTree(app.outputDir);
+    const all = await listTree(app.outputDir);
+    // The archive's manifest lists every copy; the rest are the copies themselves.
+    expect(all).toContain('mediaparser-manifest.jsonl');
+    const tree = all.filter((p) => p !== 'mediaparser-manifest.jsonl');
     expect(tree).toHaveLength(EXPECTED_OUTPUT.length);
     for (const expected of EXPECTED_OUTPUT) {
       const hit = tree.filter((p) => (typeof expected === 'string' ? p === expected : expected.test(p)));
@@ -228,6 +231,20 @@ test('import, review, export with pause and resume, and the archive on disk', as
     for (const p of tree) expect(await sha256(join(app.outputDir, p)), p).not.toBe(discardedSha);
     // The hand-dated file is the bytes of IMG_0001.JPG.
     expect(await sha256(join(app.outputDir, DATED_BY_HAND.output))).toBe(originals.get('names/IMG_0001.JPG')!.sha);
+  });
+
+  await test.step('verify the archive from the Export screen; a flipped byte is found', async () => {
+    await page.getByTestId('verify-start').click();
+    await expect(page.getByTestId('verify-summary')).toBeVisible({ timeout: 60_000 });
+    await expect(page.getByTestId('verify-count-changed')).toHaveText('0 changed');
+    await expect(page.getByTestId('verify-count-missing')).toHaveText('0 missing');
+    const victim = join(app.outputDir, DATED_BY_HAND.output);
+    const bytes = await readFile(victim);
+    bytes[bytes.length - 1]! ^= 0xff;
+    await writeFile(victim, bytes);
+    await page.getByTestId('verify-start').click();
+    await expect(page.getByTestId('verify-count-changed')).toHaveText('1 changed', { timeout: 60_000 });
+    await snap(page, testInfo, '09-verify-archive');
   });
 
   await test.step('the originals are unchanged', async () => {
