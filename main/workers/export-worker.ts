@@ -265,17 +265,24 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
 
     const fail = (item: ExportItem, error: AppError): void => post({ type: 'file-failed', fileId: item.fileId, error });
     /** An existing copy now describes the file (nothing written unless the manifest lacked it). */
-    const kept = (item: ExportItem, outcome: 'present' | 'adopted', relPath: string, sha256: string): void => {
-      const st = fs.lstatSync(archive.abs(relPath));
-      const record = archive.listed(relPath, sha256) ? null : archive.record(item, 'add', relPath, sha256, st.size);
-      durable.add({ fileId: item.fileId, outcome, relPath, sha256, size: st.size, mtimeMs: Math.floor(st.mtimeMs), bytes: 0 }, null, record);
+    const kept = (item: ExportItem, outcome: 'present' | 'adopted', relPath: string, sha256: string, known?: { size: number; mtimeMs: number }): void => {
+      let size: number;
+      let mtimeMs: number;
+      if (known) ({ size, mtimeMs } = known);
+      else {
+        const st = fs.lstatSync(archive.abs(relPath));
+        size = st.size;
+        mtimeMs = Math.floor(st.mtimeMs);
+      }
+      const record = archive.listed(relPath, sha256) ? null : archive.record(item, 'add', relPath, sha256, size);
+      durable.add({ fileId: item.fileId, outcome, relPath, sha256, size, mtimeMs, bytes: 0 }, null, record);
     };
 
     const outputGone = async (): Promise<boolean> => (await checkOutputRoot(data.outputDir, data.jobId, runNonce, fs)) !== null;
 
     const processItem = async (item: ExportItem, first: ArchiveAction): Promise<void> => {
       if (first.kind === 'keep') {
-        kept(item, first.outcome, first.relPath, first.sha256);
+        kept(item, first.outcome, first.relPath, first.sha256, first);
         return;
       }
       let plan = first.plan;

@@ -20,7 +20,7 @@ type FileDone = Extract<ExportWorkerMessage, { type: 'file-done' }>;
 /** What to do with one file, decided in export order (names are handed out in that order). */
 export type ArchiveAction =
   /** Nothing to write: the copy at `relPath` is the file's (`present`: as recorded; `adopted`: found). */
-  | { kind: 'keep'; outcome: 'present' | 'adopted'; relPath: string; sha256: string }
+  | { kind: 'keep'; outcome: 'present' | 'adopted'; relPath: string; sha256: string; size: number; mtimeMs: number }
   /** Follow the plan; with `renameFrom`, by renaming that copy instead of copying the original. */
   | { kind: 'plan'; plan: TargetPlan; renameFrom?: string; movedAside?: string };
 
@@ -139,7 +139,7 @@ export class ArchiveState {
           outcome = 'adopted';
         }
         if (outcome !== null) {
-          if (isNameFor(recorded.relPath, planned)) return { kind: 'keep', outcome, relPath: recorded.relPath, sha256: recorded.sha256 };
+          if (isNameFor(recorded.relPath, planned)) return { kind: 'keep', outcome, relPath: recorded.relPath, sha256: recorded.sha256, size: st.size, mtimeMs: Math.floor(st.mtimeMs) };
           return { kind: 'plan', plan: await planner.plan(item), renameFrom: recorded.relPath };
         }
         // Its bytes changed in the archive: keep that file under another name, then copy anew.
@@ -166,7 +166,7 @@ export class ArchiveState {
       const st = lstatOrNull(this.fs, this.abs(known));
       if (st?.isFile() && st.size === listed.size && (await sha256File(this.abs(known), this.fs).catch(() => null)) === listed.sha256) {
         this.claimed.add(known);
-        return { kind: 'keep', outcome: 'adopted', relPath: known, sha256: listed.sha256 };
+        return { kind: 'keep', outcome: 'adopted', relPath: known, sha256: listed.sha256, size: st.size, mtimeMs: Math.floor(st.mtimeMs) };
       }
     }
     return { kind: 'plan', plan: await planner.plan(item) };
