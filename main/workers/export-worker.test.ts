@@ -11,7 +11,8 @@ import type { CaptureTime } from '../../shared/capture-time.js';
 import { MANIFEST_NAME, readManifest } from '../core/archive/manifest.js';
 import { nodeFs, sha256File, type ExportFs } from '../core/export/copy.js';
 import type { CopyThreadData, FromCopyThread } from './copy-lanes.js';
-import { exportBatchingPost, runExport, type ExportDeps, type ExportPort } from './export-worker.js';
+import { exportBatchingPost, runExport, type ExportDeps } from './export-worker.js';
+import { FakeRunner } from './testing/fake-runner.js';
 import {
   CONTROL_CANCEL,
   CONTROL_PAUSE,
@@ -52,74 +53,6 @@ async function source(name: string, content: string | Buffer, timestamp: Capture
   return { fileId: nextId++, sourcePath: p, originalName: name, size: buf.length, sha256: sha(buf), timestamp, timestampSource: null, confidence: 'high', archived: null };
 }
 
-/** A fake runner: serves pages, records messages, lets tests wait for a message type. */
-class FakeRunner implements ExportPort {
-  readonly messages: ExportWorkerMessage[] = [];
-  readonly control = new SharedArrayBuffer(4);
-  private readonly word = new Int32Array(this.control);
-  private handler: ((m: ExportRunnerMessage) => void) | null = null;
-  private waiters: Array<{ pred: (m: ExportWorkerMessage) => boolean; resolve: (m: ExportWorkerMessage) => void }> = [];
-  private offset = 0;
-
-  constructor(private readonly items: ExportItem[], private readonly pageSize = 2) {}
-
-  post(m: ExportWorkerMessage): void {
-    this.messages.push(m);
-    for (const w of [...this.waiters]) {
-      if (w.pred(m)) {
-        this.waiters.splice(this.waiters.indexOf(w), 1);
-        w.resolve(m);
-      }
-    }
-    if (m.type === 'need-files') {
-      const items = this.items.slice(this.offset, this.offset + this.pageSize);
-      this.offset += items.length;
-      // Asynchronous like a real MessagePort.
-      setImmediate(() => this.handler?.({ type: 'files', items, last: this.offset >= this.items.length }));
-    }
-  }
-
-  onMessage(handler: (m: ExportRunnerMessage) => void): () => void {
-    this.handler = handler;
-    return () => {
-      this.handler = null;
-    };
-  }
-
-  waitFor<T extends ExportWorkerMessage['type']>(type: T, pred: (m: Extract<ExportWorkerMessage, { type: T }>) => boolean = () => true): Promise<Extract<ExportWorkerMessage, { type: T }>> {
-    const seen = this.messages.find((m) => m.type === type && pred(m as Extract<ExportWorkerMessage, { type: T }>));
-    if (seen) return Promise.resolve(seen as Extract<ExportWorkerMessage, { type: T }>);
-    return new Promise((resolve) => {
-      this.waiters.push({ pred: (m) => m.type === type && pred(m as Extract<ExportWorkerMessage, { type: T }>), resolve: resolve as (m: ExportWorkerMessage) => void });
-    });
-  }
-
-  signal(value: number): void {
-    Atomics.store(this.word, 0, value);
-    Atomics.notify(this.word, 0);
-    this.handler?.({ type: 'control' });
-  }
-
-  private outputDir = out;
-
-  data(jobId = 7, outputDir = out): ExportWorkerData {
-    this.outputDir = outputDir;
-    return { kind: 'export', control: this.control, jobId, outputDir };
-  }
-
-  of<T extends ExportWorkerMessage['type']>(type: T): Array<Extract<ExportWorkerMessage, { type: T }>> {
-    return this.messages.filter((m) => m.type === type) as Array<Extract<ExportWorkerMessage, { type: T }>>;
-  }
-
-  /** Results with the absolute path of the copy they name and whether it was adopted rather than written. */
-  done(): Array<Extract<ExportWorkerMessage, { type: 'file-done' }> & { outputPath: string; adopted: boolean }> {
-    return this.of('file-done').map((m) => ({ ...m, outputPath: path.join(this.outputDir, ...m.relPath.split('/')), adopted: m.outcome !== 'copied' }));
-  }
-
-  doneById(): Map<number, ReturnType<FakeRunner['done']>[number]> {
-    return new Map(this.done().map((m) => [m.fileId, m]));
-  }
-}
 
 /** A 200 MB original (sparse: quick to make, still 200 MB to copy). */
 async function hugeSource(fileId: number, header = 'header'): Promise<ExportItem> {
@@ -155,8 +88,8 @@ async function pauseMidFile(runner: FakeRunner, temp: string, size: number): Pro
 }
 
 async function exportAll(items: ExportItem[], deps: ExportDeps = {}, jobId = 7): Promise<FakeRunner> {
-  const runner = new FakeRunner(items);
-  await runExport(runner.data(jobId), runner, { retryDelaysMs: [1, 1], ...deps });
+  const runner = new FakeRunner(items, 2);
+  await runExport(runner.data(out, jobId), runner, { retryDelaysMs: [1, 1], ...deps });
   return runner;
 }
 
@@ -275,8 +208,8 @@ describe('runExport', () => {
     const notADir = path.join(root, 'file.txt');
     await fsp.writeFile(notADir, 'x');
     for (const outputDir of [notADir, path.join(notADir, 'below'), path.join(root, 'missing'), '/proc']) {
-      const runner = new FakeRunner([item]);
-      await runExport(runner.data(7, outputDir), runner);
+      const runner = new FakeRunner([item], 2);
+      await runExport(runner.data(outputDir, 7), runner);
       expect(runner.messages).toHaveLength(1);
       expect(runner.messages[0]).toMatchObject({ type: 'fatal', error: { code: 'output-unavailable' } });
     }
@@ -413,8 +346,8 @@ describe('runExport', () => {
     });
 
     it('acknowledges a pause mid-file within 250 ms, keeps the partial temp, and cancel removes it', async () => {
-      const runner = new FakeRunner([big]);
-      const running = runExport(runner.data(), runner, { chunkSize: 256 * 1024, runNonce: 'feed' });
+      const runner = new FakeRunner([big], 2);
+      const running = runExport(runner.data(out), runner, { chunkSize: 256 * 1024, runNonce: 'feed' });
       await pauseMidFile(runner, path.join(out, '2022', '.mediaparser-7-feed-99.tmp'), big.size);
 
       runner.signal(CONTROL_CANCEL);
@@ -426,8 +359,8 @@ describe('runExport', () => {
     });
 
     it('never takes another run’s temp for its own: a cancel removes only this run’s temps', async () => {
-      const runner = new FakeRunner([big]);
-      const running = runExport(runner.data(), runner, { chunkSize: 256 * 1024, runNonce: 'feed' });
+      const runner = new FakeRunner([big], 2);
+      const running = runExport(runner.data(out), runner, { chunkSize: 256 * 1024, runNonce: 'feed' });
       await runner.waitFor('bytes');
       // Another writer's temp for the same job and file appears while this run copies it.
       const foreign = path.join(out, '2022', '.mediaparser-7-beef-99.tmp');
@@ -440,8 +373,8 @@ describe('runExport', () => {
     });
 
     it('resumes after a pause and finishes the file intact', async () => {
-      const runner = new FakeRunner([big]);
-      const running = runExport(runner.data(), runner, { chunkSize: 256 * 1024 });
+      const runner = new FakeRunner([big], 2);
+      const running = runExport(runner.data(out), runner, { chunkSize: 256 * 1024 });
       await runner.waitFor('bytes');
       runner.signal(CONTROL_PAUSE);
       await runner.waitFor('paused');
@@ -516,7 +449,7 @@ describe('runExport with copy threads', () => {
     const spawn = sourceSpawner(workers);
     let counts: number[] = [];
     const runner = new FakeRunner(items, 5);
-    await runExport(runner.data(), runner, {
+    await runExport(runner.data(out), runner, {
       copyThreads: {
         count: 2,
         waitForThreads: true,
@@ -550,9 +483,9 @@ describe('runExport with copy threads', () => {
     const { size, sha256: sum } = huge;
 
     // Pause then resume: the file finishes intact.
-    const first = new FakeRunner([huge]);
+    const first = new FakeRunner([huge], 2);
     const workers: Worker[] = [];
-    const running = runExport(first.data(), first, { copyThreads: { count: 1, waitForThreads: true, spawn: sourceSpawner(workers) }, chunkSize: 256 * 1024, runNonce: 'feed' });
+    const running = runExport(first.data(out), first, { copyThreads: { count: 1, waitForThreads: true, spawn: sourceSpawner(workers) }, chunkSize: 256 * 1024, runNonce: 'feed' });
     await pauseMidFile(first, path.join(out, '2022', '.mediaparser-7-feed-1.tmp'), size);
     first.signal(CONTROL_RUN);
     await running;
@@ -562,7 +495,7 @@ describe('runExport with copy threads', () => {
     // Pause then cancel: nothing of the second copy stays.
     // Other bytes: the archive's manifest would otherwise let it adopt the first copy.
     const second = new FakeRunner([{ ...(await hugeSource(2, 'other')), timestamp: ct('2023-03-03T03:03:03.000') }]);
-    const again = runExport(second.data(), second, { copyThreads: { count: 1, waitForThreads: true, spawn: sourceSpawner([]) }, chunkSize: 256 * 1024 });
+    const again = runExport(second.data(out), second, { copyThreads: { count: 1, waitForThreads: true, spawn: sourceSpawner([]) }, chunkSize: 256 * 1024 });
     await second.waitFor('bytes');
     second.signal(CONTROL_PAUSE);
     await second.waitFor('paused');
@@ -574,11 +507,11 @@ describe('runExport with copy threads', () => {
 
   it('redoes the copies of a thread that dies on the worker thread, losing nothing', async () => {
     const items = [await source('a.jpg', 'aaa', ct('2020-01-01T00:00:00.000')), await source('b.jpg', 'bbb', ct('2020-01-02T00:00:00.000'))];
-    const runner = new FakeRunner(items);
+    const runner = new FakeRunner(items, 2);
     // A "copy thread" that takes work and then dies without answering.
     const dying = (): Worker =>
       new Worker("require('node:worker_threads').parentPort.once('message', () => process.exit(3));", { eval: true });
-    await runExport(runner.data(), runner, { copyThreads: { count: 1, waitForThreads: true, spawn: dying } });
+    await runExport(runner.data(out), runner, { copyThreads: { count: 1, waitForThreads: true, spawn: dying } });
     expect(runner.messages.at(-1)).toEqual({ type: 'done' });
     expect(await listTree(out)).toEqual(['2020/20200101_000000.jpg', '2020/20200102_000000.jpg']);
   });
@@ -648,14 +581,14 @@ describe('runExport in an archive that already holds copies', () => {
 
   it('reports a copy only once its folder is synced and the manifest lists it', async () => {
     const item = await source('a.jpg', 'aaa', ct('2020-01-01T00:00:00.000'));
-    const runner = new FakeRunner([item]);
+    const runner = new FakeRunner([item], 2);
     let listedWhenReported: boolean | null = null;
     const post = runner.post.bind(runner);
     runner.post = (m) => {
       if (m.type === 'file-done') listedWhenReported = readManifest(out).copies.has(m.relPath);
       post(m);
     };
-    await runExport(runner.data(), runner);
+    await runExport(runner.data(out), runner);
     expect(listedWhenReported).toBe(true);
     const record = readManifest(out).copies.get('2020/20200101_000000.jpg')!;
     expect(record).toMatchObject({ op: 'add', sha256: item.sha256, size: 3, source: item.sourcePath, captured: '2020-01-01T00:00:00', job: 7 });

@@ -78,8 +78,12 @@ export class FakeRunner implements ExportPort {
     return this.messages.filter((m) => m.type === type) as Array<Of<T>>;
   }
 
-  /** Results by file, with the absolute path of the copy each names. */
-  doneById(): Map<number, Of<'file-done'> & { outputPath: string }> {
-    return new Map(this.of('file-done').map((m) => [m.fileId, { ...m, outputPath: path.join(this.outputDir, ...m.relPath.split('/')) }]));
+  /** Results with the absolute path of the copy each names, and whether it was found rather than written. */
+  done(): Array<Of<'file-done'> & { outputPath: string; adopted: boolean }> {
+    return this.of('file-done').map((m) => ({ ...m, outputPath: path.join(this.outputDir, ...m.relPath.split('/')), adopted: m.outcome !== 'copied' }));
+  }
+
+  doneById(): Map<number, ReturnType<FakeRunner['done']>[number]> {
+    return new Map(this.done().map((m) => [m.fileId, m]));
   }
 }
