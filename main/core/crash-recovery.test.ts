@@ -3,53 +3,17 @@
  * points; the next start shows the job as interrupted, and resuming it leaves no duplicate,
  * missing or temporary file.
  */
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { mkdir, open, truncate } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FileSummary } from '../../shared/types.js';
-import { createAppCore, type AppCore, type CoreEvent } from './app-core.js';
+import { createAppCore, type CoreEvent } from './app-core.js';
 import { copyCorpus, corpusAvailable, listTree, loadOracle, makeTempDir, removeDir, sha256File } from './testing/corpus.js';
-import { tsxExecArgv } from './worker-factory.js';
+import { allFiles, exportAndKill, unwrap } from './testing/export-kill.js';
 import { verifyArchive } from './archive/verify.js';
 import { verifyProblemCount } from '../../shared/verify-report.js';
 
 const BIG = 'big-clip.mp4';
 const BIG_SIZE = 256 * 1024 * 1024;
-
-function unwrap<T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
-}
-
-/** Runs the export in a child process and kills it when `killWhen` first holds for an event. */
-function exportAndKill(dbPath: string, importJobId: number, out: string, killWhen: (e: CoreEvent) => boolean): Promise<CoreEvent[]> {
-  const script = fileURLToPath(new URL('./testing/export-child.ts', import.meta.url));
-  const child = spawn(process.execPath, [...tsxExecArgv(), script, dbPath, String(importJobId), out], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const seen: CoreEvent[] = [];
-  return new Promise((resolve, reject) => {
-    let killed = false;
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      if (killed) return;
-      const e = JSON.parse(line) as CoreEvent;
-      seen.push(e);
-      if (killWhen(e)) {
-        killed = true;
-        child.kill('SIGKILL');
-      }
-    });
-    child.on('error', reject);
-    child.on('exit', () => (killed ? resolve(seen) : reject(new Error('the export finished before the kill point'))));
-  });
-}
-
-async function allFiles(core: AppCore): Promise<FileSummary[]> {
-  return unwrap(await core.handlers['files:list']({ filter: 'all', offset: 0, limit: 5000 })).items;
-}
 
 describe.skipIf(!corpusAvailable())('crash recovery', () => {
   let tmp: string;

@@ -6,52 +6,18 @@
  * file is left, and the crash created no `_001`. Needs root (loop device + exfat-fuse); skips,
  * saying why, elsewhere, and fails under CI.
  */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createInterface } from 'node:readline';
 import { copyFile, mkdir, open, readFile, rm, truncate, utimes, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FileSummary } from '../../shared/types.js';
 import { createAppCore, type AppCore, type CoreEvent } from './app-core.js';
 import { copyFileSafely, tempNameFor } from './export/copy.js';
 import { CORPUS_MEDIA, copyCorpus, corpusAvailable, listTree, loadOracle, makeTempDir, removeDir, sha256File } from './testing/corpus.js';
 import { mountExfat, mountOrSkip, type Mount } from './testing/mounts.js';
-import { tsxExecArgv } from './worker-factory.js';
+import { allFiles, exportAndKill, unwrap } from './testing/export-kill.js';
 
 const BIG = 'big-clip.mp4';
 const BIG_SIZE = 160 * 1024 * 1024;
-
-function unwrap<T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
-}
-
-/** Runs the export in a child process and kills it when `killWhen` first holds for an event. */
-function exportAndKill(dbPath: string, importJobId: number, out: string, killWhen: (e: CoreEvent) => boolean): Promise<CoreEvent[]> {
-  const script = fileURLToPath(new URL('./testing/export-child.ts', import.meta.url));
-  const child = spawn(process.execPath, [...tsxExecArgv(), script, dbPath, String(importJobId), out], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const seen: CoreEvent[] = [];
-  return new Promise((resolve, reject) => {
-    let killed = false;
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      if (killed) return;
-      const e = JSON.parse(line) as CoreEvent;
-      seen.push(e);
-      if (killWhen(e)) {
-        killed = true;
-        child.kill('SIGKILL');
-      }
-    });
-    child.on('error', reject);
-    child.on('exit', () => (killed ? resolve(seen) : reject(new Error('the export finished before the kill point'))));
-  });
-}
-
-async function allFiles(core: AppCore): Promise<FileSummary[]> {
-  return unwrap(await core.handlers['files:list']({ filter: 'all', offset: 0, limit: 5000 })).items;
-}
 
 const rel = (root: string, p: string): string => relative(root, p).split(sep).join('/');
 const isTemp = (p: string): boolean => p.split('/').pop()!.startsWith('.mediaparser-');
