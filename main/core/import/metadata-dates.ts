@@ -26,6 +26,8 @@ export interface MetadataDates {
   quickTimeTrackCreateDate?: string;
   /** PNG text "Creation Time" / "create-date": written by software, often not the capture. */
   pngCreationTime?: string;
+  /** Camera clock correction: the camera model (EXIF/QuickTime `Model`), to find a camera's other files. */
+  cameraModel?: string;
 }
 
 export function emptyMetadataDates(): MetadataDates {

@@ -256,6 +256,14 @@ export function combineIptc(date: string | undefined, time: string | undefined):
   return `${d[1]}:${d[2]}:${d[3]} ${t[1]}:${t[2]}:${t[3]}${zone}`;
 }
 
+/** A camera model as stored (`Canon EOS 5D`), trimmed of the padding and NULs some cameras write; undefined when blank. */
+export function cameraModelText(v: unknown): string | undefined {
+  if (typeof v !== 'string' && typeof v !== 'number') return undefined;
+  // eslint-disable-next-line no-control-regex
+  const t = String(v).replace(/\u0000/g, '').trim();
+  return t === '' ? undefined : t.slice(0, 200);
+}
+
 const isXmpStyle = (v: string): boolean => /^\d{4}-\d{2}-\d{2}/.test(v.trim());
 
 /** Normalises exifr's per-block output (mergeOutput: false). */
@@ -307,6 +315,8 @@ export function datesFromExifr(out: Record<string, Block | undefined>): Metadata
   }
   const ihdr = out.ihdr ?? {};
   dates.pngCreationTime = str(ihdr['Creation Time']) ?? str(ihdr['create-date']) ?? str(ihdr['date:create']);
+  // Camera clock correction: which camera took it.
+  dates.cameraModel = cameraModelText(ifd0.Model);
   return dates;
 }
 
@@ -377,6 +387,8 @@ export const EXIFTOOL_ARGS = [
   '-CreationTime',
   '-ImageWidth',
   '-ImageHeight',
+  // Camera clock correction: the camera model.
+  '-Model',
 ];
 
 /** Normalises ExifTool's `-G1 -a -n` JSON (keys like `ExifIFD:DateTimeOriginal`, `Track1:MediaCreateDate`). */
@@ -397,6 +409,11 @@ export function datesFromExiftool(raw: Record<string, unknown>): { dates: Metada
     if (colon < 0) continue;
     const group = key.slice(0, colon);
     const tag = key.slice(colon + 1);
+    if (tag === 'Model') {
+      // Camera clock correction: the first Model ExifTool lists (IFD0 before XMP, Keys before UserData).
+      if (group !== 'Composite') dates.cameraModel ??= cameraModelText(value);
+      continue;
+    }
     if (tag === 'ImageWidth' || tag === 'ImageHeight') {
       // Prefer the container's own size (File/PNG/RIFF/Track) over an embedded preview's IFD0 value.
       const rank = group === 'File' || group === 'PNG' || group === 'RIFF' || group === 'GIF' || group === 'H264' ? 0 : /^Track\d+$/.test(group) ? 1 : 2;
