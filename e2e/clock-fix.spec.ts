@@ -4,7 +4,7 @@
  * panel "this photo was really taken at" on its session, and from the selection an offset;
  * each previewed, applied and undone.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import type { Api } from '../shared/contract.js';
 import type { FileSummary, JobFinishedEvent } from '../shared/types.js';
 import { buildClockFixture } from '../main/core/testing/clock-fixture.js';
@@ -29,12 +29,18 @@ async function timesByName(page: Page): Promise<Map<string, FileSummary>> {
   return new Map(result.value.items.map((f) => [f.originalName, f]));
 }
 
+async function snap(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  const path = testInfo.outputPath(`${name}.png`);
+  await page.screenshot({ path });
+  await testInfo.attach(name, { path, contentType: 'image/png' });
+}
+
 const timeOf = async (page: Page, name: string): Promise<string | null> => {
   const f = (await timesByName(page)).get(name)!;
   return f.finalTimestamp ?? f.detectedTimestamp;
 };
 
-test('fix a camera clock: preview, apply and undo, from a photo and from a selection', async ({ page }) => {
+test('fix a camera clock: preview, apply and undo, from a photo and from a selection', async ({ page }, testInfo) => {
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.goto(app.url);
@@ -88,6 +94,7 @@ test('fix a camera clock: preview, apply and undo, from a photo and from a selec
     await expect(rows.nth(0)).toContainText('2003-12-04 08:16:52');
     await expect(rows.nth(0)).toContainText('2003/20031204_081652.jpg');
     await expect(rows.nth(2)).toContainText('2003/20031205_103000.jpg');
+    await snap(page, testInfo, 'clock-fix-preview');
     // A preview changes nothing.
     expect(await timeOf(page, 'canon-1.jpg')).toBe(before.get('canon-1.jpg'));
 

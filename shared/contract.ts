@@ -32,6 +32,7 @@ const shiftTarget = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('camera'), model: z.string().min(1).max(200), jobId: id.optional() }),
   z.object({ kind: z.literal('folder'), folder: path }),
   z.object({ kind: z.literal('job'), jobId: id }),
+  z.object({ kind: z.literal('import-of'), fileId: id }),
   z.object({ kind: z.literal('session'), fileId: id }),
 ]);
 /** How much: an offset (`+1h`, `-8h`, `+1d 2h 3m`) or "file X was really taken at T" (ShiftChange). */

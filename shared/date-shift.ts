@@ -140,6 +140,8 @@ export type ShiftTarget =
   | { kind: 'folder'; folder: string }
   /** Every file of one import job. */
   | { kind: 'job'; jobId: number }
+  /** Every file of the newest import that brought this file in (the UI's "this import"). */
+  | { kind: 'import-of'; fileId: number }
   /** The session (see sessionOf) of one file. */
   | { kind: 'session'; fileId: number };
 

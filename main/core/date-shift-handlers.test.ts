@@ -133,6 +133,8 @@ describe.skipIf(!corpusAvailable())('camera clock correction handlers', () => {
     expect([folder.total, folder.undated]).toEqual([5, 1]);
     const job = unwrap(await preview({ kind: 'job', jobId }));
     expect([job.total, job.undated]).toEqual([6, 1]);
+    const importOf = unwrap(await preview({ kind: 'import-of', fileId: (await byName('canon-5.jpg')).id }));
+    expect([importOf.total, importOf.undated, importOf.description]).toEqual([6, 1, `every file of import ${jobId}`]);
     const undated = await byName('IMG_0001.JPG');
     const phone = await byName('phone-1.jpg');
     const chosen = unwrap(await preview({ kind: 'files', ids: [undated.id, phone.id] }));

@@ -110,6 +110,16 @@ export class ShiftsRepo {
           .all(target.jobId) as ShiftRow[];
         return ok({ rows, description: `every file of import ${target.jobId}` });
       }
+      case 'import-of': {
+        const file = this.getFile(target.fileId);
+        if (!file) return err('not-found', `There is no file ${target.fileId}.`);
+        const jobId = this.sqlite
+          .prepare(`SELECT MAX(jf.job_id) FROM job_files jf JOIN jobs j ON j.id = jf.job_id WHERE jf.file_id = ? AND j.type = 'import'`)
+          .pluck()
+          .get(target.fileId) as number | null;
+        if (jobId === null) return err('not-found', `No import lists ${file.original_name}.`);
+        return this.resolve({ kind: 'job', jobId });
+      }
       case 'session': {
         const anchor = this.getFile(target.fileId);
         if (!anchor) return err('not-found', `There is no file ${target.fileId}.`);
@@ -130,7 +140,7 @@ export class ShiftsRepo {
         const rows = ids.map((id) => byId.get(id)!);
         return ok({
           rows,
-          description: `the session of ${anchor.original_name} (${anchor.camera_model ?? 'unknown camera'} in ${folder}): ${plural(rows.length, 'file')}`,
+          description: `the session of ${anchor.original_name} (${anchor.camera_model ?? 'unknown camera'} in ${folder})`,
         });
       }
       default: {

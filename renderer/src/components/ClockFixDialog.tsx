@@ -6,7 +6,7 @@ import { formatCount, formatTimestamp, toInputValue, validateDateInput } from '.
 import { applyShift, previewShift, undoShift, type ShiftRequest } from '../store/clock-actions.js';
 import { ErrorMessage } from './ErrorMessage.js';
 
-type Scope = 'selected' | 'session' | 'camera' | 'folder';
+type Scope = 'selected' | 'session' | 'camera' | 'folder' | 'import';
 type Mode = 'offset' | 'actual';
 
 export interface ClockFixContext {
@@ -45,6 +45,8 @@ function scopeTarget(scope: Scope, context: ClockFixContext): ShiftTarget | null
       return file?.cameraModel ? { kind: 'camera', model: file.cameraModel } : null;
     case 'folder':
       return file ? { kind: 'folder', folder: folderOf(file.originalPath) } : null;
+    case 'import':
+      return file ? { kind: 'import-of', fileId: file.id } : null;
     default: {
       const never: never = scope;
       return never;
@@ -149,6 +151,7 @@ export function ClockFixDialog({ context, onClose }: { context: ClockFixContext;
   if (file && dated) scopes.push({ value: 'session', label: `This photo's session: ${file.cameraModel ?? 'the same unknown camera'}, same folder, no pause longer than a day` });
   if (file?.cameraModel) scopes.push({ value: 'camera', label: `Every file from ${file.cameraModel}` });
   if (file) scopes.push({ value: 'folder', label: `Every file in ${folderOf(file.originalPath)}` });
+  if (file) scopes.push({ value: 'import', label: 'Every file of the import this photo came in with' });
 
   return (
     <div className="modal-backdrop">
