@@ -32,6 +32,10 @@ export const INVOKE_METHODS = {
   'app:info': 'getAppInfo',
   'archive:verify': 'startVerify',
   'archive:verify-cancel': 'cancelVerify',
+  'dates:shift-preview': 'previewDateShift',
+  'dates:shift-apply': 'applyDateShift',
+  'dates:shift-undo': 'undoDateShift',
+  'dates:shift-list': 'listDateShifts',
 } as const;
 
 /** Event channel -> `window.api` subscription method name. */

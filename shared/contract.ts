@@ -17,6 +17,7 @@ import type {
   Settings,
 } from './types.js';
 import type { VerifyFinishedEvent, VerifyProgress } from './verify-report.js';
+import type { ShiftApplied, ShiftPreview, ShiftRecord, ShiftUndone } from './date-shift.js';
 
 const id = z.number().int().positive();
 const ids = z.array(id).min(1).max(100_000);
@@ -24,6 +25,22 @@ const path = z.string().min(1).max(4096);
 /** `YYYY-MM-DDTHH:MM[:SS][±HH:MM]`; checked again by parseCaptureTime in the handler. */
 const timestamp = z.string().min(16).max(40);
 const fileFilter = z.enum(['all', 'needs-review', 'undated', 'duplicates', 'discarded', 'exported', 'errors']);
+
+/** Which files a clock correction applies to (ShiftTarget in date-shift.ts). */
+const shiftTarget = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('files'), ids }),
+  z.object({ kind: z.literal('camera'), model: z.string().min(1).max(200), jobId: id.optional() }),
+  z.object({ kind: z.literal('folder'), folder: path }),
+  z.object({ kind: z.literal('job'), jobId: id }),
+  z.object({ kind: z.literal('import-of'), fileId: id }),
+  z.object({ kind: z.literal('session'), fileId: id }),
+]);
+/** How much: an offset (`+1h`, `-8h`, `+1d 2h 3m`) or "file X was really taken at T" (ShiftChange). */
+const shiftChange = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('offset'), offset: z.string().min(1).max(60) }),
+  z.object({ kind: z.literal('actual'), fileId: id, timestamp }),
+]);
+const shiftRequest = z.object({ target: shiftTarget, change: shiftChange });
 
 function channel<Res>() {
   return <M extends string, S extends z.ZodType>(method: M, request: S) => ({
@@ -130,6 +147,17 @@ export const invokeChannels = {
   'archive:verify': channel<{ verifyId: number; root: string }>()(INVOKE_METHODS['archive:verify'], z.object({ root: path })),
   /** Stop a running verification (between chunks); it then finishes as `cancelled`. */
   'archive:verify-cancel': channel<{ cancelled: boolean }>()(INVOKE_METHODS['archive:verify-cancel'], z.object({ verifyId: id })),
+  /** Camera clock correction: each file's time and archive name before and after, nothing changed. */
+  'dates:shift-preview': channel<ShiftPreview>()(INVOKE_METHODS['dates:shift-preview'], shiftRequest),
+  /** Applies a clock correction as one undoable step; answers with its id and what it did. */
+  'dates:shift-apply': channel<ShiftApplied>()(INVOKE_METHODS['dates:shift-apply'], shiftRequest),
+  /** Puts back the times a correction replaced (files edited again since keep their newer time). */
+  'dates:shift-undo': channel<ShiftUndone>()(INVOKE_METHODS['dates:shift-undo'], z.object({ shiftId: id })),
+  /** Past corrections, newest first. */
+  'dates:shift-list': channel<ShiftRecord[]>()(
+    INVOKE_METHODS['dates:shift-list'],
+    z.object({ limit: z.number().int().min(1).max(1000).default(50) }),
+  ),
 } as const;
 
 /** Events main pushes to every subscribed UI. */

@@ -163,6 +163,8 @@ export interface FileSummary {
   outputPath: string | null;
   error: string | null;
   tags: string[];
+  /** The camera model the metadata names, null when unknown (files imported before it was read have none). */
+  cameraModel: string | null;
 }
 
 export interface FileDetails extends FileSummary {

@@ -11,6 +11,7 @@ import { resolveDbPath } from '../core/paths.js';
 import { formatBytes, renderProgressLine } from './progress-line.js';
 import { runVerifyCommand } from './verify-command.js';
 import { connectRemoteCore, type CliCore } from './remote-core.js';
+import { extractSignedOffsets, runShiftCommand, ShiftUsageError } from './shift-command.js';
 
 export const HELP = `MediaParser — turns photo and video folders into one dated archive:
   <output>/<year>/YYYYMMDD_HHMMSS.ext   (originals are only read, never changed)
@@ -29,6 +30,15 @@ Usage:
   mediaparser set-date <fileId> <YYYY-MM-DDTHH:MM:SS[+HH:MM]> [--db FILE]
   mediaparser discard <fileId> [--db FILE]       Leave a file out of exports.
   mediaparser restore <fileId> [--db FILE]       Take a discarded file back.
+  mediaparser shift <offset> (--file ID… | --camera MODEL [--job ID] | --folder DIR | --job ID)
+                   [--dry-run] [--db FILE] [--json]
+      Correct a camera's clock: move the files' times by <offset> (+1h, -8h, +1d 2h 3m).
+      Prints each file's time and archive name before and after; --dry-run changes nothing.
+  mediaparser shift --file ID --to <YYYY-MM-DDTHH:MM:SS> [--dry-run] [--db FILE] [--json]
+      "This photo was really taken at": the same correction for the rest of its camera's
+      session (same camera model, same folder, no pause longer than a day between shots).
+  mediaparser shift --undo <shiftId> | --list [--db FILE] [--json]
+      Put back the times a correction replaced; list past corrections.
   mediaparser serve [--port N] [--db FILE]       Serve the app to a browser on 127.0.0.1.
   mediaparser verify <archive> [--json]
       Re-hash an archive against its manifest: ok, missing, changed, not in the manifest.
@@ -41,7 +51,7 @@ Options:
 
 Jobs run in the foreground with a progress bar; Ctrl-C pauses cleanly (resume later).
 One process at a time writes a library. While \`mediaparser serve\` holds it, import, export,
-resume, set-date, discard and restore run there (this command follows and reports as usual);
+resume, set-date, discard, restore and shift run there (this command follows and reports as usual);
 while the desktop app or another command holds it, they and serve refuse, naming that process.
 jobs and files always work.
 Exit status: 0 when the job completed, 1 when it did not, 2 for a usage or input error,
@@ -188,7 +198,8 @@ async function listAllFiles(core: CliCore): Promise<FileSummary[]> {
   }
 }
 
-export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+export async function main(rawArgv: string[], io: Io = defaultIo): Promise<number> {
+  const { argv, offsets } = extractSignedOffsets(rawArgv);
   let parsed;
   try {
     parsed = parseArgs({
@@ -200,6 +211,14 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         out: { type: 'string' },
         job: { type: 'string' },
         port: { type: 'string' },
+        // shift
+        file: { type: 'string', multiple: true },
+        camera: { type: 'string' },
+        folder: { type: 'string' },
+        to: { type: 'string' },
+        undo: { type: 'string' },
+        'dry-run': { type: 'boolean', default: false },
+        list: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -230,7 +249,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   if (command === 'verify') return await runVerifyCommand(args, io, json);
 
   const runsJobs = command === 'import' || command === 'export' || command === 'resume';
-  const writes = runsJobs || command === 'set-date' || command === 'discard' || command === 'restore';
+  const shiftWrites = command === 'shift' && !values['dry-run'] && !values.list;
+  const writes = runsJobs || shiftWrites || command === 'set-date' || command === 'discard' || command === 'restore';
   let local: AppCore;
   try {
     local = createAppCore({ dbPath, autoStart: runsJobs, access: writes ? 'write' : 'read' });
@@ -304,11 +324,15 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         else io.out(`File ${f.id} ${f.discarded ? 'discarded' : 'restored'}: ${f.originalPath}`);
         return 0;
       }
+      case 'shift': {
+        const done = await runShiftCommand(core, args, offsets, values, io, json);
+        return 'code' in done ? done.code : fail(io, done.appError, json);
+      }
       default:
         throw new UsageError(`unknown command "${command}".`);
     }
   } catch (e) {
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof ShiftUsageError) {
       io.err(`mediaparser: ${e.message}\nRun "mediaparser --help" for usage.`);
       return 2;
     }

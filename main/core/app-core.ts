@@ -17,6 +17,8 @@ import { acquireLibraryLock, libraryBusyMessage, type LibraryLock, type WriterIn
 import { startCheckpointer } from './db/checkpointer.js';
 import { openDatabase, type OpenDb } from './db/open-db.js';
 import { createHandlers, headlessHost, type HostServices } from './handlers.js';
+import { createShiftHandlers } from './date-shift-handlers.js';
+import { ShiftsRepo } from './db/shifts-repo.js';
 import { JobRunner, type WorkerFactory } from './jobs/runner.js';
 import { createThumbnailService } from './thumbnails/thumbnail-service.js';
 import { createWorkerFactory } from './worker-factory.js';
@@ -190,7 +192,14 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     if (!wantsWrite) return holder ? libraryBusyError(holder) : appError('unsupported', 'The library was opened read-only here.');
     return tryBecomeWriter() ? null : libraryBusyError(holder);
   };
-  const handlers = guardWrites({ ...createHandlers({ db, files, archives, runner, host, version: appVersion() }), ...createVerifyHandlers(verify) }, gate);
+  const handlers = guardWrites(
+    {
+      ...createHandlers({ db, files, archives, runner, host, version: appVersion() }),
+      ...createVerifyHandlers(verify),
+      ...createShiftHandlers(new ShiftsRepo(db.sqlite)),
+    },
+    gate,
+  );
   const thumbnailService = createThumbnailService({
     cacheDir: options.thumbnailCacheDir ?? join(dirname(options.dbPath), 'thumbnails'),
     ...(workerDir ? { workerDir } : {}),

@@ -30,6 +30,8 @@ const WRITES: { [C in InvokeChannel]?: Parameters<Handlers[C]>[0] } = {
   'jobs:cancel': { id: 1 },
   'settings:set': { timeZone: 'Europe/Paris' },
   'dialog:pick-folder': { purpose: 'output', multiple: false },
+  'dates:shift-apply': { target: { kind: 'files', ids: [1] }, change: { kind: 'offset', offset: '+1h' } },
+  'dates:shift-undo': { shiftId: 1 },
 };
 
 async function call<C extends InvokeChannel>(core: AppCore, channel: C, request: Parameters<Handlers[C]>[0]): Promise<Result<unknown>> {

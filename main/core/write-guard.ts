@@ -38,6 +38,11 @@ const CHANNEL_ACCESS: { [C in InvokeChannel]: Access | ((request: ParsedRequestO
   // Verifying reads an archive and its manifest; it never touches the library.
   'archive:verify': 'read',
   'archive:verify-cancel': 'read',
+  // A preview computes names only; applying and undoing rewrite files' final times.
+  'dates:shift-preview': 'read',
+  'dates:shift-apply': 'write',
+  'dates:shift-undo': 'write',
+  'dates:shift-list': 'read',
 };
 
 export function channelWrites<C extends InvokeChannel>(channel: C, request: ParsedRequestOf<C>): boolean {

@@ -55,6 +55,8 @@ export interface ImportedFile {
   detectedSource: TimestampSource | null;
   confidence: Confidence;
   tags: string[];
+  /** The camera model from the metadata, null when it names none (camera clock correction). */
+  cameraModel?: string | null;
   /** A non-fatal problem (e.g. metadata unreadable but the file was hashed). */
   warning: string | null;
 }

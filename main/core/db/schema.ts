@@ -37,6 +37,8 @@ export const files = sqliteTable(
     /** Exact-duplicate group: the lowest file id sharing this sha256, null when unique. */
     duplicateGroup: integer('duplicate_group'),
     error: text('error'),
+    /** The camera model the metadata names (EXIF/QuickTime Model); null when unknown or imported before it was read. */
+    cameraModel: text('camera_model'),
     createdAt: text('created_at').notNull().default(now),
     updatedAt: text('updated_at').notNull().default(now),
   },
@@ -168,3 +170,35 @@ export const archiveCopies = sqliteTable(
   (t) => [primaryKey({ columns: [t.archiveId, t.fileId] }), index('archive_copies_file_idx').on(t.fileId)],
 );
 
+
+/** A camera clock correction: one offset applied to a set of files at once, undoable as a whole. */
+export const dateShifts = sqliteTable('date_shifts', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  deltaMs: integer('delta_ms').notNull(),
+  /** What the correction applied to, in words (for the history and the CLI). */
+  description: text('description').notNull(),
+  createdAt: text('created_at').notNull().default(now),
+  undoneAt: text('undone_at'),
+});
+
+/**
+ * One file of a correction: its final time before (null: it had none, the detected one was in
+ * use) and after, so an undo restores exactly what was there and notices later edits.
+ */
+export const dateShiftFiles = sqliteTable(
+  'date_shift_files',
+  {
+    shiftId: integer('shift_id')
+      .notNull()
+      .references(() => dateShifts.id, { onDelete: 'cascade' }),
+    fileId: integer('file_id')
+      .notNull()
+      .references(() => files.id, { onDelete: 'cascade' }),
+    prevFinalAt: text('prev_final_at'),
+    prevFinalOffset: text('prev_final_offset'),
+    prevReviewedAt: text('prev_reviewed_at'),
+    newFinalAt: text('new_final_at').notNull(),
+    newFinalOffset: text('new_final_offset'),
+  },
+  (t) => [primaryKey({ columns: [t.shiftId, t.fileId] }), index('date_shift_files_file_idx').on(t.fileId)],
+);

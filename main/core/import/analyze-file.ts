@@ -298,6 +298,7 @@ async function analyzeBytes(
     detectedSource: choice.source,
     confidence: choice.confidence,
     tags: extractTags(entry.path, entry.root),
+    cameraModel: dates.cameraModel ?? null,
     warning,
   });
 }

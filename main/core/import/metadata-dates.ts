@@ -40,6 +40,8 @@ export interface MetadataDates {
   gpsDateTime?: string;
   /** Where the file was taken (EXIF GPS, QuickTime ISO 6709), in signed decimal degrees. */
   position?: GpsPosition;
+  /** Camera clock correction: the camera model (EXIF/QuickTime `Model`), to find a camera's other files. */
+  cameraModel?: string;
 }
 
 export interface GpsPosition {

@@ -284,6 +284,14 @@ export function gpsDateTimeOf(date: unknown, time: unknown): string | undefined 
   return `${date.trim()} ${p2(h)}:${p2(m)}:${ss}Z`;
 }
 
+/** A camera model as stored (`Canon EOS 5D`), trimmed of the padding and NULs some cameras write; undefined when blank. */
+export function cameraModelText(v: unknown): string | undefined {
+  if (typeof v !== 'string' && typeof v !== 'number') return undefined;
+  // eslint-disable-next-line no-control-regex
+  const t = String(v).replace(/\u0000/g, '').trim();
+  return t === '' ? undefined : t.slice(0, 200);
+}
+
 const isXmpStyle = (v: string): boolean => /^\d{4}-\d{2}-\d{2}/.test(v.trim());
 
 /** Normalises exifr's per-block output (mergeOutput: false). */
@@ -339,6 +347,8 @@ export function datesFromExifr(out: Record<string, Block | undefined>): Metadata
   if (gpsTime !== undefined) dates.gpsDateTime = gpsTime;
   const ihdr = out.ihdr ?? {};
   dates.pngCreationTime = str(ihdr['Creation Time']) ?? str(ihdr['create-date']) ?? str(ihdr['date:create']);
+  // Camera clock correction: which camera took it.
+  dates.cameraModel = cameraModelText(ifd0.Model);
   return dates;
 }
 
@@ -414,6 +424,8 @@ export const EXIFTOOL_ARGS = [
   '-GPSLatitude',
   '-GPSLongitude',
   '-GPSDateTime',
+  // Camera clock correction: the camera model.
+  '-Model',
 ];
 
 /** Normalises ExifTool's `-G1 -a -n` JSON (keys like `ExifIFD:DateTimeOriginal`, `Track1:MediaCreateDate`). */
@@ -435,6 +447,11 @@ export function datesFromExiftool(raw: Record<string, unknown>): { dates: Metada
     if (colon < 0) continue;
     const group = key.slice(0, colon);
     const tag = key.slice(colon + 1);
+    if (tag === 'Model') {
+      // Camera clock correction: the first Model ExifTool lists (IFD0 before XMP, Keys before UserData).
+      if (group !== 'Composite') dates.cameraModel ??= cameraModelText(value);
+      continue;
+    }
     if (tag === 'ImageWidth' || tag === 'ImageHeight') {
       // Prefer the container's own size (File/PNG/RIFF/Track) over an embedded preview's IFD0 value.
       const rank = group === 'File' || group === 'PNG' || group === 'RIFF' || group === 'GIF' || group === 'H264' ? 0 : /^Track\d+$/.test(group) ? 1 : 2;

@@ -7,6 +7,7 @@ import { thumbnailSrc } from '../store/settings-slice.js';
 import { useAppStore } from '../store/store.js';
 import { CONFIDENCE_LABEL, SOURCE_LABEL, formatBytes, formatTimestamp, toInputValue, validateDateInput } from '../lib/format.js';
 import { ErrorMessage } from './ErrorMessage.js';
+import { ClockFixButton } from './ClockFixDialog.js';
 import { Thumb } from './Thumb.js';
 
 export function FileDetailsPanel() {
@@ -66,6 +67,8 @@ export function FileDetailsPanel() {
           <Candidates file={file} onError={setActionError} />
           <DateEditor key={file.id} file={file} onError={setActionError} />
           <div className="button-row">
+            {/* Camera clock correction (ClockFixDialog) */}
+            <ClockFixButton context={{ fileIds: [file.id], file }} />
             {file.discarded ? (
               <button
                 type="button"

@@ -12,6 +12,7 @@ import {
 import { useAppStore } from '../store/store.js';
 import { formatCount, validateDateInput } from '../lib/format.js';
 import { ErrorMessage } from './ErrorMessage.js';
+import { SelectionClockFix } from './SelectionClockFix.js';
 import { FileDetailsPanel } from './FileDetailsPanel.js';
 import { LibraryGrid } from './LibraryGrid.js';
 
@@ -132,6 +133,8 @@ function SelectionBar() {
       <button type="button" data-testid="bulk-restore" disabled={count === 0 || busy} onClick={() => void restoreSelected()}>
         Restore
       </button>
+      {/* Camera clock correction (ClockFixDialog) */}
+      <SelectionClockFix />
       <form
         className="inline-form"
         onSubmit={(e) => {

@@ -79,6 +79,7 @@ export function makeFile(id: number, overrides: Partial<FileSummary> = {}): File
     outputPath: null,
     error: null,
     tags: [],
+    cameraModel: null,
     ...overrides,
   };
 }
@@ -348,6 +349,11 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
         return { ok: true, value: { verifyId: nextVerifyId++, root: r.root } };
       }),
     cancelVerify: (r) => answer('cancelVerify', r, () => ({ ok: true, value: { cancelled: r.verifyId < nextVerifyId } })),
+    // Clock correction: only the real core models it (handlers and e2e tests cover it).
+    previewDateShift: (r) => answer('previewDateShift', r, () => ({ ok: false, error: { code: 'unsupported', message: 'Not modelled by the fake API.' } })),
+    applyDateShift: (r) => answer('applyDateShift', r, () => ({ ok: false, error: { code: 'unsupported', message: 'Not modelled by the fake API.' } })),
+    undoDateShift: (r) => answer('undoDateShift', r, () => ({ ok: false, error: { code: 'unsupported', message: 'Not modelled by the fake API.' } })),
+    listDateShifts: (r) => answer('listDateShifts', r, () => ({ ok: true, value: [] })),
     onJobProgress: (cb) => {
       listeners.progress.add(cb);
       return () => listeners.progress.delete(cb);
