@@ -16,7 +16,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { appError } from '../../shared/errors.js';
-import { copyFileSafely, type CopyControl, type CopyOptions, type SafeCopyOutcome, type SafeCopyRequest } from '../core/export/copy.js';
+import { copyFileSafely, nodeFs, withoutFsync, type CopyControl, type CopyOptions, type SafeCopyOutcome, type SafeCopyRequest } from '../core/export/copy.js';
 import { CONTROL_CANCEL, CONTROL_RUN } from './protocol.js';
 
 /** workerData of a copy thread (the export worker's own entry, started with this kind). */
@@ -31,6 +31,8 @@ export interface CopyThreadData {
   retryDelaysMs?: readonly number[];
   /** Minimum gap between `bytes` reports of one file. */
   bytesIntervalMs: number;
+  /** Benchmarks only (see ExportDeps.unsafeNoFsync): copy without fsync. */
+  unsafeNoFsync?: boolean;
 }
 
 export type CopyRequest = Omit<SafeCopyRequest, 'onBytes'>;
@@ -78,6 +80,7 @@ export function serveCopies(data: CopyThreadData, port: { post(m: FromCopyThread
   const control = new SharedWordControl(new Int32Array(data.control), new Int32Array(data.abort));
   const options: CopyOptions = {
     control,
+    ...(data.unsafeNoFsync ? { fs: withoutFsync(nodeFs) } : {}),
     ...(data.chunkSize !== undefined ? { chunkSize: data.chunkSize } : {}),
     ...(data.wholeFileLimit !== undefined ? { wholeFileLimit: data.wholeFileLimit } : {}),
     ...(data.retryDelaysMs !== undefined ? { retryDelaysMs: data.retryDelaysMs } : {}),

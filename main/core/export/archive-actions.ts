@@ -12,7 +12,6 @@ import { formatCaptureTime } from '../../../shared/capture-time.js';
 import { isNameFor, plannedRelativePath } from '../../../shared/naming.js';
 import type { ExportItem, ExportOutcome, ExportWorkerMessage } from '../../workers/protocol.js';
 import { appendManifest, readManifest, type ManifestRecord, type ManifestState } from '../archive/manifest.js';
-import { errnoCode } from '../errors.js';
 import { sha256File, syncDirs, type ExportFs } from './copy.js';
 import type { TargetPlan, TargetPlanner } from './targets.js';
 
@@ -103,7 +102,7 @@ export class ArchiveState {
 
   /** Writes records at once (before a rename or a move aside: the manifest never lags a move). */
   appendNow(records: ManifestRecord[]): void {
-    appendManifest(this.root, records);
+    appendManifest(this.root, records, (fd) => this.fs.fsyncSync(fd));
     this.noteAppended(records);
   }
 

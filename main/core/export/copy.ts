@@ -66,6 +66,14 @@ export const nodeFs: ExportFs = {
   },
 };
 
+/**
+ * The same calls with every fsync skipped. Benchmarks only (MEDIAPARSER_BENCH_UNSAFE_NO_FSYNC, see
+ * the export worker), to show what durability costs: copies may not survive a power cut.
+ */
+export function withoutFsync(fs: ExportFs): ExportFs {
+  return { ...fs, fsyncSync: () => {} };
+}
+
 /** Prefix of every temporary file the export writes (hidden, so never mistaken for an output). */
 export const TEMP_PREFIX = '.mediaparser-';
 export const TEMP_SUFFIX = '.tmp';
