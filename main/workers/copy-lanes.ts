@@ -43,6 +43,12 @@ export type FromCopyThread =
   /** Finished copies, sent together: waking the other thread costs more than a small copy here. */
   | { type: 'outcomes'; list: { id: number; outcome: SafeCopyOutcome }[] };
 
+/**
+ * Copies a thread runs at once: the reads, writes and hashing are synchronous, so they take turns
+ * only while one copy waits for its fsync (off the thread), which the next copy fills.
+ */
+const COPIES_PER_THREAD = 3;
+
 /** A copy thread reports finished copies in groups of at most this many. */
 const OUTCOMES_PER_MESSAGE = 4;
 
@@ -85,48 +91,60 @@ export function serveCopies(data: CopyThreadData, port: { post(m: FromCopyThread
     ...(data.wholeFileLimit !== undefined ? { wholeFileLimit: data.wholeFileLimit } : {}),
     ...(data.retryDelaysMs !== undefined ? { retryDelaysMs: data.retryDelaysMs } : {}),
   };
-  let tail: Promise<void> = Promise.resolve();
   let queued = 0;
+  let active = 0;
+  const waiting: ToCopyThread[] = [];
   let finished: { id: number; outcome: SafeCopyOutcome }[] = [];
+  const copyOne = async (m: ToCopyThread): Promise<void> => {
+    let lastBytesAt = 0;
+    let outcome: SafeCopyOutcome;
+    try {
+      // A copy queued behind a pause waits here; behind a cancel it never starts.
+      if (!control.running() && (await control.checkpoint()) === 'cancel') {
+        outcome = { kind: 'cancelled' };
+      } else {
+        outcome = await copyFileSafely(
+          {
+            ...m.req,
+            onBytes: (bytesDone) => {
+              const now = performance.now();
+              if (now - lastBytesAt >= data.bytesIntervalMs) {
+                lastBytesAt = now;
+                port.post({ type: 'bytes', id: m.id, bytesDone });
+              }
+            },
+          },
+          options,
+        );
+      }
+    } catch (e) {
+      outcome = {
+        kind: 'failed',
+        side: 'target',
+        error: appError('internal', 'Exporting this file failed unexpectedly.', e instanceof Error ? (e.stack ?? e.message) : String(e)),
+      };
+    }
+    queued--;
+    finished.push({ id: m.id, outcome });
+    // Report when the queue runs dry (the worker is waiting to send more) or every few files.
+    if (queued === 0 || finished.length >= OUTCOMES_PER_MESSAGE) {
+      port.post({ type: 'outcomes', list: finished });
+      finished = [];
+    }
+  };
+  const next = (): void => {
+    while (active < COPIES_PER_THREAD && waiting.length > 0) {
+      active++;
+      void copyOne(waiting.shift()!).finally(() => {
+        active--;
+        next();
+      });
+    }
+  };
   port.onMessage((m) => {
     queued++;
-    tail = tail.then(async () => {
-      let lastBytesAt = 0;
-      let outcome: SafeCopyOutcome;
-      try {
-        // A copy queued behind a pause waits here; behind a cancel it never starts.
-        if (!control.running() && (await control.checkpoint()) === 'cancel') {
-          outcome = { kind: 'cancelled' };
-        } else {
-          outcome = await copyFileSafely(
-            {
-              ...m.req,
-              onBytes: (bytesDone) => {
-                const now = performance.now();
-                if (now - lastBytesAt >= data.bytesIntervalMs) {
-                  lastBytesAt = now;
-                  port.post({ type: 'bytes', id: m.id, bytesDone });
-                }
-              },
-            },
-            options,
-          );
-        }
-      } catch (e) {
-        outcome = {
-          kind: 'failed',
-          side: 'target',
-          error: appError('internal', 'Exporting this file failed unexpectedly.', e instanceof Error ? (e.stack ?? e.message) : String(e)),
-        };
-      }
-      queued--;
-      finished.push({ id: m.id, outcome });
-      // Report when the queue runs dry (the worker is waiting to send more) or every few files.
-      if (queued === 0 || finished.length >= OUTCOMES_PER_MESSAGE) {
-        port.post({ type: 'outcomes', list: finished });
-        finished = [];
-      }
-    });
+    waiting.push(m);
+    next();
   });
 }
 
