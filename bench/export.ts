@@ -265,6 +265,7 @@ async function main(): Promise<void> {
 
     // ------------------------------------------------------------------ report
     const fmt = (x: number): string => x.toFixed(2);
+    const signed = (x: number): string => `${x >= 0 ? '+' : ''}${fmt(x)}`;
     const lagOf = (res: ExportRound): string => `lag p99 ${res.lagP99.toFixed(1)} ms (max ${res.lagMax.toFixed(1)} ms)`;
     const filesOf = (res: ExportRound): string => `${res.files} files, ${res.errors} errors, ${res.outputs} in the output`;
     console.log('');
@@ -289,7 +290,7 @@ async function main(): Promise<void> {
     console.log(`export vs cp -a:                  ${fmt(med((row) => row.cp / row.durable.seconds))}x  (target >= 0.5)`);
     console.log(
       `cost of fsync: export ${fmt(exportSeconds)} s with, ${fmt(unsyncedSeconds)} s without; ` +
-        `fsync on/off ${fmt(med((row) => row.durable.seconds / row.unsynced.seconds))}x, +${fmt(med((row) => row.durable.seconds - row.unsynced.seconds))} s per export`,
+        `fsync on/off ${fmt(med((row) => row.durable.seconds / row.unsynced.seconds))}x, ${signed(med((row) => row.durable.seconds - row.unsynced.seconds))} s per export`,
     );
     // Throughput over the tree's bytes (what cp -a copies too).
     console.log(`throughput: export ${throughput(exportSeconds)} (fsync off: ${throughput(unsyncedSeconds)}); cp -a ${throughput(cpSeconds)}; cp -a; sync; sha256sum ${throughput(verifiedSeconds)}`);
