@@ -2,7 +2,7 @@
  * `npm run bench:export [-- --files N] [-- --rounds R] [-- --keep]`
  *
  * Builds a tree of unique real media files (corpus copies, see make-tree.ts), imports it once,
- * then runs R rounds (default 3). Each round times, in an order that rotates from round to round
+ * then runs R rounds (default 3). Each round times, in an order that changes from round to round
  * so drift in the machine's disk speed hits every step alike, and each from a synced disk:
  *  - `cp -a` of the tree (the plain copy),
  *  - `cp -a; sync; sha256sum` of the copies, timed as one (the verified, durable copy a careful
@@ -194,7 +194,9 @@ async function main(): Promise<void> {
     type Step = (typeof steps)[number];
     const rows: Array<{ order: Step[]; cp: number; verified: number; durable: ExportRound; unsynced: ExportRound }> = [];
     for (let r = 0; r < rounds; r++) {
-      const order = steps.map((_, i) => steps[(i + r) % steps.length]!);
+      // Rotated, and reversed every other round, so each step runs both before and after each other.
+      const rotated = steps.map((_, i) => steps[(i + r) % steps.length]!);
+      const order = r % 2 === 1 ? rotated.reverse() : rotated;
       const row: Partial<(typeof rows)[number]> = { order };
       for (const step of order) {
         switch (step) {
