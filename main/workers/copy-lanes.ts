@@ -44,8 +44,9 @@ export type FromCopyThread =
   | { type: 'outcomes'; list: { id: number; outcome: SafeCopyOutcome }[] };
 
 /**
- * Copies a thread runs at once: the reads, writes and hashing are synchronous, so they take turns
- * only while one copy waits for its fsync (off the thread), which the next copy fills.
+ * Copies a thread holds at once. They start one after another, each once the one before has
+ * written its bytes and only waits for its fsync (off the thread): the originals are still read
+ * one at a time, in order, and the thread copies while the disk syncs.
  */
 const COPIES_PER_THREAD = 3;
 
@@ -95,7 +96,7 @@ export function serveCopies(data: CopyThreadData, port: { post(m: FromCopyThread
   let active = 0;
   const waiting: ToCopyThread[] = [];
   let finished: { id: number; outcome: SafeCopyOutcome }[] = [];
-  const copyOne = async (m: ToCopyThread): Promise<void> => {
+  const copyOne = async (m: ToCopyThread, syncing: () => void): Promise<void> => {
     let lastBytesAt = 0;
     let outcome: SafeCopyOutcome;
     try {
@@ -106,6 +107,7 @@ export function serveCopies(data: CopyThreadData, port: { post(m: FromCopyThread
         outcome = await copyFileSafely(
           {
             ...m.req,
+            onSyncing: syncing,
             onBytes: (bytesDone) => {
               const now = performance.now();
               if (now - lastBytesAt >= data.bytesIntervalMs) {
@@ -132,14 +134,25 @@ export function serveCopies(data: CopyThreadData, port: { post(m: FromCopyThread
       finished = [];
     }
   };
+  /** True while a copy reads and writes (before its fsync): the next one waits for that. */
+  let writing = false;
   const next = (): void => {
-    while (active < COPIES_PER_THREAD && waiting.length > 0) {
-      active++;
-      void copyOne(waiting.shift()!).finally(() => {
-        active--;
-        next();
-      });
-    }
+    if (writing || active >= COPIES_PER_THREAD || waiting.length === 0) return;
+    active++;
+    writing = true;
+    let released = false;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      writing = false;
+      // After this copy has handed its fsync to the pool, not before.
+      queueMicrotask(next);
+    };
+    void copyOne(waiting.shift()!, release).finally(() => {
+      active--;
+      release();
+      next();
+    });
   };
   port.onMessage((m) => {
     queued++;

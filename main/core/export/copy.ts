@@ -141,6 +141,8 @@ export interface SafeCopyRequest {
   tempPath: string;
   /** Bytes copied so far of this file (called per chunk; throttle upstream). */
   onBytes?: (bytesDone: number) => void;
+  /** The bytes are written and verified; the copy now only waits for its fsync (a copy thread starts the next one). */
+  onSyncing?: () => void;
 }
 
 export type SafeCopyOutcome =
@@ -344,6 +346,7 @@ async function copyToTemp(
     fs.futimesSync(output, atime, mtime);
     // The bytes reach the disk before any final name points at them: after a power cut a
     // published name never shows an empty or partial file.
+    req.onSyncing?.();
     await fsyncFile(fs, output);
     return { sha256, bytes: pos };
   } finally {
