@@ -1,15 +1,23 @@
 /**
  * `npm run bench:export [-- --files N] [-- --rounds R] [-- --keep]`
  *
- * Builds a tree of real media (corpus copies, see make-tree.ts), imports it once, then exports it
- * R times (default 3) in-process through the app core (the same runner + export worker the app
- * uses), each time into an empty folder from a copy of the imported database, alternating with
- * `cp -a` of the same tree (the baseline). Prints numbers only, no pass/fail:
- *  - ratio cp time / export time per round and their median (target >= 0.8), throughput,
- *  - main-thread event-loop lag p99 during each export (target < 20 ms),
- *  - pause latency: from the `jobs:pause` call to the `job:status` paused event, measured on one
- *    more export, which is then resumed and finished,
- *  - peak RSS of the process (workers included).
+ * Builds a tree of unique real media files (corpus copies, see make-tree.ts), imports it once,
+ * then runs R rounds (default 3). Each round times, in an order that changes from round to round
+ * so drift in the machine's disk speed hits every step alike, and each from a synced disk:
+ *  - `cp -a` of the tree (the plain copy),
+ *  - `cp -a; sync; sha256sum` of the copies, timed as one (the verified, durable copy a careful
+ *    user would make by hand),
+ *  - MediaParser's export with durability on, as users get it, in-process through the app core
+ *    (the same runner + export worker the app uses) into an empty folder, from a copy of the
+ *    imported database,
+ *  - the same export with fsync turned off (MEDIAPARSER_BENCH_UNSAFE_NO_FSYNC, benchmarks only),
+ *    which shows what durability costs.
+ * Prints numbers only, no pass/fail: per round and as medians over the rounds, the ratios of the
+ * baselines' times to the export's (targets: >= 1.0 against the verified copy, >= 0.5 against
+ * `cp -a`), the cost of fsync, throughput, main-thread event-loop lag p99 during the durable
+ * exports (target < 20 ms), pause latency (from the `jobs:pause` call to the `job:status` paused
+ * event, on one more export, which is then resumed and finished) and the process's peak RSS
+ * (workers included).
  */
 import { execFileSync } from 'node:child_process';
 import { copyFile, mkdtemp, mkdir, readdir, rm } from 'node:fs/promises';
@@ -34,7 +42,7 @@ const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
  * the engine and not tsx transpiling the worker's sources at start-up (~1 s here). The import
  * worker keeps running from source.
  */
-async function bundledExportWorkers(dir: string): Promise<WorkerFactory> {
+async function bundledExportWorkers(dir: string): Promise<{ durable: WorkerFactory; unsynced: WorkerFactory }> {
   const outfile = path.join(dir, 'export-worker.cjs');
   await build({
     entryPoints: [path.join(repo, 'main/workers/export-worker.ts')],
@@ -48,7 +56,13 @@ async function bundledExportWorkers(dir: string): Promise<WorkerFactory> {
   const fromSource = createWorkerFactory();
   // execArgv: [] as in the packaged app; inheriting this process's tsx loader would add ~100 ms
   // of loader start-up to the worker that the app never pays.
-  return (kind, data) => (kind === 'export' ? new Worker(outfile, { workerData: data, execArgv: [] }) : fromSource(kind, data));
+  const factory = (env: NodeJS.ProcessEnv): WorkerFactory => (kind, data) =>
+    kind === 'export' ? new Worker(outfile, { workerData: data, execArgv: [], env }) : fromSource(kind, data);
+  return {
+    durable: factory(process.env),
+    // Read by the export worker only; its copy threads inherit it.
+    unsynced: factory({ ...process.env, MEDIAPARSER_BENCH_UNSAFE_NO_FSYNC: '1' }),
+  };
 }
 
 function unwrap<T>(r: Result<T>, what: string): T {
@@ -88,12 +102,12 @@ interface ExportRound {
 }
 
 /** One timed export of the imported tree into an empty folder, on its own copy of the imported database. */
-async function timedExport(work: string, template: string, importJobId: number, round: number, createWorker: WorkerFactory): Promise<ExportRound> {
-  const dbPath = path.join(work, `round-${round}.db`);
+async function timedExport(work: string, template: string, importJobId: number, name: string, createWorker: WorkerFactory): Promise<ExportRound> {
+  const dbPath = path.join(work, `${name}.db`);
   await copyFile(template, dbPath);
   const core = createAppCore({ dbPath, thumbnailCacheDir: path.join(work, 'thumbs'), createWorker });
   try {
-    const out = path.join(work, `export-${round}`);
+    const out = path.join(work, name);
     await mkdir(out);
     syncDisks();
     const lag = monitorEventLoopDelay({ resolution: 10 });
@@ -154,7 +168,8 @@ async function main(): Promise<void> {
     console.log(`tree: ${built.files} files, ${mb(built.bytes)} MB (built in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
 
     // ------------------------------------------------------------------ import once; every export starts from a copy of it
-    const createWorker = await bundledExportWorkers(path.join(work, 'workers'));
+    const workers = await bundledExportWorkers(path.join(work, 'workers'));
+    const createWorker = workers.durable;
     const template = path.join(work, 'imported.db');
     const core0 = createAppCore({ dbPath: template, thumbnailCacheDir: path.join(work, 'thumbs'), createWorker });
     let importJobId: number;
@@ -166,23 +181,49 @@ async function main(): Promise<void> {
       await core0.close();
     }
 
-    // ------------------------------------------------------------------ rounds: cp -a, export, ..., cp -a
-    // Each copy starts from a synced disk. A round's baseline is the mean of the cp -a runs right
-    // before and right after its export, so drift in the machine's disk speed hits both sides
-    // alike; the ratio reported is the median over the rounds.
-    const cpOnce = (dest: string): number => {
+    // ------------------------------------------------------------------ rounds
+    // Every step starts from a synced disk and leaves its copy in place until the round ends (so
+    // the next step writes to a disk that holds the same as it would in any other order).
+    const timed = (cmd: string, args: string[]): number => {
       syncDisks();
       const start = performance.now();
-      execFileSync('cp', ['-a', tree, path.join(work, dest)]);
+      execFileSync(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'] });
       return (performance.now() - start) / 1000;
     };
-    const cps = [cpOnce('cp-0')];
-    const results: ExportRound[] = [];
-    for (let r = 1; r <= rounds; r++) {
-      results.push(await timedExport(work, template, importJobId, r, createWorker));
-      cps.push(cpOnce(`cp-${r}`));
+    const steps = ['cp', 'verified', 'export', 'unsynced'] as const;
+    type Step = (typeof steps)[number];
+    const rows: Array<{ order: Step[]; cp: number; verified: number; durable: ExportRound; unsynced: ExportRound }> = [];
+    for (let r = 0; r < rounds; r++) {
+      // Rotated, and reversed every other round, so each step runs both before and after each other.
+      const rotated = steps.map((_, i) => steps[(i + r) % steps.length]!);
+      const order = r % 2 === 1 ? rotated.reverse() : rotated;
+      const row: Partial<(typeof rows)[number]> = { order };
+      for (const step of order) {
+        switch (step) {
+          case 'cp':
+            row.cp = timed('cp', ['-a', tree, path.join(work, `cp-${r}`)]);
+            break;
+          case 'verified': {
+            const dest = path.join(work, `verified-${r}`);
+            // One shell so the three steps are timed together, as a user would run them.
+            row.verified = timed('sh', ['-c', 'cp -a "$1" "$2" && sync && find "$2" -type f -exec sha256sum {} + > /dev/null', 'verified-copy', tree, dest]);
+            break;
+          }
+          case 'export':
+            row.durable = await timedExport(work, template, importJobId, `export-${r}`, workers.durable);
+            break;
+          case 'unsynced':
+            row.unsynced = await timedExport(work, template, importJobId, `unsynced-${r}`, workers.unsynced);
+            break;
+          default: {
+            const never: never = step;
+            throw new Error(`unknown step ${String(never)}`);
+          }
+        }
+      }
+      rows.push(row as (typeof rows)[number]);
+      for (const name of [`cp-${r}`, `verified-${r}`, `export-${r}`, `unsynced-${r}`]) await rm(path.join(work, name), { recursive: true, force: true });
     }
-    const ratios = results.map((res, i) => (cps[i]! + cps[i + 1]!) / 2 / res.seconds);
     syncDisks();
 
     // ------------------------------------------------------------------ pause latency (one more export, own database copy)
@@ -208,31 +249,55 @@ async function main(): Promise<void> {
       exportJobId = exp2.jobId;
       await midway;
       const pauseCalled = performance.now();
-      const paused = unwrap(await core2.handlers['jobs:pause']({ id: exportJobId }), 'jobs:pause');
-      if (pausedAt !== null) pauseMs = (pausedAt as number) - pauseCalled;
-      const doneAtPause = paused.filesDone;
-      unwrap(await core2.handlers['jobs:resume']({ id: exportJobId }), 'jobs:resume');
-      const final = await core2.waitForJob(exportJobId);
+      const pause = await core2.handlers['jobs:pause']({ id: exportJobId });
+      if (pause.ok) {
+        const paused = pause.value;
+        if (pausedAt !== null) pauseMs = (pausedAt as number) - pauseCalled;
+        unwrap(await core2.handlers['jobs:resume']({ id: exportJobId }), 'jobs:resume');
+        const final = await core2.waitForJob(exportJobId);
+        pauseOutcome = `paused at ${paused.filesDone}/${paused.filesTotal} files (status ${paused.status}), resumed -> ${final.status}, ${await countFiles(out2)} output files`;
+      } else {
+        // A small tree can be done before the pause arrives (results are reported in batches).
+        pauseOutcome = `not measured: ${pause.error.message}`;
+      }
       unsubscribe();
-      pauseOutcome = `paused at ${doneAtPause}/${paused.filesTotal} files (status ${paused.status}), resumed -> ${final.status}, ${await countFiles(out2)} output files`;
     } finally {
       await core2.close();
     }
 
     // ------------------------------------------------------------------ report
+    const fmt = (x: number): string => x.toFixed(2);
+    const signed = (x: number): string => `${x >= 0 ? '+' : ''}${fmt(x)}`;
+    const lagOf = (res: ExportRound): string => `lag p99 ${res.lagP99.toFixed(1)} ms (max ${res.lagMax.toFixed(1)} ms)`;
+    const filesOf = (res: ExportRound): string => `${res.files} files, ${res.errors} errors, ${res.outputs} in the output`;
     console.log('');
-    results.forEach((res, i) => {
-      console.log(
-        `round ${i + 1}: export ${res.seconds.toFixed(2)} s (${res.files} files, ${res.errors} errors, ${res.outputs} in the output, first file reported at ${res.firstFileMs.toFixed(0)} ms), ` +
-          `cp -a ${cps[i]!.toFixed(2)} s / ${cps[i + 1]!.toFixed(2)} s, ratio ${ratios[i]!.toFixed(2)}, lag p99 ${res.lagP99.toFixed(1)} ms (max ${res.lagMax.toFixed(1)} ms)`,
-      );
+    rows.forEach((row, i) => {
+      console.log(`round ${i + 1} (order: ${row.order.join(', ')}):`);
+      console.log(`  cp -a                     ${fmt(row.cp)} s`);
+      console.log(`  cp -a; sync; sha256sum    ${fmt(row.verified)} s`);
+      console.log(`  export (fsync on)         ${fmt(row.durable.seconds)} s  (${filesOf(row.durable)}, first file reported at ${row.durable.firstFileMs.toFixed(0)} ms, ${lagOf(row.durable)})`);
+      console.log(`  export (fsync off)        ${fmt(row.unsynced.seconds)} s  (${filesOf(row.unsynced)})`);
+      console.log(`  ratios: verified/export ${fmt(row.verified / row.durable.seconds)}, cp/export ${fmt(row.cp / row.durable.seconds)}, export fsync on/off ${fmt(row.durable.seconds / row.unsynced.seconds)}`);
     });
-    const exportSeconds = median(results.map((r) => r.seconds));
-    const cpSeconds = median(cps);
-    console.log(`ratio cp/export: ${median(ratios).toFixed(2)}  (median of ${rounds} rounds; target >= 0.8)`);
-    // Throughput over the tree's bytes (what cp -a copies too); identical targets are adopted, not rewritten.
-    console.log(`throughput:    ${(built.bytes / 1024 / 1024 / exportSeconds).toFixed(1)} MB/s, ${(built.files / exportSeconds).toFixed(0)} files/s (cp -a: ${(built.bytes / 1024 / 1024 / cpSeconds).toFixed(1)} MB/s, ${(built.files / cpSeconds).toFixed(0)} files/s; medians)`);
-    console.log(`event-loop lag during export: p99 ${median(results.map((r) => r.lagP99)).toFixed(1)} ms (median of rounds; worst ${Math.max(...results.map((r) => r.lagP99)).toFixed(1)} ms), max ${Math.max(...results.map((r) => r.lagMax)).toFixed(1)} ms  (target p99 < 20 ms)`);
+    const med = (f: (row: (typeof rows)[number]) => number): number => median(rows.map(f));
+    const exportSeconds = med((row) => row.durable.seconds);
+    const unsyncedSeconds = med((row) => row.unsynced.seconds);
+    const cpSeconds = med((row) => row.cp);
+    const verifiedSeconds = med((row) => row.verified);
+    const throughput = (seconds: number): string =>
+      `${(built.bytes / 1024 / 1024 / seconds).toFixed(1)} MB/s, ${(built.files / seconds).toFixed(0)} files/s`;
+    console.log('');
+    console.log(`medians of ${rounds} rounds (ratios: median of the per-round ratios):`);
+    console.log(`export vs cp -a; sync; sha256sum: ${fmt(med((row) => row.verified / row.durable.seconds))}x  (target >= 1.0)`);
+    console.log(`export vs cp -a:                  ${fmt(med((row) => row.cp / row.durable.seconds))}x  (target >= 0.5)`);
+    console.log(
+      `cost of fsync: export ${fmt(exportSeconds)} s with, ${fmt(unsyncedSeconds)} s without; ` +
+        `fsync on/off ${fmt(med((row) => row.durable.seconds / row.unsynced.seconds))}x, ${signed(med((row) => row.durable.seconds - row.unsynced.seconds))} s per export`,
+    );
+    // Throughput over the tree's bytes (what cp -a copies too).
+    console.log(`throughput: export ${throughput(exportSeconds)} (fsync off: ${throughput(unsyncedSeconds)}); cp -a ${throughput(cpSeconds)}; cp -a; sync; sha256sum ${throughput(verifiedSeconds)}`);
+    const durable = rows.map((row) => row.durable);
+    console.log(`event-loop lag during export: p99 ${median(durable.map((r) => r.lagP99)).toFixed(1)} ms (median of rounds; worst ${Math.max(...durable.map((r) => r.lagP99)).toFixed(1)} ms), max ${Math.max(...durable.map((r) => r.lagMax)).toFixed(1)} ms  (target p99 < 20 ms)`);
     console.log(`pause latency: ${pauseMs === null ? 'n/a' : `${pauseMs.toFixed(0)} ms`} (jobs:pause -> job:status paused); ${pauseOutcome}`);
     console.log(`peak RSS:      ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
   } finally {

@@ -4,13 +4,15 @@
  * camera's AVI clips, old phones' 3GP/3G2, WhatsApp exports, holiday folders with tags,
  * screenshots), so every kind of file the corpus holds is in the mix.
  *
- * Copies keep being real media. To avoid thousands of byte-identical files with the same capture
- * date (which an export would rightly adopt instead of copying), EXIF/XMP-style date strings inside
- * formats without checksums (JPEG, HEIC, TIFF-based RAW, WebP) are shifted by a per-copy delta,
- * and every copy gets its own name and mtime. The layout is deterministic for a given `count`.
+ * Copies keep being real media, and no two are byte-identical (an export would rightly adopt a
+ * duplicate instead of copying it, while `cp -a` copies it, which would skew the comparison):
+ * EXIF/XMP-style date strings inside formats without checksums (JPEG, HEIC, TIFF-based RAW, WebP)
+ * are shifted by a per-copy delta; a copy without such dates gets a few unique bytes where its
+ * format ignores them (see `makeUnique`). Every copy gets its own name and mtime. The layout is
+ * deterministic for a given `count`.
  */
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -86,6 +88,32 @@ function shiftDates(buf: Buffer, deltaMs: number): boolean {
     changed = true;
   }
   return changed;
+}
+
+const ISO_BMFF = new Set(['.mp4', '.mov', '.3gp', '.heic', '.heif', '.hif', '.avif', '.cr3']);
+
+/**
+ * Appends bytes carrying `n` that the format ignores: a `free` box for ISO BMFF files (MP4, MOV,
+ * HEIC, CR3...), a null packet for MPEG transport streams, and plain trailing bytes elsewhere
+ * (after a JPEG's EOI, a PNG's IEND, a GIF's trailer, a RIFF or TIFF file's last block).
+ */
+function makeUnique(buf: Buffer, ext: string, n: number): Buffer<ArrayBuffer> {
+  const tag = Buffer.alloc(8);
+  tag.writeBigUInt64BE(BigInt(n));
+  if (ISO_BMFF.has(ext)) {
+    const header = Buffer.alloc(8);
+    header.writeUInt32BE(16);
+    header.write('free', 4, 'latin1');
+    return Buffer.concat([buf, header, tag]);
+  }
+  if (ext === '.mts' || ext === '.m2ts') {
+    // 188-byte TS packet on the null PID (0x1FFF); m2ts packets carry a 4-byte timestamp first.
+    const packet = Buffer.alloc(188, 0xff);
+    packet.set([0x47, 0x1f, 0xff, 0x10]);
+    tag.copy(packet, 4);
+    return Buffer.concat(ext === '.m2ts' ? [buf, Buffer.alloc(4), packet] : [buf, packet]);
+  }
+  return Buffer.concat([buf, tag]);
 }
 
 interface Layout {
@@ -185,7 +213,7 @@ export async function buildBenchTree(dir: string, count: number): Promise<{ file
   }
   const rand = rng(0x5eed ^ count);
   const used = new Set<string>();
-  const jobs: Array<{ layout: Layout; deltaMs: number; mtime: Date }> = [];
+  const jobs: Array<{ index: number; layout: Layout; deltaMs: number; mtime: Date }> = [];
   const start = Date.UTC(2004, 0, 1);
   const span = Date.UTC(2024, 11, 31) - start;
   for (let i = 0; i < count; i++) {
@@ -199,7 +227,7 @@ export async function buildBenchTree(dir: string, count: number): Promise<{ file
     used.add(layout.rel.toLowerCase());
     // Shift embedded dates so each copy carries its own capture date (whole seconds, years apart).
     const deltaMs = (Math.floor(rand() * 20 * 365) - 10 * 365) * 86_400_000 + Math.floor(rand() * 86_400) * 1000;
-    jobs.push({ layout, deltaMs, mtime: new Date(whenMs) });
+    jobs.push({ index: i, layout, deltaMs, mtime: new Date(whenMs) });
   }
 
   const mix: Record<string, number> = {};
@@ -220,17 +248,10 @@ export async function buildBenchTree(dir: string, count: number): Promise<{ file
         dirsMade.add(parent);
       }
       const ext = path.extname(job.layout.source).toLowerCase();
-      if (PATCHABLE.has(ext)) {
-        const buf = await readFile(job.layout.source);
-        shiftDates(buf, job.deltaMs);
-        await writeFile(target, buf);
-        bytes += buf.length;
-      } else {
-        await copyFile(job.layout.source, target);
-        // Await first: `bytes += await x` would read `bytes` before the await and lose updates.
-        const { size } = await stat(target);
-        bytes += size;
-      }
+      let buf: Buffer<ArrayBuffer> = await readFile(job.layout.source);
+      if (!(PATCHABLE.has(ext) && shiftDates(buf, job.deltaMs))) buf = makeUnique(buf, ext, job.index);
+      await writeFile(target, buf);
+      bytes += buf.length;
       await utimes(target, job.mtime, job.mtime);
     }
   };

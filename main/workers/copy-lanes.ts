@@ -16,7 +16,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { appError } from '../../shared/errors.js';
-import { copyFileSafely, type CopyControl, type CopyOptions, type SafeCopyOutcome, type SafeCopyRequest } from '../core/export/copy.js';
+import { copyFileSafely, nodeFs, withoutFsync, type CopyControl, type CopyOptions, type SafeCopyOutcome, type SafeCopyRequest } from '../core/export/copy.js';
 import { CONTROL_CANCEL, CONTROL_RUN } from './protocol.js';
 
 /** workerData of a copy thread (the export worker's own entry, started with this kind). */
@@ -31,6 +31,8 @@ export interface CopyThreadData {
   retryDelaysMs?: readonly number[];
   /** Minimum gap between `bytes` reports of one file. */
   bytesIntervalMs: number;
+  /** Benchmarks only (see ExportDeps.unsafeNoFsync): copy without fsync. */
+  unsafeNoFsync?: boolean;
 }
 
 export type CopyRequest = Omit<SafeCopyRequest, 'onBytes'>;
@@ -40,6 +42,13 @@ export type FromCopyThread =
   | { type: 'bytes'; id: number; bytesDone: number }
   /** Finished copies, sent together: waking the other thread costs more than a small copy here. */
   | { type: 'outcomes'; list: { id: number; outcome: SafeCopyOutcome }[] };
+
+/**
+ * Copies a thread holds at once. They start one after another, each once the one before has
+ * written its bytes and only waits for its fsync (off the thread): the originals are still read
+ * one at a time, in order, and the thread copies while the disk syncs.
+ */
+const COPIES_PER_THREAD = 3;
 
 /** A copy thread reports finished copies in groups of at most this many. */
 const OUTCOMES_PER_MESSAGE = 4;
@@ -78,52 +87,77 @@ export function serveCopies(data: CopyThreadData, port: { post(m: FromCopyThread
   const control = new SharedWordControl(new Int32Array(data.control), new Int32Array(data.abort));
   const options: CopyOptions = {
     control,
+    ...(data.unsafeNoFsync ? { fs: withoutFsync(nodeFs) } : {}),
     ...(data.chunkSize !== undefined ? { chunkSize: data.chunkSize } : {}),
     ...(data.wholeFileLimit !== undefined ? { wholeFileLimit: data.wholeFileLimit } : {}),
     ...(data.retryDelaysMs !== undefined ? { retryDelaysMs: data.retryDelaysMs } : {}),
   };
-  let tail: Promise<void> = Promise.resolve();
   let queued = 0;
+  let active = 0;
+  const waiting: ToCopyThread[] = [];
   let finished: { id: number; outcome: SafeCopyOutcome }[] = [];
+  const copyOne = async (m: ToCopyThread, syncing: () => void): Promise<void> => {
+    let lastBytesAt = 0;
+    let outcome: SafeCopyOutcome;
+    try {
+      // A copy queued behind a pause waits here; behind a cancel it never starts.
+      if (!control.running() && (await control.checkpoint()) === 'cancel') {
+        outcome = { kind: 'cancelled' };
+      } else {
+        outcome = await copyFileSafely(
+          {
+            ...m.req,
+            onSyncing: syncing,
+            onBytes: (bytesDone) => {
+              const now = performance.now();
+              if (now - lastBytesAt >= data.bytesIntervalMs) {
+                lastBytesAt = now;
+                port.post({ type: 'bytes', id: m.id, bytesDone });
+              }
+            },
+          },
+          options,
+        );
+      }
+    } catch (e) {
+      outcome = {
+        kind: 'failed',
+        side: 'target',
+        error: appError('internal', 'Exporting this file failed unexpectedly.', e instanceof Error ? (e.stack ?? e.message) : String(e)),
+      };
+    }
+    queued--;
+    finished.push({ id: m.id, outcome });
+    // Report when the queue runs dry (the worker is waiting to send more) or every few files.
+    if (queued === 0 || finished.length >= OUTCOMES_PER_MESSAGE) {
+      port.post({ type: 'outcomes', list: finished });
+      finished = [];
+    }
+  };
+  /** True while a copy reads and writes (before its fsync): the next one waits for that. */
+  let writing = false;
+  const next = (): void => {
+    if (writing || active >= COPIES_PER_THREAD || waiting.length === 0) return;
+    active++;
+    writing = true;
+    let released = false;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      writing = false;
+      // After this copy has handed its fsync to the pool, not before.
+      queueMicrotask(next);
+    };
+    void copyOne(waiting.shift()!, release).finally(() => {
+      active--;
+      release();
+      next();
+    });
+  };
   port.onMessage((m) => {
     queued++;
-    tail = tail.then(async () => {
-      let lastBytesAt = 0;
-      let outcome: SafeCopyOutcome;
-      try {
-        // A copy queued behind a pause waits here; behind a cancel it never starts.
-        if (!control.running() && (await control.checkpoint()) === 'cancel') {
-          outcome = { kind: 'cancelled' };
-        } else {
-          outcome = await copyFileSafely(
-            {
-              ...m.req,
-              onBytes: (bytesDone) => {
-                const now = performance.now();
-                if (now - lastBytesAt >= data.bytesIntervalMs) {
-                  lastBytesAt = now;
-                  port.post({ type: 'bytes', id: m.id, bytesDone });
-                }
-              },
-            },
-            options,
-          );
-        }
-      } catch (e) {
-        outcome = {
-          kind: 'failed',
-          side: 'target',
-          error: appError('internal', 'Exporting this file failed unexpectedly.', e instanceof Error ? (e.stack ?? e.message) : String(e)),
-        };
-      }
-      queued--;
-      finished.push({ id: m.id, outcome });
-      // Report when the queue runs dry (the worker is waiting to send more) or every few files.
-      if (queued === 0 || finished.length >= OUTCOMES_PER_MESSAGE) {
-        port.post({ type: 'outcomes', list: finished });
-        finished = [];
-      }
-    });
+    waiting.push(m);
+    next();
   });
 }
 

@@ -595,6 +595,38 @@ describe('runExport in an archive that already holds copies', () => {
   });
 });
 
+describe('runExport for benchmarks (unsafeNoFsync)', () => {
+  it('skips every fsync (copies, folders, manifest) only when asked, and the copies are the same', async () => {
+    const item = await source('a.jpg', 'aaa', ct('2020-01-01T00:00:00.000'));
+    let fsyncs = 0;
+    const counting: ExportFs = {
+      ...nodeFs,
+      fsyncSync: (fd) => {
+        fsyncs++;
+        nodeFs.fsyncSync(fd);
+      },
+      fsync: async (fd) => {
+        fsyncs++;
+        await nodeFs.fsync(fd);
+      },
+    };
+    const durable = await exportAll([item], { fs: counting });
+    // The temp, its folder, the manifest and the archive root that gained the manifest.
+    expect(fsyncs).toBe(4);
+    expect(durable.done().map((m) => [m.outcome, m.relPath])).toEqual([['copied', '2020/20200101_000000.jpg']]);
+
+    fsyncs = 0;
+    const second = path.join(root, 'unsynced');
+    await fsp.mkdir(second);
+    const runner = new FakeRunner([item]);
+    await runExport(runner.data(7, second), runner, { fs: counting, unsafeNoFsync: true });
+    expect(fsyncs).toBe(0);
+    expect(runner.done().map((m) => [m.outcome, m.relPath])).toEqual([['copied', '2020/20200101_000000.jpg']]);
+    expect(await listTree(second)).toEqual(await listTree(out));
+    expect(readManifest(second).copies.get('2020/20200101_000000.jpg')).toMatchObject({ sha256: item.sha256, size: 3 });
+  });
+});
+
 describe('exportBatchingPost', () => {
   it('sends per-file messages together, in order, and everything else only after them', () => {
     const sent: ExportWorkerMessage[] = [];

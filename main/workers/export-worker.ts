@@ -20,6 +20,7 @@ import {
   nodeFs,
   removeStrayTemps,
   tempNameFor,
+  withoutFsync,
   type CopyControl,
   type ExportFs,
 } from '../core/export/copy.js';
@@ -66,6 +67,12 @@ export interface ExportDeps {
   pollMs?: number;
   /** Minimum gap between `bytes` messages of one file. */
   bytesIntervalMs?: number;
+  /**
+   * Benchmarks only, never a user setting (MEDIAPARSER_BENCH_UNSAFE_NO_FSYNC=1 in the export
+   * worker's environment): no fsync of copies, folders or the manifest, so `bench:export` can show
+   * what durability costs. Copies may not survive a power cut.
+   */
+  unsafeNoFsync?: boolean;
 }
 
 /** Pause/cancel state shared by every copy in flight; posts `paused`/`resumed` once each. */
@@ -189,7 +196,7 @@ async function checkOutputRoot(dir: string, jobId: number, runNonce: string, fs:
  * Resolves after the final message (`done`, `cancelled` or `fatal`) was posted.
  */
 export async function runExport(data: ExportWorkerData, port: ExportPort, deps: ExportDeps = {}): Promise<void> {
-  const fs = deps.fs ?? nodeFs;
+  const fs = deps.unsafeNoFsync ? withoutFsync(deps.fs ?? nodeFs) : (deps.fs ?? nodeFs);
   // Tags this run's temps: nothing another run left behind is ever taken for ours.
   const runNonce = deps.runNonce ?? newRunNonce();
   const threads = deps.fs ? null : (deps.copyThreads ?? null);
@@ -208,7 +215,7 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
     (req) => copyFileSafely(req, { fs, control, hasher, ...copyOptions }),
     threads?.spawn ?? null,
     threads?.count ?? 0,
-    { control: data.control, bytesIntervalMs: bytesInterval, ...copyOptions },
+    { control: data.control, bytesIntervalMs: bytesInterval, ...copyOptions, ...(deps.unsafeNoFsync ? { unsafeNoFsync: true } : {}) },
     !(threads?.waitForThreads ?? false),
   );
   const concurrency = Math.max(1, deps.concurrency ?? (threads ? lanes.capacity + 1 : DEFAULT_CONCURRENCY));
@@ -487,7 +494,12 @@ if (parentPort && kind === 'export') {
   };
   const count = copyThreadCount();
   const spawn: CopyThreadSpawner = (d: CopyThreadData) => new Worker(ownEntry(), { workerData: d });
-  void runExport(workerData as ExportWorkerData, port, count > 1 ? { copyThreads: { count, spawn } } : {}).then(() => {
+  const deps: ExportDeps = {
+    ...(count > 1 ? { copyThreads: { count, spawn } } : {}),
+    // Read here only, by the real worker: see ExportDeps.unsafeNoFsync.
+    ...(process.env.MEDIAPARSER_BENCH_UNSAFE_NO_FSYNC === '1' ? { unsafeNoFsync: true } : {}),
+  };
+  void runExport(workerData as ExportWorkerData, port, deps).then(() => {
     // Nothing left to do: let the thread end so the runner sees it exit.
     parent.unref();
   });

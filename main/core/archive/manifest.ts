@@ -180,11 +180,11 @@ function writeAll(fd: number, data: Buffer): void {
 }
 
 /** Makes a new directory entry durable. Windows cannot open folders for fsync; NTFS journals it. */
-function fsyncDir(dir: string): void {
+function fsyncDir(dir: string, fsync: (fd: number) => void): void {
   if (process.platform === 'win32') return;
   const fd = openSync(dir, constants.O_RDONLY);
   try {
-    fsyncSync(fd);
+    fsync(fd);
   } finally {
     closeSync(fd);
   }
@@ -194,9 +194,10 @@ function fsyncDir(dir: string): void {
  * Appends records durably: creates the file (with a first header line
  * {"manifest":"MediaParser archive manifest","version":1} that readers skip) if needed; if the file
  * does not end with '\n' (a torn line from a crash) starts on a fresh line; writes all lines in one
- * write; fsyncs the file (and the root folder when the file was created); closes.
+ * write; fsyncs the file (and the root folder when the file was created); closes. `fsync` is
+ * replaced only by the export's file-system calls (which a benchmark may run without fsync).
  */
-export function appendManifest(root: string, records: readonly ManifestRecord[]): void {
+export function appendManifest(root: string, records: readonly ManifestRecord[], fsync: (fd: number) => void = fsyncSync): void {
   if (records.length === 0) return;
   const file = join(root, MANIFEST_NAME);
   let fd: number;
@@ -220,9 +221,9 @@ export function appendManifest(root: string, records: readonly ManifestRecord[])
     }
     const body = records.map((r) => formatManifestRecord(r) + '\n').join('');
     writeAll(fd, Buffer.from(prefix + body, 'utf8'));
-    fsyncSync(fd);
+    fsync(fd);
   } finally {
     closeSync(fd);
   }
-  if (created) fsyncDir(root);
+  if (created) fsyncDir(root, fsync);
 }

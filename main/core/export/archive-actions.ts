@@ -109,7 +109,7 @@ export class ArchiveState {
 
   /** Writes records at once (before a rename or a move aside: the manifest never lags a move). */
   appendNow(records: ManifestRecord[]): void {
-    appendManifest(this.root, records);
+    appendManifest(this.root, records, (fd) => this.fs.fsyncSync(fd));
     this.noteAppended(records);
   }
 

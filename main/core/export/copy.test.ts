@@ -97,9 +97,9 @@ describe('copyFileSafely', () => {
         if (tempFds.has(fd)) calls.push('write');
         return nodeFs.writeSync(fd, b, o, l);
       },
-      fsyncSync: (fd) => {
+      fsync: async (fd) => {
         if (tempFds.has(fd)) calls.push('fsync');
-        nodeFs.fsyncSync(fd);
+        await nodeFs.fsync(fd);
       },
       linkSync: (a, b) => {
         calls.push('link');
@@ -115,9 +115,7 @@ describe('copyFileSafely', () => {
     const finalPath = path.join(dir, 'out.jpg');
     const failing = (code: string): ExportFs => ({
       ...nodeFs,
-      fsyncSync: () => {
-        throw Object.assign(new Error(`${code}: fsync`), { code });
-      },
+      fsync: () => Promise.reject(Object.assign(new Error(`${code}: fsync`), { code })),
     });
     const tempPath = path.join(dir, tempNameFor(1, 'ab12', 2));
     expect(await copyFileSafely({ ...src, finalPath, tempPath }, { fs: failing('EIO') })).toMatchObject({ kind: 'failed', side: 'target', error: { code: 'io' } });

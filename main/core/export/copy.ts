@@ -35,6 +35,11 @@ export interface ExportFs {
   futimesSync: typeof fsSync.futimesSync;
   /** Makes a file's bytes and metadata (or a folder's entries) durable. */
   fsyncSync: (fd: number) => void;
+  /**
+   * The same for a copy's temp, off the thread (libuv's pool): a copy thread copies the next
+   * file while this one waits for the disk, and concurrent fsyncs share journal commits.
+   */
+  fsync: (fd: number) => Promise<void>;
   linkSync: typeof fsSync.linkSync;
   renameSync: (from: string, to: string) => void;
   unlinkSync: typeof fsSync.unlinkSync;
@@ -54,6 +59,7 @@ export const nodeFs: ExportFs = {
   fchmodSync: fsSync.fchmodSync,
   futimesSync: fsSync.futimesSync,
   fsyncSync: (fd) => fsSync.fsyncSync(fd),
+  fsync: (fd) => new Promise((resolve, reject) => fsSync.fsync(fd, (e) => (e ? reject(e) : resolve()))),
   linkSync: fsSync.linkSync,
   renameSync: (from, to) => fsSync.renameSync(from, to),
   unlinkSync: fsSync.unlinkSync,
@@ -65,6 +71,14 @@ export const nodeFs: ExportFs = {
     fsSync.mkdirSync(p, { recursive: true });
   },
 };
+
+/**
+ * The same calls with every fsync skipped. Benchmarks only (MEDIAPARSER_BENCH_UNSAFE_NO_FSYNC, see
+ * the export worker), to show what durability costs: copies may not survive a power cut.
+ */
+export function withoutFsync(fs: ExportFs): ExportFs {
+  return { ...fs, fsyncSync: () => {}, fsync: async () => {} };
+}
 
 /** Prefix of every temporary file the export writes (hidden, so never mistaken for an output). */
 export const TEMP_PREFIX = '.mediaparser-';
@@ -127,6 +141,8 @@ export interface SafeCopyRequest {
   tempPath: string;
   /** Bytes copied so far of this file (called per chunk; throttle upstream). */
   onBytes?: (bytesDone: number) => void;
+  /** The bytes are written and verified; the copy now only waits for its fsync (a copy thread starts the next one). */
+  onSyncing?: () => void;
 }
 
 export type SafeCopyOutcome =
@@ -330,7 +346,8 @@ async function copyToTemp(
     fs.futimesSync(output, atime, mtime);
     // The bytes reach the disk before any final name points at them: after a power cut a
     // published name never shows an empty or partial file.
-    fsyncFile(fs, output);
+    req.onSyncing?.();
+    await fsyncFile(fs, output);
     return { sha256, bytes: pos };
   } finally {
     if (buf) giveBack(buf);
@@ -343,9 +360,9 @@ async function copyToTemp(
 const FSYNC_UNSUPPORTED = new Set(['EINVAL', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);
 
 /** fsync, except where the file system has none; a real failure (EIO, ENOSPC) throws. */
-function fsyncFile(fs: ExportFs, fd: number): void {
+async function fsyncFile(fs: ExportFs, fd: number): Promise<void> {
   try {
-    fs.fsyncSync(fd);
+    await fs.fsync(fd);
   } catch (e) {
     const code = errnoCode(e);
     if (code === null || !FSYNC_UNSUPPORTED.has(code)) throw e;
