@@ -18,6 +18,7 @@ import { emptyMetadataDates, gpsPosition } from './metadata-dates.js';
 import { heifItems } from './heif-items.js';
 import { type MovieParts, QUICKTIME_MIMES, readCanonRaw } from './quicktime.js';
 import { xmpDatesLikeExiftool } from './xmp-dates.js';
+import { readAvi } from './riff-avi.js';
 import { extensionOf, MEDIA_EXTENSIONS } from './sniff.js';
 
 /** MIME types exifr reads completely (EXIF, XMP, IPTC); everything else goes to ExifTool. */
@@ -50,8 +51,19 @@ function heifBrands(buf: Buffer): string[] {
   return brands;
 }
 
+// --- In-process video readers (AVI: riff-avi.ts) -------------------------------------------
+/** Videos read here when their metadata is what riff-avi.ts proves equal to ExifTool. */
+const IN_PROCESS_VIDEO_MIMES = ['video/vnd.avi', 'video/x-msvideo'];
+
+/** An AVI's dates and size, read here from its head; null: ExifTool's. */
+function readVideoInProcess(mime: string, buf: Buffer): { dates: MetadataDates; width: number | null; height: number | null } | null {
+  if (mime === 'video/vnd.avi' || mime === 'video/x-msvideo') return readAvi(buf);
+  return null;
+}
+// --- end of in-process video readers ---------------------------------------------------------
+
 /** Formats whose metadata blocks are found here and read by exifr or xmp-dates.ts (see planMetadataRead). */
-const READ_WITHOUT_EXIFTOOL = new Set(['image/x-canon-cr3', 'image/avif', 'image/gif', 'image/webp']);
+const READ_WITHOUT_EXIFTOOL = new Set(['image/x-canon-cr3', 'image/avif', 'image/gif', 'image/webp', ...IN_PROCESS_VIDEO_MIMES]);
 
 export function exifrCanRead(mime: string): boolean {
   return EXIFR_MIMES.has(mime);
@@ -86,6 +98,8 @@ export interface ReaderPlan {
    * together with exifr's reading of the EXIF block they are what ExifTool would report.
    */
   fallbackXmp?: { tag: string; value: string }[];
+  /** A video's dates and size read here (in-process video readers): all ExifTool would report. */
+  read?: { dates: MetadataDates; width: number | null; height: number | null };
 }
 
 /**
@@ -198,6 +212,9 @@ export function planMetadataRead(mime: string, bytes: Uint8Array, whole: boolean
     }
   }
   if (EXIFR_MIMES.has(mime)) return { reader: 'exifr' };
+  // In-process video readers: the head is enough (they give up when their metadata is not in it).
+  const video = readVideoInProcess(mime, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  if (video !== null) return { reader: 'none', read: video };
   if (!whole) return { reader: 'exiftool' };
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   try {
