@@ -19,6 +19,7 @@ import { heifItems } from './heif-items.js';
 import { type MovieParts, QUICKTIME_MIMES, readCanonRaw } from './quicktime.js';
 import { xmpDatesLikeExiftool } from './xmp-dates.js';
 import { readAvi } from './riff-avi.js';
+import { readAvchd } from './avchd.js';
 import { extensionOf, MEDIA_EXTENSIONS } from './sniff.js';
 
 /** MIME types exifr reads completely (EXIF, XMP, IPTC); everything else goes to ExifTool. */
@@ -51,13 +52,14 @@ function heifBrands(buf: Buffer): string[] {
   return brands;
 }
 
-// --- In-process video readers (AVI: riff-avi.ts) -------------------------------------------
-/** Videos read here when their metadata is what riff-avi.ts proves equal to ExifTool. */
-const IN_PROCESS_VIDEO_MIMES = ['video/vnd.avi', 'video/x-msvideo'];
+// --- In-process video readers (AVI: riff-avi.ts, AVCHD: avchd.ts) -------------------------
+/** Videos read here when their metadata is what riff-avi.ts / avchd.ts prove equal to ExifTool. */
+const IN_PROCESS_VIDEO_MIMES = ['video/vnd.avi', 'video/x-msvideo', 'video/mp2t'];
 
-/** An AVI's dates and size, read here from its head; null: ExifTool's. */
-function readVideoInProcess(mime: string, buf: Buffer): { dates: MetadataDates; width: number | null; height: number | null } | null {
+/** An AVI's or AVCHD clip's dates and size, read here from its head; null: ExifTool's. */
+function readVideoInProcess(mime: string, buf: Buffer, whole: boolean): { dates: MetadataDates; width: number | null; height: number | null } | null {
   if (mime === 'video/vnd.avi' || mime === 'video/x-msvideo') return readAvi(buf);
+  if (mime === 'video/mp2t') return readAvchd(buf, whole);
   return null;
 }
 // --- end of in-process video readers ---------------------------------------------------------
@@ -213,7 +215,7 @@ export function planMetadataRead(mime: string, bytes: Uint8Array, whole: boolean
   }
   if (EXIFR_MIMES.has(mime)) return { reader: 'exifr' };
   // In-process video readers: the head is enough (they give up when their metadata is not in it).
-  const video = readVideoInProcess(mime, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  const video = readVideoInProcess(mime, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), whole);
   if (video !== null) return { reader: 'none', read: video };
   if (!whole) return { reader: 'exiftool' };
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
