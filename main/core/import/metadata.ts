@@ -1,12 +1,13 @@
 /**
  * Reads dates and dimensions with maintained libraries: exifr (pure JS, fast) for the formats it
- * handles well, ExifTool (exiftool-vendored, one shared pool) for everything else: AVI/MTS and
- * other videos, PNG text profiles, RAF, and whatever exifr fails on.
+ * handles well, ExifTool (exiftool-vendored, one shared pool) for everything else: most other
+ * videos, PNG text profiles, RAF, and whatever exifr fails on.
  *
  * Containers exifr does not know are opened just far enough to hand it (or exifr's XMP parser)
  * their metadata blocks, so ExifTool is not needed for them: QuickTime/MP4 movies and Canon CR3
  * (quicktime.ts), HEIF stills without the `heic` brand and AVIF (heif-items.ts), the XMP of
- * GIF and WebP (xmp-dates.ts). Each of those readers gives up, and leaves the file to ExifTool,
+ * GIF and WebP (xmp-dates.ts). AVI (riff-avi.ts) and AVCHD `.MTS` (avchd.ts) dates are read from
+ * the file's head as ExifTool reads them. Each of those readers gives up, and leaves the file to ExifTool,
  * whenever the file holds anything it cannot read exactly as ExifTool would; their tests compare
  * them with ExifTool.
  */
