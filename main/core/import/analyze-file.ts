@@ -243,6 +243,8 @@ async function analyzeBytes(
       needExiftool = true;
     }
   }
+  // A video read in process (AVI): what ExifTool would have reported.
+  if (plan.read !== undefined) ({ dates, width, height } = plan.read);
   // XMP read from the container (GIF, WebP without EXIF): all the metadata such a file has.
   if (plan.reader === 'none' && plan.xmp !== undefined) dates.xmp = plan.xmp;
   // ExifTool reads the file itself and may take a while (it queues behind other files): the

@@ -1,12 +1,13 @@
 /**
  * Reads dates and dimensions with maintained libraries: exifr (pure JS, fast) for the formats it
- * handles well, ExifTool (exiftool-vendored, one shared pool) for everything else: AVI/MTS and
- * other videos, PNG text profiles, RAF, and whatever exifr fails on.
+ * handles well, ExifTool (exiftool-vendored, one shared pool) for everything else: most other
+ * videos, PNG text profiles, RAF, and whatever exifr fails on.
  *
  * Containers exifr does not know are opened just far enough to hand it (or exifr's XMP parser)
  * their metadata blocks, so ExifTool is not needed for them: QuickTime/MP4 movies and Canon CR3
  * (quicktime.ts), HEIF stills without the `heic` brand and AVIF (heif-items.ts), the XMP of
- * GIF and WebP (xmp-dates.ts). Each of those readers gives up, and leaves the file to ExifTool,
+ * GIF and WebP (xmp-dates.ts). AVI (riff-avi.ts) and AVCHD `.MTS` (avchd.ts) dates are read from
+ * the file's head as ExifTool reads them. Each of those readers gives up, and leaves the file to ExifTool,
  * whenever the file holds anything it cannot read exactly as ExifTool would; their tests compare
  * them with ExifTool.
  */
@@ -18,6 +19,8 @@ import { emptyMetadataDates, gpsPosition } from './metadata-dates.js';
 import { heifItems } from './heif-items.js';
 import { type MovieParts, QUICKTIME_MIMES, readCanonRaw } from './quicktime.js';
 import { xmpDatesLikeExiftool } from './xmp-dates.js';
+import { readAvi } from './riff-avi.js';
+import { readAvchd } from './avchd.js';
 import { extensionOf, MEDIA_EXTENSIONS } from './sniff.js';
 
 /** MIME types exifr reads completely (EXIF, XMP, IPTC); everything else goes to ExifTool. */
@@ -50,8 +53,20 @@ function heifBrands(buf: Buffer): string[] {
   return brands;
 }
 
+// --- In-process video readers (AVI: riff-avi.ts, AVCHD: avchd.ts) -------------------------
+/** Videos read here when their metadata is what riff-avi.ts / avchd.ts prove equal to ExifTool. */
+const IN_PROCESS_VIDEO_MIMES = ['video/vnd.avi', 'video/x-msvideo', 'video/mp2t'];
+
+/** An AVI's or AVCHD clip's dates and size, read here from its head; null: ExifTool's. */
+function readVideoInProcess(mime: string, buf: Buffer, whole: boolean): { dates: MetadataDates; width: number | null; height: number | null } | null {
+  if (mime === 'video/vnd.avi' || mime === 'video/x-msvideo') return readAvi(buf);
+  if (mime === 'video/mp2t') return readAvchd(buf, whole);
+  return null;
+}
+// --- end of in-process video readers ---------------------------------------------------------
+
 /** Formats whose metadata blocks are found here and read by exifr or xmp-dates.ts (see planMetadataRead). */
-const READ_WITHOUT_EXIFTOOL = new Set(['image/x-canon-cr3', 'image/avif', 'image/gif', 'image/webp']);
+const READ_WITHOUT_EXIFTOOL = new Set(['image/x-canon-cr3', 'image/avif', 'image/gif', 'image/webp', ...IN_PROCESS_VIDEO_MIMES]);
 
 export function exifrCanRead(mime: string): boolean {
   return EXIFR_MIMES.has(mime);
@@ -86,6 +101,8 @@ export interface ReaderPlan {
    * together with exifr's reading of the EXIF block they are what ExifTool would report.
    */
   fallbackXmp?: { tag: string; value: string }[];
+  /** A video's dates and size read here (in-process video readers): all ExifTool would report. */
+  read?: { dates: MetadataDates; width: number | null; height: number | null };
 }
 
 /**
@@ -198,6 +215,9 @@ export function planMetadataRead(mime: string, bytes: Uint8Array, whole: boolean
     }
   }
   if (EXIFR_MIMES.has(mime)) return { reader: 'exifr' };
+  // In-process video readers: the head is enough (they give up when their metadata is not in it).
+  const video = readVideoInProcess(mime, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), whole);
+  if (video !== null) return { reader: 'none', read: video };
   if (!whole) return { reader: 'exiftool' };
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   try {
