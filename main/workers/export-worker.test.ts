@@ -619,7 +619,7 @@ describe('runExport for benchmarks (unsafeNoFsync)', () => {
     const second = path.join(root, 'unsynced');
     await fsp.mkdir(second);
     const runner = new FakeRunner([item]);
-    await runExport(runner.data(7, second), runner, { fs: counting, unsafeNoFsync: true });
+    await runExport(runner.data(second, 7), runner, { fs: counting, unsafeNoFsync: true });
     expect(fsyncs).toBe(0);
     expect(runner.done().map((m) => [m.outcome, m.relPath])).toEqual([['copied', '2020/20200101_000000.jpg']]);
     expect(await listTree(second)).toEqual(await listTree(out));
