@@ -15,13 +15,15 @@ import { createJob } from '../core/db/jobs-repo.js';
 import { openDatabase, type OpenDb } from '../core/db/open-db.js';
 import { CORPUS_DIR } from '../core/import/corpus-fixture.js';
 import { exiftoolWrite } from '../core/import/exiftool-reference.js';
+import { renderThumbnail } from '../core/thumbnails/render-thumbnail.js';
 import { runExport } from './export-worker.js';
 import { runImport } from './import-worker.js';
 import type { ImportedFile, ImportWorkerData, ImportWorkerMessage } from './protocol.js';
 import { FakeRunner } from './testing/fake-runner.js';
 
 const MEDIA = path.join(CORPUS_DIR, 'media');
-const b = (...parts: (string | number[])[]): Buffer => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p))));
+const b = (...parts: (string | number[] | Buffer)[]): Buffer =>
+  Buffer.concat(parts.map((p) => (Buffer.isBuffer(p) ? p : typeof p === 'string' ? Buffer.from(p) : Buffer.from(p))));
 const sha = (p: string | Buffer): string => createHash('sha256').update(readFileSync(p)).digest('hex');
 
 describe('names that are not valid UTF-8', () => {
@@ -166,5 +168,19 @@ describe('names that are not valid UTF-8', () => {
       expect(sha(o.bytes)).toBe(o.sha);
       expect(statSync(o.bytes).mtimeMs).toBe(o.mtimeMs);
     }
+  });
+
+  it('renders a thumbnail from the exact bytes, and the library hands them out', async () => {
+    const repo = new FilesRepo(db.sqlite);
+    const id = db.sqlite.prepare('SELECT id FROM files WHERE original_path = ?').pluck().get(path.join(src, 'cafè.jpg')) as number;
+    const bytes = repo.pathBytes(id);
+    expect(bytes && Buffer.from(bytes, 'base64')).toEqual(b(src, '/caf', [0xe8], '.jpg'));
+    const target = path.join(dir, 'thumbs', 'a.webp');
+    const r = await renderThumbnail({ sourcePath: path.join(src, 'cafè.jpg'), sourcePathBytes: bytes!, targetPath: target, maxEdge: 256 });
+    expect(r.ok).toBe(true);
+    expect(statSync(target).size).toBeGreaterThan(0);
+    // Without the bytes, the display form names no file.
+    const without = await renderThumbnail({ sourcePath: path.join(src, 'cafè.jpg'), targetPath: path.join(dir, 'thumbs', 'b.webp'), maxEdge: 256 });
+    expect(without.ok ? null : without.error.code).toBe('not-found');
   });
 });

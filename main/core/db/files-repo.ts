@@ -6,7 +6,7 @@ import type Database from 'better-sqlite3';
 import { formatCaptureTime, type CaptureTime } from '../../../shared/capture-time.js';
 import type { Confidence, DateCandidate, FileDetails, FileFilter, FileSummary, MediaType, TimestampSource } from '../../../shared/types.js';
 import type { ImportedFile } from '../../workers/protocol.js';
-import { decodePathBytes } from '../byte-names.js';
+import { decodePathBytes, encodePathBytes } from '../byte-names.js';
 import { nowIso } from './jobs-repo.js';
 
 interface FileRow {
@@ -238,6 +238,12 @@ export class FilesRepo {
       .prepare(`${SELECT_FILE} ${whereSql} ORDER BY ${order} LIMIT @limit OFFSET @offset`)
       .all({ ...params, limit: q.limit, offset: q.offset }) as FileRow[];
     return { items: rows.map(toFileSummary), total };
+  }
+
+  /** The original's exact path bytes, base64, when its path is not valid UTF-8 (core/byte-names.ts). */
+  pathBytes(id: number): string | undefined {
+    const bytes = this.sqlite.prepare('SELECT original_path_bytes FROM files WHERE id = ?').pluck().get(id) as Buffer | null | undefined;
+    return bytes ? encodePathBytes(bytes) : undefined;
   }
 
   getRow(id: number): FileRow | null {
