@@ -18,7 +18,14 @@ import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-const cp1252 = new TextDecoder('windows-1252');
+/**
+ * Windows-1252's characters for 0x80-0x9F (the five bytes it leaves undefined keep their C1 code
+ * points, as in the WHATWG table). Written out because Node 20's TextDecoder('windows-1252')
+ * decodes as ISO-8859-1.
+ */
+const CP1252_HIGH =
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
 
 export function isValidUtf8(bytes: Uint8Array): boolean {
   return isUtf8(bytes);
@@ -26,7 +33,9 @@ export function isValidUtf8(bytes: Uint8Array): boolean {
 
 /** A name's readable form: its bytes read as Windows-1252. */
 export function readableName(bytes: Uint8Array): string {
-  return cp1252.decode(bytes);
+  let out = '';
+  for (const b of bytes) out += b >= 0x80 && b <= 0x9f ? CP1252_HIGH[b - 0x80] : String.fromCharCode(b);
+  return out;
 }
 
 /** The name with every byte that is not part of valid UTF-8 spelled `%XX`. */
