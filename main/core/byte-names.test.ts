@@ -43,4 +43,18 @@ describe('display forms of names that are not valid UTF-8', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('links a long name whose display form is longer than a name may be', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mp-bytenames-unit-'));
+    try {
+      const name = Buffer.concat([Buffer.alloc(200, 0xe9), Buffer.from('.jpg')]);
+      const file = Buffer.concat([Buffer.from(dir + '/'), name]);
+      writeFileSync(file, 'long');
+      const display = path.join(dir, displayName(name, new Set()));
+      expect(Buffer.byteLength(path.basename(display))).toBeGreaterThan(255);
+      expect(await withStringPath(file, display, async (p) => [path.extname(p), readFileSync(p, 'utf8')])).toEqual(['.jpg', 'long']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

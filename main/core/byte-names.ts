@@ -105,7 +105,9 @@ export function openablePath(display: string, base64Bytes: string | null | undef
 export async function withStringPath<T>(bytes: Buffer, display: string, fn: (p: string) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mediaparser-name-'));
   try {
-    const link = path.join(dir, path.basename(display));
+    // A Latin-1 byte takes two in UTF-8: a long name's display form may not fit a name (255 bytes).
+    const base = path.basename(display);
+    const link = path.join(dir, Buffer.byteLength(base) <= 200 ? base : `file${path.extname(base).slice(0, 16)}`);
     symlinkSync(bytes, link);
     return await fn(link);
   } finally {
