@@ -223,7 +223,8 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       async get(fileId, size) {
         const row = files.getRow(fileId);
         if (!row) return { ok: false, error: { code: 'not-found', message: `There is no file ${fileId}.` } };
-        return thumbnailService.get({ fileId, sourcePath: row.original_path, sha256: row.sha256, size });
+        const sourcePathBytes = files.pathBytes(fileId);
+        return thumbnailService.get({ fileId, sourcePath: row.original_path, ...(sourcePathBytes !== undefined ? { sourcePathBytes } : {}), sha256: row.sha256, size });
       },
     },
     subscribe(listener) {

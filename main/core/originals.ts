@@ -20,7 +20,7 @@ const NONBLOCK = (constants as Record<string, number>).O_NONBLOCK ?? 0;
 /** The flags originals are opened with (read-only, never blocking; O_NOATIME is added where allowed). */
 export const ORIGINAL_OPEN_FLAGS = constants.O_RDONLY | NONBLOCK;
 
-export function openOriginal(file: string, open: (p: string, flags: number) => number = openSync): number {
+export function openOriginal<P extends string | Buffer>(file: P, open: (p: P, flags: number) => number = openSync): number {
   if (NOATIME !== 0) {
     try {
       return open(file, ORIGINAL_OPEN_FLAGS | NOATIME);

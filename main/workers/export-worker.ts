@@ -340,6 +340,7 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
             let lastBytesAt = 0;
             const outcome = await lanes.copy({
               sourcePath: item.sourcePath,
+              ...(item.sourcePathBytes !== undefined ? { sourcePathBytes: item.sourcePathBytes } : {}),
               size: item.size,
               sha256: item.sha256,
               finalPath: plan.absPath,

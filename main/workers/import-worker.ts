@@ -112,7 +112,7 @@ export async function runImport(
     const skip = new Set(data.skipPaths);
     const entries: ScanEntry[] = [];
     let totalBytes = 0;
-    const skipped: SkippedEntries = { count: 0, hidden: 0, system: 0, 'unreadable-name': 0, examples: [] };
+    const skipped: SkippedEntries = { count: 0, hidden: 0, system: 0, examples: [] };
     for await (const entry of scanFolders(data.roots, {
       shouldStop: cancelled,
       onSkipped: (p, reason) => {

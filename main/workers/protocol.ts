@@ -39,7 +39,10 @@ export interface ImportWorkerData {
 
 /** Everything the import learned about one file. */
 export interface ImportedFile {
+  /** The path as people read it (for a name that is not valid UTF-8, its display form: core/byte-names.ts). */
   path: string;
+  /** Base64 of the path's exact bytes, only when they are not valid UTF-8. */
+  pathBytes?: string;
   root: string;
   name: string;
   size: number;
@@ -66,8 +69,6 @@ export interface SkippedEntries {
   count: number;
   hidden: number;
   system: number;
-  /** Names that are not valid UTF-8 (listed in a readable form, their bytes read as Latin-1). */
-  'unreadable-name': number;
   /** The first SKIPPED_EXAMPLES paths, in scan order. */
   examples: string[];
 }
@@ -107,7 +108,10 @@ export interface ArchivedCopy {
 
 export interface ExportItem {
   fileId: number;
+  /** The original's path as people read it. */
   sourcePath: string;
+  /** Base64 of the original's exact path bytes when they are not valid UTF-8: the copy opens these. */
+  sourcePathBytes?: string;
   originalName: string;
   size: number;
   sha256: string;

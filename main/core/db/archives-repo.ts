@@ -7,6 +7,7 @@ import type Database from 'better-sqlite3';
 import type { Confidence, TimestampSource } from '../../../shared/types.js';
 import type { ExportItem, ExportOutcome } from '../../workers/protocol.js';
 import { EFFECTIVE_TS_SQL } from './files-repo.js';
+import { encodePathBytes } from '../byte-names.js';
 
 /** Which files an export looks at: the whole library, or one import's files. */
 export interface ExportScope {
@@ -45,6 +46,7 @@ export interface ScopeCounts {
 interface PageRow {
   id: number;
   original_path: string;
+  original_path_bytes: Buffer | null;
   original_name: string;
   size: number;
   sha256: string;
@@ -63,7 +65,7 @@ interface PageRow {
 
 const KEPT = 'f.discarded = 0 AND f.sha256 IS NOT NULL';
 const COPY_JOIN = 'LEFT JOIN archive_copies c ON c.archive_id = @archiveId AND c.file_id = f.id';
-const PAGE_COLUMNS = `f.id, f.original_path, f.original_name, f.size, f.sha256, f.final_at, f.final_offset,
+const PAGE_COLUMNS = `f.id, f.original_path, f.original_path_bytes, f.original_name, f.size, f.sha256, f.final_at, f.final_offset,
   f.detected_at, f.detected_offset, f.detected_source, f.confidence, ${EFFECTIVE_TS_SQL} AS k,
   c.rel_path AS c_rel, c.sha256 AS c_sha, c.size AS c_size, c.mtime_ms AS c_mtime`;
 // The key is split into >= and a tie-break because SQLite seeks an expression index on a plain
@@ -76,6 +78,7 @@ function toItem(r: PageRow): ExportItem {
   return {
     fileId: r.id,
     sourcePath: r.original_path,
+    ...(r.original_path_bytes !== null ? { sourcePathBytes: encodePathBytes(r.original_path_bytes) } : {}),
     originalName: r.original_name,
     size: r.size,
     sha256: r.sha256,

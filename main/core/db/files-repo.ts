@@ -6,6 +6,7 @@ import type Database from 'better-sqlite3';
 import { formatCaptureTime, type CaptureTime } from '../../../shared/capture-time.js';
 import type { Confidence, DateCandidate, FileDetails, FileFilter, FileSummary, MediaType, TimestampSource } from '../../../shared/types.js';
 import type { ImportedFile } from '../../workers/protocol.js';
+import { decodePathBytes, encodePathBytes } from '../byte-names.js';
 import { nowIso } from './jobs-repo.js';
 
 interface FileRow {
@@ -96,11 +97,12 @@ export class FilesRepo {
     // A re-import of the same path refreshes what the file says but keeps the user's review;
     // if the content changed, the earlier export no longer describes it.
     this.upsertStmt = sqlite.prepare(`
-      INSERT INTO files (original_path, original_name, import_root, size, mtime_ms, sha256, media_type, mime,
+      INSERT INTO files (original_path, original_path_bytes, original_name, import_root, size, mtime_ms, sha256, media_type, mime,
         width, height, detected_at, detected_offset, detected_source, candidates, confidence, error, camera_model)
-      VALUES (@path, @name, @root, @size, @mtimeMs, @sha256, @mediaType, @mime, @width, @height,
+      VALUES (@path, @pathBytes, @name, @root, @size, @mtimeMs, @sha256, @mediaType, @mime, @width, @height,
         @detectedAt, @detectedOffset, @detectedSource, @candidates, @confidence, @error, @cameraModel)
       ON CONFLICT(original_path) DO UPDATE SET
+        original_path_bytes = excluded.original_path_bytes,
         original_name = excluded.original_name, import_root = excluded.import_root, size = excluded.size,
         mtime_ms = excluded.mtime_ms,
         sha256 = excluded.sha256, media_type = excluded.media_type, mime = excluded.mime,
@@ -144,6 +146,7 @@ export class FilesRepo {
           this.forgetStaleOutput.run({ path: f.path, sha256: f.sha256 });
           this.upsertStmt.run({
             path: f.path,
+            pathBytes: f.pathBytes ? decodePathBytes(f.pathBytes) : null,
             name: f.name,
             root: f.root,
             size: f.size,
@@ -235,6 +238,12 @@ export class FilesRepo {
       .prepare(`${SELECT_FILE} ${whereSql} ORDER BY ${order} LIMIT @limit OFFSET @offset`)
       .all({ ...params, limit: q.limit, offset: q.offset }) as FileRow[];
     return { items: rows.map(toFileSummary), total };
+  }
+
+  /** The original's exact path bytes, base64, when its path is not valid UTF-8 (core/byte-names.ts). */
+  pathBytes(id: number): string | undefined {
+    const bytes = this.sqlite.prepare('SELECT original_path_bytes FROM files WHERE id = ?').pluck().get(id) as Buffer | null | undefined;
+    return bytes ? encodePathBytes(bytes) : undefined;
   }
 
   getRow(id: number): FileRow | null {

@@ -6,7 +6,7 @@
  * which sorts correctly) plus a separate UTC offset column that is null when unknown.
  */
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
 
@@ -14,7 +14,10 @@ export const files = sqliteTable(
   'files',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
+    /** The path as people read it; for a name that is not valid UTF-8, its display form (see core/byte-names.ts). */
     originalPath: text('original_path').notNull(),
+    /** The path's exact bytes when they are not valid UTF-8 (the file is opened by these); null otherwise. */
+    originalPathBytes: blob('original_path_bytes', { mode: 'buffer' }),
     originalName: text('original_name').notNull(),
     importRoot: text('import_root').notNull(),
     size: integer('size').notNull(),

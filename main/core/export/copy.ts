@@ -15,6 +15,7 @@ import * as fsSync from 'node:fs';
 import path from 'node:path';
 import { appError, type AppError } from '../../../shared/errors.js';
 import { errnoCode, errnoToAppError, isTransientErrno } from '../errors.js';
+import { openablePath } from '../byte-names.js';
 import { nonRegularKind, openOriginal } from '../originals.js';
 import { inlineHasher, type BufferHasher } from './hasher.js';
 
@@ -131,7 +132,10 @@ export interface CopyOptions {
 }
 
 export interface SafeCopyRequest {
+  /** The original's path as people read it (messages); opened by it unless `sourcePathBytes` is set. */
   sourcePath: string;
+  /** Base64 of the original's exact path bytes, when they are not valid UTF-8 (core/byte-names.ts). */
+  sourcePathBytes?: string;
   /** Size and sha256 recorded by the import. */
   size: number;
   sha256: string;
@@ -284,7 +288,7 @@ async function copyToTemp(
   wholeFileLimit: number,
   hasher: BufferHasher,
 ): Promise<Copied | { changed: string }> {
-  const input = sourceCall(() => openOriginal(req.sourcePath, (p, flags) => fs.openSync(p, flags)));
+  const input = sourceCall(() => openOriginal(openablePath(req.sourcePath, req.sourcePathBytes), (p, flags) => fs.openSync(p, flags)));
   let output: number | null = null;
   let buf: Buffer | null = null;
   try {

@@ -15,6 +15,7 @@ import type { ExifTool } from 'exiftool-vendored';
 import { err, ok, type Result } from '../../../shared/errors.js';
 import type { ImportedFile, ImportOptions } from '../../workers/protocol.js';
 import { errnoToAppError } from '../errors.js';
+import { encodePathBytes, withStringPath } from '../byte-names.js';
 import { nonRegularKind, openOriginal } from '../originals.js';
 import { emptyMetadataDates, type MetadataDates } from './metadata-dates.js';
 import { dimensionsFromBuffer, planMetadataRead, readCanonRawMetadata, readWithExifr, readWithExiftool, type ReaderResult } from './metadata.js';
@@ -86,7 +87,7 @@ interface ReadResult {
  * asynchronously so the worker stays responsive (ExifTool replies, control messages) meanwhile.
  * Every file is read once.
  */
-async function readAndHash(file: string): Promise<ReadResult | { notRegular: string }> {
+async function readAndHash(file: string | Buffer): Promise<ReadResult | { notRegular: string }> {
   const fd = openOriginal(file);
   try {
     const st = fstatSync(fd);
@@ -142,6 +143,11 @@ async function readAndHash(file: string): Promise<ReadResult | { notRegular: str
   }
 }
 
+/** Tools that open files by a string path get one that reaches the exact bytes (core/byte-names.ts). */
+function withReadablePath<T>(entry: ScanEntry, fn: (p: string) => Promise<T>): Promise<T> {
+  return entry.pathBytes ? withStringPath(entry.pathBytes, entry.path, fn) : fn(entry.path);
+}
+
 /** The keys of an object whose values are set (so a spread does not blank out others). */
 function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
@@ -160,7 +166,7 @@ export async function analyzeFile(entry: ScanEntry, options: ImportOptions, ctx:
   const name = path.basename(entry.path);
   let read: ReadResult;
   try {
-    const r = await readAndHash(entry.path);
+    const r = await readAndHash(entry.pathBytes ?? entry.path);
     if ('notRegular' in r) return err('unsupported', `${name} is ${r.notRegular}, not a photo or video file.`, entry.path);
     read = r;
   } catch (e) {
@@ -220,7 +226,11 @@ async function analyzeBytes(
   }
   if (plan.reader === 'exifr') {
     try {
-      const r = await readWithExifr(plan.embeddedExif?.tiff ?? (read.whole ? read.bytes : entry.path), sniffed.mime);
+      const source = plan.embeddedExif?.tiff ?? (read.whole ? read.bytes : null);
+      const r =
+        source !== null
+          ? await readWithExifr(source, sniffed.mime)
+          : await withReadablePath(entry, (p) => readWithExifr(p, sniffed.mime));
       dates = r.dates;
       if (plan.xmp !== undefined) dates.xmp = plan.xmp;
       width ??= r.width;
@@ -255,7 +265,7 @@ async function analyzeBytes(
     const readExiftool = ctx.readExiftool ?? (exiftool ? (p: string) => readWithExiftool(exiftool, p) : undefined);
     if (readExiftool) {
       try {
-        const r = await readExiftool(entry.path);
+        const r = await withReadablePath(entry, readExiftool);
         dates = r.dates;
         width ??= r.width;
         height ??= r.height;
@@ -272,7 +282,8 @@ async function analyzeBytes(
   }
 
   if (entry.takeoutJson !== undefined) {
-    const takeout = readTakeoutJson(path.join(path.dirname(entry.path), entry.takeoutJson.name), entry.takeoutJson.expectTitle);
+    const jsonPath = entry.takeoutJsonBytes ?? path.join(path.dirname(entry.path), entry.takeoutJson.name);
+    const takeout = readTakeoutJson(jsonPath, entry.takeoutJson.expectTitle);
     if (takeout !== null) dates.takeoutPhotoTaken = { utcMs: takeout.takenMs, raw: takeout.raw, position: takeout.position };
   }
 
@@ -286,6 +297,7 @@ async function analyzeBytes(
 
   return ok({
     path: entry.path,
+    ...(entry.pathBytes ? { pathBytes: encodePathBytes(entry.pathBytes) } : {}),
     root: entry.root,
     name,
     size: read.size,

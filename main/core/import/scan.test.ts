@@ -101,3 +101,31 @@ describe('scanFolders', () => {
     expect(got.length).toBeLessThan(7);
   });
 });
+
+describe('scanFolders on names that are not valid UTF-8', () => {
+  let root: string;
+  const bytes = (...parts: (string | number[])[]): Buffer => Buffer.concat(parts.map((p) => Buffer.from(p as string)));
+  beforeAll(() => {
+    root = mkdtempSync(path.join(os.tmpdir(), 'mp-scan-bytes-'));
+    // A folder named `Über` in Latin-1, holding a UTF-8 name and its Takeout JSON; a Latin-1
+    // `café.jpg` beside a UTF-8 one; a hidden Latin-1 name.
+    const folder = bytes(root, '/', [0xdc], 'ber');
+    mkdirSync(folder);
+    copyFileSync(JPEG, Buffer.concat([folder, Buffer.from('/a.jpg')]));
+    writeFileSync(Buffer.concat([folder, Buffer.from('/a.jpg.json')]), JSON.stringify({ title: 'a.jpg', photoTakenTime: { timestamp: '1500000000' } }));
+    copyFileSync(JPEG, bytes(root, '/caf', [0xe9], '.jpg'));
+    copyFileSync(JPEG, path.join(root, 'café.jpg'));
+    copyFileSync(JPEG, bytes(root, '/.h', [0xe9], '.jpg'));
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('yields display paths with the exact bytes, below a byte-named folder too, and keeps skipping dot names', async () => {
+    const skipped: string[] = [];
+    const entries = await collect([root], { onSkipped: (p) => skipped.push(p) });
+    expect(entries.map((e) => path.relative(root, e.path))).toEqual(['caf%E9.jpg', 'café.jpg', path.join('Über', 'a.jpg')]);
+    expect(entries.map((e) => e.pathBytes ?? null)).toEqual([bytes(root, '/caf', [0xe9], '.jpg'), null, bytes(root, '/', [0xdc], 'ber/a.jpg')]);
+    expect(entries[2]!.takeoutJson?.name).toBe('a.jpg.json');
+    expect(entries[2]!.takeoutJsonBytes).toEqual(bytes(root, '/', [0xdc], 'ber/a.jpg.json'));
+    expect(skipped).toEqual([path.join(root, '.hé.jpg')]);
+  });
+});

@@ -2,22 +2,29 @@
  * Walks the source folders and yields candidate media files in a stable order (sorted names).
  * Follows symlinks but never loops (directories are tracked by device + inode); skips hidden
  * entries and system junk; files without a media extension are kept only when their content
- * sniffs as an image or video. Unreadable folders are reported and skipped.
+ * sniffs as an image or video. Unreadable folders are reported and skipped. Names that are not
+ * valid UTF-8 are read by their exact bytes and shown in a display form (core/byte-names.ts).
  */
 import { promises as fsp, statSync } from 'node:fs';
 import type { Dirent, Stats } from 'node:fs';
 import path from 'node:path';
+import { displayName, isValidUtf8, joinBytes } from '../byte-names.js';
 import { nonRegularKind, ORIGINAL_OPEN_FLAGS } from '../originals.js';
 import { isMediaExtension, sniffMedia } from './sniff.js';
 import { findTakeoutJson, type TakeoutMatch } from './takeout.js';
 
 export interface ScanEntry {
+  /** The path as people read it (see core/byte-names.ts for names that are not valid UTF-8). */
   path: string;
+  /** The path's exact bytes, when it is not valid UTF-8: the file is opened by these. */
+  pathBytes?: Buffer;
   root: string;
   size: number;
   mtimeMs: number;
   /** The Google Takeout JSON beside the file (its name in the same folder), when there is one. */
   takeoutJson?: TakeoutMatch;
+  /** That JSON's exact path bytes, when its path is not valid UTF-8. */
+  takeoutJsonBytes?: Buffer;
 }
 
 export interface ScanOptions {
@@ -28,12 +35,7 @@ export interface ScanOptions {
   onSkipped?: (path: string, reason: SkipReason) => void;
 }
 
-/**
- * `unreadable-name`: a name that is not valid UTF-8 (from an old Windows or Latin-1 drive); the
- * import cannot yet record and export such a file under its exact bytes, so it is reported
- * rather than failed under a mangled path.
- */
-export type SkipReason = 'hidden' | 'system' | 'unreadable-name';
+export type SkipReason = 'hidden' | 'system';
 
 /** Names operating systems, NAS boxes and photo tools leave behind. */
 const JUNK_NAMES = new Set(
@@ -77,27 +79,48 @@ function compareNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** One entry of a folder: its display name, and its whole path's exact bytes when it needs them. */
+interface FolderEntry {
+  name: string;
+  bytes: Buffer | null;
+  isFile: boolean;
+  isDirectory: boolean;
+  isSymbolicLink: boolean;
+}
+
 /**
- * The names in `dir` whose bytes are not valid UTF-8, keyed by how Node shows them (with U+FFFD),
- * each with a readable form for people (the bytes read as Latin-1, what such drives mostly hold).
+ * The entries of a folder, sorted by name. Node decodes names as UTF-8, so a name that is not
+ * shows U+FFFD and cannot be opened by that string: then the folder is read again with Buffer
+ * names, and entries below a folder whose own path is not UTF-8 (`dirBytes`) carry bytes too.
  */
-async function namesNotUtf8(dir: string): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  let raw: Buffer[];
-  try {
-    raw = await fsp.readdir(dir, { encoding: 'buffer' });
-  } catch {
-    return out;
-  }
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  for (const bytes of raw) {
-    try {
-      decoder.decode(bytes);
-    } catch {
-      out.set(bytes.toString('utf8'), bytes.toString('latin1'));
+async function readFolder(dir: string, dirBytes: Buffer | null): Promise<FolderEntry[]> {
+  if (dirBytes === null) {
+    const entries = await fsp.readdir(dir, { withFileTypes: true });
+    if (!entries.some((e) => e.name.includes('\ufffd'))) {
+      return entries
+        .map((e) => ({ name: e.name, bytes: null, isFile: e.isFile(), isDirectory: e.isDirectory(), isSymbolicLink: e.isSymbolicLink() }))
+        .sort((a, b) => compareNames(a.name, b.name));
     }
   }
-  return out;
+  const base = dirBytes ?? Buffer.from(dir);
+  const raw = (await fsp.readdir(base, { encoding: 'buffer', withFileTypes: true })) as unknown as Dirent<Buffer>[];
+  const valid = raw.filter((e) => isValidUtf8(e.name));
+  const taken = new Set(valid.map((e) => e.name.toString('utf8')));
+  const out: FolderEntry[] = valid.map((e) => ({
+    name: e.name.toString('utf8'),
+    bytes: dirBytes === null ? null : joinBytes(dirBytes, e.name),
+    isFile: e.isFile(),
+    isDirectory: e.isDirectory(),
+    isSymbolicLink: e.isSymbolicLink(),
+  }));
+  // Byte order, so a display form that must step aside (`~2`) always goes to the same name.
+  const invalid = raw.filter((e) => !isValidUtf8(e.name)).sort((a, b) => Buffer.compare(a.name, b.name));
+  for (const e of invalid) {
+    const name = displayName(e.name, taken);
+    taken.add(name);
+    out.push({ name, bytes: joinBytes(base, e.name), isFile: e.isFile(), isDirectory: e.isDirectory(), isSymbolicLink: e.isSymbolicLink() });
+  }
+  return out.sort((a, b) => compareNames(a.name, b.name));
 }
 
 /** Extensions that are certainly not media: never opened to sniff. */
@@ -107,7 +130,7 @@ const NEVER_MEDIA = new Set([
   'mp3', 'wav', 'flac', 'aac', 'm4a', 'ogg', 'opus', 'wma', 'srt', 'sub', 'ctg', 'bdm', 'mpl', 'cpi', 'lnk', 'url',
 ]);
 
-async function sniffsAsMedia(filePath: string, name: string): Promise<boolean> {
+async function sniffsAsMedia(filePath: string | Buffer, name: string): Promise<boolean> {
   let fh: fsp.FileHandle | undefined;
   try {
     // The file was stat'ed a moment ago, but may have turned into a FIFO since: never block on it.
@@ -145,53 +168,47 @@ export async function* scanFolders(roots: string[], opts: ScanOptions = {}): Asy
       opts.onError?.(root, Object.assign(new Error(`Not a folder: ${root}`), { code: 'ENOTDIR' }));
       continue;
     }
-    const stack: { dir: string; stat: Stats }[] = [{ dir: root, stat: rootStat }];
+    const stack: { dir: string; bytes: Buffer | null; stat: Stats }[] = [{ dir: root, bytes: null, stat: rootStat }];
     while (stack.length > 0) {
       if (stop()) return;
-      const { dir, stat } = stack.pop()!;
+      const { dir, bytes: dirBytes, stat } = stack.pop()!;
       const dirKey = `${stat.dev}:${stat.ino}`;
       if (seenDirs.has(dirKey)) continue;
       seenDirs.add(dirKey);
 
-      let entries: Dirent[];
+      let entries: FolderEntry[];
       try {
-        entries = await fsp.readdir(dir, { withFileTypes: true });
+        entries = await readFolder(dir, dirBytes);
       } catch (e) {
         opts.onError?.(dir, e as NodeJS.ErrnoException);
         continue;
       }
-      entries.sort((a, b) => compareNames(a.name, b.name));
-      // Node decodes names as UTF-8: a name that is not shows U+FFFD and cannot be opened by it.
-      const badNames = entries.some((e) => e.name.includes('\ufffd')) ? await namesNotUtf8(dir) : new Map<string, string>();
       // Google Takeout's JSON files are not media, but they date the media beside them.
-      const jsonNames = new Set(entries.filter((e) => !e.isDirectory() && /\.json$/i.test(e.name)).map((e) => e.name));
-      const subdirs: { dir: string; stat: Stats }[] = [];
+      const jsonEntries = new Map(entries.filter((e) => !e.isDirectory && /\.json$/i.test(e.name)).map((e) => [e.name, e]));
+      const jsonNames = new Set(jsonEntries.keys());
+      const subdirs: { dir: string; bytes: Buffer | null; stat: Stats }[] = [];
       for (const entry of entries) {
         if (stop()) return;
         const full = path.join(dir, entry.name);
-        const readable = badNames.get(entry.name);
-        if (readable !== undefined) {
-          opts.onSkipped?.(path.join(dir, readable), 'unreadable-name');
-          continue;
-        }
+        const openable = entry.bytes ?? full;
         const skip = skipReason(entry.name);
         if (skip !== null) {
           opts.onSkipped?.(full, skip);
           continue;
         }
-        if (!entry.isFile() && !entry.isDirectory() && !entry.isSymbolicLink()) continue;
+        if (!entry.isFile && !entry.isDirectory && !entry.isSymbolicLink) continue;
         let st: Stats;
         try {
           // stat (not lstat): a symlink counts as what it points to; loops are caught by dev:ino.
           // Synchronous: a stat is a few microseconds, its thread-pool round trip costs more
           // (the scan of 3000 files took 0.25 s async).
-          st = statSync(full);
+          st = statSync(openable);
         } catch (e) {
           opts.onError?.(full, e as NodeJS.ErrnoException);
           continue;
         }
         if (st.isDirectory()) {
-          subdirs.push({ dir: full, stat: st });
+          subdirs.push({ dir: full, bytes: entry.bytes, stat: st });
           continue;
         }
         if (!st.isFile()) continue;
@@ -201,12 +218,17 @@ export async function* scanFolders(roots: string[], opts: ScanOptions = {}): Asy
           const dot = entry.name.lastIndexOf('.');
           const ext = dot > 0 ? entry.name.slice(dot + 1).toLowerCase() : '';
           if (NEVER_MEDIA.has(ext) || st.size === 0) continue;
-          if (!(await sniffsAsMedia(full, entry.name))) continue;
+          if (!(await sniffsAsMedia(openable, entry.name))) continue;
         }
         seenFiles.add(fileKey);
         const scanned: ScanEntry = { path: full, root, size: st.size, mtimeMs: st.mtimeMs };
+        if (entry.bytes !== null) scanned.pathBytes = entry.bytes;
         const takeout = jsonNames.size > 0 ? findTakeoutJson(entry.name, jsonNames) : null;
-        if (takeout !== null) scanned.takeoutJson = takeout;
+        if (takeout !== null) {
+          scanned.takeoutJson = takeout;
+          const jsonBytes = jsonEntries.get(takeout.name)?.bytes;
+          if (jsonBytes) scanned.takeoutJsonBytes = jsonBytes;
+        }
         yield scanned;
       }
       // Depth-first in name order: push in reverse so the smallest name is popped first.

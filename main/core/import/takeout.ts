@@ -79,7 +79,7 @@ export interface TakeoutDates {
  * Reads a Takeout JSON. Null when it is not one (no `photoTakenTime`), unreadable, or names
  * another file than `expectTitle`.
  */
-export function readTakeoutJson(file: string, expectTitle: string | null): TakeoutDates | null {
+export function readTakeoutJson(file: string | Buffer, expectTitle: string | null): TakeoutDates | null {
   let data: unknown;
   try {
     data = JSON.parse(readFileSync(file, 'utf8'));

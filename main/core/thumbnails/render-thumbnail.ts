@@ -9,6 +9,7 @@ import exifr from 'exifr';
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { err, ok, type Result } from '../../../shared/errors.js';
 import { errnoToAppError } from '../errors.js';
+import { decodePathBytes, withStringPath } from '../byte-names.js';
 import type { RenderJob, RenderedThumbnail } from './thumbnail-protocol.js';
 
 export const THUMBNAIL_MIME = 'image/webp';
@@ -151,6 +152,15 @@ function corrupt(job: RenderJob, error: unknown): Result<RenderedThumbnail> {
  * preview: videos, HEVC HEIC, most RAW), `corrupt`, `not-found`, `permission-denied`, `io`.
  */
 export async function renderThumbnail(job: RenderJob): Promise<Result<RenderedThumbnail>> {
+  // sharp and the preview reader open files by string: a name that is not UTF-8 goes through a link.
+  if (job.sourcePathBytes !== undefined) {
+    const { sourcePathBytes, ...rest } = job;
+    return withStringPath(decodePathBytes(sourcePathBytes), job.sourcePath, (p) => renderFromPath({ ...rest, sourcePath: p }));
+  }
+  return renderFromPath(job);
+}
+
+async function renderFromPath(job: RenderJob): Promise<Result<RenderedThumbnail>> {
   try {
     const info = await stat(job.sourcePath);
     if (!info.isFile()) return err('invalid-argument', 'This is not a file.', job.sourcePath);

@@ -12,6 +12,8 @@ export const THUMBNAIL_MAX_EDGE: Readonly<Record<ThumbnailSize, number>> = { sma
 export interface RenderJob {
   /** The original; only ever read. */
   sourcePath: string;
+  /** Base64 of the original's exact path bytes when they are not valid UTF-8 (core/byte-names.ts): read by these. */
+  sourcePathBytes?: string;
   /** Where the finished thumbnail goes (inside the cache folder). */
   targetPath: string;
   maxEdge: number;

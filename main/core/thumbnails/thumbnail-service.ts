@@ -29,6 +29,8 @@ export interface ThumbnailRequest {
   fileId: number;
   /** Absolute path of the original; only read. */
   sourcePath: string;
+  /** Base64 of its exact path bytes when they are not valid UTF-8: the original is read by these. */
+  sourcePathBytes?: string;
   /** Content hash from the import; null when the file could not be hashed. */
   sha256: string | null;
   size: ThumbnailSize;
@@ -265,7 +267,12 @@ export function createThumbnailService(opts: ThumbnailServiceOptions): Thumbnail
       counters.cacheHits++;
       return ok({ path, mime: THUMBNAIL_MIME });
     }
-    const result = await render({ sourcePath: req.sourcePath, targetPath: path, maxEdge: THUMBNAIL_MAX_EDGE[req.size] });
+    const result = await render({
+      sourcePath: req.sourcePath,
+      ...(req.sourcePathBytes !== undefined ? { sourcePathBytes: req.sourcePathBytes } : {}),
+      targetPath: path,
+      maxEdge: THUMBNAIL_MAX_EDGE[req.size],
+    });
     if (!result.ok) {
       // Only verdicts about the file itself are stable; a missing file or a full disk may change.
       if (result.error.code === 'unsupported' || result.error.code === 'corrupt') remember(path, result.error);

@@ -1,0 +1,1 @@
+ALTER TABLE `files` ADD `original_path_bytes` blob;
