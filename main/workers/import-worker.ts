@@ -15,6 +15,7 @@ import { analyzeFile } from '../core/import/analyze-file.js';
 import { ExiftoolBatcher } from '../core/import/exiftool-batch.js';
 import { exiftoolEnv, likelyNeedsExiftool, type ReaderResult } from '../core/import/metadata.js';
 import { scanFolders, type ScanEntry } from '../core/import/scan.js';
+import { describeSidecars, matchSidecars, type MatchedSidecar, type SidecarCandidate } from '../core/import/sidecars.js';
 import { batchingPost } from './batching.js';
 import type { BatchedImportMessage, ImportWorkerData, ImportWorkerMessage } from './protocol.js';
 import { CONTROL_CANCEL, CONTROL_PAUSE, CONTROL_RUN } from './protocol.js';
@@ -111,9 +112,12 @@ export async function runImport(
   try {
     const skip = new Set(data.skipPaths);
     const entries: ScanEntry[] = [];
+    // Fidelity: sidecars seen by the scan, matched to their media files once the scan is done.
+    const sidecarFiles: SidecarCandidate[] = [];
     let totalBytes = 0;
     for await (const entry of scanFolders(data.roots, {
       shouldStop: cancelled,
+      onSidecar: (s) => sidecarFiles.push(s),
       onError: (p, e) => {
         const error = errnoToAppError(e, p);
         const root = data.roots.map((r) => path.resolve(r)).find((r) => p === r || p.startsWith(r + path.sep)) ?? '';
@@ -130,6 +134,11 @@ export async function runImport(
       return;
     }
     post({ type: 'scanned', total: entries.length, totalBytes });
+    // Fidelity: matched over every scanned path (a skipped, already recorded file keeps its own).
+    const sidecarsOf: Map<string, MatchedSidecar[]> = matchSidecars(
+      [...entries.map((e) => e.path), ...skip],
+      sidecarFiles,
+    );
     // Files ExifTool will most likely read (by extension) form their own queue, taken from
     // whenever ExifTool's queue runs short: its processes then work on the other core(s) from
     // the start while this thread hashes the photos, instead of the import ending with this
@@ -199,7 +208,11 @@ export async function runImport(
         try {
           post({ type: 'file-started', path: entry.path, size: entry.size });
           const result = await analyzeFile(entry, data.options, { readExiftool });
-          if (result.ok) post({ type: 'file', file: result.value });
+          if (result.ok) {
+            // Fidelity: the file's sidecars travel with it (sidecars.ts).
+            const sidecars = await describeSidecars(sidecarsOf.get(entry.path));
+            post({ type: 'file', file: sidecars.length ? { ...result.value, sidecars } : result.value });
+          }
           else post({ type: 'file-failed', path: entry.path, root: entry.root, size: entry.size, error: result.error });
         } finally {
           if (forExiftool) exiftoolClaimed--;

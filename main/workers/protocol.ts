@@ -8,6 +8,7 @@
  */
 import type { AppError } from '../../shared/errors.js';
 import type { CaptureTime } from '../../shared/capture-time.js';
+import type { ImportedSidecar } from '../core/import/sidecars.js';
 import type { DateCandidate, MediaType, TimestampSource, Confidence } from '../../shared/types.js';
 
 /** Int32 slot 0 of the control buffer. */
@@ -55,6 +56,8 @@ export interface ImportedFile {
   tags: string[];
   /** A non-fatal problem (e.g. metadata unreadable but the file was hashed). */
   warning: string | null;
+  /** Sidecars found beside it (main/core/import/sidecars.ts); absent when none. */
+  sidecars?: ImportedSidecar[];
 }
 
 /** Per-file messages; the worker sends them in batches (`batch`), in order. */

@@ -8,6 +8,7 @@ import { promises as fsp, statSync } from 'node:fs';
 import type { Dirent, Stats } from 'node:fs';
 import path from 'node:path';
 import { nonRegularKind, ORIGINAL_OPEN_FLAGS } from '../originals.js';
+import { sidecarKind } from './sidecars.js';
 import { isMediaExtension, sniffMedia } from './sniff.js';
 
 export interface ScanEntry {
@@ -21,6 +22,8 @@ export interface ScanOptions {
   shouldStop?: () => boolean;
   /** A folder or file that could not be read; the walk goes on. */
   onError?: (path: string, error: NodeJS.ErrnoException) => void;
+  /** Fidelity: a file named like a sidecar (sidecars.ts); never yielded as media. */
+  onSidecar?: (entry: ScanEntry) => void;
 }
 
 /** Names operating systems, NAS boxes and photo tools leave behind. */
@@ -142,6 +145,12 @@ export async function* scanFolders(roots: string[], opts: ScanOptions = {}): Asy
         if (!st.isFile()) continue;
         const fileKey = `${st.dev}:${st.ino}`;
         if (seenFiles.has(fileKey)) continue;
+        // Fidelity: sidecars are handed over for matching (sidecars.ts), not imported.
+        if (opts.onSidecar && sidecarKind(entry.name) !== null) {
+          seenFiles.add(fileKey);
+          opts.onSidecar({ path: full, root, size: st.size, mtimeMs: st.mtimeMs });
+          continue;
+        }
         if (!isMediaExtension(entry.name)) {
           const dot = entry.name.lastIndexOf('.');
           const ext = dot > 0 ? entry.name.slice(dot + 1).toLowerCase() : '';

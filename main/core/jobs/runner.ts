@@ -408,6 +408,8 @@ export class JobRunner {
       case 'done':
         this.commit(run);
         this.deps.files.recomputeDuplicateGroups();
+        // Fidelity: Live Photos and RAW+JPEG pairs (main/core/export/groups.ts).
+        this.deps.files.recomputeExportGroups();
         this.settle(run, 'completed', null);
         break;
       case 'fatal':
