@@ -26,12 +26,17 @@ import {
 import { COPY_THREAD_NICE, inlineHasher, ThreadHasher, type BufferHasher } from '../core/export/hasher.js';
 import { batchingPost } from './batching.js';
 import { CopyLanes, serveCopies, type CopyThreadData, type CopyThreadSpawner, type FromCopyThread, type ToCopyThread } from './copy-lanes.js';
-import { TargetPlanner } from '../core/export/targets.js';
+import { TargetPlanner, type CompanionTarget } from '../core/export/targets.js';
+import { archiveExt, companionPath, companionsOf, targetOf, type Companion } from '../core/export/companions.js';
+import type { ManifestRecord } from '../core/archive/manifest.js';
 import {
   CONTROL_CANCEL,
   CONTROL_PAUSE,
   CONTROL_RUN,
+  type CompanionDone,
+  type CompanionError,
   type ExportItem,
+  type ExportOutcome,
   type ExportRunnerMessage,
   type BatchedExportMessage,
   type ExportWorkerData,
@@ -242,6 +247,13 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
     await removeStrayTemps(data.outputDir, { exceptRun: runNonce }, fs);
 
     const planner = new TargetPlanner(data.outputDir, fs);
+    const lstatOrNull = (p: string): ReturnType<ExportFs['lstatSync']> | null => {
+      try {
+        return fs.lstatSync(p);
+      } catch {
+        return null;
+      }
+    };
     let archive: ArchiveState;
     try {
       archive = new ArchiveState(data.outputDir, data.jobId, fs);
@@ -264,40 +276,167 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
     );
 
     const fail = (item: ExportItem, error: AppError): void => post({ type: 'file-failed', fileId: item.fileId, error });
+
+    /**
+     * Puts a group's other members and the sidecars beside the main file at `mainRel`: kept where
+     * recorded, moved along when the group was renamed, else copied (or adopted when identical).
+     * `targets` are the names the plan claimed; null when the main file stayed where it was.
+     */
+    const placeCompanions = async (
+      item: ExportItem,
+      mainRel: string,
+      targets: CompanionTarget[] | null,
+    ): Promise<{ done: CompanionDone[]; errors: CompanionError[]; records: ManifestRecord[]; dirs: string[] }> => {
+      const out = { done: [] as CompanionDone[], errors: [] as CompanionError[], records: [] as ManifestRecord[], dirs: [] as string[] };
+      const companions = companionsOf(item);
+      if (companions.length === 0) return out;
+      const mainExt = archiveExt(item.originalName);
+      const itemOf = (c: Companion): ExportItem =>
+        c.kind === 'file'
+          ? c.item
+          : { ...item, fileId: c.ownerId, sourcePath: c.sidecar.sourcePath, size: c.size, sha256: c.sha256, archived: c.sidecar.archived ? { ...c.sidecar.archived, mtimeMs: null } : null };
+      const failed = (c: Companion, error: AppError): void => {
+        out.errors.push(c.kind === 'file' ? { fileId: c.item.fileId, error } : { fileId: c.ownerId, sidecarId: c.sidecar.sidecarId, error });
+      };
+      const doneOf = (c: Companion, outcome: ExportOutcome, relPath: string, sha256: string, size: number, mtimeMs: number | null): CompanionDone =>
+        c.kind === 'file'
+          ? { kind: 'file', fileId: c.item.fileId, outcome, relPath, sha256, size, mtimeMs }
+          : { kind: 'sidecar', sidecarId: c.sidecar.sidecarId, outcome, relPath, sha256, size };
+      let list = targets;
+      if (list === null) {
+        const rest: Companion[] = [];
+        for (const c of companions) {
+          const rec = itemOf(c).archived;
+          const want = companionPath(mainRel, mainExt, c.suffix);
+          const st = rec && rec.relPath === want ? lstatOrNull(archive.abs(want)) : null;
+          if (rec && st?.isFile() && st.size === rec.size) out.done.push(doneOf(c, 'present', rec.relPath, rec.sha256, st.size, Math.floor(st.mtimeMs)));
+          else rest.push(c);
+        }
+        list = rest.length ? await planner.claimCompanions(mainRel, mainExt, rest) : [];
+        if (list === null) {
+          for (const c of rest) {
+            failed(c, appError('conflict', `Another file already has the name ${companionPath(mainRel, mainExt, c.suffix)} that this file's group needs; it was not exported.`));
+          }
+          return out;
+        }
+      }
+      for (const t of list) {
+        const c = t.companion;
+        const cItem = itemOf(c);
+        const rec = cItem.archived;
+        if (t.reservation === null) {
+          const st = fs.lstatSync(t.absPath);
+          const outcome = rec?.relPath === t.relPath ? 'present' : 'adopted';
+          if (!archive.listed(t.relPath, c.sha256)) out.records.push(archive.record(cItem, 'add', t.relPath, c.sha256, st.size));
+          out.done.push(doneOf(c, outcome, t.relPath, c.sha256, st.size, Math.floor(st.mtimeMs)));
+          continue;
+        }
+        if (rec && rec.relPath !== t.relPath) {
+          const st = lstatOrNull(archive.abs(rec.relPath));
+          if (st?.isFile() && st.size === rec.size && archive.rename(cItem, rec.relPath, t.relPath) === 'renamed') {
+            planner.published(t.reservation);
+            await planner.vacated(rec.relPath);
+            durable.syncWithBatch(path.dirname(archive.abs(rec.relPath)));
+            out.dirs.push(path.dirname(t.absPath));
+            const now = fs.lstatSync(t.absPath);
+            out.done.push(doneOf(c, 'renamed', t.relPath, rec.sha256, now.size, Math.floor(now.mtimeMs)));
+            continue;
+          }
+        }
+        const copied = await lanes.copy({
+          sourcePath: cItem.sourcePath,
+          size: c.size,
+          sha256: c.sha256,
+          finalPath: t.absPath,
+          tempPath: path.join(path.dirname(t.absPath), tempNameFor(data.jobId, runNonce, c.kind === 'file' ? c.item.fileId : `s${c.sidecar.sidecarId}`)),
+          onBytes: () => undefined,
+        });
+        if (copied.kind === 'published') {
+          planner.published(t.reservation);
+          const st = fs.lstatSync(t.absPath);
+          out.records.push(archive.record(cItem, 'add', t.relPath, c.sha256, st.size));
+          out.dirs.push(path.dirname(t.absPath));
+          out.done.push(doneOf(c, 'copied', t.relPath, c.sha256, st.size, Math.floor(st.mtimeMs)));
+          continue;
+        }
+        await planner.release(t.reservation);
+        if (copied.kind === 'cancelled') continue;
+        if (copied.kind === 'failed' && copied.error.code === 'disk-full') {
+          fatal ??= copied.error;
+          stopAll();
+          continue;
+        }
+        failed(c, copied.kind === 'failed' ? copied.error : appError('conflict', `Another program created ${t.relPath} meanwhile; try again.`));
+      }
+      return out;
+    };
+
+    /** Reports the main file's result with its companions' (one durable batch entry). */
+    const finish = async (
+      item: ExportItem,
+      result: Omit<Extract<ExportWorkerMessage, { type: 'file-done' }>, 'type'>,
+      dirAbs: string | null,
+      record: ManifestRecord | null,
+      targets: CompanionTarget[] | null,
+    ): Promise<void> => {
+      const placed = await placeCompanions(item, result.relPath, targets);
+      for (const d of placed.dirs) durable.syncWithBatch(d);
+      durable.add(
+        {
+          ...result,
+          ...(placed.done.length ? { companions: placed.done } : {}),
+          ...(placed.errors.length ? { companionErrors: placed.errors } : {}),
+        },
+        dirAbs,
+        record === null ? placed.records : [record, ...placed.records],
+      );
+    };
+
+    /** Frees the names a plan claimed for the companions (the main file did not make it). */
+    const releaseCompanions = async (targets: readonly CompanionTarget[]): Promise<void> => {
+      for (const t of targets) if (t.reservation) await planner.release(t.reservation);
+    };
+
     /** An existing copy now describes the file (nothing written unless the manifest lacked it). */
-    const kept = (item: ExportItem, outcome: 'present' | 'adopted', relPath: string): void => {
+    const kept = async (item: ExportItem, outcome: 'present' | 'adopted', relPath: string, targets: CompanionTarget[] | null): Promise<void> => {
       const st = fs.lstatSync(archive.abs(relPath));
       const sha256 = outcome === 'present' && item.archived ? item.archived.sha256 : item.sha256;
       const record = archive.listed(relPath, sha256) ? null : archive.record(item, 'add', relPath, sha256, st.size);
-      durable.add({ fileId: item.fileId, outcome, relPath, sha256, size: st.size, mtimeMs: Math.floor(st.mtimeMs), bytes: 0 }, null, record);
+      await finish(item, { fileId: item.fileId, outcome, relPath, sha256, size: st.size, mtimeMs: Math.floor(st.mtimeMs), bytes: 0 }, null, record, targets);
     };
 
     const outputGone = async (): Promise<boolean> => (await checkOutputRoot(data.outputDir, data.jobId, runNonce, fs)) !== null;
 
     const processItem = async (item: ExportItem, first: ArchiveAction): Promise<void> => {
       if (first.kind === 'keep') {
-        kept(item, first.outcome, first.relPath);
+        await kept(item, first.outcome, first.relPath, null);
         return;
       }
       let plan = first.plan;
       let renameFrom = first.renameFrom;
       // A few rounds at most: re-planning only happens when a name is taken behind our back.
       for (let round = 0; round < 5; round++) {
-        if (control.cancelled) return;
+        if (control.cancelled) {
+          if (plan.kind === 'copy') {
+            await planner.release(plan.reservation);
+            await releaseCompanions(plan.companions);
+          }
+          return;
+        }
         switch (plan.kind) {
           case 'failed':
             fail(item, plan.error);
             return;
           case 'adopt':
-            kept(item, 'adopted', plan.relPath);
+            await kept(item, 'adopted', plan.relPath, plan.companions);
             return;
           case 'adopt-run':
             if (await plan.reservation.published) {
-              kept(item, 'adopted', plan.reservation.relPath);
+              await kept(item, 'adopted', plan.reservation.relPath, null);
               return;
             }
             if (control.cancelled) return;
-            plan = await planner.plan(item);
+            plan = await planner.plan(targetOf(item));
             continue;
           case 'copy': {
             if (renameFrom !== undefined) {
@@ -309,16 +448,19 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
                 const st = fs.lstatSync(plan.absPath);
                 // The old name's folder lost an entry: it is synced with the same batch.
                 durable.syncWithBatch(path.dirname(archive.abs(from)));
-                durable.add(
+                await finish(
+                  item,
                   { fileId: item.fileId, outcome: 'renamed', relPath: plan.relPath, sha256: item.archived?.sha256 ?? item.sha256, size: st.size, mtimeMs: Math.floor(st.mtimeMs), bytes: 0, from },
                   path.dirname(plan.absPath),
                   null,
+                  plan.companions,
                 );
                 return;
               }
               if (renamed === 'exists') {
                 await planner.takenExternally(plan.reservation);
-                plan = await planner.plan(item);
+                await releaseCompanions(plan.companions);
+                plan = await planner.plan(targetOf(item));
                 continue;
               }
               // The recorded copy vanished meanwhile: copy the original instead.
@@ -343,7 +485,8 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
               case 'published': {
                 planner.published(plan.reservation);
                 const st = fs.lstatSync(plan.absPath);
-                durable.add(
+                await finish(
+                  item,
                   {
                     fileId: item.fileId,
                     outcome: 'copied',
@@ -356,19 +499,23 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
                   },
                   path.dirname(plan.absPath),
                   archive.record(item, 'add', plan.relPath, item.sha256, st.size),
+                  plan.companions,
                 );
                 return;
               }
               case 'exists':
                 await planner.takenExternally(plan.reservation);
-                plan = await planner.plan(item);
+                await releaseCompanions(plan.companions);
+                plan = await planner.plan(targetOf(item));
                 continue;
               case 'cancelled':
                 // Not an error: the file stays unexported and is copied when the job resumes.
                 await planner.release(plan.reservation);
+                await releaseCompanions(plan.companions);
                 return;
               case 'failed':
                 await planner.release(plan.reservation);
+                await releaseCompanions(plan.companions);
                 if (outcome.error.code === 'disk-full') {
                   fatal ??= outcome.error;
                   stopAll();

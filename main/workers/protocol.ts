@@ -103,6 +103,32 @@ export interface ExportItem {
   confidence: Confidence;
   /** The copy this archive holds according to the library, or null. */
   archived: ArchivedCopy | null;
+  /** Group members (a Live Photo's video, a RAW beside its JPEG): exported under this file's base name. */
+  members?: ExportItem[];
+  /** This file's sidecars (main/core/import/sidecars.ts), exported under its base name. */
+  sidecars?: ExportSidecar[];
+}
+
+export interface ExportSidecar {
+  sidecarId: number;
+  sourcePath: string;
+  /** What follows the base name in the archive (`.xmp`, `.aae`, `.jpg.json`). */
+  suffix: string;
+  size: number;
+  sha256: string;
+  archived: { relPath: string; sha256: string; size: number } | null;
+}
+
+/** Where a group member or sidecar went, reported inside its main file's `file-done`. */
+export type CompanionDone =
+  | { kind: 'file'; fileId: number; outcome: ExportOutcome; relPath: string; sha256: string; size: number; mtimeMs: number | null }
+  | { kind: 'sidecar'; sidecarId: number; outcome: ExportOutcome; relPath: string; sha256: string; size: number };
+
+/** A group member or sidecar that could not be exported (`fileId`: the member, or the sidecar's file). */
+export interface CompanionError {
+  fileId: number;
+  sidecarId?: number;
+  error: AppError;
 }
 
 export interface ExportWorkerData {
@@ -147,6 +173,9 @@ export type BatchedExportMessage =
       bytes: number;
       from?: string;
       movedAside?: string;
+      /** The group's other members and the sidecars, placed under this file's base name. */
+      companions?: CompanionDone[];
+      companionErrors?: CompanionError[];
     }
   | { type: 'file-failed'; fileId: number; error: AppError };
 

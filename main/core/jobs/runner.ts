@@ -444,8 +444,21 @@ export class JobRunner {
       }
       case 'file-done': {
         const counted = run.export!.ledger.done(m.fileId, m.outcome, m.bytes, m.movedAside !== undefined);
-        if (m.outcome !== 'present') {
-          run.pendingDone.push({ fileId: m.fileId, outcome: m.outcome, relPath: m.relPath, sha256: m.sha256, size: m.size, mtimeMs: m.mtimeMs });
+        // Fidelity: a group's members and the sidecars are recorded with their main file.
+        if (m.outcome !== 'present' || m.companions?.length) {
+          run.pendingDone.push({
+            fileId: m.fileId,
+            outcome: m.outcome,
+            relPath: m.relPath,
+            sha256: m.sha256,
+            size: m.size,
+            mtimeMs: m.mtimeMs,
+            ...(m.companions?.length ? { companions: m.companions } : {}),
+          });
+        }
+        for (const e of m.companionErrors ?? []) {
+          run.pendingFailed.push({ fileId: e.fileId, message: e.error.message });
+          run.errorCount++;
         }
         if (counted) run.filesDone++;
         run.bytesDone += m.bytes;
