@@ -91,6 +91,8 @@ export const invokeChannels = {
       outputDirectory: path.nullable().optional(),
       timeZone: z.string().min(1).max(100).optional(),
       useFileDatesAsLastResort: z.boolean().optional(),
+      writeDatesIntoCopies: z.boolean().optional(),
+      writeFolderTagsAsKeywords: z.boolean().optional(),
     }),
   ),
   /** Native folder dialog (desktop). Where `app:info` says nativeDialogs is false, use `fs:list-dirs`. */

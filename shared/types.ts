@@ -170,6 +170,10 @@ export interface Settings {
   timeZone: string;
   /** Let the file modification time date a file when nothing else does. */
   useFileDatesAsLastResort: boolean;
+  /** "Write corrected dates into copies": a copy whose date is not its embedded one gets it written in. */
+  writeDatesIntoCopies: boolean;
+  /** "Write folder tags as keywords" (XMP-dc:Subject, IPTC:Keywords) into the copies. */
+  writeFolderTagsAsKeywords: boolean;
 }
 
 export type FileFilter = 'all' | 'needs-review' | 'undated' | 'duplicates' | 'discarded' | 'exported' | 'errors';

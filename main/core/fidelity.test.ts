@@ -101,7 +101,7 @@ describe.skipIf(!corpusAvailable())('groups and sidecars in the archive', () => 
 
     // A second export finds everything in place.
     await exportTo(core, out);
-    const jobs = unwrap(await core.handlers['jobs:list']({}));
+    const jobs = unwrap(await core.handlers['jobs:list']({ limit: 100 }));
     const last = jobs.find((j) => j.type === 'export' && j.status === 'completed');
     expect(last?.stats?.copied).toBe(0);
   });

@@ -196,6 +196,8 @@ export function createHandlers(deps: HandlerDeps): Omit<Handlers, VerifyChannel>
           ...(outputDirectory !== undefined ? { outputDirectory } : {}),
           ...(patch.timeZone !== undefined ? { timeZone: patch.timeZone } : {}),
           ...(patch.useFileDatesAsLastResort !== undefined ? { useFileDatesAsLastResort: patch.useFileDatesAsLastResort } : {}),
+          ...(patch.writeDatesIntoCopies !== undefined ? { writeDatesIntoCopies: patch.writeDatesIntoCopies } : {}),
+          ...(patch.writeFolderTagsAsKeywords !== undefined ? { writeFolderTagsAsKeywords: patch.writeFolderTagsAsKeywords } : {}),
         }),
       );
     },

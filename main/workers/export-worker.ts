@@ -17,6 +17,7 @@ import { ArchiveState, DurableResults, type ArchiveAction } from '../core/export
 import {
   copyFileSafely,
   newRunNonce,
+  sha256File,
   nodeFs,
   removeStrayTemps,
   tempNameFor,
@@ -27,6 +28,9 @@ import { COPY_THREAD_NICE, inlineHasher, ThreadHasher, type BufferHasher } from 
 import { batchingPost } from './batching.js';
 import { CopyLanes, serveCopies, type CopyThreadData, type CopyThreadSpawner, type FromCopyThread, type ToCopyThread } from './copy-lanes.js';
 import { TargetPlanner, type CompanionTarget } from '../core/export/targets.js';
+import { ExifTool } from 'exiftool-vendored';
+import { exiftoolEnv } from '../core/import/metadata.js';
+import { plannedWrite, writeAndCheck, type MetadataWrite } from '../core/export/write-truth.js';
 import { archiveExt, companionPath, companionsOf, targetOf, type Companion } from '../core/export/companions.js';
 import type { ManifestRecord } from '../core/archive/manifest.js';
 import {
@@ -222,6 +226,8 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
     lanes.abort();
   };
 
+  /** One long-lived ExifTool for the run's metadata writes, started on the first one. */
+  let exiftool: ExifTool | null = null;
   const queue: ExportItem[] = [];
   let lastPage = false;
   let requested = false;
@@ -407,6 +413,72 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
 
     const outputGone = async (): Promise<boolean> => (await checkOutputRoot(data.outputDir, data.jobId, runNonce, fs)) !== null;
 
+    /**
+     * Writes the truth into a staged copy (a temp of this run beside its final name), reads it back,
+     * syncs it and hashes it: the copy's own sha256 is what the archive records.
+     */
+    const writeStaged = async (
+      item: ExportItem,
+      write: MetadataWrite,
+      stagingPath: string,
+    ): Promise<{ ok: true; sha256: string; size: number } | { ok: false; error: AppError }> => {
+      try {
+        exiftool ??= new ExifTool({ maxProcs: 2, taskTimeoutMillis: 60_000, useMWG: false, exiftoolEnv: exiftoolEnv() });
+        const problem = await writeAndCheck(exiftool, stagingPath, write);
+        if (problem !== null) {
+          return { ok: false, error: appError('verify-failed', `The corrected date could not be written into the copy of ${item.originalName}.`, problem) };
+        }
+        const fd = fs.openSync(stagingPath, 'r+');
+        try {
+          fs.fsyncSync(fd);
+        } finally {
+          fs.closeSync(fd);
+        }
+        return { ok: true, sha256: await sha256File(stagingPath, fs), size: fs.lstatSync(stagingPath).size };
+      } catch (e) {
+        return { ok: false, error: appError('io', `Writing the corrected metadata into the copy of ${item.originalName} failed.`, e instanceof Error ? e.message : String(e)) };
+      }
+    };
+    /**
+     * A copy renamed because its date changed still carries the old date inside: when the new one
+     * must be written, the original is staged again, written and put in its place. Null when
+     * nothing needed writing.
+     */
+    const rewriteRenamed = async (item: ExportItem, finalPath: string): Promise<{ sha256: string; size: number } | { error: AppError } | null> => {
+      const write = data.write ? plannedWrite(item, data.write) : null;
+      if (write === null) return null;
+      const stagingPath = path.join(path.dirname(finalPath), tempNameFor(data.jobId, runNonce, `w${item.fileId}`));
+      const copied = await lanes.copy({
+        sourcePath: item.sourcePath,
+        size: item.size,
+        sha256: item.sha256,
+        finalPath: stagingPath,
+        tempPath: path.join(path.dirname(finalPath), tempNameFor(data.jobId, runNonce, item.fileId)),
+        onBytes: () => undefined,
+      });
+      if (copied.kind !== 'published') {
+        return { error: copied.kind === 'failed' ? copied.error : appError('conflict', `The copy of ${item.originalName} could not be staged for its new date.`) };
+      }
+      const written = await writeStaged(item, write, stagingPath);
+      if (!written.ok) {
+        dropStaged(stagingPath);
+        return { error: written.error };
+      }
+      // Replaces the renamed copy, ours and recorded nowhere yet under this name.
+      fs.renameSync(stagingPath, finalPath);
+      return { sha256: written.sha256, size: written.size };
+    };
+
+    const dropStaged = (stagingPath: string): void => {
+      for (const p of [stagingPath, `${stagingPath}_exiftool_tmp`]) {
+        try {
+          fs.unlinkSync(p);
+        } catch {
+          // Not there.
+        }
+      }
+    };
+
     const processItem = async (item: ExportItem, first: ArchiveAction): Promise<void> => {
       if (first.kind === 'keep') {
         await kept(item, first.outcome, first.relPath, null);
@@ -445,14 +517,33 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
               if (renamed === 'renamed') {
                 planner.published(plan.reservation);
                 await planner.vacated(from);
-                const st = fs.lstatSync(plan.absPath);
                 // The old name's folder lost an entry: it is synced with the same batch.
                 durable.syncWithBatch(path.dirname(archive.abs(from)));
+                let copySha = item.archived?.sha256 ?? item.sha256;
+                let record: ManifestRecord | null = null;
+                const rewriteError = await rewriteRenamed(item, plan.absPath);
+                if (rewriteError === null || 'sha256' in rewriteError) {
+                  if (rewriteError !== null) {
+                    copySha = rewriteError.sha256;
+                    record = archive.record(item, 'add', plan.relPath, copySha, rewriteError.size);
+                  }
+                }
+                const st = fs.lstatSync(plan.absPath);
                 await finish(
                   item,
-                  { fileId: item.fileId, outcome: 'renamed', relPath: plan.relPath, sha256: item.archived?.sha256 ?? item.sha256, size: st.size, mtimeMs: Math.floor(st.mtimeMs), bytes: 0, from },
+                  {
+                    fileId: item.fileId,
+                    outcome: 'renamed',
+                    relPath: plan.relPath,
+                    sha256: copySha,
+                    size: st.size,
+                    mtimeMs: Math.floor(st.mtimeMs),
+                    bytes: 0,
+                    from,
+                    ...(rewriteError !== null && 'error' in rewriteError ? { companionErrors: [{ fileId: item.fileId, error: rewriteError.error }] } : {}),
+                  },
                   path.dirname(plan.absPath),
-                  null,
+                  record,
                   plan.companions,
                 );
                 return;
@@ -467,11 +558,14 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
               renameFrom = undefined;
             }
             let lastBytesAt = 0;
+            // Fidelity: a copy that needs the truth written in is staged under a temp name first.
+            const write = data.write ? plannedWrite(item, data.write) : null;
+            const stagingPath = write ? path.join(path.dirname(plan.absPath), tempNameFor(data.jobId, runNonce, `w${item.fileId}`)) : null;
             const outcome = await lanes.copy({
               sourcePath: item.sourcePath,
               size: item.size,
               sha256: item.sha256,
-              finalPath: plan.absPath,
+              finalPath: stagingPath ?? plan.absPath,
               tempPath: path.join(path.dirname(plan.absPath), tempNameFor(data.jobId, runNonce, item.fileId)),
               onBytes: (bytesDone) => {
                 const now = performance.now();
@@ -483,6 +577,27 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
             });
             switch (outcome.kind) {
               case 'published': {
+                let copySha = item.sha256;
+                if (write !== null && stagingPath !== null) {
+                  const written = await writeStaged(item, write, stagingPath);
+                  if (!written.ok) {
+                    dropStaged(stagingPath);
+                    await planner.release(plan.reservation);
+                    await releaseCompanions(plan.companions);
+                    fail(item, written.error);
+                    return;
+                  }
+                  // Publish without replacing: the name was free when planned.
+                  if (lstatOrNull(plan.absPath)) {
+                    dropStaged(stagingPath);
+                    await planner.takenExternally(plan.reservation);
+                    await releaseCompanions(plan.companions);
+                    plan = await planner.plan(targetOf(item));
+                    continue;
+                  }
+                  fs.renameSync(stagingPath, plan.absPath);
+                  copySha = written.sha256;
+                }
                 planner.published(plan.reservation);
                 const st = fs.lstatSync(plan.absPath);
                 await finish(
@@ -491,14 +606,14 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
                     fileId: item.fileId,
                     outcome: 'copied',
                     relPath: plan.relPath,
-                    sha256: item.sha256,
+                    sha256: copySha,
                     size: st.size,
                     mtimeMs: Math.floor(st.mtimeMs),
                     bytes: outcome.bytes,
                     ...(first.movedAside !== undefined ? { movedAside: first.movedAside } : {}),
                   },
                   path.dirname(plan.absPath),
-                  archive.record(item, 'add', plan.relPath, item.sha256, st.size),
+                  archive.record(item, 'add', plan.relPath, copySha, st.size),
                   plan.companions,
                 );
                 return;
@@ -588,6 +703,7 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
     unsubscribe();
     await lanes.close();
     if (!deps.hasher) await hasher.close();
+    if (exiftool !== null) await (exiftool as ExifTool).end().catch(() => undefined);
   }
 }
 

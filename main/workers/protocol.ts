@@ -9,6 +9,7 @@
 import type { AppError } from '../../shared/errors.js';
 import type { CaptureTime } from '../../shared/capture-time.js';
 import type { ImportedSidecar } from '../core/import/sidecars.js';
+import type { WriteSettings } from '../core/export/write-truth.js';
 import type { DateCandidate, MediaType, TimestampSource, Confidence } from '../../shared/types.js';
 
 /** Int32 slot 0 of the control buffer. */
@@ -58,6 +59,8 @@ export interface ImportedFile {
   warning: string | null;
   /** Sidecars found beside it (main/core/import/sidecars.ts); absent when none. */
   sidecars?: ImportedSidecar[];
+  /** Apple's ContentIdentifier (a Live Photo's still and video share it), when read. */
+  contentId?: string | null;
 }
 
 /** Per-file messages; the worker sends them in batches (`batch`), in order. */
@@ -103,6 +106,10 @@ export interface ExportItem {
   confidence: Confidence;
   /** The copy this archive holds according to the library, or null. */
   archived: ArchivedCopy | null;
+  /** The file's own embedded capture time, when its detected time came from its metadata. */
+  embedded?: CaptureTime | null;
+  /** Folder tags (written into the copy as keywords when the setting is on). */
+  tags?: string[];
   /** Group members (a Live Photo's video, a RAW beside its JPEG): exported under this file's base name. */
   members?: ExportItem[];
   /** This file's sidecars (main/core/import/sidecars.ts), exported under its base name. */
@@ -137,6 +144,8 @@ export interface ExportWorkerData {
   jobId: number;
   /** The archive's root folder. */
   outputDir: string;
+  /** What to write into the copies (main/core/export/write-truth.ts); absent: byte copies only. */
+  write?: WriteSettings;
 }
 
 /**

@@ -6,6 +6,7 @@
 import type Database from 'better-sqlite3';
 import type { Confidence, TimestampSource } from '../../../shared/types.js';
 import type { CompanionDone, ExportItem, ExportOutcome, ExportSidecar } from '../../workers/protocol.js';
+import { EMBEDDED_SOURCES } from '../export/write-truth.js';
 import { EFFECTIVE_TS_SQL } from './files-repo.js';
 
 /** Which files an export looks at: the whole library, or one import's files. */
@@ -61,6 +62,7 @@ interface PageRow {
   c_sha: string | null;
   c_size: number | null;
   c_mtime: number | null;
+  tags: string | null;
 }
 
 /**
@@ -72,7 +74,8 @@ const KEPT = `f.discarded = 0 AND f.sha256 IS NOT NULL AND ${NOT_MEMBER}`;
 const COPY_JOIN = 'LEFT JOIN archive_copies c ON c.archive_id = @archiveId AND c.file_id = f.id';
 const PAGE_COLUMNS = `f.id, f.original_path, f.original_name, f.size, f.sha256, f.final_at, f.final_offset,
   f.detected_at, f.detected_offset, f.detected_source, f.confidence, ${EFFECTIVE_TS_SQL} AS k,
-  c.rel_path AS c_rel, c.sha256 AS c_sha, c.size AS c_size, c.mtime_ms AS c_mtime`;
+  c.rel_path AS c_rel, c.sha256 AS c_sha, c.size AS c_size, c.mtime_ms AS c_mtime,
+  (SELECT group_concat(t.name, '|') FROM file_tags ft JOIN tags t ON t.id = ft.tag_id WHERE ft.file_id = f.id) AS tags`;
 // The key is split into >= and a tie-break because SQLite seeks an expression index on a plain
 // comparison, not on a row value.
 const AFTER_CURSOR = `${EFFECTIVE_TS_SQL} >= @key AND (${EFFECTIVE_TS_SQL} > @key OR (f.original_name, f.id) > (@name, @id))`;
@@ -95,6 +98,11 @@ function toItem(r: PageRow): ExportItem {
     confidence: user ? 'high' : r.confidence,
     archived:
       r.c_rel !== null ? { relPath: r.c_rel, sha256: r.c_sha!, size: r.c_size!, mtimeMs: r.c_mtime } : null,
+    embedded:
+      r.detected_at !== null && r.detected_source !== null && EMBEDDED_SOURCES.has(r.detected_source)
+        ? { local: r.detected_at, offset: r.detected_offset }
+        : null,
+    tags: r.tags ? r.tags.split('|').sort() : [],
   };
 }
 

@@ -177,6 +177,7 @@ export class FilesRepo {
             this.fileTagInsert.run(id, this.tagId.get(tag));
           }
           this.recordSidecars(id, f);
+          if (f.contentId !== undefined) this.sqlite.prepare('UPDATE files SET content_id = ? WHERE id = ?').run(f.contentId, id);
         } else {
           const name = item.path.split(/[\\/]/).pop() ?? item.path;
           this.failStmt.run({ path: item.path, name, root: item.root, size: item.size, error: item.message });

@@ -9,13 +9,15 @@ export function machineTimeZone(): string {
 }
 
 export function defaultSettings(): Settings {
-  return { outputDirectory: null, timeZone: machineTimeZone(), useFileDatesAsLastResort: false };
+  return { outputDirectory: null, timeZone: machineTimeZone(), useFileDatesAsLastResort: false, writeDatesIntoCopies: true, writeFolderTagsAsKeywords: true };
 }
 
 const KEYS: Record<keyof Settings, string> = {
   outputDirectory: 'output_directory',
   timeZone: 'time_zone',
   useFileDatesAsLastResort: 'use_file_dates_as_last_resort',
+  writeDatesIntoCopies: 'write_dates_into_copies',
+  writeFolderTagsAsKeywords: 'write_folder_tags_as_keywords',
 };
 
 export function readSettings(db: Db): Settings {
@@ -28,6 +30,10 @@ export function readSettings(db: Db): Settings {
   if (typeof tz === 'string' && isValidTimeZone(tz)) out.timeZone = tz;
   const useDates = byKey.get(KEYS.useFileDatesAsLastResort);
   if (typeof useDates === 'boolean') out.useFileDatesAsLastResort = useDates;
+  const writeDates = byKey.get(KEYS.writeDatesIntoCopies);
+  if (typeof writeDates === 'boolean') out.writeDatesIntoCopies = writeDates;
+  const writeTags = byKey.get(KEYS.writeFolderTagsAsKeywords);
+  if (typeof writeTags === 'boolean') out.writeFolderTagsAsKeywords = writeTags;
   return out;
 }
 

@@ -319,7 +319,14 @@ export class JobRunner {
     const after = saved === null ? null : (JSON.parse(saved) as ExportCursor);
     const ledger = new ExportLedger(after, job.stats, counts.discardedInArchive, after !== null ? job.filesDone : 0);
     const control = new Int32Array(new SharedArrayBuffer(4));
-    const data: ExportWorkerData = { kind: 'export', control: control.buffer as SharedArrayBuffer, jobId: job.id, outputDir };
+    const data: ExportWorkerData = {
+      kind: 'export',
+      control: control.buffer as SharedArrayBuffer,
+      jobId: job.id,
+      outputDir,
+      // Fidelity: what the copies get written into them (main/core/export/write-truth.ts).
+      write: { dates: settings.writeDatesIntoCopies, tags: settings.writeFolderTagsAsKeywords, timeZone: settings.timeZone },
+    };
     const worker = this.deps.createWorker('export', data);
     const run = this.newRun(job, worker, control);
     run.outputDir = outputDir;

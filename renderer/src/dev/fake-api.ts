@@ -133,6 +133,8 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     outputDirectory: null,
     timeZone: 'Europe/Berlin',
     useFileDatesAsLastResort: false,
+    writeDatesIntoCopies: true,
+    writeFolderTagsAsKeywords: true,
     ...options.settings,
   };
   const dirs = options.dirs ?? { '/home/me': ['Pictures', 'Videos'], '/home/me/Pictures': ['2019'], '/home/me/Pictures/2019': [], '/home/me/Videos': [] };
