@@ -178,6 +178,23 @@ export interface Settings {
 
 export type FileFilter = 'all' | 'needs-review' | 'undated' | 'duplicates' | 'discarded' | 'exported' | 'errors';
 
+/** Why a copy gets metadata written into it (the original is never changed). */
+export type WriteReason = 'date-set-by-user' | 'date-from-name' | 'date-from-file-time' | 'date-not-embedded' | 'folder-tags';
+
+export interface ExportFidelityPreview {
+  /** New Live Photos (still + video) and RAW+JPEG pairs: each exported as one item under one base name. */
+  livePhotos: number;
+  rawPairs: number;
+  /** Sidecars (.xmp, .aae, .thm, Takeout .json) travelling with the new files. */
+  sidecars: number;
+  /** New copies that get metadata written in, per reason (a copy may have two reasons). */
+  writes: { reason: WriteReason; count: number }[];
+  /** New copies whose date is not embedded but whose format cannot be written safely (copied as they are). */
+  notWritable: number;
+  /** A few groups, as they will be named: the main file and what travels with it. */
+  examples: { main: string; companions: string[] }[];
+}
+
 /** What an export would do, before it copies anything. */
 export interface ExportPreview {
   /** Kept files the export looks at (the whole library, or one import's files). */
@@ -198,6 +215,8 @@ export interface ExportPreview {
   undatedCount: number;
   /** New files that will get a `_001`.. suffix. */
   collisionCount: number;
+  /** Groups, sidecars and metadata written into the new copies (archive fidelity). */
+  fidelity: ExportFidelityPreview;
   outputDir: string | null;
   /** Free bytes on the target's file system, null when unknown. */
   freeBytes: number | null;

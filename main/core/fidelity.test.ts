@@ -75,6 +75,13 @@ describe.skipIf(!corpusAvailable())('groups and sidecars in the archive', () => 
     mkdirSync(join(out, '2003'), { recursive: true });
     // Someone else's file holds the video's name: the whole Live Photo moves to _001.
     writeFileSync(join(out, '2003', '20031204_064652.mov'), 'not ours');
+    const preview = unwrap(await core.handlers['export:preview']({ outputDir: out }));
+    expect(preview.fileCount).toBe(2);
+    expect(preview.fidelity).toMatchObject({ livePhotos: 1, rawPairs: 1, sidecars: 4, writes: [], notWritable: 0 });
+    expect(preview.fidelity.examples).toContainEqual({
+      main: '2004/20040609_160236.jpg',
+      companions: ['2004/20040609_160236.nef', '2004/20040609_160236.jpg.xmp', '2004/20040609_160236.xmp'],
+    });
     await exportTo(core, out);
     expect((await readdir(join(out, '2003'))).sort()).toEqual([
       '20031204_064652.mov',

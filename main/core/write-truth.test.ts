@@ -63,6 +63,12 @@ describe.skipIf(!corpusAvailable())('writing the truth into copies', () => {
   it('writes user-set and name-derived dates and folder tags; leaves a truthful copy byte-identical', async () => {
     const out = join(tmp, 'archive');
     mkdirSync(out);
+    const preview = unwrap(await core.handlers['export:preview']({ outputDir: out }));
+    expect(Object.fromEntries(preview.fidelity.writes.map((w) => [w.reason, w.count]))).toEqual({
+      'date-set-by-user': 2,
+      'date-from-name': 1,
+      'folder-tags': 1,
+    });
     await exportTo(out);
 
     const scan = await outputOf('scan.jpg');

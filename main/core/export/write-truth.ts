@@ -7,7 +7,7 @@
  */
 import type { ExifTool, WriteTags } from 'exiftool-vendored';
 import { offsetMinutes, utcToZone, type CaptureTime } from '../../../shared/capture-time.js';
-import type { TimestampSource } from '../../../shared/types.js';
+import type { TimestampSource, WriteReason } from '../../../shared/types.js';
 import type { ExportItem } from '../../workers/protocol.js';
 import { archiveExt } from './companions.js';
 
@@ -36,7 +36,7 @@ export interface WriteSettings {
   timeZone: string;
 }
 
-export type WriteReason = 'date-set-by-user' | 'date-from-name' | 'date-from-file-time' | 'date-not-embedded' | 'folder-tags';
+export type { WriteReason };
 
 export interface MetadataWrite {
   reasons: WriteReason[];
