@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import '@testing-library/jest-dom/vitest';
-import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSubscriptions } from '../api/subscriptions.js';
 import { makeJob, type FakeApi } from '../dev/fake-api.js';
@@ -63,6 +63,10 @@ describe('App', () => {
     fireEvent.click(screen.getByTestId('file-dates-last-resort'));
     expect(await screen.findByTestId('file-dates-last-resort')).toBeChecked();
     expect(fake.callsOf('setSettings')).toEqual([{ timeZone: 'America/New_York' }, { useFileDatesAsLastResort: true }]);
+    expect(screen.getByTestId('write-dates-into-copies')).toBeChecked();
+    fireEvent.click(screen.getByTestId('write-folder-tags'));
+    await waitFor(() => expect(screen.getByTestId('write-folder-tags')).not.toBeChecked());
+    expect(fake.callsOf('setSettings').at(-1)).toEqual({ writeFolderTagsAsKeywords: false });
   });
 
   it('a progress tick repaints the progress line, not the screen around it', async () => {

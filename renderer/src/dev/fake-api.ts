@@ -286,6 +286,8 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
         if (r.outputDirectory !== undefined) settings.outputDirectory = r.outputDirectory;
         if (r.timeZone !== undefined) settings.timeZone = r.timeZone;
         if (r.useFileDatesAsLastResort !== undefined) settings.useFileDatesAsLastResort = r.useFileDatesAsLastResort;
+        if (r.writeDatesIntoCopies !== undefined) settings.writeDatesIntoCopies = r.writeDatesIntoCopies;
+        if (r.writeFolderTagsAsKeywords !== undefined) settings.writeFolderTagsAsKeywords = r.writeFolderTagsAsKeywords;
         return { ok: true, value: { ...settings } };
       }),
     pickFolder: (r) => answer('pickFolder', r, () => ({ ok: true, value: { paths: options.pickedFolders ?? [] } })),
