@@ -28,6 +28,8 @@ async function exportTo(core: AppCore, out: string): Promise<void> {
 }
 
 const CONTENT_ID = 'E905E6C6-0A0B-4C2D-9E1F-1234567890AB';
+/** What `exiftool -ContentIdentifier` reads from the corpus's elodie/photo.heic. */
+const PHOTO_HEIC_CONTENT_ID = '76C3E45A-2CCC-498B-9C1A-29C3ADD99D39';
 
 describe.skipIf(!corpusAvailable())('groups and sidecars in the archive', () => {
   let tmp: string;
@@ -44,6 +46,13 @@ describe.skipIf(!corpusAvailable())('groups and sidecars in the archive', () => 
     copyFileSync(join(CORPUS_MEDIA, 'exiftool', 'Canon.jpg'), at('IMG_0001.JPG'));
     copyFileSync(join(CORPUS_MEDIA, 'exiftool', 'QuickTime.mov'), at('IMG_0001.MOV'));
     await et.write(at('IMG_0001.MOV'), { 'Keys:CreationDate': '2003:12:04 06:46:51+00:00', 'Keys:ContentIdentifier': CONTENT_ID } as WriteTags, {
+      writeArgs: ['-overwrite_original'],
+    });
+    // A Live Photo whose parts were renamed and whose video is dated far off: only Apple's
+    // ContentIdentifier (a real iPhone HEIC's MakerNotes, written into the video's Keys) pairs them.
+    copyFileSync(join(CORPUS_MEDIA, 'elodie', 'photo.heic'), at('sunset.heic'));
+    copyFileSync(join(CORPUS_MEDIA, 'exiftool', 'QuickTime.mov'), at('clip_renamed.mov'));
+    await et.write(at('clip_renamed.mov'), { 'Keys:CreationDate': '2019:05:27 08:00:00+00:00', 'Keys:ContentIdentifier': PHOTO_HEIC_CONTENT_ID } as WriteTags, {
       writeArgs: ['-overwrite_original'],
     });
     writeFileSync(at('IMG_0001.xmp'), '<x:xmpmeta xmlns:x="adobe:ns:meta/"/>');
@@ -67,7 +76,7 @@ describe.skipIf(!corpusAvailable())('groups and sidecars in the archive', () => 
 
   it('imports sidecars as parts of their files, not as library items', async () => {
     const names = (await allFiles(core)).map((f) => f.originalName).sort();
-    expect(names).toEqual(['DSC_0002.JPG', 'DSC_0002.NEF', 'IMG_0001.JPG', 'IMG_0001.MOV']);
+    expect(names).toEqual(['DSC_0002.JPG', 'DSC_0002.NEF', 'IMG_0001.JPG', 'IMG_0001.MOV', 'clip_renamed.mov', 'sunset.heic']);
   });
 
   it('exports each group and its sidecars under one base name; a collision moves the whole group', async () => {
@@ -76,8 +85,8 @@ describe.skipIf(!corpusAvailable())('groups and sidecars in the archive', () => 
     // Someone else's file holds the video's name: the whole Live Photo moves to _001.
     writeFileSync(join(out, '2003', '20031204_064652.mov'), 'not ours');
     const preview = unwrap(await core.handlers['export:preview']({ outputDir: out }));
-    expect(preview.fileCount).toBe(2);
-    expect(preview.fidelity).toMatchObject({ livePhotos: 1, rawPairs: 1, sidecars: 4, writes: [], notWritable: 0 });
+    expect(preview.fileCount).toBe(3);
+    expect(preview.fidelity).toMatchObject({ livePhotos: 2, rawPairs: 1, sidecars: 4, writes: [], notWritable: 0 });
     expect(preview.fidelity.examples).toContainEqual({
       main: '2004/20040609_160236.jpg',
       companions: ['2004/20040609_160236.nef', '2004/20040609_160236.jpg.xmp', '2004/20040609_160236.xmp'],
@@ -96,6 +105,7 @@ describe.skipIf(!corpusAvailable())('groups and sidecars in the archive', () => 
       '20040609_160236.nef',
       '20040609_160236.xmp',
     ]);
+    expect((await readdir(join(out, '2019'))).sort()).toEqual(['20190526_103320.heic', '20190526_103320.mov']);
     expect(await sha256File(join(out, '2003', '20031204_064652_001.mov'))).toBe(await sha256File(at('IMG_0001.MOV')));
     expect(readFileSync(join(out, '2004', '20040609_160236.xmp'), 'utf8')).toContain('raw');
     expect(readFileSync(join(out, '2004', '20040609_160236.jpg.xmp'), 'utf8')).toContain('jpg');
