@@ -109,6 +109,8 @@ export const invokeChannels = {
       timeZone: z.string().min(1).max(100).optional(),
       useFileDatesAsLastResort: z.boolean().optional(),
       useGpsTimeZone: z.boolean().optional(),
+      writeDatesIntoCopies: z.boolean().optional(),
+      writeFolderTagsAsKeywords: z.boolean().optional(),
     }),
   ),
   /** Native folder dialog (desktop). Where `app:info` says nativeDialogs is false, use `fs:list-dirs`. */

@@ -15,6 +15,8 @@ export const ERROR_CODES = [
   'unsupported',
   'corrupt',
   'collision-limit',
+  /** Metadata written into a copy did not read back as written. */
+  'verify-failed',
   'source-changed',
   'output-unavailable',
   'worker-died',

@@ -183,9 +183,30 @@ export interface Settings {
   useFileDatesAsLastResort: boolean;
   /** Show UTC-only dates in the zone of the file's GPS position (else in `timeZone`). */
   useGpsTimeZone: boolean;
+  /** "Write corrected dates into copies": a copy whose date is not its embedded one gets it written in. */
+  writeDatesIntoCopies: boolean;
+  /** "Write folder tags as keywords" (XMP-dc:Subject, IPTC:Keywords) into the copies. */
+  writeFolderTagsAsKeywords: boolean;
 }
 
 export type FileFilter = 'all' | 'needs-review' | 'undated' | 'duplicates' | 'discarded' | 'exported' | 'errors';
+
+/** Why a copy gets metadata written into it (the original is never changed). */
+export type WriteReason = 'date-set-by-user' | 'date-from-name' | 'date-from-file-time' | 'date-not-embedded' | 'folder-tags';
+
+export interface ExportFidelityPreview {
+  /** New Live Photos (still + video) and RAW+JPEG pairs: each exported as one item under one base name. */
+  livePhotos: number;
+  rawPairs: number;
+  /** Sidecars (.xmp, .aae, .thm, Takeout .json) travelling with the new files. */
+  sidecars: number;
+  /** New copies that get metadata written in, per reason (a copy may have two reasons). */
+  writes: { reason: WriteReason; count: number }[];
+  /** New copies whose date is not embedded but whose format cannot be written safely (copied as they are). */
+  notWritable: number;
+  /** A few groups, as they will be named: the main file and what travels with it. */
+  examples: { main: string; companions: string[] }[];
+}
 
 /** What an export would do, before it copies anything. */
 export interface ExportPreview {
@@ -207,6 +228,8 @@ export interface ExportPreview {
   undatedCount: number;
   /** New files that will get a `_001`.. suffix. */
   collisionCount: number;
+  /** Groups, sidecars and metadata written into the new copies (archive fidelity). */
+  fidelity: ExportFidelityPreview;
   outputDir: string | null;
   /** Free bytes on the target's file system, null when unknown. */
   freeBytes: number | null;

@@ -49,6 +49,8 @@ describe.skipIf(!corpusAvailable())('crash recovery', () => {
     let importJobId: number;
     {
       const core = createAppCore({ dbPath, thumbnailCacheDir: join(dir, 'thumbs') });
+      // Byte copies: these kill points are about copying (metadata writes: write-crash.test.ts).
+      unwrap(await core.handlers['settings:set']({ writeDatesIntoCopies: false, writeFolderTagsAsKeywords: false }));
       importJobId = unwrap(await core.handlers['import:start']({ folders: [src] })).jobId;
       expect((await core.waitForJob(importJobId)).status).toBe('completed');
       const big = (await allFiles(core)).find((f) => f.originalName === BIG)!;

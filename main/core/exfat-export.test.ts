@@ -81,6 +81,8 @@ describe.skipIf(!corpusAvailable())('export to a real exFAT drive', () => {
     {
       const core = createAppCore({ dbPath: templateDb, thumbnailCacheDir: join(lib, 'thumbs') });
       try {
+        // Byte copies, checked against the originals (metadata writes: write-truth.test.ts).
+        unwrap(await core.handlers['settings:set']({ writeDatesIntoCopies: false, writeFolderTagsAsKeywords: false }));
         importJobId = unwrap(await core.handlers['import:start']({ folders: [src] })).jobId;
         expect((await core.waitForJob(importJobId)).status).toBe('completed');
         const undated = (await allFiles(core)).filter((f) => f.originalPath.startsWith(pair));

@@ -9,8 +9,10 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parseCaptureTime, isValidTimeZone } from '../../shared/capture-time.js';
 import type { Handlers } from '../../shared/contract.js';
 import { err, ok, type Result } from '../../shared/errors.js';
-import type { ExportPreview } from '../../shared/types.js';
-import { collisionKey, isNameFor, plannedRelativePath, withCounter } from '../../shared/naming.js';
+import type { ExportFidelityPreview, ExportPreview, WriteReason } from '../../shared/types.js';
+import { collisionKey, isNameFor, plannedRelativePath, relativePathFor, withCounter } from '../../shared/naming.js';
+import { companionPath, companionsOf } from './export/companions.js';
+import { writableFormat, writeReasons, type WriteSettings } from './export/write-truth.js';
 import type { ArchivesRepo, ExportCursor, ExportScope } from './db/archives-repo.js';
 import type { FilesRepo } from './db/files-repo.js';
 import { createJob, getJob, jobFileErrors, listJobs } from './db/jobs-repo.js';
@@ -198,6 +200,8 @@ export function createHandlers(deps: HandlerDeps): Omit<Handlers, VerifyChannel 
           ...(patch.timeZone !== undefined ? { timeZone: patch.timeZone } : {}),
           ...(patch.useFileDatesAsLastResort !== undefined ? { useFileDatesAsLastResort: patch.useFileDatesAsLastResort } : {}),
           ...(patch.useGpsTimeZone !== undefined ? { useGpsTimeZone: patch.useGpsTimeZone } : {}),
+          ...(patch.writeDatesIntoCopies !== undefined ? { writeDatesIntoCopies: patch.writeDatesIntoCopies } : {}),
+          ...(patch.writeFolderTagsAsKeywords !== undefined ? { writeFolderTagsAsKeywords: patch.writeFolderTagsAsKeywords } : {}),
         }),
       );
     },
@@ -239,7 +243,8 @@ export function createHandlers(deps: HandlerDeps): Omit<Handlers, VerifyChannel 
       const scope = exportScope(importJobId);
       if (!scope.ok) return scope;
       const out = outputDir ?? readSettings(db.db).outputDirectory;
-      return ok(await previewExport(archives, scope.value, out));
+      const s = readSettings(db.db);
+      return ok(await previewExport(archives, scope.value, out, { dates: s.writeDatesIntoCopies, tags: s.writeFolderTagsAsKeywords, timeZone: s.timeZone }));
     },
 
     'app:info': async () =>
@@ -259,7 +264,14 @@ export function createHandlers(deps: HandlerDeps): Omit<Handlers, VerifyChannel 
  * (each checked on disk: a deleted copy counts as new), copies to rename because their date
  * changed, files that cannot be exported, and the space it needs against the space free.
  */
-export async function previewExport(archives: ArchivesRepo, scope: ExportScope, outputDir: string | null): Promise<ExportPreview> {
+export async function previewExport(
+  archives: ArchivesRepo,
+  scope: ExportScope,
+  outputDir: string | null,
+  write: WriteSettings = { dates: true, tags: true, timeZone: 'UTC' },
+): Promise<ExportPreview> {
+  const fidelity: ExportFidelityPreview = { livePhotos: 0, rawPairs: 0, sidecars: 0, writes: [], notWritable: 0, examples: [] };
+  const writes = new Map<WriteReason, number>();
   const archiveId = outputDir ? archives.find(outputDir) : null;
   const counts = archives.counts(scope, archiveId);
   const perYear = new Map<string, number>();
@@ -313,6 +325,22 @@ export async function previewExport(archives: ArchivesRepo, scope: ExportScope, 
       }
       newCount++;
       newBytes += item.size;
+      // Fidelity: what travels with the file and what gets written into its copy.
+      const companions = companionsOf(item);
+      for (const m of item.members ?? []) {
+        if (writableFormat(m.originalName) === 'video') fidelity.livePhotos++;
+        else fidelity.rawPairs++;
+      }
+      fidelity.sidecars += companions.filter((c) => c.kind === 'sidecar').length;
+      for (const each of [item, ...(item.members ?? [])]) {
+        const reasons = writeReasons(each, write);
+        if (reasons.length && writableFormat(each.originalName) === null) fidelity.notWritable++;
+        else for (const r of reasons) writes.set(r, (writes.get(r) ?? 0) + 1);
+      }
+      if (companions.length && fidelity.examples.length < 5) {
+        const base = relativePathFor(planned, 0);
+        fidelity.examples.push({ main: base, companions: companions.map((c) => companionPath(base, planned.ext, c.suffix)) });
+      }
       if (item.timestamp === null) undatedCount++;
       else perYear.set(planned.dir, (perYear.get(planned.dir) ?? 0) + 1);
       const onDisk = await existingNames(planned.dir);
@@ -349,6 +377,7 @@ export async function previewExport(archives: ArchivesRepo, scope: ExportScope, 
     perYear: [...perYear.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([year, count]) => ({ year, count })),
     undatedCount,
     collisionCount,
+    fidelity: { ...fidelity, writes: [...writes].map(([reason, count]) => ({ reason, count })) },
     outputDir,
     freeBytes,
   };

@@ -61,6 +61,8 @@ describe.skipIf(!corpusAvailable())('pipeline on the real corpus', () => {
     await mkdir(out);
     await copyCorpus(src);
     core = createAppCore({ dbPath: join(tmp, 'db', 'mediaparser.db'), thumbnailCacheDir: join(tmp, 'thumbs') });
+    // This archive is checked byte for byte against the originals (metadata writes: write-truth.test.ts).
+    unwrap(await core.handlers['settings:set']({ writeDatesIntoCopies: false, writeFolderTagsAsKeywords: false }));
     importJobId = await importAndWait(core, src);
   });
 
@@ -123,6 +125,8 @@ describe.skipIf(!corpusAvailable())('pipeline on the real corpus', () => {
 
     // Even a fresh database (no memory of the first export) adopts the identical targets.
     const core2 = createAppCore({ dbPath: join(tmp, 'db2', 'mediaparser.db'), thumbnailCacheDir: join(tmp, 'thumbs') });
+    // This archive is checked byte for byte against the originals (metadata writes: write-truth.test.ts).
+    unwrap(await core2.handlers['settings:set']({ writeDatesIntoCopies: false, writeFolderTagsAsKeywords: false }));
     try {
       const imp2 = await importAndWait(core2, src);
       const exp2 = unwrap(await core2.handlers['jobs:export']({ importJobId: imp2, outputDir: out }));
@@ -165,6 +169,8 @@ describe.skipIf(!corpusAvailable())('export control: pause, resume, cancel, revi
     await fh.close();
     await truncate(bigPath, 384 * 1024 * 1024);
     core = createAppCore({ dbPath: join(tmp, 'db', 'mediaparser.db'), thumbnailCacheDir: join(tmp, 'thumbs') });
+    // This archive is checked byte for byte against the originals (metadata writes: write-truth.test.ts).
+    unwrap(await core.handlers['settings:set']({ writeDatesIntoCopies: false, writeFolderTagsAsKeywords: false }));
     importJobId = await importAndWait(core, src);
   });
 
@@ -213,6 +219,8 @@ describe.skipIf(!corpusAvailable())('export control: pause, resume, cancel, revi
   it('cancel stops, keeps what was done, and the job can be resumed', async () => {
     // Fresh file rows: re-import into a new database so nothing is exported yet.
     const core2 = createAppCore({ dbPath: join(tmp, 'db-cancel', 'mediaparser.db'), thumbnailCacheDir: join(tmp, 'thumbs') });
+    // This archive is checked byte for byte against the originals (metadata writes: write-truth.test.ts).
+    unwrap(await core2.handlers['settings:set']({ writeDatesIntoCopies: false, writeFolderTagsAsKeywords: false }));
     try {
       const imp = await importAndWait(core2, src);
       const out = join(tmp, 'cancelled');
@@ -235,6 +243,8 @@ describe.skipIf(!corpusAvailable())('export control: pause, resume, cancel, revi
 
   it('review: a set date names the file, a discarded file stays out, collisions get _001', async () => {
     const core3 = createAppCore({ dbPath: join(tmp, 'db-review', 'mediaparser.db'), thumbnailCacheDir: join(tmp, 'thumbs') });
+    // This archive is checked byte for byte against the originals (metadata writes: write-truth.test.ts).
+    unwrap(await core3.handlers['settings:set']({ writeDatesIntoCopies: false, writeFolderTagsAsKeywords: false }));
     try {
       const imp = await importAndWait(core3, src);
       const files = await allFiles(core3);

@@ -17,6 +17,7 @@ import { ArchiveState, DurableResults, type ArchiveAction } from '../core/export
 import {
   copyFileSafely,
   newRunNonce,
+  sha256File,
   nodeFs,
   removeStrayTemps,
   tempNameFor,
@@ -27,12 +28,20 @@ import {
 import { COPY_THREAD_NICE, inlineHasher, ThreadHasher, type BufferHasher } from '../core/export/hasher.js';
 import { batchingPost } from './batching.js';
 import { CopyLanes, serveCopies, type CopyThreadData, type CopyThreadSpawner, type FromCopyThread, type ToCopyThread } from './copy-lanes.js';
-import { TargetPlanner } from '../core/export/targets.js';
+import { TargetPlanner, type CompanionTarget } from '../core/export/targets.js';
+import { ExifTool } from 'exiftool-vendored';
+import { exiftoolEnv } from '../core/import/metadata.js';
+import { plannedWrite, writeAndCheck, type MetadataWrite } from '../core/export/write-truth.js';
+import { archiveExt, companionPath, companionsOf, targetOf, type Companion } from '../core/export/companions.js';
+import type { ManifestRecord } from '../core/archive/manifest.js';
 import {
   CONTROL_CANCEL,
   CONTROL_PAUSE,
   CONTROL_RUN,
+  type CompanionDone,
+  type CompanionError,
   type ExportItem,
+  type ExportOutcome,
   type ExportRunnerMessage,
   type BatchedExportMessage,
   type ExportWorkerData,
@@ -224,6 +233,8 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
     lanes.abort();
   };
 
+  /** One long-lived ExifTool for the run's metadata writes, started on the first one. */
+  let exiftool: ExifTool | null = null;
   const queue: ExportItem[] = [];
   let lastPage = false;
   let requested = false;
@@ -249,6 +260,13 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
     await removeStrayTemps(data.outputDir, { exceptRun: runNonce }, fs);
 
     const planner = new TargetPlanner(data.outputDir, fs);
+    const lstatOrNull = (p: string): ReturnType<ExportFs['lstatSync']> | null => {
+      try {
+        return fs.lstatSync(p);
+      } catch {
+        return null;
+      }
+    };
     let archive: ArchiveState;
     try {
       archive = new ArchiveState(data.outputDir, data.jobId, fs);
@@ -271,8 +289,136 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
     );
 
     const fail = (item: ExportItem, error: AppError): void => post({ type: 'file-failed', fileId: item.fileId, error });
+
+    /**
+     * Puts a group's other members and the sidecars beside the main file at `mainRel`: kept where
+     * recorded, moved along when the group was renamed, else copied (or adopted when identical).
+     * `targets` are the names the plan claimed; null when the main file stayed where it was.
+     */
+    const placeCompanions = async (
+      item: ExportItem,
+      mainRel: string,
+      targets: CompanionTarget[] | null,
+    ): Promise<{ done: CompanionDone[]; errors: CompanionError[]; records: ManifestRecord[]; dirs: string[] }> => {
+      const out = { done: [] as CompanionDone[], errors: [] as CompanionError[], records: [] as ManifestRecord[], dirs: [] as string[] };
+      const companions = companionsOf(item);
+      if (companions.length === 0) return out;
+      const mainExt = archiveExt(item.originalName);
+      const itemOf = (c: Companion): ExportItem =>
+        c.kind === 'file'
+          ? c.item
+          : { ...item, fileId: c.ownerId, sourcePath: c.sidecar.sourcePath, size: c.size, sha256: c.sha256, archived: c.sidecar.archived ? { ...c.sidecar.archived, mtimeMs: null } : null };
+      const failed = (c: Companion, error: AppError): void => {
+        out.errors.push(c.kind === 'file' ? { fileId: c.item.fileId, error } : { fileId: c.ownerId, sidecarId: c.sidecar.sidecarId, error });
+      };
+      const doneOf = (c: Companion, outcome: ExportOutcome, relPath: string, sha256: string, size: number, mtimeMs: number | null): CompanionDone =>
+        c.kind === 'file'
+          ? { kind: 'file', fileId: c.item.fileId, outcome, relPath, sha256, size, mtimeMs }
+          : { kind: 'sidecar', sidecarId: c.sidecar.sidecarId, outcome, relPath, sha256, size };
+      let list = targets;
+      if (list === null) {
+        const rest: Companion[] = [];
+        for (const c of companions) {
+          const rec = itemOf(c).archived;
+          const want = companionPath(mainRel, mainExt, c.suffix);
+          const st = rec && rec.relPath === want ? lstatOrNull(archive.abs(want)) : null;
+          if (rec && st?.isFile() && st.size === rec.size) out.done.push(doneOf(c, 'present', rec.relPath, rec.sha256, st.size, Math.floor(st.mtimeMs)));
+          else rest.push(c);
+        }
+        list = rest.length ? await planner.claimCompanions(mainRel, mainExt, rest) : [];
+        if (list === null) {
+          for (const c of rest) {
+            failed(c, appError('conflict', `Another file already has the name ${companionPath(mainRel, mainExt, c.suffix)} that this file's group needs; it was not exported.`));
+          }
+          return out;
+        }
+      }
+      for (const t of list) {
+        const c = t.companion;
+        const cItem = itemOf(c);
+        const rec = cItem.archived;
+        if (t.reservation === null) {
+          const st = fs.lstatSync(t.absPath);
+          const outcome = rec?.relPath === t.relPath ? 'present' : 'adopted';
+          if (!archive.listed(t.relPath, c.sha256)) out.records.push(archive.record(cItem, 'add', t.relPath, c.sha256, st.size));
+          out.done.push(doneOf(c, outcome, t.relPath, c.sha256, st.size, Math.floor(st.mtimeMs)));
+          continue;
+        }
+        if (rec && rec.relPath !== t.relPath) {
+          const st = lstatOrNull(archive.abs(rec.relPath));
+          if (st?.isFile() && st.size === rec.size && archive.rename(cItem, rec.relPath, t.relPath) === 'renamed') {
+            planner.published(t.reservation);
+            await planner.vacated(rec.relPath);
+            durable.syncWithBatch(path.dirname(archive.abs(rec.relPath)));
+            out.dirs.push(path.dirname(t.absPath));
+            const now = fs.lstatSync(t.absPath);
+            out.done.push(doneOf(c, 'renamed', t.relPath, rec.sha256, now.size, Math.floor(now.mtimeMs)));
+            continue;
+          }
+        }
+        const copied = await lanes.copy({
+          sourcePath: cItem.sourcePath,
+          size: c.size,
+          sha256: c.sha256,
+          finalPath: t.absPath,
+          tempPath: path.join(path.dirname(t.absPath), tempNameFor(data.jobId, runNonce, c.kind === 'file' ? c.item.fileId : `s${c.sidecar.sidecarId}`)),
+          onBytes: () => undefined,
+        });
+        if (copied.kind === 'published') {
+          planner.published(t.reservation);
+          const st = fs.lstatSync(t.absPath);
+          out.records.push(archive.record(cItem, 'add', t.relPath, c.sha256, st.size));
+          out.dirs.push(path.dirname(t.absPath));
+          out.done.push(doneOf(c, 'copied', t.relPath, c.sha256, st.size, Math.floor(st.mtimeMs)));
+          continue;
+        }
+        await planner.release(t.reservation);
+        if (copied.kind === 'cancelled') continue;
+        if (copied.kind === 'failed' && copied.error.code === 'disk-full') {
+          fatal ??= copied.error;
+          stopAll();
+          continue;
+        }
+        failed(c, copied.kind === 'failed' ? copied.error : appError('conflict', `Another program created ${t.relPath} meanwhile; try again.`));
+      }
+      return out;
+    };
+
+    /** Reports the main file's result with its companions' (one durable batch entry). */
+    const finish = async (
+      item: ExportItem,
+      result: Omit<Extract<ExportWorkerMessage, { type: 'file-done' }>, 'type'>,
+      dirAbs: string | null,
+      record: ManifestRecord | null,
+      targets: CompanionTarget[] | null,
+    ): Promise<void> => {
+      const placed = await placeCompanions(item, result.relPath, targets);
+      for (const d of placed.dirs) durable.syncWithBatch(d);
+      durable.add(
+        {
+          ...result,
+          ...(placed.done.length ? { companions: placed.done } : {}),
+          ...(placed.errors.length ? { companionErrors: placed.errors } : {}),
+        },
+        dirAbs,
+        record === null ? placed.records : [record, ...placed.records],
+      );
+    };
+
+    /** Frees the names a plan claimed for the companions (the main file did not make it). */
+    const releaseCompanions = async (targets: readonly CompanionTarget[]): Promise<void> => {
+      for (const t of targets) if (t.reservation) await planner.release(t.reservation);
+    };
+
     /** An existing copy now describes the file (nothing written unless the manifest lacked it). */
-    const kept = (item: ExportItem, outcome: 'present' | 'adopted', relPath: string, sha256: string, known?: { size: number; mtimeMs: number }): void => {
+    const kept = async (
+      item: ExportItem,
+      outcome: 'present' | 'adopted',
+      relPath: string,
+      sha256: string,
+      targets: CompanionTarget[] | null,
+      known?: { size: number; mtimeMs: number },
+    ): Promise<void> => {
       let size: number;
       let mtimeMs: number;
       if (known) ({ size, mtimeMs } = known);
@@ -282,35 +428,107 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
         mtimeMs = Math.floor(st.mtimeMs);
       }
       const record = archive.listed(relPath, sha256) ? null : archive.record(item, 'add', relPath, sha256, size);
-      durable.add({ fileId: item.fileId, outcome, relPath, sha256, size, mtimeMs, bytes: 0 }, null, record);
+      await finish(item, { fileId: item.fileId, outcome, relPath, sha256, size, mtimeMs, bytes: 0 }, null, record, targets);
     };
 
     const outputGone = async (): Promise<boolean> => (await checkOutputRoot(data.outputDir, data.jobId, runNonce, fs)) !== null;
 
+    /**
+     * Writes the truth into a staged copy (a temp of this run beside its final name), reads it back,
+     * syncs it and hashes it: the copy's own sha256 is what the archive records.
+     */
+    const writeStaged = async (
+      item: ExportItem,
+      write: MetadataWrite,
+      stagingPath: string,
+    ): Promise<{ ok: true; sha256: string; size: number } | { ok: false; error: AppError }> => {
+      try {
+        exiftool ??= new ExifTool({ maxProcs: 2, taskTimeoutMillis: 60_000, useMWG: false, exiftoolEnv: exiftoolEnv() });
+        const problem = await writeAndCheck(exiftool, stagingPath, write);
+        if (problem !== null) {
+          return { ok: false, error: appError('verify-failed', `The corrected date could not be written into the copy of ${item.originalName}.`, problem) };
+        }
+        const fd = fs.openSync(stagingPath, 'r+');
+        try {
+          fs.fsyncSync(fd);
+        } finally {
+          fs.closeSync(fd);
+        }
+        return { ok: true, sha256: await sha256File(stagingPath, fs), size: fs.lstatSync(stagingPath).size };
+      } catch (e) {
+        return { ok: false, error: appError('io', `Writing the corrected metadata into the copy of ${item.originalName} failed.`, e instanceof Error ? e.message : String(e)) };
+      }
+    };
+    /**
+     * A copy renamed because its date changed still carries the old date inside: when the new one
+     * must be written, the original is staged again, written and put in its place. Null when
+     * nothing needed writing.
+     */
+    const rewriteRenamed = async (item: ExportItem, finalPath: string): Promise<{ sha256: string; size: number } | { error: AppError } | null> => {
+      const write = data.write ? plannedWrite(item, data.write) : null;
+      if (write === null) return null;
+      const stagingPath = path.join(path.dirname(finalPath), tempNameFor(data.jobId, runNonce, `w${item.fileId}`));
+      const copied = await lanes.copy({
+        sourcePath: item.sourcePath,
+        size: item.size,
+        sha256: item.sha256,
+        finalPath: stagingPath,
+        tempPath: path.join(path.dirname(finalPath), tempNameFor(data.jobId, runNonce, item.fileId)),
+        onBytes: () => undefined,
+      });
+      if (copied.kind !== 'published') {
+        return { error: copied.kind === 'failed' ? copied.error : appError('conflict', `The copy of ${item.originalName} could not be staged for its new date.`) };
+      }
+      const written = await writeStaged(item, write, stagingPath);
+      if (!written.ok) {
+        dropStaged(stagingPath);
+        return { error: written.error };
+      }
+      // Replaces the renamed copy, ours and recorded nowhere yet under this name.
+      fs.renameSync(stagingPath, finalPath);
+      return { sha256: written.sha256, size: written.size };
+    };
+
+    const dropStaged = (stagingPath: string): void => {
+      for (const p of [stagingPath, `${stagingPath}_exiftool_tmp`]) {
+        try {
+          fs.unlinkSync(p);
+        } catch {
+          // Not there.
+        }
+      }
+    };
+
     const processItem = async (item: ExportItem, first: ArchiveAction): Promise<void> => {
       if (first.kind === 'keep') {
-        kept(item, first.outcome, first.relPath, first.sha256, first);
+        await kept(item, first.outcome, first.relPath, first.sha256, null, first);
         return;
       }
       let plan = first.plan;
       let renameFrom = first.renameFrom;
       // A few rounds at most: re-planning only happens when a name is taken behind our back.
       for (let round = 0; round < 5; round++) {
-        if (control.cancelled) return;
+        if (control.cancelled) {
+          if (plan.kind === 'copy') {
+            await planner.release(plan.reservation);
+            await releaseCompanions(plan.companions);
+          }
+          return;
+        }
         switch (plan.kind) {
           case 'failed':
             fail(item, plan.error);
             return;
           case 'adopt':
-            kept(item, 'adopted', plan.relPath, item.sha256);
+            await kept(item, 'adopted', plan.relPath, item.sha256, plan.companions);
             return;
           case 'adopt-run':
             if (await plan.reservation.published) {
-              kept(item, 'adopted', plan.reservation.relPath, item.sha256);
+              await kept(item, 'adopted', plan.reservation.relPath, item.sha256, null);
               return;
             }
             if (control.cancelled) return;
-            plan = await planner.plan(item);
+            plan = await planner.plan(targetOf(item));
             continue;
           case 'copy': {
             if (renameFrom !== undefined) {
@@ -319,31 +537,56 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
               if (renamed === 'renamed') {
                 planner.published(plan.reservation);
                 await planner.vacated(from);
-                const st = fs.lstatSync(plan.absPath);
                 // The old name's folder lost an entry: it is synced with the same batch.
                 durable.syncWithBatch(path.dirname(archive.abs(from)));
-                durable.add(
-                  { fileId: item.fileId, outcome: 'renamed', relPath: plan.relPath, sha256: item.archived?.sha256 ?? item.sha256, size: st.size, mtimeMs: Math.floor(st.mtimeMs), bytes: 0, from },
+                let copySha = item.archived?.sha256 ?? item.sha256;
+                let record: ManifestRecord | null = null;
+                const rewriteError = await rewriteRenamed(item, plan.absPath);
+                if (rewriteError === null || 'sha256' in rewriteError) {
+                  if (rewriteError !== null) {
+                    copySha = rewriteError.sha256;
+                    record = archive.record(item, 'add', plan.relPath, copySha, rewriteError.size);
+                  }
+                }
+                const st = fs.lstatSync(plan.absPath);
+                await finish(
+                  item,
+                  {
+                    fileId: item.fileId,
+                    outcome: 'renamed',
+                    relPath: plan.relPath,
+                    sha256: copySha,
+                    size: st.size,
+                    mtimeMs: Math.floor(st.mtimeMs),
+                    bytes: 0,
+                    from,
+                    ...(rewriteError !== null && 'error' in rewriteError ? { companionErrors: [{ fileId: item.fileId, error: rewriteError.error }] } : {}),
+                  },
                   path.dirname(plan.absPath),
-                  null,
+                  record,
+                  plan.companions,
                 );
                 return;
               }
               if (renamed === 'exists') {
                 await planner.takenExternally(plan.reservation);
-                plan = await planner.plan(item);
+                await releaseCompanions(plan.companions);
+                plan = await planner.plan(targetOf(item));
                 continue;
               }
               // The recorded copy vanished meanwhile: copy the original instead.
               renameFrom = undefined;
             }
             let lastBytesAt = 0;
+            // Fidelity: a copy that needs the truth written in is staged under a temp name first.
+            const write = data.write ? plannedWrite(item, data.write) : null;
+            const stagingPath = write ? path.join(path.dirname(plan.absPath), tempNameFor(data.jobId, runNonce, `w${item.fileId}`)) : null;
             const outcome = await lanes.copy({
               sourcePath: item.sourcePath,
               ...(item.sourcePathBytes !== undefined ? { sourcePathBytes: item.sourcePathBytes } : {}),
               size: item.size,
               sha256: item.sha256,
-              finalPath: plan.absPath,
+              finalPath: stagingPath ?? plan.absPath,
               tempPath: path.join(path.dirname(plan.absPath), tempNameFor(data.jobId, runNonce, item.fileId)),
               onBytes: (bytesDone) => {
                 const now = performance.now();
@@ -355,34 +598,60 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
             });
             switch (outcome.kind) {
               case 'published': {
+                let copySha = item.sha256;
+                if (write !== null && stagingPath !== null) {
+                  const written = await writeStaged(item, write, stagingPath);
+                  if (!written.ok) {
+                    dropStaged(stagingPath);
+                    await planner.release(plan.reservation);
+                    await releaseCompanions(plan.companions);
+                    fail(item, written.error);
+                    return;
+                  }
+                  // Publish without replacing: the name was free when planned.
+                  if (lstatOrNull(plan.absPath)) {
+                    dropStaged(stagingPath);
+                    await planner.takenExternally(plan.reservation);
+                    await releaseCompanions(plan.companions);
+                    plan = await planner.plan(targetOf(item));
+                    continue;
+                  }
+                  fs.renameSync(stagingPath, plan.absPath);
+                  copySha = written.sha256;
+                }
                 planner.published(plan.reservation);
                 const st = fs.lstatSync(plan.absPath);
-                durable.add(
+                await finish(
+                  item,
                   {
                     fileId: item.fileId,
                     outcome: 'copied',
                     relPath: plan.relPath,
-                    sha256: item.sha256,
+                    sha256: copySha,
                     size: st.size,
                     mtimeMs: Math.floor(st.mtimeMs),
                     bytes: outcome.bytes,
                     ...(first.movedAside !== undefined ? { movedAside: first.movedAside } : {}),
                   },
                   path.dirname(plan.absPath),
-                  archive.record(item, 'add', plan.relPath, item.sha256, st.size),
+                  archive.record(item, 'add', plan.relPath, copySha, st.size),
+                  plan.companions,
                 );
                 return;
               }
               case 'exists':
                 await planner.takenExternally(plan.reservation);
-                plan = await planner.plan(item);
+                await releaseCompanions(plan.companions);
+                plan = await planner.plan(targetOf(item));
                 continue;
               case 'cancelled':
                 // Not an error: the file stays unexported and is copied when the job resumes.
                 await planner.release(plan.reservation);
+                await releaseCompanions(plan.companions);
                 return;
               case 'failed':
                 await planner.release(plan.reservation);
+                await releaseCompanions(plan.companions);
                 if (outcome.error.code === 'disk-full') {
                   fatal ??= outcome.error;
                   stopAll();
@@ -455,6 +724,7 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
     unsubscribe();
     await lanes.close();
     if (!deps.hasher) await hasher.close();
+    if (exiftool !== null) await (exiftool as ExifTool).end().catch(() => undefined);
   }
 }
 

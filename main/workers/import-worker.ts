@@ -15,6 +15,8 @@ import { analyzeFile } from '../core/import/analyze-file.js';
 import { ExiftoolBatcher } from '../core/import/exiftool-batch.js';
 import { exiftoolEnv, likelyNeedsExiftool, type ReaderResult } from '../core/import/metadata.js';
 import { scanFolders, type ScanEntry } from '../core/import/scan.js';
+import { describeSidecars, matchSidecars, type MatchedSidecar, type SidecarCandidate } from '../core/import/sidecars.js';
+import { needsContentId, readContentId } from '../core/import/live-photos.js';
 import { batchingPost } from './batching.js';
 import type { BatchedImportMessage, ImportWorkerData, ImportWorkerMessage } from './protocol.js';
 import { CONTROL_CANCEL, CONTROL_PAUSE, CONTROL_RUN, SKIPPED_EXAMPLES, type SkippedEntries } from './protocol.js';
@@ -76,6 +78,8 @@ export async function runImport(
   runOptions: RunImportOptions = {},
 ): Promise<void> {
   let exiftool: ExifTool | null = null;
+  /** Fidelity: reads Live Photo ContentIdentifiers (live-photos.ts), started on the first one. */
+  let contentIdTool: ExifTool | null = null;
   let batcher: ExiftoolBatcher | null = null;
   // One ExifTool process per core: while this thread hashes photos they share the cores with it,
   // and once the photos are done every core reads with ExifTool (a camcorder's AVCHD folder is
@@ -111,6 +115,8 @@ export async function runImport(
   try {
     const skip = new Set(data.skipPaths);
     const entries: ScanEntry[] = [];
+    // Fidelity: sidecars seen by the scan, matched to their media files once the scan is done.
+    const sidecarFiles: SidecarCandidate[] = [];
     let totalBytes = 0;
     const skipped: SkippedEntries = { count: 0, hidden: 0, system: 0, examples: [] };
     for await (const entry of scanFolders(data.roots, {
@@ -120,6 +126,7 @@ export async function runImport(
         skipped[reason]++;
         if (skipped.examples.length < SKIPPED_EXAMPLES) skipped.examples.push(p);
       },
+      onSidecar: (s) => sidecarFiles.push(s),
       onError: (p, e) => {
         const error = errnoToAppError(e, p);
         const root = data.roots.map((r) => path.resolve(r)).find((r) => p === r || p.startsWith(r + path.sep)) ?? '';
@@ -136,6 +143,13 @@ export async function runImport(
       return;
     }
     post({ type: 'scanned', total: entries.length, totalBytes, skipped });
+    // Fidelity: matched over every scanned path (a skipped, already recorded file keeps its own).
+    const sidecarsOf: Map<string, MatchedSidecar[]> = matchSidecars(
+      [...entries.map((e) => e.path), ...skip],
+      sidecarFiles,
+    );
+    // Fidelity: Live Photo stills and videos no same-named partner explains (live-photos.ts).
+    const contentIdPaths = needsContentId(entries.map((e) => e.path));
     // Files ExifTool will most likely read (by extension) form their own queue, taken from
     // whenever ExifTool's queue runs short: its processes then work on the other core(s) from
     // the start while this thread hashes the photos, instead of the import ending with this
@@ -205,7 +219,16 @@ export async function runImport(
         try {
           post({ type: 'file-started', path: entry.path, size: entry.size });
           const result = await analyzeFile(entry, data.options, { readExiftool });
-          if (result.ok) post({ type: 'file', file: result.value });
+          if (result.ok) {
+            // Fidelity: the file's sidecars travel with it (sidecars.ts).
+            const sidecars = await describeSidecars(sidecarsOf.get(entry.path));
+            let contentId: string | null = null;
+            if (contentIdPaths.has(entry.path)) {
+              contentIdTool ??= new ExifTool({ maxProcs: 1, taskTimeoutMillis: 60_000, useMWG: false, exiftoolEnv: exiftoolEnv() });
+              contentId = await readContentId(contentIdTool, entry.path).catch(() => null);
+            }
+            post({ type: 'file', file: { ...result.value, ...(sidecars.length ? { sidecars } : {}), ...(contentId !== null ? { contentId } : {}) } });
+          }
           else post({ type: 'file-failed', path: entry.path, root: entry.root, size: entry.size, error: result.error });
         } finally {
           if (forExiftool) exiftoolClaimed--;
@@ -242,6 +265,7 @@ export async function runImport(
     post({ type: 'fatal', error: appError('internal', 'The import stopped because of an unexpected error.', detail) });
   } finally {
     if (exiftool !== null) await (exiftool as ExifTool).end().catch(() => undefined);
+    if (contentIdTool !== null) await (contentIdTool as ExifTool).end().catch(() => undefined);
   }
 }
 

@@ -8,6 +8,8 @@
  */
 import type { AppError } from '../../shared/errors.js';
 import type { CaptureTime } from '../../shared/capture-time.js';
+import type { ImportedSidecar } from '../core/import/sidecars.js';
+import type { WriteSettings } from '../core/export/write-truth.js';
 import type { DateCandidate, MediaType, TimestampSource, Confidence } from '../../shared/types.js';
 
 /** Int32 slot 0 of the control buffer. */
@@ -62,6 +64,10 @@ export interface ImportedFile {
   cameraModel?: string | null;
   /** A non-fatal problem (e.g. metadata unreadable but the file was hashed). */
   warning: string | null;
+  /** Sidecars found beside it (main/core/import/sidecars.ts); absent when none. */
+  sidecars?: ImportedSidecar[];
+  /** Apple's ContentIdentifier (a Live Photo's still and video share it), when read. */
+  contentId?: string | null;
 }
 
 /** Entries the scan left out on purpose: how many, and the first few for the summary. */
@@ -122,6 +128,36 @@ export interface ExportItem {
   confidence: Confidence;
   /** The copy this archive holds according to the library, or null. */
   archived: ArchivedCopy | null;
+  /** The file's own embedded capture time, when its detected time came from its metadata. */
+  embedded?: CaptureTime | null;
+  /** Folder tags (written into the copy as keywords when the setting is on). */
+  tags?: string[];
+  /** Group members (a Live Photo's video, a RAW beside its JPEG): exported under this file's base name. */
+  members?: ExportItem[];
+  /** This file's sidecars (main/core/import/sidecars.ts), exported under its base name. */
+  sidecars?: ExportSidecar[];
+}
+
+export interface ExportSidecar {
+  sidecarId: number;
+  sourcePath: string;
+  /** What follows the base name in the archive (`.xmp`, `.aae`, `.jpg.json`). */
+  suffix: string;
+  size: number;
+  sha256: string;
+  archived: { relPath: string; sha256: string; size: number } | null;
+}
+
+/** Where a group member or sidecar went, reported inside its main file's `file-done`. */
+export type CompanionDone =
+  | { kind: 'file'; fileId: number; outcome: ExportOutcome; relPath: string; sha256: string; size: number; mtimeMs: number | null }
+  | { kind: 'sidecar'; sidecarId: number; outcome: ExportOutcome; relPath: string; sha256: string; size: number };
+
+/** A group member or sidecar that could not be exported (`fileId`: the member, or the sidecar's file). */
+export interface CompanionError {
+  fileId: number;
+  sidecarId?: number;
+  error: AppError;
 }
 
 export interface ExportWorkerData {
@@ -130,6 +166,8 @@ export interface ExportWorkerData {
   jobId: number;
   /** The archive's root folder. */
   outputDir: string;
+  /** What to write into the copies (main/core/export/write-truth.ts); absent: byte copies only. */
+  write?: WriteSettings;
 }
 
 /**
@@ -166,6 +204,9 @@ export type BatchedExportMessage =
       bytes: number;
       from?: string;
       movedAside?: string;
+      /** The group's other members and the sidecars, placed under this file's base name. */
+      companions?: CompanionDone[];
+      companionErrors?: CompanionError[];
     }
   | { type: 'file-failed'; fileId: number; error: AppError };
 

@@ -5,7 +5,8 @@
  */
 import type Database from 'better-sqlite3';
 import type { Confidence, TimestampSource } from '../../../shared/types.js';
-import type { ExportItem, ExportOutcome } from '../../workers/protocol.js';
+import type { CompanionDone, ExportItem, ExportOutcome, ExportSidecar } from '../../workers/protocol.js';
+import { EMBEDDED_SOURCES } from '../export/write-truth.js';
 import { EFFECTIVE_TS_SQL } from './files-repo.js';
 import { encodePathBytes } from '../byte-names.js';
 
@@ -29,6 +30,8 @@ export interface ArchivedResult {
   sha256: string;
   size: number;
   mtimeMs: number | null;
+  /** The group's other members and the sidecars placed with it. */
+  companions?: readonly CompanionDone[];
 }
 
 export interface ScopeCounts {
@@ -61,13 +64,20 @@ interface PageRow {
   c_sha: string | null;
   c_size: number | null;
   c_mtime: number | null;
+  tags: string | null;
 }
 
-const KEPT = 'f.discarded = 0 AND f.sha256 IS NOT NULL';
+/**
+ * A group member travels inside its main file's item (ExportItem.members), so it is not paged on
+ * its own while that main file can be exported; a discarded main file keeps its group out.
+ */
+const NOT_MEMBER = '(f.group_main IS NULL OR NOT EXISTS (SELECT 1 FROM files gm WHERE gm.id = f.group_main AND gm.sha256 IS NOT NULL))';
+const KEPT = `f.discarded = 0 AND f.sha256 IS NOT NULL AND ${NOT_MEMBER}`;
 const COPY_JOIN = 'LEFT JOIN archive_copies c ON c.archive_id = @archiveId AND c.file_id = f.id';
 const PAGE_COLUMNS = `f.id, f.original_path, f.original_path_bytes, f.original_name, f.size, f.sha256, f.final_at, f.final_offset,
   f.detected_at, f.detected_offset, f.detected_source, f.confidence, ${EFFECTIVE_TS_SQL} AS k,
-  c.rel_path AS c_rel, c.sha256 AS c_sha, c.size AS c_size, c.mtime_ms AS c_mtime`;
+  c.rel_path AS c_rel, c.sha256 AS c_sha, c.size AS c_size, c.mtime_ms AS c_mtime,
+  (SELECT group_concat(t.name, '|') FROM file_tags ft JOIN tags t ON t.id = ft.tag_id WHERE ft.file_id = f.id) AS tags`;
 // The key is split into >= and a tie-break because SQLite seeks an expression index on a plain
 // comparison, not on a row value.
 const AFTER_CURSOR = `${EFFECTIVE_TS_SQL} >= @key AND (${EFFECTIVE_TS_SQL} > @key OR (f.original_name, f.id) > (@name, @id))`;
@@ -91,10 +101,30 @@ function toItem(r: PageRow): ExportItem {
     confidence: user ? 'high' : r.confidence,
     archived:
       r.c_rel !== null ? { relPath: r.c_rel, sha256: r.c_sha!, size: r.c_size!, mtimeMs: r.c_mtime } : null,
+    embedded:
+      r.detected_at !== null && r.detected_source !== null && EMBEDDED_SOURCES.has(r.detected_source)
+        ? { local: r.detected_at, offset: r.detected_offset }
+        : null,
+    tags: r.tags ? r.tags.split('|').sort() : [],
   };
 }
 
+interface SidecarRow {
+  id: number;
+  file_id: number;
+  path: string;
+  suffix: string;
+  size: number;
+  sha256: string;
+  c_rel: string | null;
+  c_sha: string | null;
+  c_size: number | null;
+}
+
 export class ArchivesRepo {
+  private readonly membersStmt: Database.Statement;
+  private readonly sidecarsStmt: Database.Statement;
+  private readonly upsertSidecars: Database.Statement;
   private readonly pageLibrary: Database.Statement;
   private readonly pageImportWalk: Database.Statement;
   private readonly pageImportSort: Database.Statement;
@@ -108,6 +138,23 @@ export class ArchivesRepo {
   private readonly importPlans = new Map<number, 'walk' | 'sort'>();
 
   constructor(private readonly sqlite: Database.Database) {
+    this.membersStmt = sqlite.prepare(
+      `SELECT ${PAGE_COLUMNS}, f.group_main AS group_main FROM files f ${COPY_JOIN}
+       WHERE f.group_main IN (SELECT value FROM json_each(@ids)) AND f.discarded = 0 AND f.sha256 IS NOT NULL
+       ORDER BY f.group_main, f.original_name, f.id`,
+    );
+    this.sidecarsStmt = sqlite.prepare(
+      `SELECT s.id, s.file_id, s.path, s.suffix, s.size, s.sha256, c.rel_path AS c_rel, c.sha256 AS c_sha, c.size AS c_size
+       FROM sidecars s LEFT JOIN sidecar_copies c ON c.archive_id = @archiveId AND c.sidecar_id = s.id
+       WHERE s.file_id IN (SELECT value FROM json_each(@ids)) ORDER BY s.file_id, s.path`,
+    );
+    this.upsertSidecars = sqlite.prepare(
+      `INSERT INTO sidecar_copies (archive_id, sidecar_id, rel_path, sha256, size, job_id)
+       SELECT @archiveId, j.value ->> '$.sidecarId', j.value ->> '$.relPath', j.value ->> '$.sha256', j.value ->> '$.size', @jobId
+       FROM json_each(@batch) AS j WHERE j.value ->> '$.outcome' != 'present'
+       ON CONFLICT(archive_id, sidecar_id) DO UPDATE SET rel_path = excluded.rel_path, sha256 = excluded.sha256,
+         size = excluded.size, job_id = excluded.job_id, exported_at = excluded.exported_at`,
+    );
     this.pageLibrary = sqlite.prepare(
       `SELECT ${PAGE_COLUMNS} FROM files f ${COPY_JOIN} WHERE ${KEPT} AND ${AFTER_CURSOR} ${ORDER}`,
     );
@@ -185,13 +232,42 @@ export class ArchivesRepo {
       }
       rows = (plan === 'walk' ? this.pageImportWalk : this.pageImportSort).all({ ...params, importJobId: scope.importJobId }) as PageRow[];
     }
-    return { items: rows.map(toItem), keys: rows.map((r) => ({ key: r.k, name: r.original_name, id: r.id })) };
+    return { items: this.withCompanions(rows.map(toItem), archiveId), keys: rows.map((r) => ({ key: r.k, name: r.original_name, id: r.id })) };
+  }
+
+  /** Adds each item's group members and every member's sidecars (two queries per page). */
+  private withCompanions(items: ExportItem[], archiveId: number | null): ExportItem[] {
+    if (items.length === 0) return items;
+    const byId = new Map<number, ExportItem>();
+    for (const item of items) byId.set(item.fileId, item);
+    const memberRows = this.membersStmt.all({ archiveId: archiveId ?? -1, ids: JSON.stringify([...byId.keys()]) }) as (PageRow & { group_main: number })[];
+    const all = new Map(byId);
+    for (const r of memberRows) {
+      const member = toItem(r);
+      const main = byId.get(r.group_main)!;
+      (main.members ??= []).push(member);
+      all.set(member.fileId, member);
+    }
+    const sidecarRows = this.sidecarsStmt.all({ archiveId: archiveId ?? -1, ids: JSON.stringify([...all.keys()]) }) as SidecarRow[];
+    for (const r of sidecarRows) {
+      const sidecar: ExportSidecar = {
+        sidecarId: r.id,
+        sourcePath: r.path,
+        suffix: r.suffix,
+        size: r.size,
+        sha256: r.sha256,
+        archived: r.c_rel !== null ? { relPath: r.c_rel, sha256: r.c_sha!, size: r.c_size! } : null,
+      };
+      const owner = all.get(r.file_id)!;
+      (owner.sidecars ??= []).push(sidecar);
+    }
+    return items;
   }
 
   /** Files this export job failed on (still kept): a resumed run tries them again first. */
   failedItems(jobId: number, archiveId: number): { items: ExportItem[]; keys: ExportCursor[] } {
     const rows = this.retryStmt.all({ jobId, archiveId }) as PageRow[];
-    return { items: rows.map(toItem), keys: rows.map((r) => ({ key: r.k, name: r.original_name, id: r.id })) };
+    return { items: this.withCompanions(rows.map(toItem), archiveId), keys: rows.map((r) => ({ key: r.k, name: r.original_name, id: r.id })) };
   }
 
   counts(scope: ExportScope, archiveId: number | null): ScopeCounts {
@@ -220,8 +296,12 @@ export class ArchivesRepo {
     if (done.length === 0 && failed.length === 0) return;
     this.sqlite.transaction(() => {
       if (done.length) {
-        const batch = JSON.stringify(done);
+        // A group's members are recorded like any file; its sidecars in their own table.
+        const members = done.flatMap((d) => (d.companions ?? []).filter((c) => c.kind === 'file'));
+        const sidecars = done.flatMap((d) => (d.companions ?? []).filter((c) => c.kind === 'sidecar'));
+        const batch = JSON.stringify(members.length ? [...done.map(({ companions: _c, ...d }) => d), ...members] : done);
         this.upsertBatch.run({ archiveId, jobId, batch });
+        if (sidecars.length) this.upsertSidecars.run({ archiveId, jobId, batch: JSON.stringify(sidecars) });
         this.clearErrorBatch.run(batch);
         this.redoneBatch.run(jobId, batch);
       }

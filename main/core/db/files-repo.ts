@@ -7,6 +7,7 @@ import { formatCaptureTime, type CaptureTime } from '../../../shared/capture-tim
 import type { Confidence, DateCandidate, FileDetails, FileFilter, FileSummary, MediaType, TimestampSource } from '../../../shared/types.js';
 import type { ImportedFile } from '../../workers/protocol.js';
 import { decodePathBytes, encodePathBytes } from '../byte-names.js';
+import { findExportGroups, type GroupInput } from '../export/groups.js';
 import { nowIso } from './jobs-repo.js';
 
 interface FileRow {
@@ -92,6 +93,8 @@ export class FilesRepo {
   private readonly fileTagInsert: Database.Statement;
   private readonly fileTagClear: Database.Statement;
   private readonly forgetStaleOutput: Database.Statement;
+  private readonly sidecarUpsert: Database.Statement;
+  private readonly sidecarPrune: Database.Statement;
 
   constructor(private readonly sqlite: Database.Database) {
     // A re-import of the same path refreshes what the file says but keeps the user's review;
@@ -126,6 +129,15 @@ export class FilesRepo {
     // A re-import whose content changed: the earlier export no longer describes the file.
     this.forgetStaleOutput = sqlite.prepare(
       'DELETE FROM archive_copies WHERE file_id = (SELECT id FROM files WHERE original_path = @path AND sha256 IS NOT @sha256)',
+    );
+    // A sidecar whose bytes changed is a new sidecar: its recorded copies no longer describe it.
+    this.sidecarUpsert = sqlite.prepare(`
+      INSERT INTO sidecars (file_id, path, kind, suffix, size, sha256) VALUES (@fileId, @path, @kind, @suffix, @size, @sha256)
+      ON CONFLICT(path) DO UPDATE SET file_id = excluded.file_id, kind = excluded.kind, suffix = excluded.suffix,
+        size = excluded.size, sha256 = excluded.sha256
+      WHERE sidecars.sha256 IS NOT excluded.sha256 OR sidecars.file_id IS NOT excluded.file_id OR sidecars.suffix IS NOT excluded.suffix`);
+    this.sidecarPrune = sqlite.prepare(
+      `DELETE FROM sidecars WHERE file_id = ? AND path NOT IN (SELECT value FROM json_each(?))`,
     );
   }
 
@@ -171,6 +183,8 @@ export class FilesRepo {
             this.tagInsert.run(tag);
             this.fileTagInsert.run(id, this.tagId.get(tag));
           }
+          this.recordSidecars(id, f);
+          if (f.contentId !== undefined) this.sqlite.prepare('UPDATE files SET content_id = ? WHERE id = ?').run(f.contentId, id);
         } else {
           const name = item.path.split(/[\\/]/).pop() ?? item.path;
           this.failStmt.run({ path: item.path, name, root: item.root, size: item.size, error: item.message });
@@ -180,6 +194,48 @@ export class FilesRepo {
       }
     });
     tx();
+  }
+
+  private recordSidecars(fileId: number, f: ImportedFile): void {
+    const sidecars = f.sidecars ?? [];
+    this.sidecarPrune.run(fileId, JSON.stringify(sidecars.map((s) => s.path)));
+    for (const s of sidecars) {
+      const changed = this.sqlite.prepare('SELECT sha256 FROM sidecars WHERE path = ?').pluck().get(s.path) as string | undefined;
+      if (changed !== undefined && changed !== s.sha256) {
+        this.sqlite.prepare('DELETE FROM sidecar_copies WHERE sidecar_id = (SELECT id FROM sidecars WHERE path = ?)').run(s.path);
+      }
+      this.sidecarUpsert.run({ fileId, path: s.path, kind: s.kind, suffix: s.suffix, size: s.size, sha256: s.sha256 });
+    }
+  }
+
+  /** The sidecars linked to a file (its details list them). */
+  sidecarsOf(fileId: number): { path: string; kind: string; suffix: string; size: number }[] {
+    return this.sqlite.prepare('SELECT path, kind, suffix, size FROM sidecars WHERE file_id = ? ORDER BY path').all(fileId) as {
+      path: string;
+      kind: string;
+      suffix: string;
+      size: number;
+    }[];
+  }
+
+  /**
+   * Recomputes the export groups (Live Photos, RAW+JPEG; main/core/export/groups.ts) over the
+   * whole library: a group's members get `group_main`, everything else null.
+   */
+  recomputeExportGroups(): void {
+    const rows = this.sqlite
+      .prepare(
+        `SELECT id, original_path AS path, COALESCE(final_at, detected_at) AS local, content_id AS contentId
+         FROM files WHERE sha256 IS NOT NULL ORDER BY original_path`,
+      )
+      .all() as GroupInput[];
+    const groups = findExportGroups(rows);
+    const clear = this.sqlite.prepare('UPDATE files SET group_main = NULL WHERE group_main IS NOT NULL');
+    const set = this.sqlite.prepare('UPDATE files SET group_main = ? WHERE id = ?');
+    this.sqlite.transaction(() => {
+      clear.run();
+      for (const g of groups) for (const m of g.members) set.run(g.main, m);
+    })();
   }
 
   /** Files with the same sha256 form a group named by the lowest id among them. */
@@ -292,6 +348,12 @@ export class FilesRepo {
     let n = 0;
     this.sqlite.transaction(() => {
       for (const id of ids) n += stmt.run(discarded ? 1 : 0, at, at, id).changes;
+      // Discarding a group's main file discards the group (a Live Photo's video, a RAW's JPEG).
+      if (discarded) {
+        this.sqlite
+          .prepare(`UPDATE files SET discarded = 1, reviewed_at = ?, updated_at = ? WHERE discarded = 0 AND group_main IN (SELECT value FROM json_each(?))`)
+          .run(at, at, JSON.stringify(ids));
+      }
     })();
     return n;
   }

@@ -39,6 +39,13 @@ export const files = sqliteTable(
     discarded: integer('discarded', { mode: 'boolean' }).notNull().default(false),
     /** Exact-duplicate group: the lowest file id sharing this sha256, null when unique. */
     duplicateGroup: integer('duplicate_group'),
+    /**
+     * Export group (Live Photo, RAW+JPEG): the group's main file id on every other member, null on
+     * the main file and on files in no group. Members travel with their main file in an export.
+     */
+    groupMain: integer('group_main'),
+    /** Apple's ContentIdentifier (the still's MakerNotes, the video's Keys): pairs a Live Photo. */
+    contentId: text('content_id'),
     error: text('error'),
     /** The camera model the metadata names (EXIF/QuickTime Model); null when unknown or imported before it was read. */
     cameraModel: text('camera_model'),
@@ -49,6 +56,7 @@ export const files = sqliteTable(
     uniqueIndex('files_original_path_uq').on(t.originalPath),
     index('files_sha256_idx').on(t.sha256),
     index('files_duplicate_group_idx').on(t.duplicateGroup),
+    index('files_group_main_idx').on(t.groupMain),
     // The export order (FilesRepo.exportPage): each page seeks here instead of sorting the whole job.
     index('files_export_order_idx').on(sql`COALESCE(${t.finalAt}, ${t.detectedAt}, '~')`, t.originalName, t.id),
   ],
@@ -204,4 +212,45 @@ export const dateShiftFiles = sqliteTable(
     newFinalOffset: text('new_final_offset'),
   },
   (t) => [primaryKey({ columns: [t.shiftId, t.fileId] }), index('date_shift_files_file_idx').on(t.fileId)],
+);
+
+/**
+ * A sidecar (`.xmp`, `.aae`, `.thm`, Takeout `.json`) found beside a library file. Not a library
+ * item of its own: it is exported with its file, under the file's base name.
+ */
+export const sidecars = sqliteTable(
+  'sidecars',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    fileId: integer('file_id')
+      .notNull()
+      .references(() => files.id, { onDelete: 'cascade' }),
+    path: text('path').notNull(),
+    /** xmp | aae | thm | takeout (see main/core/import/sidecars.ts). */
+    kind: text('kind', { enum: ['xmp', 'aae', 'thm', 'takeout'] }).notNull(),
+    /** What follows the base name in the archive (`.xmp`, `.jpg.xmp`, `.aae`, `.jpg.json`). */
+    suffix: text('suffix').notNull(),
+    size: integer('size').notNull(),
+    sha256: text('sha256').notNull(),
+  },
+  (t) => [uniqueIndex('sidecars_path_uq').on(t.path), index('sidecars_file_idx').on(t.fileId)],
+);
+
+/** The copy of a sidecar in an archive (like archive_copies, recorded once durable). */
+export const sidecarCopies = sqliteTable(
+  'sidecar_copies',
+  {
+    archiveId: integer('archive_id')
+      .notNull()
+      .references(() => archives.id, { onDelete: 'cascade' }),
+    sidecarId: integer('sidecar_id')
+      .notNull()
+      .references(() => sidecars.id, { onDelete: 'cascade' }),
+    relPath: text('rel_path').notNull(),
+    sha256: text('sha256').notNull(),
+    size: integer('size').notNull(),
+    jobId: integer('job_id').references(() => jobs.id, { onDelete: 'set null' }),
+    exportedAt: text('exported_at').notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.archiveId, t.sidecarId] })],
 );

@@ -9,7 +9,7 @@ export function machineTimeZone(): string {
 }
 
 export function defaultSettings(): Settings {
-  return { outputDirectory: null, timeZone: machineTimeZone(), useFileDatesAsLastResort: false, useGpsTimeZone: true };
+  return { outputDirectory: null, timeZone: machineTimeZone(), useFileDatesAsLastResort: false, useGpsTimeZone: true, writeDatesIntoCopies: true, writeFolderTagsAsKeywords: true };
 }
 
 const KEYS: Record<keyof Settings, string> = {
@@ -17,6 +17,8 @@ const KEYS: Record<keyof Settings, string> = {
   timeZone: 'time_zone',
   useFileDatesAsLastResort: 'use_file_dates_as_last_resort',
   useGpsTimeZone: 'use_gps_time_zone',
+  writeDatesIntoCopies: 'write_dates_into_copies',
+  writeFolderTagsAsKeywords: 'write_folder_tags_as_keywords',
 };
 
 export function readSettings(db: Db): Settings {
@@ -31,6 +33,10 @@ export function readSettings(db: Db): Settings {
   if (typeof useDates === 'boolean') out.useFileDatesAsLastResort = useDates;
   const useGps = byKey.get(KEYS.useGpsTimeZone);
   if (typeof useGps === 'boolean') out.useGpsTimeZone = useGps;
+  const writeDates = byKey.get(KEYS.writeDatesIntoCopies);
+  if (typeof writeDates === 'boolean') out.writeDatesIntoCopies = writeDates;
+  const writeTags = byKey.get(KEYS.writeFolderTagsAsKeywords);
+  if (typeof writeTags === 'boolean') out.writeFolderTagsAsKeywords = writeTags;
   return out;
 }
 

@@ -13,6 +13,7 @@ import { isNameFor, plannedRelativePath } from '../../../shared/naming.js';
 import type { ExportItem, ExportOutcome, ExportWorkerMessage } from '../../workers/protocol.js';
 import { appendManifest, readManifest, type ManifestRecord, type ManifestState } from '../archive/manifest.js';
 import { sha256File, syncDirs, type ExportFs } from './copy.js';
+import { targetOf } from './companions.js';
 import type { TargetPlan, TargetPlanner } from './targets.js';
 
 type FileDone = Extract<ExportWorkerMessage, { type: 'file-done' }>;
@@ -140,7 +141,7 @@ export class ArchiveState {
         }
         if (outcome !== null) {
           if (isNameFor(recorded.relPath, planned)) return { kind: 'keep', outcome, relPath: recorded.relPath, sha256: recorded.sha256, size: st.size, mtimeMs: Math.floor(st.mtimeMs) };
-          return { kind: 'plan', plan: await planner.plan(item), renameFrom: recorded.relPath };
+          return { kind: 'plan', plan: await planner.plan(targetOf(item)), renameFrom: recorded.relPath };
         }
         // Its bytes changed in the archive: keep that file under another name, then copy anew.
         const aside = asideName(this.fs, this.root, recorded.relPath, new Date());
@@ -150,7 +151,7 @@ export class ArchiveState {
           syncDirs([path.dirname(this.abs(aside))], this.fs);
           await planner.vacated(recorded.relPath);
           await planner.occupied(aside);
-          return { kind: 'plan', plan: await planner.plan(item), movedAside: aside };
+          return { kind: 'plan', plan: await planner.plan(targetOf(item)), movedAside: aside };
         }
       }
       // Missing from the archive (deleted by someone): copied again below.
@@ -169,7 +170,7 @@ export class ArchiveState {
         return { kind: 'keep', outcome: 'adopted', relPath: known, sha256: listed.sha256, size: st.size, mtimeMs: Math.floor(st.mtimeMs) };
       }
     }
-    return { kind: 'plan', plan: await planner.plan(item) };
+    return { kind: 'plan', plan: await planner.plan(targetOf(item)) };
   }
 
   /** Renames the recorded copy to the planned name; 'exists' when that name was taken meanwhile. */
@@ -204,10 +205,11 @@ export class DurableResults {
     private readonly maxBatch = 256,
   ) {}
 
-  add(result: Omit<FileDone, 'type'>, dirAbs: string | null, record: ManifestRecord | null): void {
+  add(result: Omit<FileDone, 'type'>, dirAbs: string | null, record: ManifestRecord | readonly ManifestRecord[] | null): void {
     this.results.push({ type: 'file-done', ...result });
     if (dirAbs !== null) this.dirs.add(dirAbs);
-    if (record !== null) this.records.push(record);
+    if (Array.isArray(record)) this.records.push(...(record as readonly ManifestRecord[]));
+    else if (record !== null) this.records.push(record as ManifestRecord);
     if (this.results.length >= this.maxBatch) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), this.maxWaitMs);
   }

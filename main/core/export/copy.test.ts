@@ -205,7 +205,7 @@ describe('TargetPlanner', () => {
     const planner = new TargetPlanner(out);
     const t = { local: '2024-12-31T22:00:00.000', offset: '-05:00' };
     const same = await planner.plan({ fileId: 1, originalName: 'a.jpg', size: 8, sha256: sha('existing'), timestamp: t });
-    expect(same).toEqual({ kind: 'adopt', absPath: path.join(out, '2024', '20241231_220000.JPG'), relPath: '2024/20241231_220000.JPG' });
+    expect(same).toEqual({ kind: 'adopt', companions: [], absPath: path.join(out, '2024', '20241231_220000.JPG'), relPath: '2024/20241231_220000.JPG' });
     const other = await planner.plan({ fileId: 2, originalName: 'b.jpg', size: 3, sha256: sha('new'), timestamp: t });
     expect(other).toMatchObject({ kind: 'copy', relPath: '2024/20241231_220000_001.jpg' });
     const dup = await planner.plan({ fileId: 3, originalName: 'c.jpg', size: 3, sha256: sha('new'), timestamp: t });

@@ -94,12 +94,12 @@ export function newRunNonce(): string {
 }
 
 /** `.mediaparser-<jobId>-<runNonce>-<fileId>.tmp` */
-export function tempNameFor(jobId: number, runNonce: string, fileId: number | 'probe'): string {
+export function tempNameFor(jobId: number, runNonce: string, fileId: number | `s${number}` | `w${number}` | 'probe'): string {
   return `${TEMP_PREFIX}${jobId}-${runNonce}-${fileId}${TEMP_SUFFIX}`;
 }
 
 /** Ours: `.mediaparser-<job>-<nonce>-<file|probe>.tmp`, or `.mediaparser-<job>-<file>.tmp` of older versions. */
-const TEMP_NAME = /^\.mediaparser-\d+-(?:([0-9a-f]+)-)?(?:\d+|probe)\.tmp$/;
+const TEMP_NAME = /^\.mediaparser-\d+-(?:([0-9a-f]+)-)?(?:\d+|[sw]\d+|probe)\.tmp(?:_exiftool_tmp)?$/;
 
 /** True for a temp name MediaParser writes (of any run, or of `run` only). */
 export function isTempName(name: string, run?: string): boolean {

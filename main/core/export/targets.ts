@@ -17,6 +17,7 @@ import {
   type PlannedName,
 } from '../../../shared/naming.js';
 import { errnoCode, errnoToAppError } from '../errors.js';
+import { companionPath, type Companion } from './companions.js';
 import { isTempName, nodeFs, sha256File, type ExportFs } from './copy.js';
 
 export interface TargetItem {
@@ -25,6 +26,17 @@ export interface TargetItem {
   size: number;
   sha256: string;
   timestamp: CaptureTime | null;
+  /** A group's other members and sidecars: their names (same base, same counter) are claimed with this one. */
+  companions?: readonly Companion[];
+}
+
+/** Where a companion goes: a reserved free name, or an identical file already there. */
+export interface CompanionTarget {
+  companion: Companion;
+  relPath: string;
+  absPath: string;
+  /** Null when an identical file is already at `relPath` (adopted, not copied). */
+  reservation: Reservation | null;
 }
 
 /** Another file of this run that claimed the same name with the same content. */
@@ -41,9 +53,9 @@ export interface Reservation {
 
 export type TargetPlan =
   /** Copy to `absPath` (reserved for this file). */
-  | { kind: 'copy'; absPath: string; relPath: string; reservation: Reservation }
+  | { kind: 'copy'; absPath: string; relPath: string; reservation: Reservation; companions: CompanionTarget[] }
   /** An identical file is already on disk at `absPath`. */
-  | { kind: 'adopt'; absPath: string; relPath: string }
+  | { kind: 'adopt'; absPath: string; relPath: string; companions: CompanionTarget[] }
   /** An identical file of this run is being written to `reservation.absPath`: wait for it. */
   | { kind: 'adopt-run'; reservation: Reservation }
   | { kind: 'failed'; error: AppError };
@@ -110,9 +122,55 @@ export class TargetPlanner {
     return entry.sha256 === item.sha256;
   }
 
+  private reserve(key: string, absPath: string, relPath: string, size: number, sha256: string, entries: Map<string, DiskEntry>): Reservation {
+    let settle!: (published: boolean) => void;
+    const published = new Promise<boolean>((resolve) => {
+      settle = resolve;
+    });
+    const reservation: Reservation = { key, absPath, relPath, size, sha256, published, settle };
+    this.reservations.set(key, reservation);
+    entries.set(collisionKey(path.posix.basename(relPath)), { name: path.posix.basename(relPath), size, sha256 });
+    return reservation;
+  }
+
+  /** Whether `relPath` is free for these bytes, already holds them, or is taken by something else. */
+  private async nameStatus(relPath: string, size: number, sha256: string): Promise<'free' | 'identical' | 'taken'> {
+    const reserved = this.reservations.get(collisionKey(relPath));
+    if (reserved) return 'taken';
+    const dir = path.posix.dirname(relPath);
+    const onDisk = (await this.dirEntries(dir)).get(collisionKey(path.posix.basename(relPath)));
+    if (!onDisk) return 'free';
+    return (await this.identicalOnDisk(dir, onDisk, { fileId: 0, originalName: '', size, sha256, timestamp: null })) ? 'identical' : 'taken';
+  }
+
+  /**
+   * Claims the companions' names beside a main file at `mainRel`: null when one of them is taken
+   * by something else (nothing is reserved then).
+   */
+  async claimCompanions(mainRel: string, mainExt: string, companions: readonly Companion[]): Promise<CompanionTarget[] | null> {
+    const statuses: { companion: Companion; relPath: string; status: 'free' | 'identical' }[] = [];
+    const seen = new Set<string>();
+    for (const companion of companions) {
+      const relPath = companionPath(mainRel, mainExt, companion.suffix);
+      const status = await this.nameStatus(relPath, companion.size, companion.sha256);
+      if (status === 'taken' || seen.has(collisionKey(relPath))) return null;
+      seen.add(collisionKey(relPath));
+      statuses.push({ companion, relPath, status });
+    }
+    const out: CompanionTarget[] = [];
+    for (const { companion, relPath, status } of statuses) {
+      const absPath = path.join(this.outputDir, ...relPath.split('/'));
+      const entries = await this.dirEntries(path.posix.dirname(relPath));
+      const reservation = status === 'free' ? this.reserve(collisionKey(relPath), absPath, relPath, companion.size, companion.sha256, entries) : null;
+      out.push({ companion, relPath, absPath, reservation });
+    }
+    return out;
+  }
+
   /** Picks the target of the next file in export order. Must be called sequentially. */
   async plan(item: TargetItem): Promise<TargetPlan> {
     const planned: PlannedName = plannedRelativePath(item.timestamp, item.originalName);
+    const companions = item.companions ?? [];
     let entries: Map<string, DiskEntry>;
     try {
       entries = await this.dirEntries(planned.dir);
@@ -124,26 +182,29 @@ export class TargetPlanner {
       const key = collisionKey(rel);
       const reserved = this.reservations.get(key);
       if (reserved) {
-        if (reserved.size === item.size && reserved.sha256 === item.sha256) return { kind: 'adopt-run', reservation: reserved };
+        // A group never waits on another file's copy: it takes a counter of its own.
+        if (companions.length === 0 && reserved.size === item.size && reserved.sha256 === item.sha256) return { kind: 'adopt-run', reservation: reserved };
         continue;
       }
       const name = rel.slice(planned.dir.length + 1);
       const onDisk = entries.get(collisionKey(name));
       if (onDisk) {
         if (await this.identicalOnDisk(planned.dir, onDisk, item)) {
-          return { kind: 'adopt', absPath: path.join(this.outputDir, planned.dir, onDisk.name), relPath: `${planned.dir}/${onDisk.name}` };
+          // A whole group moves to the next counter unless every companion fits beside it.
+          const targets = companions.length ? await this.claimCompanions(`${planned.dir}/${onDisk.name}`, planned.ext, companions) : [];
+          if (targets) return { kind: 'adopt', absPath: path.join(this.outputDir, planned.dir, onDisk.name), relPath: `${planned.dir}/${onDisk.name}`, companions: targets };
         }
         continue;
       }
+      let targets: CompanionTarget[] = [];
+      if (companions.length) {
+        const claimed = await this.claimCompanions(rel, planned.ext, companions);
+        if (claimed === null) continue;
+        targets = claimed;
+      }
       const absPath = path.join(this.outputDir, planned.dir, name);
-      let settle!: (published: boolean) => void;
-      const published = new Promise<boolean>((resolve) => {
-        settle = resolve;
-      });
-      const reservation: Reservation = { key, absPath, relPath: rel, size: item.size, sha256: item.sha256, published, settle };
-      this.reservations.set(key, reservation);
-      entries.set(collisionKey(name), { name, size: item.size, sha256: item.sha256 });
-      return { kind: 'copy', absPath, relPath: rel, reservation };
+      const reservation = this.reserve(key, absPath, rel, item.size, item.sha256, entries);
+      return { kind: 'copy', absPath, relPath: rel, reservation, companions: targets };
     }
     return {
       kind: 'failed',

@@ -10,6 +10,7 @@ import type { Dirent, Stats } from 'node:fs';
 import path from 'node:path';
 import { displayName, isValidUtf8, joinBytes } from '../byte-names.js';
 import { nonRegularKind, ORIGINAL_OPEN_FLAGS } from '../originals.js';
+import { sidecarKind } from './sidecars.js';
 import { isMediaExtension, sniffMedia } from './sniff.js';
 import { findTakeoutJson, type TakeoutMatch } from './takeout.js';
 
@@ -33,6 +34,8 @@ export interface ScanOptions {
   onError?: (path: string, error: NodeJS.ErrnoException) => void;
   /** An entry left out on purpose: hidden (a dot name) or left by a system or tool (`Thumbs.db`, `@eaDir`); a folder counts once. */
   onSkipped?: (path: string, reason: SkipReason) => void;
+  /** Fidelity: a file named like a sidecar (sidecars.ts); never yielded as media. */
+  onSidecar?: (entry: ScanEntry) => void;
 }
 
 export type SkipReason = 'hidden' | 'system';
@@ -214,6 +217,12 @@ export async function* scanFolders(roots: string[], opts: ScanOptions = {}): Asy
         if (!st.isFile()) continue;
         const fileKey = `${st.dev}:${st.ino}`;
         if (seenFiles.has(fileKey)) continue;
+        // Fidelity: sidecars are handed over for matching (sidecars.ts), not imported.
+        if (opts.onSidecar && sidecarKind(entry.name) !== null) {
+          seenFiles.add(fileKey);
+          opts.onSidecar({ path: full, root, size: st.size, mtimeMs: st.mtimeMs });
+          continue;
+        }
         if (!isMediaExtension(entry.name)) {
           const dot = entry.name.lastIndexOf('.');
           const ext = dot > 0 ? entry.name.slice(dot + 1).toLowerCase() : '';

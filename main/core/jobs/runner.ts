@@ -319,7 +319,14 @@ export class JobRunner {
     const after = saved === null ? null : (JSON.parse(saved) as ExportCursor);
     const ledger = new ExportLedger(after, job.stats, counts.discardedInArchive, after !== null ? job.filesDone : 0);
     const control = new Int32Array(new SharedArrayBuffer(4));
-    const data: ExportWorkerData = { kind: 'export', control: control.buffer as SharedArrayBuffer, jobId: job.id, outputDir };
+    const data: ExportWorkerData = {
+      kind: 'export',
+      control: control.buffer as SharedArrayBuffer,
+      jobId: job.id,
+      outputDir,
+      // Fidelity: what the copies get written into them (main/core/export/write-truth.ts).
+      write: { dates: settings.writeDatesIntoCopies, tags: settings.writeFolderTagsAsKeywords, timeZone: settings.timeZone },
+    };
     const worker = this.deps.createWorker('export', data);
     const run = this.newRun(job, worker, control);
     run.outputDir = outputDir;
@@ -408,6 +415,8 @@ export class JobRunner {
       case 'done':
         this.commit(run);
         this.deps.files.recomputeDuplicateGroups();
+        // Fidelity: Live Photos and RAW+JPEG pairs (main/core/export/groups.ts).
+        this.deps.files.recomputeExportGroups();
         this.settle(run, 'completed', null);
         break;
       case 'fatal':
@@ -442,8 +451,21 @@ export class JobRunner {
       }
       case 'file-done': {
         const counted = run.export!.ledger.done(m.fileId, m.outcome, m.bytes, m.movedAside !== undefined);
-        if (m.outcome !== 'present') {
-          run.pendingDone.push({ fileId: m.fileId, outcome: m.outcome, relPath: m.relPath, sha256: m.sha256, size: m.size, mtimeMs: m.mtimeMs });
+        // Fidelity: a group's members and the sidecars are recorded with their main file.
+        if (m.outcome !== 'present' || m.companions?.length) {
+          run.pendingDone.push({
+            fileId: m.fileId,
+            outcome: m.outcome,
+            relPath: m.relPath,
+            sha256: m.sha256,
+            size: m.size,
+            mtimeMs: m.mtimeMs,
+            ...(m.companions?.length ? { companions: m.companions } : {}),
+          });
+        }
+        for (const e of m.companionErrors ?? []) {
+          run.pendingFailed.push({ fileId: e.fileId, message: e.error.message });
+          run.errorCount++;
         }
         if (counted) run.filesDone++;
         run.bytesDone += m.bytes;

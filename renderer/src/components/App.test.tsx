@@ -67,6 +67,10 @@ describe('App', () => {
     fireEvent.click(screen.getByTestId('gps-time-zone'));
     await waitFor(() => expect(screen.getByTestId('gps-time-zone')).not.toBeChecked());
     expect(fake.callsOf('setSettings')).toEqual([{ timeZone: 'America/New_York' }, { useFileDatesAsLastResort: true }, { useGpsTimeZone: false }]);
+    expect(screen.getByTestId('write-dates-into-copies')).toBeChecked();
+    fireEvent.click(screen.getByTestId('write-folder-tags'));
+    await waitFor(() => expect(screen.getByTestId('write-folder-tags')).not.toBeChecked());
+    expect(fake.callsOf('setSettings').at(-1)).toEqual({ writeFolderTagsAsKeywords: false });
   });
 
   it('a progress tick repaints the progress line, not the screen around it', async () => {

@@ -125,6 +125,17 @@ describe('Export screen', () => {
         perYear: [],
         undatedCount: 0,
         collisionCount: 2,
+        fidelity: {
+          livePhotos: 1,
+          rawPairs: 2,
+          sidecars: 3,
+          writes: [
+            { reason: 'date-set-by-user', count: 4 },
+            { reason: 'folder-tags', count: 5 },
+          ],
+          notWritable: 1,
+          examples: [{ main: '2021/20210410_114400.jpg', companions: ['2021/20210410_114400.mov', '2021/20210410_114400.xmp'] }],
+        },
         outputDir: '/small',
         freeBytes: 1_000,
       },
@@ -137,5 +148,11 @@ describe('Export screen', () => {
     expect(within(preview).getByTestId('preview-file-count')).toHaveTextContent('10');
     expect(within(preview).getByTestId('preview-already')).toHaveTextContent('1 already in this folder');
     expect(within(preview).getByTestId('preview-rename')).toHaveTextContent('1 whose date you changed will be renamed');
+    expect(within(preview).getByTestId('preview-groups')).toHaveTextContent('1 Live Photo and 2 RAW+JPEG pairs');
+    expect(within(preview).getByTestId('preview-sidecars')).toHaveTextContent('3 sidecar files');
+    expect(within(preview).getByTestId('preview-writes')).toHaveTextContent('4 get the date you set written in');
+    expect(within(preview).getByTestId('preview-writes')).toHaveTextContent('5 get their folder tags as keywords');
+    expect(within(preview).getByTestId('preview-not-writable')).toHaveTextContent('1 ');
+    expect(within(preview).getByTestId('preview-group-examples')).toHaveTextContent('2021/20210410_114400.jpg with 2021/20210410_114400.mov, 2021/20210410_114400.xmp');
   });
 });

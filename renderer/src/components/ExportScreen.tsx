@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { AppError } from '../../../shared/errors.js';
+import type { WriteReason } from '../../../shared/types.js';
 import { clearCurrentJob, loadExportPreview, showPath, startExport } from '../store/actions.js';
 import { isFinishedStatus } from '../store/jobs-slice.js';
 import { useAppStore } from '../store/store.js';
@@ -8,6 +9,15 @@ import { ErrorMessage } from './ErrorMessage.js';
 import { JobProgress } from './JobProgress.js';
 import { OutputFolderField } from './OutputFolderField.js';
 import { VerifyArchivePanel } from './VerifyArchivePanel.js';
+
+/** How the preview says why a copy gets metadata written in (the original never changes). */
+const WRITE_REASONS: Record<WriteReason, string> = {
+  'date-set-by-user': 'get the date you set written in',
+  'date-from-name': 'get the date from their file name written in',
+  'date-from-file-time': 'get the date from their file time written in',
+  'date-not-embedded': 'get their date written in',
+  'folder-tags': 'get their folder tags as keywords',
+};
 
 export function ExportScreen() {
   const outputDir = useAppStore((s) => s.settings.value?.outputDirectory ?? null);
@@ -111,7 +121,39 @@ function PreviewAndStart() {
             <li data-testid="preview-collisions">
               {formatCount(data.collisionCount)} share a date and time with another file and get a number added (_001, _002…)
             </li>
+            {data.fidelity.livePhotos + data.fidelity.rawPairs > 0 ? (
+              <li data-testid="preview-groups">
+                {formatCount(data.fidelity.livePhotos)} Live Photo{data.fidelity.livePhotos === 1 ? '' : 's'} and {formatCount(data.fidelity.rawPairs)} RAW+JPEG pair
+                {data.fidelity.rawPairs === 1 ? '' : 's'} keep one name for their parts
+              </li>
+            ) : null}
+            {data.fidelity.sidecars > 0 ? (
+              <li data-testid="preview-sidecars">{formatCount(data.fidelity.sidecars)} sidecar files (.xmp, .aae, .thm, Takeout .json) go along with their photos</li>
+            ) : null}
           </ul>
+          {data.fidelity.writes.length > 0 ? (
+            <ul className="preview-facts" data-testid="preview-writes" aria-label="Copies that get metadata written in">
+              {data.fidelity.writes.map((w) => (
+                <li key={w.reason}>
+                  {formatCount(w.count)} {WRITE_REASONS[w.reason]}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+          {data.fidelity.notWritable > 0 ? (
+            <p data-testid="preview-not-writable">
+              {formatCount(data.fidelity.notWritable)} have a date that is not inside the file, in a format MediaParser does not write into; they are copied as they are.
+            </p>
+          ) : null}
+          {data.fidelity.examples.length > 0 ? (
+            <ul className="preview-facts" data-testid="preview-group-examples" aria-label="Files that travel together">
+              {data.fidelity.examples.map((g) => (
+                <li key={g.main}>
+                  <code>{g.main}</code> with {g.companions.map((c) => c).join(', ')}
+                </li>
+              ))}
+            </ul>
+          ) : null}
         </div>
       ) : null}
       <div className="button-row">

@@ -79,6 +79,31 @@ export function SettingsScreen() {
                 so such files are still marked for review.
               </p>
             </div>
+            <div className="field checkbox">
+              <input
+                id="write-dates-into-copies"
+                data-testid="write-dates-into-copies"
+                type="checkbox"
+                checked={settings.writeDatesIntoCopies}
+                onChange={(e) => void saveSettings({ writeDatesIntoCopies: e.target.checked })}
+              />
+              <label htmlFor="write-dates-into-copies">Write corrected dates into copies</label>
+              <p className="muted">
+                When a date came from you, a file name or the file time, the copy in the archive gets it written inside, so other
+                photo apps sort it the same way. Your originals are never changed.
+              </p>
+            </div>
+            <div className="field checkbox">
+              <input
+                id="write-folder-tags"
+                data-testid="write-folder-tags"
+                type="checkbox"
+                checked={settings.writeFolderTagsAsKeywords}
+                onChange={(e) => void saveSettings({ writeFolderTagsAsKeywords: e.target.checked })}
+              />
+              <label htmlFor="write-folder-tags">Write folder tags as keywords</label>
+              <p className="muted">Tags from folder names go into the copies as keywords that photo apps can search.</p>
+            </div>
           </section>
           {savedAt ? (
             <p className="muted" role="status" data-testid="settings-saved">

@@ -135,6 +135,8 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     timeZone: 'Europe/Berlin',
     useFileDatesAsLastResort: false,
     useGpsTimeZone: true,
+    writeDatesIntoCopies: true,
+    writeFolderTagsAsKeywords: true,
     ...options.settings,
   };
   const dirs = options.dirs ?? { '/home/me': ['Pictures', 'Videos'], '/home/me/Pictures': ['2019'], '/home/me/Pictures/2019': [], '/home/me/Videos': [] };
@@ -287,6 +289,8 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
         if (r.timeZone !== undefined) settings.timeZone = r.timeZone;
         if (r.useFileDatesAsLastResort !== undefined) settings.useFileDatesAsLastResort = r.useFileDatesAsLastResort;
         if (r.useGpsTimeZone !== undefined) settings.useGpsTimeZone = r.useGpsTimeZone;
+        if (r.writeDatesIntoCopies !== undefined) settings.writeDatesIntoCopies = r.writeDatesIntoCopies;
+        if (r.writeFolderTagsAsKeywords !== undefined) settings.writeFolderTagsAsKeywords = r.writeFolderTagsAsKeywords;
         return { ok: true, value: { ...settings } };
       }),
     pickFolder: (r) => answer('pickFolder', r, () => ({ ok: true, value: { paths: options.pickedFolders ?? [] } })),
@@ -327,6 +331,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
             perYear: [...perYear].map(([year, count]) => ({ year, count })).sort((a, b) => a.year.localeCompare(b.year)),
             undatedCount,
             collisionCount: 0,
+            fidelity: { livePhotos: 0, rawPairs: 0, sidecars: 0, writes: [], notWritable: 0, examples: [] },
             outputDir: r.outputDir ?? settings.outputDirectory,
             freeBytes: 500_000_000_000,
           },
