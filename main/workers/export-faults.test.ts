@@ -120,9 +120,10 @@ describe('export faults with the copy threads running', () => {
     expect(failed.get(fifo.fileId)?.detail).toMatch(/FIFO/);
     expect(failed.get(gone.fileId)).toMatchObject({ code: 'not-found' });
     expect(failed.size).toBe(2);
-    // Reached at once: the FIFO is not waited on, the next files follow straight after.
+    // Reached at once: the FIFO is not waited on (an open would block for good), the next files
+    // follow straight after. The bound leaves room for a loaded machine's scheduling.
     const hugeDone = runner.timeOf('file-done', (m) => m.fileId === huge.fileId);
-    expect(runner.timeOf('file-failed', (m) => m.fileId === fifo.fileId) - hugeDone).toBeLessThan(1000);
+    expect(runner.timeOf('file-failed', (m) => m.fileId === fifo.fileId) - hugeDone).toBeLessThan(3000);
     expect([...runner.doneById().keys()].sort()).toEqual([huge.fileId, a.fileId, b.fileId].sort());
     await onlyVerifiedCopies(runner, items, out);
   }, 60_000);
