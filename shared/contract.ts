@@ -21,8 +21,11 @@ import type { VerifyFinishedEvent, VerifyProgress } from './verify-report.js';
 const id = z.number().int().positive();
 const ids = z.array(id).min(1).max(100_000);
 const path = z.string().min(1).max(4096);
-/** `YYYY-MM-DDTHH:MM[:SS][±HH:MM]`; checked again by parseCaptureTime in the handler. */
-const timestamp = z.string().min(16).max(40);
+/**
+ * `YYYY-MM-DDTHH:MM[:SS][±HH:MM]`, or a date known only to the day, month or year (`1987-12-25`,
+ * `1987-12`, `1987`); checked again by parseCaptureTime in the handler.
+ */
+const timestamp = z.string().min(4).max(40);
 const fileFilter = z.enum(['all', 'needs-review', 'undated', 'duplicates', 'discarded', 'exported', 'errors']);
 
 function channel<Res>() {
@@ -57,9 +60,15 @@ export const invokeChannels = {
   'files:get': channel<FileDetails>()(INVOKE_METHODS['files:get'], z.object({ id })),
   /** Set (or clear, with null) the final capture time of one file. */
   'files:set-date': channel<FileSummary>()(INVOKE_METHODS['files:set-date'], z.object({ id, timestamp: timestamp.nullable() })),
+  /**
+   * Date many files at once. `spacing: 'sequence'` (the default) keeps their order: in name order,
+   * one second apart from `timestamp`, so the export names follow the order the user sees; `'same'`
+   * gives every file the identical time. A date known only to the day, month or year is the same
+   * for all (their names then follow name order through the collision suffixes).
+   */
   'files:set-date-bulk': channel<{ updated: number }>()(
     INVOKE_METHODS['files:set-date-bulk'],
-    z.object({ ids, timestamp: timestamp.nullable() }),
+    z.object({ ids, timestamp: timestamp.nullable(), spacing: z.enum(['sequence', 'same']).default('sequence') }),
   ),
   'files:discard': channel<FileSummary>()(INVOKE_METHODS['files:discard'], z.object({ id })),
   'files:restore': channel<FileSummary>()(INVOKE_METHODS['files:restore'], z.object({ id })),

@@ -81,6 +81,41 @@ describe.skipIf(!corpusAvailable())('handlers', () => {
     expect(cleared.finalTimestamp).toBeNull();
   });
 
+  it('a date known only to the day, month or year is kept with its precision and named with what is known', async () => {
+    const id = byName('IMG_0001.JPG').id;
+    for (const text of ['1987-12-25', '1987-12', '1987']) {
+      const set = unwrap(await core.handlers['files:set-date']({ id, timestamp: text }));
+      expect(set.finalTimestamp).toBe(text);
+      expect(unwrap(await core.handlers['files:get']({ id })).finalTimestamp).toBe(text);
+    }
+    const out = join(tmp, 'precision-out');
+    await mkdir(out, { recursive: true });
+    const preview = unwrap(await core.handlers['export:preview']({ outputDir: out }));
+    expect(preview.perYear).toContainEqual({ year: '1987', count: 1 });
+    const wrong = await core.handlers['files:set-date']({ id, timestamp: '1987-13' });
+    expect(!wrong.ok && wrong.error.code).toBe('invalid-argument');
+    unwrap(await core.handlers['files:set-date']({ id, timestamp: null }));
+  });
+
+  it('bulk dating keeps name order one second apart, or gives one identical time when asked', async () => {
+    const picked = [byName('silver_fir.jpg'), byName('IMG_0001.JPG'), byName('Canon.jpg')];
+    const ids = picked.map((f) => f.id);
+    expect(unwrap(await core.handlers['files:set-date-bulk']({ ids, timestamp: '2001-02-03T04:05:59+01:00', spacing: 'sequence' })).updated).toBe(3);
+    const dated = async () => Object.fromEntries(
+      await Promise.all(picked.map(async (f) => [f.originalName, unwrap(await core.handlers['files:get']({ id: f.id })).finalTimestamp] as const)),
+    );
+    expect(await dated()).toEqual({
+      'Canon.jpg': '2001-02-03T04:05:59+01:00',
+      'IMG_0001.JPG': '2001-02-03T04:06:00+01:00',
+      'silver_fir.jpg': '2001-02-03T04:06:01+01:00',
+    });
+    unwrap(await core.handlers['files:set-date-bulk']({ ids, timestamp: '2001-02-03T04:05:06', spacing: 'same' }));
+    expect(new Set(Object.values(await dated()))).toEqual(new Set(['2001-02-03T04:05:06']));
+    unwrap(await core.handlers['files:set-date-bulk']({ ids, timestamp: '1990-06', spacing: 'sequence' }));
+    expect(new Set(Object.values(await dated()))).toEqual(new Set(['1990-06']));
+    unwrap(await core.handlers['files:set-date-bulk']({ ids, timestamp: null, spacing: 'same' }));
+  });
+
   it('resolves a duplicate group by keeping one and discarding the rest; restore brings one back', async () => {
     const keep = byName('untagged.jpg');
     const r = unwrap(await core.handlers['duplicates:resolve']({ group: keep.duplicateGroup!, keepId: keep.id }));

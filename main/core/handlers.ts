@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { lstat, readdir, stat, statfs } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { parseCaptureTime, isValidTimeZone } from '../../shared/capture-time.js';
+import { parseCaptureTime, isValidTimeZone, type CaptureTime } from '../../shared/capture-time.js';
 import type { Handlers } from '../../shared/contract.js';
 import { err, ok, type Result } from '../../shared/errors.js';
 import type { ExportPreview } from '../../shared/types.js';
@@ -99,18 +99,27 @@ export function createHandlers(deps: HandlerDeps): Omit<Handlers, VerifyChannel>
     'files:set-date': async ({ id, timestamp }) => {
       const ct = timestamp === null ? null : parseCaptureTime(timestamp);
       if (timestamp !== null && ct === null) {
-        return err('invalid-argument', `"${timestamp}" is not a valid date and time (use YYYY-MM-DDTHH:MM:SS).`);
+        return err('invalid-argument', `"${timestamp}" is not a valid date (use YYYY-MM-DDTHH:MM:SS, or YYYY-MM-DD, YYYY-MM, YYYY).`);
       }
       if (files.setFinal([id], ct) === 0) return err('not-found', `There is no file ${id}.`);
       return fileOr404(id);
     },
 
-    'files:set-date-bulk': async ({ ids, timestamp }) => {
+    'files:set-date-bulk': async ({ ids, timestamp, spacing }) => {
       const ct = timestamp === null ? null : parseCaptureTime(timestamp);
       if (timestamp !== null && ct === null) {
         return err('invalid-argument', `"${timestamp}" is not a valid date and time (use YYYY-MM-DDTHH:MM:SS).`);
       }
-      return ok({ updated: files.setFinal(ids, ct) });
+      if (ct === null || spacing === 'same' || (ct.precision !== undefined && ct.precision !== 'second')) {
+        return ok({ updated: files.setFinal(ids, ct) });
+      }
+      // One second apart in name order, so the archive's names keep the order the user chose.
+      const start = Date.parse(ct.local + 'Z');
+      const entries = files.inNameOrder(ids).map((id, i): [number, CaptureTime] => [
+        id,
+        { local: new Date(start + i * 1000).toISOString().slice(0, 23), offset: ct.offset },
+      ]);
+      return ok({ updated: files.setFinalEach(entries) });
     },
 
     'files:discard': async ({ id }) => {

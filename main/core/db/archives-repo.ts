@@ -50,6 +50,7 @@ interface PageRow {
   sha256: string;
   final_at: string | null;
   final_offset: string | null;
+  final_precision: 'year' | 'month' | 'day' | null;
   detected_at: string | null;
   detected_offset: string | null;
   detected_source: TimestampSource | null;
@@ -63,7 +64,7 @@ interface PageRow {
 
 const KEPT = 'f.discarded = 0 AND f.sha256 IS NOT NULL';
 const COPY_JOIN = 'LEFT JOIN archive_copies c ON c.archive_id = @archiveId AND c.file_id = f.id';
-const PAGE_COLUMNS = `f.id, f.original_path, f.original_name, f.size, f.sha256, f.final_at, f.final_offset,
+const PAGE_COLUMNS = `f.id, f.original_path, f.original_name, f.size, f.sha256, f.final_at, f.final_offset, f.final_precision,
   f.detected_at, f.detected_offset, f.detected_source, f.confidence, ${EFFECTIVE_TS_SQL} AS k,
   c.rel_path AS c_rel, c.sha256 AS c_sha, c.size AS c_size, c.mtime_ms AS c_mtime`;
 // The key is split into >= and a tie-break because SQLite seeks an expression index on a plain
@@ -80,7 +81,7 @@ function toItem(r: PageRow): ExportItem {
     size: r.size,
     sha256: r.sha256,
     timestamp: user
-      ? { local: r.final_at!, offset: r.final_offset }
+      ? { local: r.final_at!, offset: r.final_offset, ...(r.final_precision ? { precision: r.final_precision } : {}) }
       : r.detected_at !== null
         ? { local: r.detected_at, offset: r.detected_offset }
         : null,

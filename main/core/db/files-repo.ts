@@ -3,7 +3,7 @@
  * better-sqlite3 statements inside explicit transactions; the schema itself is drizzle's.
  */
 import type Database from 'better-sqlite3';
-import { formatCaptureTime, type CaptureTime } from '../../../shared/capture-time.js';
+import { formatCaptureTime, type CaptureTime, type DatePrecision } from '../../../shared/capture-time.js';
 import type { Confidence, DateCandidate, FileDetails, FileFilter, FileSummary, MediaType, TimestampSource } from '../../../shared/types.js';
 import type { ImportedFile } from '../../workers/protocol.js';
 import { nowIso } from './jobs-repo.js';
@@ -26,6 +26,7 @@ interface FileRow {
   confidence: Confidence;
   final_at: string | null;
   final_offset: string | null;
+  final_precision: DatePrecision | null;
   reviewed_at: string | null;
   discarded: number;
   duplicate_group: number | null;
@@ -42,8 +43,8 @@ const OUTPUT_SQL = `(SELECT a.root || '/' || c.rel_path FROM archive_copies c JO
   WHERE c.file_id = f.id ORDER BY c.exported_at DESC LIMIT 1)`;
 const SELECT_FILE = `SELECT f.*, ${OUTPUT_SQL} AS output_path, ${TAGS_SQL} AS tags FROM files f`;
 
-function iso(local: string | null, offset: string | null): string | null {
-  return local === null ? null : formatCaptureTime({ local, offset });
+function iso(local: string | null, offset: string | null, precision: DatePrecision | null = null): string | null {
+  return local === null ? null : formatCaptureTime({ local, offset, ...(precision ? { precision } : {}) });
 }
 
 export function toFileSummary(r: FileRow): FileSummary {
@@ -60,7 +61,7 @@ export function toFileSummary(r: FileRow): FileSummary {
     detectedTimestamp: iso(r.detected_at, r.detected_offset),
     timestampSource: r.detected_source,
     confidence: r.confidence,
-    finalTimestamp: iso(r.final_at, r.final_offset),
+    finalTimestamp: iso(r.final_at, r.final_offset, r.final_precision),
     reviewedAt: r.reviewed_at,
     discarded: r.discarded === 1,
     duplicateGroup: r.duplicate_group,
@@ -262,15 +263,32 @@ export class FilesRepo {
 
   /** Sets (or clears) the user's final time and marks the file reviewed. */
   setFinal(ids: number[], ct: CaptureTime | null): number {
+    return this.setFinalEach(ids.map((id) => [id, ct]));
+  }
+
+  /** Sets each file's own final time (or clears it) in one transaction. */
+  setFinalEach(entries: [id: number, ct: CaptureTime | null][]): number {
     const stmt = this.sqlite.prepare(
-      `UPDATE files SET final_at = ?, final_offset = ?, reviewed_at = ?, updated_at = ? WHERE id = ?`,
+      `UPDATE files SET final_at = ?, final_offset = ?, final_precision = ?, reviewed_at = ?, updated_at = ? WHERE id = ?`,
     );
     const at = nowIso();
     let n = 0;
     this.sqlite.transaction(() => {
-      for (const id of ids) n += stmt.run(ct?.local ?? null, ct?.offset ?? null, at, at, id).changes;
+      for (const [id, ct] of entries) {
+        const precision = ct?.precision && ct.precision !== 'second' ? ct.precision : null;
+        n += stmt.run(ct?.local ?? null, ct?.offset ?? null, precision, at, at, id).changes;
+      }
     })();
     return n;
+  }
+
+  /** The ids that exist among `ids`, in name order (then id), as a person reading the list sees them. */
+  inNameOrder(ids: number[]): number[] {
+    const found: number[] = [];
+    const stmt = this.sqlite.prepare(`SELECT id FROM files WHERE id IN (SELECT value FROM json_each(?)) ORDER BY original_name, original_path, id`).pluck();
+    // json_each keeps one statement for any number of ids (SQLite limits bound parameters).
+    for (const id of stmt.all(JSON.stringify(ids)) as number[]) found.push(id);
+    return found;
   }
 
   setDiscarded(ids: number[], discarded: boolean): number {
