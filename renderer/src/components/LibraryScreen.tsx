@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { FileFilter } from '../../../shared/types.js';
 import {
   clearSelection,
@@ -7,10 +7,15 @@ import {
   restoreSelected,
   selectAll,
   setFilter,
+  closeDetails,
   setSelectedDate,
 } from '../store/actions.js';
-import { useAppStore } from '../store/store.js';
+import { reviewProgress } from '../store/library-slice.js';
+import { acceptCameraDates, acceptSuggested, pickCandidate, step, toggleDiscard, undoLast } from '../store/review-actions.js';
+import { getState, useAppStore } from '../store/store.js';
+import { useShallow } from 'zustand/react/shallow';
 import { formatCount, validateDateInput } from '../lib/format.js';
+import { useFocusTrap } from '../lib/use-focus-trap.js';
 import { ErrorMessage } from './ErrorMessage.js';
 import { FileDetailsPanel } from './FileDetailsPanel.js';
 import { LibraryGrid } from './LibraryGrid.js';
@@ -25,21 +30,135 @@ export const FILTERS: { name: FileFilter; label: string; hint: string }[] = [
   { name: 'errors', label: 'Problems', hint: 'Files that could not be read or copied' },
 ];
 
+/** The triage keys, shown by `?`. */
+export const SHORTCUTS: { keys: string; what: string }[] = [
+  { keys: 'A', what: 'Accept the suggested date' },
+  { keys: '1 – 9', what: 'Use date number 1 – 9 found in the file' },
+  { keys: 'T', what: 'Type a date (Enter saves; 1987-12-25, 1987-12 or 1987 for a scan)' },
+  { keys: 'X', what: 'Discard (or restore) the file' },
+  { keys: 'Z', what: 'Undo the last step' },
+  { keys: 'J or N', what: 'Next file' },
+  { keys: 'K or P', what: 'Previous file' },
+  { keys: 'Esc', what: 'Close the details' },
+  { keys: '?', what: 'Show these keys' },
+];
+
+function typingIn(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
+}
+
+/** Focus after a step: the details heading, so the keys keep working and a screen reader hears the file. */
+function focusDetails(): void {
+  document.getElementById('details-title')?.focus();
+}
+
 export function LibraryScreen() {
-  const detailsOpen = useAppStore((s) => s.library.details.id !== null);
+  const [sheet, setSheet] = useState(false);
   useEffect(() => {
     void loadTags();
   }, []);
+  useEffect(() => {
+    function onKey(e: KeyboardEvent): void {
+      if (e.defaultPrevented || e.altKey || e.metaKey || (e.ctrlKey && e.key.toLowerCase() !== 'z') || typingIn(e.target)) return;
+      if (document.querySelector('[aria-modal="true"]')) return;
+      const key = e.key;
+      const open = getState().library.details.id !== null;
+      const run = (action: () => Promise<unknown>): void => {
+        e.preventDefault();
+        void action().then(focusDetails);
+      };
+      if (key === '?') {
+        e.preventDefault();
+        setSheet(true);
+      } else if (key === 'Escape' && open) {
+        e.preventDefault();
+        const id = getState().library.details.id;
+        closeDetails();
+        // Back to the card the details belonged to.
+        document.querySelector<HTMLElement>(`[data-testid="file-card-${id}"]`)?.focus();
+      } else if (key === 'j' || key === 'n' || key === 'J' || key === 'N') run(() => step(1));
+      else if (key === 'k' || key === 'p' || key === 'K' || key === 'P') run(() => step(-1));
+      else if (key.toLowerCase() === 'z') run(undoLast);
+      else if (!open) return;
+      else if (key === 'a' || key === 'A') run(acceptSuggested);
+      else if (key === 'x' || key === 'X') run(toggleDiscard);
+      else if (/^[1-9]$/.test(key)) run(() => pickCandidate(Number(key)));
+      else if (key === 't' || key === 'T') {
+        e.preventDefault();
+        const input = document.getElementById('date-input') as HTMLInputElement | null;
+        input?.focus();
+        input?.select();
+      }
+    }
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
   return (
-    <div className={detailsOpen ? 'screen library with-details' : 'screen library'}>
+    <div className="screen library">
       <div className="library-main">
-        <h1>Library</h1>
+        <div className="library-title">
+          <h1>Library</h1>
+          <ReviewProgress />
+          <button type="button" className="link" data-testid="show-shortcuts" onClick={() => setSheet(true)}>
+            Keys (?)
+          </button>
+        </div>
         <FilterBar />
         <SelectionBar />
         <LibraryStatus />
         <LibraryGrid />
       </div>
-      {detailsOpen ? <FileDetailsPanel /> : null}
+      {/* Always there, so opening a file never changes the grid's width (no reflow, no jump). */}
+      <FileDetailsPanel />
+      {sheet ? <ShortcutsSheet onClose={() => setSheet(false)} /> : null}
+    </div>
+  );
+}
+
+function ReviewProgress() {
+  const progress = useAppStore(useShallow((s) => reviewProgress(s.library)));
+  if (!progress) return null;
+  return (
+    <p className="review-progress" role="status" data-testid="review-progress">
+      {formatCount(progress.reviewed)} of {formatCount(progress.of)} reviewed
+    </p>
+  );
+}
+
+function ShortcutsSheet({ onClose }: { onClose: () => void }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useFocusTrap(ref, onClose);
+  return (
+    <div className="modal-backdrop" onClick={onClose}>
+      <div
+        ref={ref}
+        className="modal shortcuts"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="shortcuts-title"
+        data-testid="shortcuts-sheet"
+        tabIndex={-1}
+        onClick={(e) => e.stopPropagation()}
+      >
+        <h2 id="shortcuts-title">Keys for reviewing</h2>
+        <p className="muted">Open &quot;Needs review&quot; or &quot;No date&quot;, then work through the files without the mouse. Each step moves to the next file.</p>
+        <dl className="shortcut-list">
+          {SHORTCUTS.map((k) => (
+            <div key={k.keys}>
+              <dt>
+                <kbd>{k.keys}</kbd>
+              </dt>
+              <dd>{k.what}</dd>
+            </div>
+          ))}
+        </dl>
+        <div className="button-row">
+          <button type="button" className="primary" data-autofocus onClick={onClose} data-testid="close-shortcuts">
+            Close
+          </button>
+        </div>
+      </div>
     </div>
   );
 }
@@ -103,7 +222,9 @@ function SelectionBar() {
   const count = useAppStore((s) => s.selection.ids.size);
   const busy = useAppStore((s) => s.library.busy);
   const [date, setDate] = useState('');
+  const [sameTime, setSameTime] = useState(false);
   const [dateError, setDateError] = useState<string | null>(null);
+  const [note, setNote] = useState<string | null>(null);
 
   function applyDate(): void {
     const checked = validateDateInput(date);
@@ -112,9 +233,18 @@ function SelectionBar() {
       return;
     }
     setDateError(null);
-    void setSelectedDate(checked.value).then((ok) => {
+    void setSelectedDate(checked.value, sameTime ? 'same' : 'sequence').then((ok) => {
       if (ok) setDate('');
     });
+  }
+
+  async function acceptCamera(): Promise<void> {
+    const r = await acceptCameraDates();
+    setNote(
+      r.error
+        ? r.error.message
+        : `Accepted ${formatCount(r.accepted)} camera date${r.accepted === 1 ? '' : 's'}${r.skipped ? `; ${formatCount(r.skipped)} without one left for you` : ''}.`,
+    );
   }
 
   return (
@@ -132,6 +262,15 @@ function SelectionBar() {
       <button type="button" data-testid="bulk-restore" disabled={count === 0 || busy} onClick={() => void restoreSelected()}>
         Restore
       </button>
+      <button
+        type="button"
+        data-testid="accept-camera-dates"
+        disabled={count === 0 || busy}
+        title="Each selected file whose date came from the camera keeps that date as checked"
+        onClick={() => void acceptCamera()}
+      >
+        Accept camera dates
+      </button>
       <form
         className="inline-form"
         onSubmit={(e) => {
@@ -144,7 +283,7 @@ function SelectionBar() {
           id="bulk-date-input"
           data-testid="bulk-date-input"
           type="text"
-          placeholder="YYYY-MM-DDTHH:MM:SS"
+          placeholder="YYYY-MM-DDTHH:MM:SS or YYYY-MM-DD"
           value={date}
           aria-invalid={dateError !== null}
           aria-describedby={dateError ? 'bulk-date-error' : undefined}
@@ -153,7 +292,16 @@ function SelectionBar() {
         <button type="submit" data-testid="bulk-set-date" disabled={count === 0 || busy}>
           Set date
         </button>
+        <label className="check" title="Otherwise the files get this time one second apart, in name order, so the archive keeps their order">
+          <input type="checkbox" data-testid="bulk-same-time" checked={sameTime} onChange={(e) => setSameTime(e.target.checked)} />
+          One identical time
+        </label>
       </form>
+      {note ? (
+        <span className="muted" role="status" data-testid="bulk-note">
+          {note}
+        </span>
+      ) : null}
       {dateError ? (
         <span id="bulk-date-error" className="error" role="alert">
           {dateError}
