@@ -9,6 +9,8 @@ export const INVOKE_METHODS = {
   'import:start': 'startImport',
   'files:list': 'listFiles',
   'files:get': 'getFile',
+  'files:counts': 'countFiles',
+  'files:timeline': 'fileTimeline',
   'files:set-date': 'setFileDate',
   'files:set-date-bulk': 'setFilesDate',
   'files:discard': 'discardFile',

@@ -9,12 +9,14 @@ import type { Result } from './errors.js';
 import type {
   ExportPreview,
   FileDetails,
+  FileFilter,
   FileSummary,
   JobFinishedEvent,
   JobProgress,
   JobStatusEvent,
   JobSummary,
   Settings,
+  TimelineDay,
 } from './types.js';
 import type { VerifyFinishedEvent, VerifyProgress } from './verify-report.js';
 
@@ -27,6 +29,13 @@ const path = z.string().min(1).max(4096);
  */
 const timestamp = z.string().min(4).max(40);
 const fileFilter = z.enum(['all', 'needs-review', 'undated', 'duplicates', 'discarded', 'exported', 'errors']);
+/** What narrows a file list besides its filter. */
+const refinements = {
+  tag: z.string().max(200).optional(),
+  jobId: id.optional(),
+  folder: path.optional(),
+  search: z.string().max(500).optional(),
+};
 
 function channel<Res>() {
   return <M extends string, S extends z.ZodType>(method: M, request: S) => ({
@@ -44,17 +53,28 @@ export const invokeChannels = {
     INVOKE_METHODS['import:start'],
     z.object({ folders: z.array(path).min(1).max(1000) }),
   ),
-  /** One page of files, filtered. `offset`/`limit` page through a stable order. */
+  /**
+   * One page of files, filtered. `offset`/`limit` page through a stable order. `folder` keeps the
+   * files anywhere under that folder; `search` matches the file name.
+   */
   'files:list': channel<{ items: FileSummary[]; total: number }>()(
     INVOKE_METHODS['files:list'],
     z.object({
       filter: fileFilter.default('all'),
-      tag: z.string().max(200).optional(),
-      jobId: id.optional(),
-      search: z.string().max(500).optional(),
+      ...refinements,
       offset: z.number().int().min(0).default(0),
       limit: z.number().int().min(1).max(5000).default(200),
     }),
+  ),
+  /** How many files each filter shows with these refinements, and every folder holding files. */
+  'files:counts': channel<{ filters: Record<FileFilter, number>; folders: { path: string; count: number }[] }>()(
+    INVOKE_METHODS['files:counts'],
+    z.object(refinements),
+  ),
+  /** The days of a filtered list in list order, for the timeline's headers and its suspicious days. */
+  'files:timeline': channel<{ days: TimelineDay[] }>()(
+    INVOKE_METHODS['files:timeline'],
+    z.object({ filter: fileFilter.default('all'), ...refinements }),
   ),
   /** Everything known about one file, with its date candidates and duplicates. */
   'files:get': channel<FileDetails>()(INVOKE_METHODS['files:get'], z.object({ id })),

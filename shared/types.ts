@@ -172,6 +172,19 @@ export interface Settings {
   useFileDatesAsLastResort: boolean;
 }
 
+/** One day of a file list, in list order: the timeline's headers and its suspicious clusters. */
+export interface TimelineDay {
+  /** `YYYY-MM-DD`, or null for the undated files (always last). */
+  day: string | null;
+  count: number;
+  /** Files dated only by their modification time. */
+  fileTimeOnly: number;
+  /** Files whose date the app is unsure about (sources that disagree, or only a weak one). */
+  unsure: number;
+  /** Files at midnight on 1 January, a common placeholder. */
+  placeholder: number;
+}
+
 export type FileFilter = 'all' | 'needs-review' | 'undated' | 'duplicates' | 'discarded' | 'exported' | 'errors';
 
 /** What an export would do, before it copies anything. */

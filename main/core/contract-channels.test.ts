@@ -20,6 +20,8 @@ const PUBLIC_API: Record<string, string> = {
   startImport: 'import:start',
   listFiles: 'files:list',
   getFile: 'files:get',
+  countFiles: 'files:counts',
+  fileTimeline: 'files:timeline',
   setFileDate: 'files:set-date',
   setFilesDate: 'files:set-date-bulk',
   discardFile: 'files:discard',

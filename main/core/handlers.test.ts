@@ -61,6 +61,28 @@ describe.skipIf(!corpusAvailable())('handlers', () => {
     expect(tags.map((t) => t.name)).toEqual(expect.arrayContaining(['beach', 'family']));
   });
 
+  it('counts every filter, lists folders, narrows by folder and name, and gives the timeline days', async () => {
+    const counts = unwrap(await core.handlers['files:counts']({}));
+    expect(counts.filters.all).toBe(6);
+    expect(counts.filters.duplicates).toBe(4);
+    expect(counts.filters.undated).toBe(2);
+    expect(counts.folders).toContainEqual({ path: join(src, 'tags', 'Holiday 2019'), count: 1 });
+    const inTags = unwrap(await core.handlers['files:counts']({ folder: join(src, 'tags') }));
+    expect(inTags.filters.all).toBe(2);
+    const listed = unwrap(await core.handlers['files:list']({ filter: 'all', folder: join(src, 'tags'), offset: 0, limit: 10 }));
+    expect(listed.items.map((f) => f.originalName).sort()).toEqual(['Beach {beach,family}.jpg', 'untagged.jpg']);
+    // A folder's name is not a name search: "Holiday" is in a folder, not in a file name.
+    expect(unwrap(await core.handlers['files:list']({ filter: 'all', search: 'Holiday', offset: 0, limit: 10 })).total).toBe(0);
+    expect(unwrap(await core.handlers['files:list']({ filter: 'all', search: 'beach', offset: 0, limit: 10 })).total).toBe(1);
+    const { days } = unwrap(await core.handlers['files:timeline']({ filter: 'all' }));
+    expect(days.reduce((n, d) => n + d.count, 0)).toBe(6);
+    expect(days.at(-1)).toMatchObject({ day: null, count: 2 });
+    const dated = days.filter((d) => d.day !== null).map((d) => d.day!);
+    expect(dated).toEqual([...dated].sort());
+    // The list's order is the timeline's order: the first file falls on the first day.
+    expect((files[0]!.finalTimestamp ?? files[0]!.detectedTimestamp)!.slice(0, 10)).toBe(days[0]!.day);
+  });
+
   it('file details carry every date candidate and the duplicate group', async () => {
     const d = unwrap(await core.handlers['files:get']({ id: byName('Canon.jpg').id }));
     expect(d.candidates.some((c) => c.source === 'exif-datetime-original')).toBe(true);

@@ -91,6 +91,10 @@ export function createHandlers(deps: HandlerDeps): Omit<Handlers, VerifyChannel>
 
     'files:list': async (q) => ok(files.list(q)),
 
+    'files:counts': async (q) => ok({ filters: files.counts(q), folders: files.folders() }),
+
+    'files:timeline': async (q) => ok({ days: files.timeline(q) }),
+
     'files:get': async ({ id }) => {
       const d = files.details(id);
       return d ? ok(d) : err('not-found', `There is no file ${id}.`);

@@ -12,6 +12,8 @@ const CHANNEL_ACCESS: { [C in InvokeChannel]: Access | ((request: ParsedRequestO
   'import:start': 'write',
   'files:list': 'read',
   'files:get': 'read',
+  'files:counts': 'read',
+  'files:timeline': 'read',
   'files:set-date': 'write',
   'files:set-date-bulk': 'write',
   'files:discard': 'write',
