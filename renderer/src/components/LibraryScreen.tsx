@@ -1,9 +1,12 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { FileFilter } from '../../../shared/types.js';
 import {
   clearSelection,
   discardSelected,
+  loadCounts,
   loadTags,
+  loadTimeline,
+  narrow,
   restoreSelected,
   selectAll,
   setFilter,
@@ -57,6 +60,8 @@ export function LibraryScreen() {
   const [sheet, setSheet] = useState(false);
   useEffect(() => {
     void loadTags();
+    void loadCounts();
+    if (getState().library.days === null) void loadTimeline();
   }, []);
   useEffect(() => {
     function onKey(e: KeyboardEvent): void {
@@ -163,33 +168,76 @@ function ShortcutsSheet({ onClose }: { onClose: () => void }) {
   );
 }
 
+/** Folder paths as a tree (indented), each with the files anywhere under it. */
+export function folderTree(folders: { path: string; count: number }[]): { path: string; name: string; depth: number; count: number }[] {
+  const totals = new Map<string, number>();
+  for (const f of folders) {
+    // Credit the folder and every ancestor, so a parent shows everything under it.
+    let p = f.path;
+    for (;;) {
+      totals.set(p, (totals.get(p) ?? 0) + f.count);
+      const cut = p.lastIndexOf('/');
+      if (cut <= 0) break;
+      p = p.slice(0, cut);
+    }
+  }
+  // Drop the chain of single-child ancestors above the first folder that branches or holds files.
+  const paths = [...totals.keys()].sort();
+  const direct = new Set(folders.map((f) => f.path));
+  const childCount = new Map<string, number>();
+  for (const p of paths) {
+    const parent = p.slice(0, p.lastIndexOf('/'));
+    if (totals.has(parent)) childCount.set(parent, (childCount.get(parent) ?? 0) + 1);
+  }
+  const trunk = (p: string): boolean => !direct.has(p) && (childCount.get(p) ?? 0) === 1 && totals.get(p) === totals.get(paths[0] ?? '');
+  const shown = paths.filter((p) => !trunk(p));
+  const base = Math.min(...shown.map((p) => p.split('/').length));
+  return shown.map((p) => ({ path: p, name: p.slice(p.lastIndexOf('/') + 1) || p, depth: p.split('/').length - base, count: totals.get(p) ?? 0 }));
+}
+
 function FilterBar() {
   const filter = useAppStore((s) => s.library.filter);
   const tag = useAppStore((s) => s.library.tag);
   const tags = useAppStore((s) => s.library.tags);
+  const counts = useAppStore((s) => s.library.counts);
+  const folder = useAppStore((s) => s.library.folder);
+  const folders = useAppStore((s) => s.library.folders);
+  const tree = useMemo(() => folderTree(folders), [folders]);
   return (
     <div className="filter-bar" role="toolbar" aria-label="Show">
       {FILTERS.map((f) => (
         <button
           key={f.name}
           type="button"
-          className={filter === f.name && tag === null ? 'filter active' : 'filter'}
-          aria-pressed={filter === f.name && tag === null}
+          className={filter === f.name ? 'filter active' : 'filter'}
+          aria-pressed={filter === f.name}
           title={f.hint}
           data-testid={`filter-${f.name}`}
           onClick={() => setFilter(f.name)}
         >
           {f.label}
+          {counts ? <span className="filter-count"> {formatCount(counts[f.name])}</span> : null}
         </button>
       ))}
+      <SearchBox />
+      {tree.length > 0 ? (
+        <label className="folder-filter">
+          Folder
+          <select data-testid="filter-folder" value={folder ?? ''} onChange={(e) => narrow({ folder: e.target.value || null })}>
+            <option value="">Every folder</option>
+            {tree.map((t) => (
+              <option key={t.path} value={t.path} title={t.path}>
+                {'\u00a0\u00a0'.repeat(t.depth)}
+                {t.name} ({formatCount(t.count)})
+              </option>
+            ))}
+          </select>
+        </label>
+      ) : null}
       {tags.length > 0 ? (
         <label className="tag-filter">
           Tag
-          <select
-            data-testid="filter-tag"
-            value={tag ?? ''}
-            onChange={(e) => setFilter(filter, e.target.value || null)}
-          >
+          <select data-testid="filter-tag" value={tag ?? ''} onChange={(e) => narrow({ tag: e.target.value || null })}>
             <option value="">Any tag</option>
             {tags.map((t) => (
               <option key={t.name} value={t.name}>
@@ -200,6 +248,23 @@ function FilterBar() {
         </label>
       ) : null}
     </div>
+  );
+}
+
+/** Search by name; the list follows after a short pause in typing. */
+function SearchBox() {
+  const search = useAppStore((s) => s.library.search);
+  const [text, setText] = useState(search);
+  useEffect(() => {
+    if (text === getState().library.search) return;
+    const timer = setTimeout(() => narrow({ search: text }), 250);
+    return () => clearTimeout(timer);
+  }, [text]);
+  return (
+    <label className="search-box">
+      <span className="visually-hidden">Search by name</span>
+      <input type="search" data-testid="search" placeholder="Search by name" value={text} onChange={(e) => setText(e.target.value)} />
+    </label>
   );
 }
 

@@ -204,21 +204,57 @@ export function jobFinished(e: JobFinishedEvent): void {
 
 // ---------- library ----------
 
-export function setFilter(filter: FileFilter, tag: string | null = null): void {
-  setSlice('library', (l) => invalidate(l, { filter, tag }));
+export function setFilter(filter: FileFilter, tag: string | null = getState().library.tag): void {
+  narrow({ filter, tag });
+}
+
+/** Changes what the list shows (filter, tag, folder, name search) and starts it from the top. */
+export function narrow(changes: Partial<Pick<LibraryState, 'filter' | 'tag' | 'folder' | 'search'>>): void {
+  setSlice('library', (l) => invalidate(l, changes));
   setSlice('selection', () => ({ ids: new Set(), anchor: null }));
-  void ensureRange(0, PAGE_SIZE - 1);
+  void loadPage(0);
+  void loadTimeline();
+  if (changes.tag !== undefined || changes.folder !== undefined || changes.search !== undefined) void loadCounts();
 }
 
 export function reloadLibrary(): void {
   setSlice('library', (l) => invalidate(l));
   // Page 0 always, whatever count the list had: it may have been empty before an import.
   void loadPage(0);
+  void loadTimeline();
+  void loadCounts();
+}
+
+/** The refinements besides the filter: tag, folder and name search. */
+function refinements(lib: LibraryState) {
+  return {
+    ...(lib.tag ? { tag: lib.tag } : {}),
+    ...(lib.folder ? { folder: lib.folder } : {}),
+    ...(lib.search.trim() ? { search: lib.search.trim() } : {}),
+  };
 }
 
 /** What the list asks for besides the page: the filter, tag, folder and name search. */
 function listQuery(lib: LibraryState) {
-  return { filter: lib.filter, ...(lib.tag ? { tag: lib.tag } : {}) };
+  return { filter: lib.filter, ...refinements(lib) };
+}
+
+/** The counts on every filter and the folder tree, for the refinements chosen now. */
+export async function loadCounts(): Promise<void> {
+  const lib = getState().library;
+  const request = refinements(lib);
+  const result = await call(() => api().countFiles(request));
+  if (!result.ok) return;
+  setSlice('library', (l) => (JSON.stringify(refinements(l)) === JSON.stringify(request) ? { ...l, counts: result.value.filters, folders: result.value.folders } : l));
+}
+
+/** The timeline's days for the list shown now (dropped if the list changed meanwhile). */
+export async function loadTimeline(): Promise<void> {
+  const lib = getState().library;
+  const generation = lib.generation;
+  if (lib.filter === 'duplicates') return;
+  const result = await call(() => api().fileTimeline(listQuery(lib)));
+  setSlice('library', (l) => (l.generation !== generation || !result.ok ? l : { ...l, days: result.value.days }));
 }
 
 /** The rows on screen: the server's list plus the reviewed rows still shown where they were. */

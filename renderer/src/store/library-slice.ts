@@ -1,5 +1,5 @@
 import type { AppError } from '../../../shared/errors.js';
-import type { FileDetails, FileFilter, FileSummary } from '../../../shared/types.js';
+import type { FileDetails, FileFilter, FileSummary, TimelineDay } from '../../../shared/types.js';
 
 /** Rows fetched per listFiles call: big enough to fill a screen, small enough to answer fast. */
 export const PAGE_SIZE = 200;
@@ -7,6 +7,16 @@ export const PAGE_SIZE = 200;
 export interface LibraryState {
   filter: FileFilter;
   tag: string | null;
+  /** Only files under this folder (null: anywhere). */
+  folder: string | null;
+  /** Only files whose name contains this ('' : any). */
+  search: string;
+  /** How many files each filter shows with the tag, folder and search chosen; null until known. */
+  counts: Record<FileFilter, number> | null;
+  /** Folders that hold files, with how many, for the folder tree. */
+  folders: { path: string; count: number }[];
+  /** The list's days in list order (the timeline); null until known or for lists without dates. */
+  days: TimelineDay[] | null;
   /** Total rows for the current filter; null until the first page answers. */
   total: number | null;
   /** Sparse: page index -> rows. Never holds more than the user has scrolled past. */
@@ -27,6 +37,11 @@ export interface LibraryState {
 export const initialLibraryState: LibraryState = {
   filter: 'all',
   tag: null,
+  folder: null,
+  search: '',
+  counts: null,
+  folders: [],
+  days: null,
   total: null,
   pages: {},
   loadingPages: {},
@@ -105,8 +120,8 @@ export function itemAt(state: LibraryState, index: number): FileSummary | undefi
 }
 
 /** Forgets every loaded row (filter change or a bulk edit that may move rows in or out of it). */
-export function invalidate(state: LibraryState, changes: Partial<Pick<LibraryState, 'filter' | 'tag'>> = {}): LibraryState {
-  const newList = changes.filter !== undefined || changes.tag !== undefined;
+export function invalidate(state: LibraryState, changes: Partial<Pick<LibraryState, 'filter' | 'tag' | 'folder' | 'search'>> = {}): LibraryState {
+  const newList = Object.keys(changes).length > 0;
   return {
     ...state,
     ...changes,
@@ -114,6 +129,7 @@ export function invalidate(state: LibraryState, changes: Partial<Pick<LibrarySta
     loadingPages: {},
     // A reload keeps the count (and so the scroll place) until the first page answers.
     total: newList ? null : state.total,
+    days: newList ? null : state.days,
     generation: state.generation + 1,
     error: null,
     review: newList ? { done: [], left: {}, undo: [] } : { ...state.review, left: {} },
