@@ -109,7 +109,13 @@ export const invokeChannels = {
   'jobs:resume': channel<JobSummary>()(INVOKE_METHODS['jobs:resume'], z.object({ id })),
   'jobs:cancel': channel<JobSummary>()(INVOKE_METHODS['jobs:cancel'], z.object({ id })),
   'jobs:list': channel<JobSummary[]>()(INVOKE_METHODS['jobs:list'], z.object({ limit: z.number().int().min(1).max(1000).default(100) })),
-  'jobs:get': channel<JobSummary & { fileErrors: { fileId: number; path: string; error: string }[] }>()(
+  /** One job with its file errors; an import also says what it did (`importStats`, else null). */
+  'jobs:get': channel<
+    JobSummary & {
+      fileErrors: { fileId: number; path: string; error: string }[];
+      importStats: { new: number; known: number; failed: number; skipped: number } | null;
+    }
+  >()(
     INVOKE_METHODS['jobs:get'],
     z.object({ id }),
   ),

@@ -83,6 +83,14 @@ describe.skipIf(!corpusAvailable())('handlers', () => {
     expect((files[0]!.finalTimestamp ?? files[0]!.detectedTimestamp)!.slice(0, 10)).toBe(days[0]!.day);
   });
 
+  it("an import's summary counts new, already known, failed and skipped files", async () => {
+    const first = unwrap(await core.handlers['jobs:get']({ id: importJobId }));
+    expect(first.importStats).toEqual({ new: 6, known: 0, failed: 0, skipped: 0 });
+    const again = unwrap(await core.handlers['import:start']({ folders: [src] })).jobId;
+    await core.waitForJob(again);
+    expect(unwrap(await core.handlers['jobs:get']({ id: again })).importStats).toEqual({ new: 0, known: 6, failed: 0, skipped: 0 });
+  });
+
   it('file details carry every date candidate and the duplicate group', async () => {
     const d = unwrap(await core.handlers['files:get']({ id: byName('Canon.jpg').id }));
     expect(d.candidates.some((c) => c.source === 'exif-datetime-original')).toBe(true);

@@ -189,7 +189,8 @@ export function createHandlers(deps: HandlerDeps): Omit<Handlers, VerifyChannel>
       const active = runner.activeJob();
       const job = active && active.id === id ? active : getJob(db.db, id);
       if (!job) return err('not-found', `There is no job ${id}.`);
-      return ok({ ...job, fileErrors: jobFileErrors(db.db, id) });
+      const importStats = job.type === 'import' ? files.importStats(id, job.createdAt) : null;
+      return ok({ ...job, fileErrors: jobFileErrors(db.db, id), importStats });
     },
 
     'settings:get': async () => ok(readSettings(db.db)),

@@ -278,6 +278,24 @@ export class FilesRepo {
       .all(params) as TimelineDay[];
   }
 
+  /**
+   * What an import did: files new to the library, files it already knew (same path, imported
+   * before this job was created), files that failed, and files it skipped.
+   */
+  importStats(jobId: number, jobCreatedAt: string): { new: number; known: number; failed: number; skipped: number } {
+    const row = this.sqlite
+      .prepare(
+        `SELECT
+           COALESCE(SUM(CASE WHEN jf.status = 'done' AND f.created_at >= @since THEN 1 ELSE 0 END), 0) AS new,
+           COALESCE(SUM(CASE WHEN jf.status = 'done' AND f.created_at < @since THEN 1 ELSE 0 END), 0) AS known,
+           COALESCE(SUM(CASE WHEN jf.status = 'failed' THEN 1 ELSE 0 END), 0) AS failed,
+           COALESCE(SUM(CASE WHEN jf.status = 'skipped' THEN 1 ELSE 0 END), 0) AS skipped
+         FROM job_files jf JOIN files f ON f.id = jf.file_id WHERE jf.job_id = @jobId`,
+      )
+      .get({ jobId, since: jobCreatedAt }) as { new: number; known: number; failed: number; skipped: number };
+    return row;
+  }
+
   getRow(id: number): FileRow | null {
     return (this.sqlite.prepare(`${SELECT_FILE} WHERE f.id = ?`).get(id) as FileRow | undefined) ?? null;
   }

@@ -99,8 +99,12 @@ export async function loadJobs(): Promise<void> {
 export async function refreshJob(id: number): Promise<void> {
   const result = await call(() => api().getJob({ id }));
   if (!result.ok) return;
-  const { fileErrors, ...summary } = result.value;
-  setSlice('jobs', (j) => ({ ...upsertSummary(j, summary), fileErrors: { ...j.fileErrors, [id]: fileErrors } }));
+  const { fileErrors, importStats, ...summary } = result.value;
+  setSlice('jobs', (j) => ({
+    ...upsertSummary(j, summary),
+    fileErrors: { ...j.fileErrors, [id]: fileErrors },
+    importStats: importStats ? { ...j.importStats, [id]: importStats } : j.importStats,
+  }));
 }
 
 async function jobAction(id: number, action: 'pause' | 'resume' | 'cancel'): Promise<void> {
@@ -200,6 +204,13 @@ export function jobFinished(e: JobFinishedEvent): void {
   } else {
     reloadLibrary();
   }
+}
+
+/** "Review the files" after an import: the files the app is unsure about, or all when there are none. */
+export function reviewImported(): void {
+  const unsure = getState().library.counts?.['needs-review'];
+  navigate('library');
+  narrow({ filter: unsure === 0 ? 'all' : 'needs-review', tag: null, folder: null, search: '' });
 }
 
 // ---------- library ----------

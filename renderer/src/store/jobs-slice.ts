@@ -26,6 +26,13 @@ export interface JobView extends JobSummary {
   outputDir: string | null;
 }
 
+export interface ImportStats {
+  new: number;
+  known: number;
+  failed: number;
+  skipped: number;
+}
+
 export interface JobsState {
   byId: Record<number, JobView>;
   /** Job ids for the history screen, newest first. */
@@ -33,6 +40,8 @@ export interface JobsState {
   /** The job each screen follows (the one started here, or one found running at start-up). */
   current: Record<JobType, number | null>;
   fileErrors: Record<number, FileError[]>;
+  /** What each finished import did (new, already known, failed, skipped), once asked. */
+  importStats: Record<number, ImportStats>;
   listError: AppError | null;
   listLoading: boolean;
 }
@@ -42,6 +51,7 @@ export const initialJobsState: JobsState = {
   order: [],
   current: { import: null, export: null },
   fileErrors: {},
+  importStats: {},
   listError: null,
   listLoading: false,
 };
