@@ -9,6 +9,7 @@ import { JobsScreen } from './JobsScreen.js';
 import { LibraryScreen } from './LibraryScreen.js';
 import { SettingsScreen } from './SettingsScreen.js';
 import { formatCount } from '../lib/format.js';
+import { doneFraction } from '../store/jobs-slice.js';
 
 const NAV: { screen: Screen; label: string }[] = [
   { screen: 'import', label: 'Import' },
@@ -75,8 +76,8 @@ function NavBadge({ screen }: { screen: Screen }) {
     if (!type) return null;
     const id = s.jobs.current[type];
     const job = id === null ? undefined : s.jobs.byId[id];
-    if (!job || (job.status !== 'running' && job.status !== 'paused') || job.filesTotal === 0) return null;
-    return `${formatCount(Math.floor((job.filesDone / job.filesTotal) * 100))}%${job.status === 'paused' ? ' paused' : ''}`;
+    if (!job || (job.status !== 'running' && job.status !== 'paused') || (job.filesTotal === 0 && job.bytesTotal === 0)) return null;
+    return `${formatCount(Math.floor(doneFraction(job) * 100))}%${job.status === 'paused' ? ' paused' : ''}`;
   });
   if (percent === null) return null;
   return <span className="nav-badge">{percent}</span>;

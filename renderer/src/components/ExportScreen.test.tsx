@@ -67,7 +67,7 @@ describe('Export screen', () => {
     );
     expect(screen.getByTestId('job-progress')).toHaveTextContent('1 of 3 files');
     expect(screen.getByTestId('job-bytes')).toHaveTextContent('1.0 MB of 3.0 MB copied');
-    expect(screen.getByTestId('job-speed')).toHaveTextContent('1.0 MB/s · 2 min left');
+    expect(screen.getByTestId('job-speed')).toHaveTextContent(/^1\.0 MB\/s$/);
     // The preview and Start button step aside while the export runs.
     expect(screen.queryByTestId('start-export')).not.toBeInTheDocument();
 
