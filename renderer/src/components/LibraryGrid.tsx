@@ -79,8 +79,8 @@ export function LibraryGrid() {
     if (row === undefined) return;
     const item = virtualizer.getVirtualItems().find((v) => v.index === row);
     const el = parentRef.current;
-    // Only when it is not fully on screen: opening a visible file never moves the grid.
-    if (!item || !el || item.start < el.scrollTop || item.end > el.scrollTop + el.clientHeight) virtualizer.scrollToIndex(row);
+    // Only when none of it is on screen: opening a file the user can see never moves the grid.
+    if (!item || !el || item.end <= el.scrollTop || item.start >= el.scrollTop + el.clientHeight) virtualizer.scrollToIndex(row);
     // Follows the open file only, not every layout change.
   }, [openIndex]);
 
