@@ -29,6 +29,7 @@ export const INVOKE_METHODS = {
   'settings:set': 'setSettings',
   'dialog:pick-folder': 'pickFolder',
   'fs:list-dirs': 'listDirs',
+  'fs:make-dir': 'makeDir',
   'shell:show-path': 'showPath',
   'export:preview': 'previewExport',
   'app:info': 'getAppInfo',

@@ -138,6 +138,14 @@ export const invokeChannels = {
     INVOKE_METHODS['fs:list-dirs'],
     z.object({ path: path.optional() }),
   ),
+  /**
+   * Create a folder named `name` inside `parent` (the folder browser's "New folder"); answers the
+   * new folder's path. Refuses names with separators, and a name that is taken (`conflict`).
+   */
+  'fs:make-dir': channel<{ path: string }>()(
+    INVOKE_METHODS['fs:make-dir'],
+    z.object({ parent: path, name: z.string().min(1).max(255) }),
+  ),
   /** Reveal a file or folder in the system file manager. */
   'shell:show-path': channel<{ shown: boolean }>()(INVOKE_METHODS['shell:show-path'], z.object({ path })),
   /** What an export would do, before anything is copied. */

@@ -210,4 +210,6 @@ export interface ExportPreview {
   outputDir: string | null;
   /** Free bytes on the target's file system, null when unknown. */
   freeBytes: number | null;
+  /** Why the export could not start into this folder (its parent is missing, it is a file), else null. */
+  outputProblem: string | null;
 }

@@ -21,6 +21,7 @@ const PUBLIC_API: Record<string, string> = {
   listFiles: 'files:list',
   getFile: 'files:get',
   countFiles: 'files:counts',
+  makeDir: 'fs:make-dir',
   fileTimeline: 'files:timeline',
   setFileDate: 'files:set-date',
   setFilesDate: 'files:set-date-bulk',

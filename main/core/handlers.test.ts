@@ -91,6 +91,23 @@ describe.skipIf(!corpusAvailable())('handlers', () => {
     expect(unwrap(await core.handlers['jobs:get']({ id: again })).importStats).toEqual({ new: 0, known: 6, failed: 0, skipped: 0 });
   });
 
+  it('creates a folder for an archive; the preview catches a missing parent before Start', async () => {
+    const made = unwrap(await core.handlers['fs:make-dir']({ parent: tmp, name: 'New archive' }));
+    expect(made.path).toBe(join(tmp, 'New archive'));
+    const again = await core.handlers['fs:make-dir']({ parent: tmp, name: 'New archive' });
+    expect(!again.ok && again.error.code).toBe('conflict');
+    const slash = await core.handlers['fs:make-dir']({ parent: tmp, name: 'a/b' });
+    expect(!slash.ok && slash.error.code).toBe('invalid-argument');
+    const missing = await core.handlers['fs:make-dir']({ parent: join(tmp, 'nope'), name: 'x' });
+    expect(!missing.ok && missing.error.code).toBe('not-found');
+
+    expect(unwrap(await core.handlers['export:preview']({ outputDir: made.path })).outputProblem).toBeNull();
+    // Missing but its parent exists: the export creates it.
+    expect(unwrap(await core.handlers['export:preview']({ outputDir: join(made.path, 'later') })).outputProblem).toBeNull();
+    const orphan = unwrap(await core.handlers['export:preview']({ outputDir: join(tmp, 'no', 'such', 'place') }));
+    expect(orphan.outputProblem).toMatch(/Neither/);
+  });
+
   it('file details carry every date candidate and the duplicate group', async () => {
     const d = unwrap(await core.handlers['files:get']({ id: byName('Canon.jpg').id }));
     expect(d.candidates.some((c) => c.source === 'exif-datetime-original')).toBe(true);

@@ -3,7 +3,7 @@
  * serve mode's WebSocket) validate requests with `parseRequest` and then call these.
  */
 import { existsSync } from 'node:fs';
-import { lstat, readdir, stat, statfs } from 'node:fs/promises';
+import { lstat, mkdir, readdir, stat, statfs } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parseCaptureTime, isValidTimeZone, type CaptureTime } from '../../shared/capture-time.js';
@@ -19,6 +19,7 @@ import { readSettings, writeSettings } from './db/settings-repo.js';
 import type { JobRunner } from './jobs/runner.js';
 import type { VerifyChannel } from './archive/verify-handlers.js';
 import { isInKnownPlace } from './known-places.js';
+import { errnoCode, errnoToAppError } from './errors.js';
 
 /** What the host (desktop shell or serve mode) provides beyond the core. */
 export interface HostServices {
@@ -237,6 +238,23 @@ export function createHandlers(deps: HandlerDeps): Omit<Handlers, VerifyChannel>
       }
     },
 
+    'fs:make-dir': async ({ parent, name }) => {
+      const abs = absolute(parent);
+      if (!abs.ok) return abs;
+      const clean = name.trim();
+      if (!clean || clean === '.' || clean === '..' || /[\\/]/.test(clean) || clean.includes('\0')) {
+        return err('invalid-argument', `"${name}" cannot be a folder name (no slashes).`);
+      }
+      const target = join(abs.value, clean);
+      try {
+        await mkdir(target);
+        return ok({ path: target });
+      } catch (cause) {
+        if (errnoCode(cause) === 'EEXIST') return err('conflict', `There is already something called "${clean}" in ${abs.value}.`);
+        return { ok: false, error: errnoToAppError(cause, `Creating the folder "${target}"`) };
+      }
+    },
+
     'shell:show-path': async ({ path }) => {
       const abs = absolute(path);
       if (!abs.ok) return abs;
@@ -341,6 +359,15 @@ export async function previewExport(archives: ArchivesRepo, scope: ExportScope, 
     }
     if (page.items.length < PAGE) break;
   }
+  let outputProblem: string | null = null;
+  if (outputDir) {
+    // Caught here, before Start: an export into a folder whose parent is missing would only fail.
+    const here = await stat(outputDir).catch(() => null);
+    if (here && !here.isDirectory()) outputProblem = `"${outputDir}" is a file, not a folder.`;
+    else if (!here && !(await stat(dirname(outputDir)).catch(() => null))?.isDirectory()) {
+      outputProblem = `Neither "${outputDir}" nor the folder it would go in ("${dirname(outputDir)}") exists. Create the folder first, or choose another.`;
+    }
+  }
   let freeBytes: number | null = null;
   if (outputDir) {
     try {
@@ -363,5 +390,6 @@ export async function previewExport(archives: ArchivesRepo, scope: ExportScope, 
     collisionCount,
     outputDir,
     freeBytes,
+    outputProblem,
   };
 }

@@ -13,6 +13,8 @@ let stop: () => void;
 
 beforeEach(async () => {
   fake = installFakeApi({
+    // The desktop shell: a native file manager to show the archive in.
+    nativeDialogs: true,
     files: [
       makeFile(1, { detectedTimestamp: '2019-01-01T10:00:00' }),
       makeFile(2, { detectedTimestamp: '2021-01-01T10:00:00' }),
@@ -127,6 +129,7 @@ describe('Export screen', () => {
         collisionCount: 2,
         outputDir: '/small',
         freeBytes: 1_000,
+        outputProblem: null,
       },
     });
     await loadSettings();

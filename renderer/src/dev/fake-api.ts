@@ -346,6 +346,16 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
           value: { path, parent, dirs: children.map((name) => ({ name, path: path === '/' ? `/${name}` : `${path}/${name}` })) },
         };
       }),
+    makeDir: (r) =>
+      answer('makeDir', r, () => {
+        const children = dirs[r.parent];
+        if (!children) return notFound('Folder');
+        if (children.includes(r.name)) return { ok: false, error: { code: 'conflict', message: `There is already something called "${r.name}".` } };
+        const path = r.parent === '/' ? `/${r.name}` : `${r.parent}/${r.name}`;
+        children.push(r.name);
+        dirs[path] = [];
+        return { ok: true, value: { path } };
+      }),
     showPath: (r) => answer('showPath', r, () => ({ ok: true, value: { shown: true } })),
     previewExport: (r) =>
       answer('previewExport', r, () => {
@@ -373,6 +383,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
             collisionCount: 0,
             outputDir: r.outputDir ?? settings.outputDirectory,
             freeBytes: 500_000_000_000,
+            outputProblem: null,
           },
         };
       }),

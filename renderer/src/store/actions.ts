@@ -9,6 +9,7 @@ import {
   applyFinished,
   beginJobAction,
   failJobAction,
+  isFinishedStatus,
   pickCurrent,
   type JobsState,
   newJobSummary,
@@ -65,7 +66,14 @@ export async function saveSettings(patch: Partial<Settings>): Promise<boolean> {
   );
   if (result.ok && patch.outputDirectory !== undefined) {
     // The preview describes a folder; a new folder makes the old numbers wrong.
-    setSlice('ui', (ui) => ({ ...ui, exportPreview: { data: null, loading: false, error: null } }));
+    setSlice('ui', (ui) => ({ ...ui, exportPreview: { data: null, loading: false, error: null }, exportError: null }));
+    // So does a failed or cancelled export into another folder: its panel (and Resume) belong there.
+    setSlice('jobs', (j) => {
+      const id = j.current.export;
+      const job = id === null ? undefined : j.byId[id];
+      if (!job || !isFinishedStatus(job.status) || job.outputDir === patch.outputDirectory) return j;
+      return { ...j, current: { ...j.current, export: null } };
+    });
   }
   return result.ok;
 }
