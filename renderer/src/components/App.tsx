@@ -22,6 +22,7 @@ const NAV: { screen: Screen; label: string }[] = [
 export function App() {
   const screen = useAppStore((s) => s.ui.screen);
   const globalError = useAppStore((s) => s.ui.globalError);
+  const offline = useAppStore((s) => s.ui.connection === 'offline');
   let body: ReactNode;
   switch (screen) {
     case 'import':
@@ -63,7 +64,16 @@ export function App() {
       </nav>
       <main className="content" id="main">
         <ErrorMessage error={globalError} testId="global-error" />
-        {body}
+        {offline ? (
+          <div className="connection-banner" role="alert" data-testid="connection-lost">
+            <strong>MediaParser is not answering.</strong> The server may have stopped or restarted. This page reconnects by itself as
+            soon as it is back; until then nothing here can be changed.
+          </div>
+        ) : null}
+        {/* A disabled fieldset turns every control of the screen off at once while the server is gone. */}
+        <fieldset className="screen-frame" disabled={offline} aria-disabled={offline}>
+          {body}
+        </fieldset>
       </main>
     </div>
   );

@@ -43,6 +43,22 @@ export function setImportError(error: AppError | null): void {
   setSlice('ui', (ui) => ({ ...ui, importError: error }));
 }
 
+/**
+ * The server went away or came back. Back online, everything is asked again: the server may have
+ * restarted (a paused job is offered again, the library may have changed meanwhile).
+ */
+export function connectionChanged(online: boolean): void {
+  const was = getState().ui.connection;
+  setSlice('ui', (ui) => ({ ...ui, connection: online ? 'online' : 'offline' }));
+  if (online && was === 'offline') {
+    void loadAppInfo();
+    void loadSettings();
+    void loadJobs();
+    void loadTags();
+    reloadLibrary();
+  }
+}
+
 // ---------- app info + settings ----------
 
 export async function loadAppInfo(): Promise<void> {
