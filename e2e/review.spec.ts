@@ -187,3 +187,47 @@ for (const scheme of ['light', 'dark'] as const) {
     expect(found).toEqual([]);
   });
 }
+
+test('the browser notices a stopped server, and a page without its token explains what to do', async ({ page }, testInfo) => {
+  const own = await startServeApp(['exiftool/Canon.jpg']);
+  try {
+    await page.goto(own.url);
+    await page.getByTestId('nav-export').click();
+    await expect(page.getByTestId('pick-output-folder')).toBeEnabled();
+    await expect(page.getByTestId('connection-lost')).toHaveCount(0);
+  } finally {
+    await own.stop();
+  }
+  await expect(page.getByTestId('connection-lost')).toBeVisible();
+  await expect(page.getByTestId('pick-output-folder')).toBeDisabled();
+  await snap(page, testInfo, 'connection-lost');
+
+  // An old tab's address after a restart: the server answers with a page a person can act on.
+  await page.goto(`${app.origin}/`);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Open MediaParser with its current address');
+  await snap(page, testInfo, 'token-page');
+});
+
+test('output picker: New folder in the in-page browser; axe inside the modal', async ({ page }, testInfo) => {
+  await page.goto(app.url);
+  await page.getByTestId('nav-export').click();
+  await page.getByTestId('pick-output-folder').click();
+  const dialog = page.getByTestId('folder-browser');
+  await expect(dialog).toBeVisible();
+  await dialog.getByTestId('folder-browser-go-input').fill(app.root);
+  await dialog.getByTestId('folder-browser-go').click();
+  await expect(dialog.getByTestId('folder-browser-path')).toHaveText(app.root);
+  await dialog.getByTestId('folder-browser-new-name').fill('Family archive');
+  await dialog.getByTestId('folder-browser-create').click();
+  await expect(dialog.getByTestId('folder-browser-path')).toHaveText(`${app.root}/Family archive`);
+  expect(await seriousViolations(page)).toEqual([]);
+  await snap(page, testInfo, 'folder-browser-new-folder');
+  // Tab never leaves the modal.
+  for (let i = 0; i < 12; i++) {
+    await page.keyboard.press('Tab');
+    expect(await dialog.evaluate((d) => d.contains(document.activeElement))).toBe(true);
+  }
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByTestId('pick-output-folder')).toBeFocused();
+});
