@@ -225,7 +225,7 @@ test('output picker: New folder in the in-page browser; axe inside the modal', a
   // Tab never leaves the modal.
   for (let i = 0; i < 12; i++) {
     await page.keyboard.press('Tab');
-    expect(await dialog.evaluate((d) => d.contains(document.activeElement))).toBe(true);
+    expect(await dialog.evaluate((d) => d.contains((d.ownerDocument as unknown as { activeElement: unknown }).activeElement as never))).toBe(true);
   }
   await page.keyboard.press('Escape');
   await expect(dialog).toHaveCount(0);
