@@ -4,12 +4,23 @@
  * `2024/20241231_220000.jpg`.
  */
 
+/**
+ * How much of a date is known. A scan dated by a person may be known only to the day ("1987-12-25"),
+ * the month or the year; absent means to the second.
+ */
+export type DatePrecision = 'year' | 'month' | 'day' | 'second';
+
 /** A wall-clock instant as the camera (or the user) saw it. */
 export interface CaptureTime {
-  /** Local wall-clock time, always `YYYY-MM-DDTHH:MM:SS.mmm` (sorts as text). */
+  /**
+   * Local wall-clock time, always `YYYY-MM-DDTHH:MM:SS.mmm` (sorts as text). A coarser date fills
+   * the unknown parts with their first value (`1987-12` is `1987-12-01T00:00:00.000`).
+   */
   local: string;
   /** UTC offset like `+02:00` / `-05:00`, or null when the source does not say. */
   offset: string | null;
+  /** What is known; absent (or `second`) for a full date and time. */
+  precision?: DatePrecision;
 }
 
 const LOCAL_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?$/;
@@ -53,12 +64,23 @@ export function offsetMinutes(offset: string): number {
   return sign * (Number(h) * 60 + Number(m));
 }
 
+const PARTIAL_RE = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
+
 /**
- * Parses user or wire input: `YYYY-MM-DDTHH:MM[:SS[.fff]][Z|±HH:MM]`.
+ * Parses user or wire input: `YYYY-MM-DDTHH:MM[:SS[.fff]][Z|±HH:MM]`, or a date known only to the
+ * day, month or year (`1987-12-25`, `1987-12`, `1987`), which carries its `precision`.
  * Returns null for malformed or impossible dates.
  */
 export function parseCaptureTime(text: string): CaptureTime | null {
-  const m = ISO_RE.exec(text.trim());
+  const trimmed = text.trim();
+  const partial = PARTIAL_RE.exec(trimmed);
+  if (partial) {
+    const local = makeLocal(Number(partial[1]), Number(partial[2] ?? '1'), Number(partial[3] ?? '1'));
+    if (local === null) return null;
+    const precision: DatePrecision = partial[3] !== undefined ? 'day' : partial[2] !== undefined ? 'month' : 'year';
+    return { local, offset: null, precision };
+  }
+  const m = ISO_RE.exec(trimmed);
   if (!m) return null;
   const frac = m[7] ? Number(m[7].slice(0, 3).padEnd(3, '0')) : 0;
   const local = makeLocal(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? '0'), frac);
@@ -78,9 +100,12 @@ export function isCanonicalLocal(local: string): boolean {
 
 /**
  * ISO 8601 for people and JSON: `2024-12-31T22:00:00-05:00`; milliseconds only when not zero;
- * no offset when unknown.
+ * no offset when unknown. A coarser date is written with only what is known (`1987-12`).
  */
 export function formatCaptureTime(ct: CaptureTime): string {
+  if (ct.precision === 'day') return ct.local.slice(0, 10);
+  if (ct.precision === 'month') return ct.local.slice(0, 7);
+  if (ct.precision === 'year') return ct.local.slice(0, 4);
   const base = ct.local.endsWith('.000') ? ct.local.slice(0, 19) : ct.local;
   return ct.offset ? base + ct.offset : base;
 }

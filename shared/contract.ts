@@ -9,12 +9,14 @@ import type { Result } from './errors.js';
 import type {
   ExportPreview,
   FileDetails,
+  FileFilter,
   FileSummary,
   JobFinishedEvent,
   JobProgress,
   JobStatusEvent,
   JobSummary,
   Settings,
+  TimelineDay,
 } from './types.js';
 import type { VerifyFinishedEvent, VerifyProgress } from './verify-report.js';
 import type { ShiftApplied, ShiftPreview, ShiftRecord, ShiftUndone } from './date-shift.js';
@@ -22,9 +24,19 @@ import type { ShiftApplied, ShiftPreview, ShiftRecord, ShiftUndone } from './dat
 const id = z.number().int().positive();
 const ids = z.array(id).min(1).max(100_000);
 const path = z.string().min(1).max(4096);
-/** `YYYY-MM-DDTHH:MM[:SS][±HH:MM]`; checked again by parseCaptureTime in the handler. */
-const timestamp = z.string().min(16).max(40);
+/**
+ * `YYYY-MM-DDTHH:MM[:SS][±HH:MM]`, or a date known only to the day, month or year (`1987-12-25`,
+ * `1987-12`, `1987`); checked again by parseCaptureTime in the handler.
+ */
+const timestamp = z.string().min(4).max(40);
 const fileFilter = z.enum(['all', 'needs-review', 'undated', 'duplicates', 'discarded', 'exported', 'errors']);
+/** What narrows a file list besides its filter. */
+const refinements = {
+  tag: z.string().max(200).optional(),
+  jobId: id.optional(),
+  folder: path.optional(),
+  search: z.string().max(500).optional(),
+};
 
 /** Which files a clock correction applies to (ShiftTarget in date-shift.ts). */
 const shiftTarget = z.discriminatedUnion('kind', [
@@ -58,25 +70,42 @@ export const invokeChannels = {
     INVOKE_METHODS['import:start'],
     z.object({ folders: z.array(path).min(1).max(1000) }),
   ),
-  /** One page of files, filtered. `offset`/`limit` page through a stable order. */
+  /**
+   * One page of files, filtered. `offset`/`limit` page through a stable order. `folder` keeps the
+   * files anywhere under that folder; `search` matches the file name.
+   */
   'files:list': channel<{ items: FileSummary[]; total: number }>()(
     INVOKE_METHODS['files:list'],
     z.object({
       filter: fileFilter.default('all'),
-      tag: z.string().max(200).optional(),
-      jobId: id.optional(),
-      search: z.string().max(500).optional(),
+      ...refinements,
       offset: z.number().int().min(0).default(0),
       limit: z.number().int().min(1).max(5000).default(200),
     }),
+  ),
+  /** How many files each filter shows with these refinements, and every folder holding files. */
+  'files:counts': channel<{ filters: Record<FileFilter, number>; folders: { path: string; count: number }[] }>()(
+    INVOKE_METHODS['files:counts'],
+    z.object(refinements),
+  ),
+  /** The days of a filtered list in list order, for the timeline's headers and its suspicious days. */
+  'files:timeline': channel<{ days: TimelineDay[] }>()(
+    INVOKE_METHODS['files:timeline'],
+    z.object({ filter: fileFilter.default('all'), ...refinements }),
   ),
   /** Everything known about one file, with its date candidates and duplicates. */
   'files:get': channel<FileDetails>()(INVOKE_METHODS['files:get'], z.object({ id })),
   /** Set (or clear, with null) the final capture time of one file. */
   'files:set-date': channel<FileSummary>()(INVOKE_METHODS['files:set-date'], z.object({ id, timestamp: timestamp.nullable() })),
+  /**
+   * Date many files at once. `spacing: 'sequence'` (the default) keeps their order: in name order,
+   * one second apart from `timestamp`, so the export names follow the order the user sees; `'same'`
+   * gives every file the identical time. A date known only to the day, month or year is the same
+   * for all (their names then follow name order through the collision suffixes).
+   */
   'files:set-date-bulk': channel<{ updated: number }>()(
     INVOKE_METHODS['files:set-date-bulk'],
-    z.object({ ids, timestamp: timestamp.nullable() }),
+    z.object({ ids, timestamp: timestamp.nullable(), spacing: z.enum(['sequence', 'same']).default('sequence') }),
   ),
   'files:discard': channel<FileSummary>()(INVOKE_METHODS['files:discard'], z.object({ id })),
   'files:restore': channel<FileSummary>()(INVOKE_METHODS['files:restore'], z.object({ id })),
@@ -97,7 +126,13 @@ export const invokeChannels = {
   'jobs:resume': channel<JobSummary>()(INVOKE_METHODS['jobs:resume'], z.object({ id })),
   'jobs:cancel': channel<JobSummary>()(INVOKE_METHODS['jobs:cancel'], z.object({ id })),
   'jobs:list': channel<JobSummary[]>()(INVOKE_METHODS['jobs:list'], z.object({ limit: z.number().int().min(1).max(1000).default(100) })),
-  'jobs:get': channel<JobSummary & { fileErrors: { fileId: number; path: string; error: string }[] }>()(
+  /** One job with its file errors; an import also says what it did (`importStats`, else null). */
+  'jobs:get': channel<
+    JobSummary & {
+      fileErrors: { fileId: number; path: string; error: string }[];
+      importStats: { new: number; known: number; failed: number; skipped: number } | null;
+    }
+  >()(
     INVOKE_METHODS['jobs:get'],
     z.object({ id }),
   ),
@@ -122,6 +157,14 @@ export const invokeChannels = {
   'fs:list-dirs': channel<{ path: string; parent: string | null; dirs: { name: string; path: string }[] }>()(
     INVOKE_METHODS['fs:list-dirs'],
     z.object({ path: path.optional() }),
+  ),
+  /**
+   * Create a folder named `name` inside `parent` (the folder browser's "New folder"); answers the
+   * new folder's path. Refuses names with separators, and a name that is taken (`conflict`).
+   */
+  'fs:make-dir': channel<{ path: string }>()(
+    INVOKE_METHODS['fs:make-dir'],
+    z.object({ parent: path, name: z.string().min(1).max(255) }),
   ),
   /** Reveal a file or folder in the system file manager. */
   'shell:show-path': channel<{ shown: boolean }>()(INVOKE_METHODS['shell:show-path'], z.object({ path })),

@@ -23,6 +23,13 @@ describe('timestampBaseName', () => {
     expect(plannedRelativePath(ny, 'IMG_1234.JPG')).toEqual({ dir: '2024', stem: '20241231_220000', ext: '.jpg' });
   });
 
+  it('names a date known only to the day, month or year with just that', () => {
+    expect(plannedRelativePath({ local: '1987-12-25T00:00:00.000', offset: null, precision: 'day' }, 'scan.TIF')).toEqual({ dir: '1987', stem: '19871225', ext: '.tif' });
+    expect(timestampBaseName({ local: '1987-12-01T00:00:00.000', offset: null, precision: 'month' })).toBe('198712');
+    expect(timestampBaseName({ local: '1987-01-01T00:00:00.000', offset: null, precision: 'year' })).toBe('1987');
+    expect(timestampBaseName({ local: '1987-01-01T00:00:00.000', offset: null, precision: 'second' })).toBe('19870101_000000');
+  });
+
   it('ignores milliseconds and works without an offset', () => {
     expect(timestampBaseName({ local: '1998-07-04T09:05:03.999', offset: null })).toBe('19980704_090503');
   });

@@ -43,6 +43,10 @@ export function utf8Bytes(text: string): number {
  */
 export function timestampBaseName(ct: CaptureTime): string {
   const l = ct.local;
+  // A date known only to the day, month or year is named with just that (`19871225`, `198712`).
+  if (ct.precision === 'day') return `${l.slice(0, 4)}${l.slice(5, 7)}${l.slice(8, 10)}`;
+  if (ct.precision === 'month') return `${l.slice(0, 4)}${l.slice(5, 7)}`;
+  if (ct.precision === 'year') return l.slice(0, 4);
   return `${l.slice(0, 4)}${l.slice(5, 7)}${l.slice(8, 10)}_${l.slice(11, 13)}${l.slice(14, 16)}${l.slice(17, 19)}`;
 }
 

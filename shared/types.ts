@@ -189,6 +189,19 @@ export interface Settings {
   writeFolderTagsAsKeywords: boolean;
 }
 
+/** One day of a file list, in list order: the timeline's headers and its suspicious clusters. */
+export interface TimelineDay {
+  /** `YYYY-MM-DD`, or null for the undated files (always last). */
+  day: string | null;
+  count: number;
+  /** Files dated only by their modification time. */
+  fileTimeOnly: number;
+  /** Files whose date the app is unsure about (sources that disagree, or only a weak one). */
+  unsure: number;
+  /** Files at midnight on 1 January, a common placeholder. */
+  placeholder: number;
+}
+
 export type FileFilter = 'all' | 'needs-review' | 'undated' | 'duplicates' | 'discarded' | 'exported' | 'errors';
 
 /** Why a copy gets metadata written into it (the original is never changed). */
@@ -233,4 +246,6 @@ export interface ExportPreview {
   outputDir: string | null;
   /** Free bytes on the target's file system, null when unknown. */
   freeBytes: number | null;
+  /** Why the export could not start into this folder (its parent is missing, it is a file), else null. */
+  outputProblem: string | null;
 }

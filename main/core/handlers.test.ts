@@ -61,6 +61,53 @@ describe.skipIf(!corpusAvailable())('handlers', () => {
     expect(tags.map((t) => t.name)).toEqual(expect.arrayContaining(['beach', 'family']));
   });
 
+  it('counts every filter, lists folders, narrows by folder and name, and gives the timeline days', async () => {
+    const counts = unwrap(await core.handlers['files:counts']({}));
+    expect(counts.filters.all).toBe(6);
+    expect(counts.filters.duplicates).toBe(4);
+    expect(counts.filters.undated).toBe(2);
+    expect(counts.folders).toContainEqual({ path: join(src, 'tags', 'Holiday 2019'), count: 1 });
+    const inTags = unwrap(await core.handlers['files:counts']({ folder: join(src, 'tags') }));
+    expect(inTags.filters.all).toBe(2);
+    const listed = unwrap(await core.handlers['files:list']({ filter: 'all', folder: join(src, 'tags'), offset: 0, limit: 10 }));
+    expect(listed.items.map((f) => f.originalName).sort()).toEqual(['Beach {beach,family}.jpg', 'untagged.jpg']);
+    // A folder's name is not a name search: "Holiday" is in a folder, not in a file name.
+    expect(unwrap(await core.handlers['files:list']({ filter: 'all', search: 'Holiday', offset: 0, limit: 10 })).total).toBe(0);
+    expect(unwrap(await core.handlers['files:list']({ filter: 'all', search: 'beach', offset: 0, limit: 10 })).total).toBe(1);
+    const { days } = unwrap(await core.handlers['files:timeline']({ filter: 'all' }));
+    expect(days.reduce((n, d) => n + d.count, 0)).toBe(6);
+    expect(days.at(-1)).toMatchObject({ day: null, count: 2 });
+    const dated = days.filter((d) => d.day !== null).map((d) => d.day!);
+    expect(dated).toEqual([...dated].sort());
+    // The list's order is the timeline's order: the first file falls on the first day.
+    expect((files[0]!.finalTimestamp ?? files[0]!.detectedTimestamp)!.slice(0, 10)).toBe(days[0]!.day);
+  });
+
+  it("an import's summary counts new, already known, failed and skipped files", async () => {
+    const first = unwrap(await core.handlers['jobs:get']({ id: importJobId }));
+    expect(first.importStats).toEqual({ new: 6, known: 0, failed: 0, skipped: 0 });
+    const again = unwrap(await core.handlers['import:start']({ folders: [src] })).jobId;
+    await core.waitForJob(again);
+    expect(unwrap(await core.handlers['jobs:get']({ id: again })).importStats).toEqual({ new: 0, known: 6, failed: 0, skipped: 0 });
+  });
+
+  it('creates a folder for an archive; the preview catches a missing parent before Start', async () => {
+    const made = unwrap(await core.handlers['fs:make-dir']({ parent: tmp, name: 'New archive' }));
+    expect(made.path).toBe(join(tmp, 'New archive'));
+    const again = await core.handlers['fs:make-dir']({ parent: tmp, name: 'New archive' });
+    expect(!again.ok && again.error.code).toBe('conflict');
+    const slash = await core.handlers['fs:make-dir']({ parent: tmp, name: 'a/b' });
+    expect(!slash.ok && slash.error.code).toBe('invalid-argument');
+    const missing = await core.handlers['fs:make-dir']({ parent: join(tmp, 'nope'), name: 'x' });
+    expect(!missing.ok && missing.error.code).toBe('not-found');
+
+    expect(unwrap(await core.handlers['export:preview']({ outputDir: made.path })).outputProblem).toBeNull();
+    // Missing but its parent exists: the export creates it.
+    expect(unwrap(await core.handlers['export:preview']({ outputDir: join(made.path, 'later') })).outputProblem).toBeNull();
+    const orphan = unwrap(await core.handlers['export:preview']({ outputDir: join(tmp, 'no', 'such', 'place') }));
+    expect(orphan.outputProblem).toMatch(/Neither/);
+  });
+
   it('file details carry every date candidate and the duplicate group', async () => {
     const d = unwrap(await core.handlers['files:get']({ id: byName('Canon.jpg').id }));
     expect(d.candidates.some((c) => c.source === 'exif-datetime-original')).toBe(true);
@@ -79,6 +126,41 @@ describe.skipIf(!corpusAvailable())('handlers', () => {
     expect(good.reviewedAt).not.toBeNull();
     const cleared = unwrap(await core.handlers['files:set-date']({ id, timestamp: null }));
     expect(cleared.finalTimestamp).toBeNull();
+  });
+
+  it('a date known only to the day, month or year is kept with its precision and named with what is known', async () => {
+    const id = byName('IMG_0001.JPG').id;
+    for (const text of ['1987-12-25', '1987-12', '1987']) {
+      const set = unwrap(await core.handlers['files:set-date']({ id, timestamp: text }));
+      expect(set.finalTimestamp).toBe(text);
+      expect(unwrap(await core.handlers['files:get']({ id })).finalTimestamp).toBe(text);
+    }
+    const out = join(tmp, 'precision-out');
+    await mkdir(out, { recursive: true });
+    const preview = unwrap(await core.handlers['export:preview']({ outputDir: out }));
+    expect(preview.perYear).toContainEqual({ year: '1987', count: 1 });
+    const wrong = await core.handlers['files:set-date']({ id, timestamp: '1987-13' });
+    expect(!wrong.ok && wrong.error.code).toBe('invalid-argument');
+    unwrap(await core.handlers['files:set-date']({ id, timestamp: null }));
+  });
+
+  it('bulk dating keeps name order one second apart, or gives one identical time when asked', async () => {
+    const picked = [byName('silver_fir.jpg'), byName('IMG_0001.JPG'), byName('Canon.jpg')];
+    const ids = picked.map((f) => f.id);
+    expect(unwrap(await core.handlers['files:set-date-bulk']({ ids, timestamp: '2001-02-03T04:05:59+01:00', spacing: 'sequence' })).updated).toBe(3);
+    const dated = async () => Object.fromEntries(
+      await Promise.all(picked.map(async (f) => [f.originalName, unwrap(await core.handlers['files:get']({ id: f.id })).finalTimestamp] as const)),
+    );
+    expect(await dated()).toEqual({
+      'Canon.jpg': '2001-02-03T04:05:59+01:00',
+      'IMG_0001.JPG': '2001-02-03T04:06:00+01:00',
+      'silver_fir.jpg': '2001-02-03T04:06:01+01:00',
+    });
+    unwrap(await core.handlers['files:set-date-bulk']({ ids, timestamp: '2001-02-03T04:05:06', spacing: 'same' }));
+    expect(new Set(Object.values(await dated()))).toEqual(new Set(['2001-02-03T04:05:06']));
+    unwrap(await core.handlers['files:set-date-bulk']({ ids, timestamp: '1990-06', spacing: 'sequence' }));
+    expect(new Set(Object.values(await dated()))).toEqual(new Set(['1990-06']));
+    unwrap(await core.handlers['files:set-date-bulk']({ ids, timestamp: null, spacing: 'same' }));
   });
 
   it('resolves a duplicate group by keeping one and discarding the rest; restore brings one back', async () => {

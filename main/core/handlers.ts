@@ -3,10 +3,10 @@
  * serve mode's WebSocket) validate requests with `parseRequest` and then call these.
  */
 import { existsSync } from 'node:fs';
-import { lstat, readdir, stat, statfs } from 'node:fs/promises';
+import { lstat, mkdir, readdir, stat, statfs } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { parseCaptureTime, isValidTimeZone } from '../../shared/capture-time.js';
+import { parseCaptureTime, isValidTimeZone, type CaptureTime } from '../../shared/capture-time.js';
 import type { Handlers } from '../../shared/contract.js';
 import { err, ok, type Result } from '../../shared/errors.js';
 import type { ExportFidelityPreview, ExportPreview, WriteReason } from '../../shared/types.js';
@@ -22,6 +22,7 @@ import type { JobRunner } from './jobs/runner.js';
 import type { VerifyChannel } from './archive/verify-handlers.js';
 import type { ShiftChannel } from './date-shift-handlers.js';
 import { isInKnownPlace } from './known-places.js';
+import { errnoCode, errnoToAppError } from './errors.js';
 
 /** What the host (desktop shell or serve mode) provides beyond the core. */
 export interface HostServices {
@@ -94,6 +95,10 @@ export function createHandlers(deps: HandlerDeps): Omit<Handlers, VerifyChannel 
 
     'files:list': async (q) => ok(files.list(q)),
 
+    'files:counts': async (q) => ok({ filters: files.counts(q), folders: files.folders() }),
+
+    'files:timeline': async (q) => ok({ days: files.timeline(q) }),
+
     'files:get': async ({ id }) => {
       const d = files.details(id);
       return d ? ok(d) : err('not-found', `There is no file ${id}.`);
@@ -102,18 +107,27 @@ export function createHandlers(deps: HandlerDeps): Omit<Handlers, VerifyChannel 
     'files:set-date': async ({ id, timestamp }) => {
       const ct = timestamp === null ? null : parseCaptureTime(timestamp);
       if (timestamp !== null && ct === null) {
-        return err('invalid-argument', `"${timestamp}" is not a valid date and time (use YYYY-MM-DDTHH:MM:SS).`);
+        return err('invalid-argument', `"${timestamp}" is not a valid date (use YYYY-MM-DDTHH:MM:SS, or YYYY-MM-DD, YYYY-MM, YYYY).`);
       }
       if (files.setFinal([id], ct) === 0) return err('not-found', `There is no file ${id}.`);
       return fileOr404(id);
     },
 
-    'files:set-date-bulk': async ({ ids, timestamp }) => {
+    'files:set-date-bulk': async ({ ids, timestamp, spacing }) => {
       const ct = timestamp === null ? null : parseCaptureTime(timestamp);
       if (timestamp !== null && ct === null) {
         return err('invalid-argument', `"${timestamp}" is not a valid date and time (use YYYY-MM-DDTHH:MM:SS).`);
       }
-      return ok({ updated: files.setFinal(ids, ct) });
+      if (ct === null || spacing === 'same' || (ct.precision !== undefined && ct.precision !== 'second')) {
+        return ok({ updated: files.setFinal(ids, ct) });
+      }
+      // One second apart in name order, so the archive's names keep the order the user chose.
+      const start = Date.parse(ct.local + 'Z');
+      const entries = files.inNameOrder(ids).map((id, i): [number, CaptureTime] => [
+        id,
+        { local: new Date(start + i * 1000).toISOString().slice(0, 23), offset: ct.offset },
+      ]);
+      return ok({ updated: files.setFinalEach(entries) });
     },
 
     'files:discard': async ({ id }) => {
@@ -179,7 +193,8 @@ export function createHandlers(deps: HandlerDeps): Omit<Handlers, VerifyChannel 
       const active = runner.activeJob();
       const job = active && active.id === id ? active : getJob(db.db, id);
       if (!job) return err('not-found', `There is no job ${id}.`);
-      return ok({ ...job, fileErrors: jobFileErrors(db.db, id) });
+      const importStats = job.type === 'import' ? files.importStats(id, job.createdAt) : null;
+      return ok({ ...job, fileErrors: jobFileErrors(db.db, id), importStats });
     },
 
     'settings:get': async () => ok(readSettings(db.db)),
@@ -226,6 +241,23 @@ export function createHandlers(deps: HandlerDeps): Omit<Handlers, VerifyChannel 
         return ok({ path: target, parent: parent === target ? null : parent, dirs });
       } catch {
         return err('not-found', `The folder "${target}" cannot be opened.`);
+      }
+    },
+
+    'fs:make-dir': async ({ parent, name }) => {
+      const abs = absolute(parent);
+      if (!abs.ok) return abs;
+      const clean = name.trim();
+      if (!clean || clean === '.' || clean === '..' || /[\\/]/.test(clean) || clean.includes('\0')) {
+        return err('invalid-argument', `"${name}" cannot be a folder name (no slashes).`);
+      }
+      const target = join(abs.value, clean);
+      try {
+        await mkdir(target);
+        return ok({ path: target });
+      } catch (cause) {
+        if (errnoCode(cause) === 'EEXIST') return err('conflict', `There is already something called "${clean}" in ${abs.value}.`);
+        return { ok: false, error: errnoToAppError(cause, `Creating the folder "${target}"`) };
       }
     },
 
@@ -357,6 +389,15 @@ export async function previewExport(
     }
     if (page.items.length < PAGE) break;
   }
+  let outputProblem: string | null = null;
+  if (outputDir) {
+    // Caught here, before Start: an export into a folder whose parent is missing would only fail.
+    const here = await stat(outputDir).catch(() => null);
+    if (here && !here.isDirectory()) outputProblem = `"${outputDir}" is a file, not a folder.`;
+    else if (!here && !(await stat(dirname(outputDir)).catch(() => null))?.isDirectory()) {
+      outputProblem = `Neither "${outputDir}" nor the folder it would go in ("${dirname(outputDir)}") exists. Create the folder first, or choose another.`;
+    }
+  }
   let freeBytes: number | null = null;
   if (outputDir) {
     try {
@@ -380,5 +421,6 @@ export async function previewExport(
     fidelity: { ...fidelity, writes: [...writes].map(([reason, count]) => ({ reason, count })) },
     outputDir,
     freeBytes,
+    outputProblem,
   };
 }

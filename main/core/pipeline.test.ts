@@ -254,7 +254,7 @@ describe.skipIf(!corpusAvailable())('export control: pause, resume, cancel, revi
       const twinB = files.find((f) => f.originalName === 'Pentax.jpg')!;
       unwrap(await core3.handlers['files:set-date']({ id: undated.id, timestamp: '2024-12-31T22:00:00-05:00' }));
       unwrap(await core3.handlers['files:discard']({ id: discard.id }));
-      unwrap(await core3.handlers['files:set-date-bulk']({ ids: [twinA.id, twinB.id], timestamp: '2001-02-03T04:05:06' }));
+      unwrap(await core3.handlers['files:set-date-bulk']({ ids: [twinA.id, twinB.id], timestamp: '2001-02-03T04:05:06', spacing: 'same' }));
       const out = join(tmp, 'review');
       await mkdir(out);
       const preview = unwrap(await core3.handlers['export:preview']({ importJobId: imp, outputDir: out }));

@@ -18,7 +18,7 @@ import { channelWrites } from './write-guard.js';
 const WRITES: { [C in InvokeChannel]?: Parameters<Handlers[C]>[0] } = {
   'import:start': { folders: ['/'] },
   'files:set-date': { id: 1, timestamp: '2020-01-01T00:00:00' },
-  'files:set-date-bulk': { ids: [1], timestamp: null },
+  'files:set-date-bulk': { ids: [1], timestamp: null, spacing: 'same' },
   'files:discard': { id: 1 },
   'files:restore': { id: 1 },
   'files:discard-bulk': { ids: [1] },

@@ -12,6 +12,8 @@ const CHANNEL_ACCESS: { [C in InvokeChannel]: Access | ((request: ParsedRequestO
   'import:start': 'write',
   'files:list': 'read',
   'files:get': 'read',
+  'files:counts': 'read',
+  'files:timeline': 'read',
   'files:set-date': 'write',
   'files:set-date-bulk': 'write',
   'files:discard': 'write',
@@ -32,6 +34,8 @@ const CHANNEL_ACCESS: { [C in InvokeChannel]: Access | ((request: ParsedRequestO
   // Picking the output folder saves it as a setting; refused before the dialog opens.
   'dialog:pick-folder': (request) => (request.purpose === 'output' ? 'write' : 'read'),
   'fs:list-dirs': 'read',
+  // A new folder on disk (for an archive) does not touch the library.
+  'fs:make-dir': 'read',
   'shell:show-path': 'read',
   'export:preview': 'read',
   'app:info': 'read',

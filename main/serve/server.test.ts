@@ -173,7 +173,12 @@ describe('startServer', () => {
     }
     const api = await http(server.port, '/api/app:info', { method: 'POST', headers: { ...host(), 'Content-Type': 'application/json' }, body: '{}' });
     expect(api.status).toBe(401);
-    expect((await http(server.port, '/', { headers: { ...host(), Authorization: 'Bearer wrong-token-0123456789' } })).status).toBe(401);
+    const stale = await http(server.port, '/', { headers: { ...host(), Authorization: 'Bearer wrong-token-0123456789' } });
+    expect(stale.status).toBe(401);
+    // A person with an old tab gets a page that tells them what to do, not a bare error.
+    expect(stale.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(String(stale.body)).toContain('Open MediaParser with its current address');
+    expect((await http(server.port, '/assets/app.js', { headers: host() })).headers['content-type']).toMatch(/^text\/plain/);
     expect(fake.calls).toEqual([]);
   });
 

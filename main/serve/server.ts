@@ -313,6 +313,8 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     const url = requestUrl(req, port);
     if (!originAllowed(req)) return refuse(res, 403, 'Forbidden: this server only answers pages it served itself.');
     if (!authorized(req, url)) {
+      // A person opening the page (an old tab after a restart, a bookmark) gets a page that says what to do.
+      if (req.method === 'GET' && (url.pathname === '/' || url.pathname === '/index.html')) return send(res, 401, TOKEN_PAGE, 'text/html; charset=utf-8');
       return refuse(res, 401, 'MediaParser needs its access token. Open the full address printed by `mediaparser serve`.');
     }
     // The first page load carries ?token=; later requests (assets, <img>, the WebSocket) use the cookie.
@@ -498,3 +500,17 @@ async function bundleBrowserClient(staticDir: string): Promise<string> {
   if (!file) throw new Error('esbuild produced no output');
   return file.text;
 }
+
+/** What a person sees when the page's access key is missing or from an earlier run of the server. */
+const TOKEN_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>MediaParser: open the new address</title></head>
+<body>
+<main>
+<h1>Open MediaParser with its current address</h1>
+<p>This page's access key is missing or belongs to an earlier run of MediaParser (it gets a new key each time it starts).</p>
+<p>Open the full address that <code>mediaparser serve</code> printed in its terminal: it looks like
+<code>http://127.0.0.1:PORT/?token=…</code>. Nothing in your library was lost; a paused export is offered again there.</p>
+</main>
+</body></html>
+`;

@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { waitForApi } from './api/api.js';
-import { startSubscriptions } from './api/subscriptions.js';
+import { startSubscriptions, watchConnection } from './api/subscriptions.js';
 import { App } from './components/App.js';
 import { loadAppInfo, loadJobs, loadSettings } from './store/actions.js';
 import { setSlice } from './store/store.js';
@@ -23,6 +23,7 @@ async function boot(): Promise<void> {
     }));
   } else {
     startSubscriptions(source);
+    watchConnection();
     void loadAppInfo();
     void loadSettings();
     void loadJobs();

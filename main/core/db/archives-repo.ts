@@ -55,6 +55,7 @@ interface PageRow {
   sha256: string;
   final_at: string | null;
   final_offset: string | null;
+  final_precision: 'year' | 'month' | 'day' | null;
   detected_at: string | null;
   detected_offset: string | null;
   detected_source: TimestampSource | null;
@@ -74,7 +75,7 @@ interface PageRow {
 const NOT_MEMBER = '(f.group_main IS NULL OR NOT EXISTS (SELECT 1 FROM files gm WHERE gm.id = f.group_main AND gm.sha256 IS NOT NULL))';
 const KEPT = `f.discarded = 0 AND f.sha256 IS NOT NULL AND ${NOT_MEMBER}`;
 const COPY_JOIN = 'LEFT JOIN archive_copies c ON c.archive_id = @archiveId AND c.file_id = f.id';
-const PAGE_COLUMNS = `f.id, f.original_path, f.original_path_bytes, f.original_name, f.size, f.sha256, f.final_at, f.final_offset,
+const PAGE_COLUMNS = `f.id, f.original_path, f.original_path_bytes, f.original_name, f.size, f.sha256, f.final_at, f.final_offset, f.final_precision,
   f.detected_at, f.detected_offset, f.detected_source, f.confidence, ${EFFECTIVE_TS_SQL} AS k,
   c.rel_path AS c_rel, c.sha256 AS c_sha, c.size AS c_size, c.mtime_ms AS c_mtime,
   (SELECT group_concat(t.name, '|') FROM file_tags ft JOIN tags t ON t.id = ft.tag_id WHERE ft.file_id = f.id) AS tags`;
@@ -93,7 +94,7 @@ function toItem(r: PageRow): ExportItem {
     size: r.size,
     sha256: r.sha256,
     timestamp: user
-      ? { local: r.final_at!, offset: r.final_offset }
+      ? { local: r.final_at!, offset: r.final_offset, ...(r.final_precision ? { precision: r.final_precision } : {}) }
       : r.detected_at !== null
         ? { local: r.detected_at, offset: r.detected_offset }
         : null,

@@ -3,8 +3,8 @@
  * better-sqlite3 statements inside explicit transactions; the schema itself is drizzle's.
  */
 import type Database from 'better-sqlite3';
-import { formatCaptureTime, type CaptureTime } from '../../../shared/capture-time.js';
-import type { Confidence, DateCandidate, FileDetails, FileFilter, FileSummary, MediaType, TimestampSource } from '../../../shared/types.js';
+import { formatCaptureTime, type CaptureTime, type DatePrecision } from '../../../shared/capture-time.js';
+import type { Confidence, DateCandidate, FileDetails, FileFilter, FileSummary, MediaType, TimelineDay, TimestampSource } from '../../../shared/types.js';
 import type { ImportedFile } from '../../workers/protocol.js';
 import { decodePathBytes, encodePathBytes } from '../byte-names.js';
 import { findExportGroups, type GroupInput } from '../export/groups.js';
@@ -28,6 +28,7 @@ interface FileRow {
   confidence: Confidence;
   final_at: string | null;
   final_offset: string | null;
+  final_precision: DatePrecision | null;
   reviewed_at: string | null;
   discarded: number;
   duplicate_group: number | null;
@@ -45,8 +46,8 @@ const OUTPUT_SQL = `(SELECT a.root || '/' || c.rel_path FROM archive_copies c JO
   WHERE c.file_id = f.id ORDER BY c.exported_at DESC LIMIT 1)`;
 const SELECT_FILE = `SELECT f.*, ${OUTPUT_SQL} AS output_path, ${TAGS_SQL} AS tags FROM files f`;
 
-function iso(local: string | null, offset: string | null): string | null {
-  return local === null ? null : formatCaptureTime({ local, offset });
+function iso(local: string | null, offset: string | null, precision: DatePrecision | null = null): string | null {
+  return local === null ? null : formatCaptureTime({ local, offset, ...(precision ? { precision } : {}) });
 }
 
 export function toFileSummary(r: FileRow): FileSummary {
@@ -63,7 +64,7 @@ export function toFileSummary(r: FileRow): FileSummary {
     detectedTimestamp: iso(r.detected_at, r.detected_offset),
     timestampSource: r.detected_source,
     confidence: r.confidence,
-    finalTimestamp: iso(r.final_at, r.final_offset),
+    finalTimestamp: iso(r.final_at, r.final_offset, r.final_precision),
     reviewedAt: r.reviewed_at,
     discarded: r.discarded === 1,
     duplicateGroup: r.duplicate_group,
@@ -74,14 +75,58 @@ export function toFileSummary(r: FileRow): FileSummary {
   };
 }
 
-export interface ListQuery {
-  filter: FileFilter;
+/** What narrows a list besides its filter: a tag, an import job, a folder, a name search. */
+export interface Refinements {
   tag?: string | undefined;
   jobId?: number | undefined;
+  /** Files anywhere under this folder. */
+  folder?: string | undefined;
   search?: string | undefined;
+}
+
+export interface ListQuery extends Refinements {
+  filter: FileFilter;
   offset: number;
   limit: number;
 }
+
+/** The SQL condition of each filter (over `files f`). */
+const FILTER_SQL: Record<FileFilter, string> = {
+  all: '1',
+  'needs-review': "f.confidence IN ('low', 'none') AND f.final_at IS NULL AND f.discarded = 0",
+  undated: 'f.final_at IS NULL AND f.detected_at IS NULL AND f.discarded = 0',
+  duplicates: 'f.duplicate_group IS NOT NULL',
+  discarded: 'f.discarded = 1',
+  exported: 'EXISTS (SELECT 1 FROM archive_copies c WHERE c.file_id = f.id)',
+  errors: 'f.error IS NOT NULL',
+};
+
+const likeEscape = (text: string): string => text.replace(/[\\%_]/g, (c) => '\\' + c);
+
+function refinementSql(q: Refinements): { where: string[]; params: Record<string, unknown> } {
+  const where: string[] = [];
+  const params: Record<string, unknown> = {};
+  if (q.tag) {
+    where.push('EXISTS (SELECT 1 FROM file_tags ft JOIN tags t ON t.id = ft.tag_id WHERE ft.file_id = f.id AND t.name = @tag)');
+    params.tag = q.tag;
+  }
+  if (q.jobId) {
+    where.push('EXISTS (SELECT 1 FROM job_files jf WHERE jf.file_id = f.id AND jf.job_id = @jobId)');
+    params.jobId = q.jobId;
+  }
+  if (q.folder) {
+    where.push("f.original_path LIKE @folder ESCAPE '\\'");
+    params.folder = `${likeEscape(q.folder.replace(/[\\/]+$/, ''))}/%`;
+  }
+  if (q.search) {
+    // The name only: a search for "2019" should not match every file under a "2019" folder.
+    where.push("f.original_name LIKE @search ESCAPE '\\'");
+    params.search = `%${likeEscape(q.search)}%`;
+  }
+  return { where, params };
+}
+
+
 
 export class FilesRepo {
   private readonly upsertStmt: Database.Statement;
@@ -247,46 +292,8 @@ export class FilesRepo {
   }
 
   list(q: ListQuery): { items: FileSummary[]; total: number } {
-    const where: string[] = [];
-    const params: Record<string, unknown> = {};
-    switch (q.filter) {
-      case 'all':
-        break;
-      case 'needs-review':
-        where.push("f.confidence IN ('low', 'none') AND f.final_at IS NULL AND f.discarded = 0");
-        break;
-      case 'undated':
-        where.push('f.final_at IS NULL AND f.detected_at IS NULL AND f.discarded = 0');
-        break;
-      case 'duplicates':
-        where.push('f.duplicate_group IS NOT NULL');
-        break;
-      case 'discarded':
-        where.push('f.discarded = 1');
-        break;
-      case 'exported':
-        where.push('EXISTS (SELECT 1 FROM archive_copies c WHERE c.file_id = f.id)');
-        break;
-      case 'errors':
-        where.push('f.error IS NOT NULL');
-        break;
-      default: {
-        const never: never = q.filter;
-        throw new Error(`unknown filter ${String(never)}`);
-      }
-    }
-    if (q.tag) {
-      where.push('EXISTS (SELECT 1 FROM file_tags ft JOIN tags t ON t.id = ft.tag_id WHERE ft.file_id = f.id AND t.name = @tag)');
-      params.tag = q.tag;
-    }
-    if (q.jobId) {
-      where.push('EXISTS (SELECT 1 FROM job_files jf WHERE jf.file_id = f.id AND jf.job_id = @jobId)');
-      params.jobId = q.jobId;
-    }
-    if (q.search) {
-      where.push("f.original_path LIKE @search ESCAPE '\\'");
-      params.search = `%${q.search.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
-    }
+    const { where, params } = refinementSql(q);
+    if (q.filter !== 'all') where.unshift(FILTER_SQL[q.filter]);
     const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const order = q.filter === 'duplicates' ? `f.duplicate_group, f.id` : `${EFFECTIVE_TS_SQL}, f.original_name, f.id`;
     const total = this.sqlite.prepare(`SELECT COUNT(*) FROM files f ${whereSql}`).pluck().get(params) as number;
@@ -300,6 +307,62 @@ export class FilesRepo {
   pathBytes(id: number): string | undefined {
     const bytes = this.sqlite.prepare('SELECT original_path_bytes FROM files WHERE id = ?').pluck().get(id) as Buffer | null | undefined;
     return bytes ? encodePathBytes(bytes) : undefined;
+  }
+
+  /** How many files each filter would show with these refinements, in one pass. */
+  counts(q: Refinements): Record<FileFilter, number> {
+    const { where, params } = refinementSql(q);
+    const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const names = Object.keys(FILTER_SQL) as FileFilter[];
+    const columns = names.map((n, i) => `COALESCE(SUM(CASE WHEN ${FILTER_SQL[n]} THEN 1 ELSE 0 END), 0) AS c${i}`).join(', ');
+    const row = this.sqlite.prepare(`SELECT ${columns} FROM files f ${whereSql}`).get(params) as Record<string, number>;
+    return Object.fromEntries(names.map((n, i) => [n, row[`c${i}`] ?? 0])) as Record<FileFilter, number>;
+  }
+
+  /** Every folder that directly holds files, with how many (the UI builds the tree). */
+  folders(): { path: string; count: number }[] {
+    // rtrim(p, <p without '/'>) cuts the name after the last '/', leaving the folder.
+    return this.sqlite
+      .prepare(
+        `SELECT rtrim(rtrim(original_path, replace(original_path, '/', '')), '/') AS path, COUNT(*) AS count
+         FROM files GROUP BY path ORDER BY path`,
+      )
+      .all() as { path: string; count: number }[];
+  }
+
+  /** The list's days in list order (the timeline's headers), with their suspicious files. */
+  timeline(q: Refinements & { filter: FileFilter }): TimelineDay[] {
+    const { where, params } = refinementSql(q);
+    if (q.filter !== 'all') where.unshift(FILTER_SQL[q.filter]);
+    const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const ts = 'COALESCE(f.final_at, f.detected_at)';
+    return this.sqlite
+      .prepare(
+        `SELECT substr(${ts}, 1, 10) AS day, COUNT(*) AS count,
+           SUM(CASE WHEN f.final_at IS NULL AND f.detected_source = 'file-mtime' THEN 1 ELSE 0 END) AS fileTimeOnly,
+           SUM(CASE WHEN f.final_at IS NULL AND f.confidence = 'low' THEN 1 ELSE 0 END) AS unsure,
+           SUM(CASE WHEN substr(${ts}, 6, 14) = '01-01T00:00:00' AND f.final_precision IS NULL THEN 1 ELSE 0 END) AS placeholder
+         FROM files f ${whereSql} GROUP BY day ORDER BY day IS NULL, day`,
+      )
+      .all(params) as TimelineDay[];
+  }
+
+  /**
+   * What an import did: files new to the library, files it already knew (same path, imported
+   * before this job was created), files that failed, and files it skipped.
+   */
+  importStats(jobId: number, jobCreatedAt: string): { new: number; known: number; failed: number; skipped: number } {
+    const row = this.sqlite
+      .prepare(
+        `SELECT
+           COALESCE(SUM(CASE WHEN jf.status = 'done' AND f.created_at >= @since THEN 1 ELSE 0 END), 0) AS new,
+           COALESCE(SUM(CASE WHEN jf.status = 'done' AND f.created_at < @since THEN 1 ELSE 0 END), 0) AS known,
+           COALESCE(SUM(CASE WHEN jf.status = 'failed' THEN 1 ELSE 0 END), 0) AS failed,
+           COALESCE(SUM(CASE WHEN jf.status = 'skipped' THEN 1 ELSE 0 END), 0) AS skipped
+         FROM job_files jf JOIN files f ON f.id = jf.file_id WHERE jf.job_id = @jobId`,
+      )
+      .get({ jobId, since: jobCreatedAt }) as { new: number; known: number; failed: number; skipped: number };
+    return row;
   }
 
   getRow(id: number): FileRow | null {
@@ -331,15 +394,32 @@ export class FilesRepo {
 
   /** Sets (or clears) the user's final time and marks the file reviewed. */
   setFinal(ids: number[], ct: CaptureTime | null): number {
+    return this.setFinalEach(ids.map((id) => [id, ct]));
+  }
+
+  /** Sets each file's own final time (or clears it) in one transaction. */
+  setFinalEach(entries: [id: number, ct: CaptureTime | null][]): number {
     const stmt = this.sqlite.prepare(
-      `UPDATE files SET final_at = ?, final_offset = ?, reviewed_at = ?, updated_at = ? WHERE id = ?`,
+      `UPDATE files SET final_at = ?, final_offset = ?, final_precision = ?, reviewed_at = ?, updated_at = ? WHERE id = ?`,
     );
     const at = nowIso();
     let n = 0;
     this.sqlite.transaction(() => {
-      for (const id of ids) n += stmt.run(ct?.local ?? null, ct?.offset ?? null, at, at, id).changes;
+      for (const [id, ct] of entries) {
+        const precision = ct?.precision && ct.precision !== 'second' ? ct.precision : null;
+        n += stmt.run(ct?.local ?? null, ct?.offset ?? null, precision, at, at, id).changes;
+      }
     })();
     return n;
+  }
+
+  /** The ids that exist among `ids`, in name order (then id), as a person reading the list sees them. */
+  inNameOrder(ids: number[]): number[] {
+    const found: number[] = [];
+    const stmt = this.sqlite.prepare(`SELECT id FROM files WHERE id IN (SELECT value FROM json_each(?)) ORDER BY original_name, original_path, id`).pluck();
+    // json_each keeps one statement for any number of ids (SQLite limits bound parameters).
+    for (const id of stmt.all(JSON.stringify(ids)) as number[]) found.push(id);
+    return found;
   }
 
   setDiscarded(ids: number[], discarded: boolean): number {

@@ -35,6 +35,8 @@ export const files = sqliteTable(
     confidence: text('confidence', { enum: ['high', 'medium', 'low', 'none'] }).notNull().default('none'),
     finalAt: text('final_at'),
     finalOffset: text('final_offset'),
+    /** `day` / `month` / `year` for a date the user knows only that far (a scan); null for a full date and time. */
+    finalPrecision: text('final_precision', { enum: ['year', 'month', 'day'] }),
     reviewedAt: text('reviewed_at'),
     discarded: integer('discarded', { mode: 'boolean' }).notNull().default(false),
     /** Exact-duplicate group: the lowest file id sharing this sha256, null when unique. */

@@ -38,7 +38,9 @@ class FakeSocket implements SocketLike {
 
 function harness() {
   const sockets: FakeSocket[] = [];
+  const states: boolean[] = [];
   const conn = createBrowserConnection({
+    onConnection: (online) => states.push(online),
     url: 'http://127.0.0.1:4321/?token=abc',
     token: 'tok en',
     createSocket: (url) => {
@@ -53,7 +55,7 @@ function harness() {
     if (!s) throw new Error('no socket');
     return s;
   };
-  return { conn, sockets, last };
+  return { conn, sockets, last, states };
 }
 
 describe('createBrowserApi', () => {
@@ -111,6 +113,8 @@ describe('createBrowserApi', () => {
     h.last().open();
     h.last().reply(h.last().sent[0]!.id, { ok: true, value: { timeZone: 'UTC' } });
     expect(await again).toEqual({ ok: true, value: { timeZone: 'UTC' } });
+    // The page is told: online, lost, back.
+    expect(h.states).toEqual([true, false, true]);
   });
 
   it('keeps a socket that is still closing from failing or answering for its successor', async () => {

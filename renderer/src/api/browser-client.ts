@@ -4,6 +4,7 @@
  * keep the bundle small), so a new channel needs no code here. Browser-only (no node:*): it is
  * bundled into /api-client.js and runs before the app.
  */
+import { CONNECTION_EVENT } from './connection-event.js';
 import { EVENT_METHODS, INVOKE_METHODS } from '../../../shared/channels.js';
 import type { Api, EventChannel, InvokeChannel } from '../../../shared/contract.js';
 import type { AppError, Result } from '../../../shared/errors.js';
@@ -27,6 +28,8 @@ export interface BrowserApiOptions {
   token: string;
   /** Defaults to the browser's WebSocket. */
   createSocket?: SocketFactory;
+  /** Told when the socket opens (true) or is lost (false), so the page can say so. */
+  onConnection?: (online: boolean) => void;
   /** Reconnect backoff bounds in ms. */
   minRetryMs?: number;
   maxRetryMs?: number;
@@ -120,6 +123,7 @@ export function createBrowserConnection(opts: BrowserApiOptions): BrowserConnect
       if (current !== c) return;
       retryMs = minRetry;
       markReady();
+      opts.onConnection?.(true);
       const waiting = queue;
       queue = [];
       for (const p of waiting) send(c, p);
@@ -135,6 +139,7 @@ export function createBrowserConnection(opts: BrowserApiOptions): BrowserConnect
       failAll(sent);
       if (current !== c) return;
       current = null;
+      if (c.opened) opts.onConnection?.(false);
       // A failed attempt fails what waited for it, so nothing hangs while the server is down.
       if (!c.opened) failQueue();
       scheduleRetry();
@@ -245,7 +250,9 @@ export interface PageLike {
   location: { href: string };
   history: { state: unknown; replaceState(data: unknown, unused: string, url?: string | null): void };
   sessionStorage: { getItem(key: string): string | null; setItem(key: string, value: string): void };
+  dispatchEvent?(event: Event): boolean;
 }
+
 
 /**
  * Installs `window.api` for the page it runs in: takes the token from `?token=` (first load) or
@@ -265,7 +272,11 @@ export function installBrowserApi(win: PageLike = globalThis as unknown as PageL
     url.searchParams.delete('token');
     win.history.replaceState(win.history.state, '', `${url.pathname}${url.search}${url.hash}`);
   }
-  const connection = createBrowserConnection({ url: win.location.href, token });
+  const connection = createBrowserConnection({
+    url: win.location.href,
+    token,
+    onConnection: (online) => win.dispatchEvent?.(new CustomEvent(CONNECTION_EVENT, { detail: { online } })),
+  });
   Object.defineProperty(win, 'api', { value: connection.api, writable: false, configurable: false, enumerable: true });
   Object.defineProperty(win, '__apiReady', { value: connection.ready, writable: false, configurable: true, enumerable: false });
   return connection.api;

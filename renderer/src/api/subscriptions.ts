@@ -1,7 +1,8 @@
 import type { Api } from '../../../shared/contract.js';
 import { applyProgress, applyStatus } from '../store/jobs-slice.js';
 import { setSlice } from '../store/store.js';
-import { jobFinished, refreshJob } from '../store/actions.js';
+import { connectionChanged, jobFinished, refreshJob } from '../store/actions.js';
+import { CONNECTION_EVENT } from './connection-event.js';
 import { verifyFinished, verifyProgress } from '../store/verify-actions.js';
 
 /**
@@ -38,4 +39,14 @@ export function startSubscriptions(source: Api): () => void {
   return () => {
     for (const off of offs) off();
   };
+}
+
+/** Follows serve mode's connection (the browser client's window event) into the store. */
+export function watchConnection(win: Pick<Window, 'addEventListener' | 'removeEventListener'> = window): () => void {
+  const onChange = (e: Event): void => {
+    const online = (e as CustomEvent<{ online: boolean }>).detail?.online;
+    if (typeof online === 'boolean') connectionChanged(online);
+  };
+  win.addEventListener(CONNECTION_EVENT, onChange);
+  return () => win.removeEventListener(CONNECTION_EVENT, onChange);
 }

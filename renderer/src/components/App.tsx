@@ -9,6 +9,7 @@ import { JobsScreen } from './JobsScreen.js';
 import { LibraryScreen } from './LibraryScreen.js';
 import { SettingsScreen } from './SettingsScreen.js';
 import { formatCount } from '../lib/format.js';
+import { doneFraction } from '../store/jobs-slice.js';
 
 const NAV: { screen: Screen; label: string }[] = [
   { screen: 'import', label: 'Import' },
@@ -21,6 +22,7 @@ const NAV: { screen: Screen; label: string }[] = [
 export function App() {
   const screen = useAppStore((s) => s.ui.screen);
   const globalError = useAppStore((s) => s.ui.globalError);
+  const offline = useAppStore((s) => s.ui.connection === 'offline');
   let body: ReactNode;
   switch (screen) {
     case 'import':
@@ -62,7 +64,16 @@ export function App() {
       </nav>
       <main className="content" id="main">
         <ErrorMessage error={globalError} testId="global-error" />
-        {body}
+        {offline ? (
+          <div className="connection-banner" role="alert" data-testid="connection-lost">
+            <strong>MediaParser is not answering.</strong> The server may have stopped or restarted. This page reconnects by itself as
+            soon as it is back; until then nothing here can be changed.
+          </div>
+        ) : null}
+        {/* A disabled fieldset turns every control of the screen off at once while the server is gone. */}
+        <fieldset className="screen-frame" disabled={offline} aria-disabled={offline}>
+          {body}
+        </fieldset>
       </main>
     </div>
   );
@@ -75,8 +86,8 @@ function NavBadge({ screen }: { screen: Screen }) {
     if (!type) return null;
     const id = s.jobs.current[type];
     const job = id === null ? undefined : s.jobs.byId[id];
-    if (!job || (job.status !== 'running' && job.status !== 'paused') || job.filesTotal === 0) return null;
-    return `${formatCount(Math.floor((job.filesDone / job.filesTotal) * 100))}%${job.status === 'paused' ? ' paused' : ''}`;
+    if (!job || (job.status !== 'running' && job.status !== 'paused') || (job.filesTotal === 0 && job.bytesTotal === 0)) return null;
+    return `${formatCount(Math.floor(doneFraction(job) * 100))}%${job.status === 'paused' ? ' paused' : ''}`;
   });
   if (percent === null) return null;
   return <span className="nav-badge">{percent}</span>;

@@ -71,6 +71,11 @@ function PreviewAndStart() {
       {!outputDir ? <p className="muted">Choose an output folder to see what the export will do.</p> : null}
       {preview.loading ? <p className="muted">Checking…</p> : null}
       <ErrorMessage error={preview.error} />
+      {data?.outputProblem ? (
+        <p className="error" role="alert" data-testid="preview-output-problem">
+          {data.outputProblem}
+        </p>
+      ) : null}
       {data ? (
         <div className="export-preview" data-testid="export-preview">
           <p>
@@ -164,7 +169,7 @@ function PreviewAndStart() {
           type="button"
           className="primary"
           data-testid="start-export"
-          disabled={!outputDir || starting}
+          disabled={!outputDir || starting || Boolean(data?.outputProblem)}
           onClick={() => void startExport()}
         >
           {starting ? 'Starting…' : 'Start export'}
@@ -198,6 +203,9 @@ function ExportSummary({ jobId }: { jobId: number }) {
   const errorCount = useAppStore((s) => s.jobs.byId[jobId]?.errorCount ?? 0);
   const dir = useAppStore((s) => s.jobs.byId[jobId]?.outputDir ?? s.settings.value?.outputDirectory ?? null);
   const [showError, setShowError] = useState<AppError | null>(null);
+  const [copied, setCopied] = useState(false);
+  // A browser cannot open the server's file manager: it offers the path to copy instead.
+  const canShow = useAppStore((s) => s.settings.app?.nativeDialogs ?? false);
   if (status !== 'completed') return null;
   const nothingNew = stats !== null && stats.copied === 0 && stats.renamed === 0;
   return (
@@ -222,10 +230,31 @@ function ExportSummary({ jobId }: { jobId: number }) {
         {errorCount > 0 ? ' See the list above for the files that could not be copied.' : ''}
       </p>
       <div className="button-row">
-        {dir ? (
+        {dir && canShow ? (
           <button type="button" className="primary" data-testid="show-in-folder" onClick={() => void showPath(dir).then(setShowError)}>
             Show in folder
           </button>
+        ) : null}
+        {dir && !canShow ? (
+          <>
+            <label className="visually-hidden" htmlFor="archive-path">
+              Archive folder path
+            </label>
+            <input id="archive-path" className="path-copy" data-testid="archive-path" readOnly value={dir} onFocus={(e) => e.target.select()} />
+            <button
+              type="button"
+              className="primary"
+              data-testid="copy-path"
+              onClick={() => {
+                void navigator.clipboard?.writeText(dir).then(
+                  () => setCopied(true),
+                  () => setCopied(false),
+                );
+              }}
+            >
+              {copied ? 'Copied' : 'Copy path'}
+            </button>
+          </>
         ) : null}
         <button type="button" data-testid="new-export" onClick={() => clearCurrentJob('export')}>
           Done

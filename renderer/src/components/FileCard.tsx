@@ -1,5 +1,5 @@
 import { memo } from 'react';
-import { clickCard, openDetails } from '../store/actions.js';
+import { clickCard } from '../store/actions.js';
 import { itemAt } from '../store/library-slice.js';
 import { thumbnailSrc } from '../store/settings-slice.js';
 import { useAppStore } from '../store/store.js';
@@ -21,16 +21,13 @@ export const FileCard = memo(function FileCard({ index, focused }: { index: numb
   if (selected) classes.push('selected');
   if (item.discarded) classes.push('discarded');
   if (open) classes.push('open');
-  const label = `${item.originalName}, ${date ? formatTimestamp(date) : 'no date'}, ${CONFIDENCE_LABEL[item.confidence] ?? item.confidence}${
-    item.discarded ? ', discarded' : ''
-  }`;
+  const checked = item.finalTimestamp !== null && item.reviewedAt !== null;
 
   return (
     <div
       className={classes.join(' ')}
       role="option"
       aria-selected={selected}
-      aria-label={label}
       tabIndex={focused ? 0 : -1}
       data-testid={`file-card-${item.id}`}
       data-index={index}
@@ -39,7 +36,6 @@ export const FileCard = memo(function FileCard({ index, focused }: { index: numb
         if (e.shiftKey) e.preventDefault();
       }}
       onClick={(e) => void clickCard(index, item.id, { shift: e.shiftKey, toggle: e.ctrlKey || e.metaKey })}
-      onDoubleClick={() => void openDetails(item.id)}
     >
       <div className="thumb">
         <Thumb src={src} alt="" />
@@ -50,8 +46,8 @@ export const FileCard = memo(function FileCard({ index, focused }: { index: numb
       </div>
       <div className="card-meta">
         <span className="card-date">{date ? formatTimestamp(date).slice(0, 16) : 'No date'}</span>
-        <span className={`badge badge-${item.confidence}`} title={`Date confidence: ${CONFIDENCE_LABEL[item.confidence] ?? ''}`}>
-          {item.finalTimestamp && item.reviewedAt ? 'Checked' : (CONFIDENCE_LABEL[item.confidence] ?? item.confidence)}
+        <span className={checked ? 'badge badge-checked' : `badge badge-${item.confidence}`} title={`Date confidence: ${checked ? 'checked by you' : (CONFIDENCE_LABEL[item.confidence] ?? '')}`}>
+          {checked ? 'Checked' : (CONFIDENCE_LABEL[item.confidence] ?? item.confidence)}
         </span>
       </div>
     </div>

@@ -2,10 +2,11 @@ import { useEffect, useRef, useState } from 'react';
 import { formatCaptureTime } from '../../../shared/capture-time.js';
 import type { AppError } from '../../../shared/errors.js';
 import type { FileDetails, FileSummary } from '../../../shared/types.js';
-import { closeDetails, discardFile, keepDuplicate, restoreFile, setFileDate } from '../store/actions.js';
+import { closeDetails, keepDuplicate, setFileDate } from '../store/actions.js';
+import { saveTypedDate, toggleDiscard } from '../store/review-actions.js';
 import { thumbnailSrc } from '../store/settings-slice.js';
 import { useAppStore } from '../store/store.js';
-import { CONFIDENCE_LABEL, SOURCE_LABEL, formatBytes, formatTimestamp, toInputValue, validateDateInput } from '../lib/format.js';
+import { CONFIDENCE_LABEL, SOURCE_LABEL, formatBytes, formatTimestamp, precisionLabel, toInputValue, validateDateInput } from '../lib/format.js';
 import { ErrorMessage } from './ErrorMessage.js';
 import { ClockFixButton } from './ClockFixDialog.js';
 import { Thumb } from './Thumb.js';
@@ -21,13 +22,34 @@ export function FileDetailsPanel() {
   }, [details.id]);
 
   const file = details.data;
+  if (details.id === null) {
+    return (
+      <aside className="details-panel empty" aria-labelledby="details-title" data-testid="file-details-empty">
+        <h2 id="details-title" tabIndex={-1}>
+          File details
+        </h2>
+        <p className="muted">Click a file, or press J, to see its dates here. Press ? for the keys that review without the mouse.</p>
+      </aside>
+    );
+  }
+  const date = file ? (file.finalTimestamp ?? file.detectedTimestamp) : null;
+  const precision = precisionLabel(date);
   return (
     <aside className="details-panel" aria-labelledby="details-title" data-testid="file-details">
       <div className="details-header">
-        <h2 id="details-title" tabIndex={-1} ref={headingRef}>
+        <h2 id="details-title" data-testid="details-title" tabIndex={-1} ref={headingRef}>
           {file ? file.originalName : 'File details'}
         </h2>
-        <button type="button" aria-label="Close details" data-testid="close-details" onClick={closeDetails}>
+        <button
+          type="button"
+          aria-label="Close details"
+          data-testid="close-details"
+          onClick={() => {
+            const id = details.id;
+            closeDetails();
+            document.querySelector<HTMLElement>(`[data-testid="file-card-${id}"]`)?.focus();
+          }}
+        >
           ✕
         </button>
       </div>
@@ -38,7 +60,13 @@ export function FileDetailsPanel() {
           <Thumb className="preview" src={thumbnailSrc(app, file.id, 'large')} alt={`Preview of ${file.originalName}`} lazy={false} />
           <dl className="facts">
             <dt>Date</dt>
-            <dd data-testid="details-date">{formatTimestamp(file.finalTimestamp ?? file.detectedTimestamp)}</dd>
+            <dd data-testid="details-date">{formatTimestamp(date)}</dd>
+            {precision ? (
+              <>
+                <dt>Precision</dt>
+                <dd data-testid="details-precision">{precision}</dd>
+              </>
+            ) : null}
             <dt>How sure</dt>
             <dd>
               {file.finalTimestamp && file.reviewedAt ? 'Set by you' : (CONFIDENCE_LABEL[file.confidence] ?? file.confidence)}
@@ -70,11 +98,7 @@ export function FileDetailsPanel() {
             {/* Camera clock correction (ClockFixDialog) */}
             <ClockFixButton context={{ fileIds: [file.id], file }} />
             {file.discarded ? (
-              <button
-                type="button"
-                data-testid="restore-file"
-                onClick={() => void restoreFile(file.id).then(setActionError)}
-              >
+              <button type="button" data-testid="restore-file" aria-keyshortcuts="X" onClick={() => void toggleDiscard().then(setActionError)}>
                 Restore (export it after all)
               </button>
             ) : (
@@ -82,7 +106,8 @@ export function FileDetailsPanel() {
                 type="button"
                 className="danger"
                 data-testid="discard-file"
-                onClick={() => void discardFile(file.id).then(setActionError)}
+                aria-keyshortcuts="X"
+                onClick={() => void toggleDiscard().then(setActionError)}
               >
                 Discard (do not export)
               </button>
@@ -109,6 +134,7 @@ function Candidates({ file, onError }: { file: FileDetails; onError: (e: AppErro
           return (
             <li key={`${c.source}-${i}`} className={c.plausible ? '' : 'implausible'}>
               <div>
+                {i < 9 ? <kbd className="candidate-key" aria-hidden="true">{i + 1}</kbd> : null}
                 <strong>{formatTimestamp(value)}</strong>
                 <div className="muted">
                   {SOURCE_LABEL[c.source] ?? c.source}
@@ -124,10 +150,11 @@ function Candidates({ file, onError }: { file: FileDetails; onError: (e: AppErro
                 type="button"
                 data-testid={`use-candidate-${i}`}
                 disabled={current}
-                aria-label={`Use ${formatTimestamp(value)} from ${SOURCE_LABEL[c.source] ?? c.source}`}
-                onClick={() => void setFileDate(file.id, value).then(onError)}
+                aria-keyshortcuts={i < 9 ? String(i + 1) : undefined}
+                onClick={() => void saveTypedDate(file.id, value).then(onError)}
               >
                 {current ? 'In use' : 'Use this date'}
+                <span className="visually-hidden">: {formatTimestamp(value)} from {SOURCE_LABEL[c.source] ?? c.source}</span>
               </button>
             </li>
           );
@@ -150,9 +177,11 @@ function DateEditor({ file, onError }: { file: FileDetails; onError: (e: AppErro
     }
     setProblem(null);
     setSaving(true);
-    const error = await setFileDate(file.id, checked.value);
+    const error = await saveTypedDate(file.id, checked.value);
     setSaving(false);
     onError(error);
+    // The form may now show the next file; keep the keys working from the panel.
+    if (!error) document.getElementById('details-title')?.focus();
   }
 
   return (
@@ -163,20 +192,21 @@ function DateEditor({ file, onError }: { file: FileDetails; onError: (e: AppErro
         void save();
       }}
     >
-      <label htmlFor="date-input">Type the right date and time</label>
+      <label htmlFor="date-input">Type the right date and time (T)</label>
       <input
         id="date-input"
         data-testid="date-input"
         type="text"
         inputMode="numeric"
         placeholder="YYYY-MM-DDTHH:MM:SS"
+        aria-keyshortcuts="T"
         value={text}
         aria-invalid={problem !== null}
         aria-describedby={problem ? 'date-input-error' : 'date-input-help'}
         onChange={(e) => setText(e.target.value)}
       />
       <span id="date-input-help" className="muted">
-        For example 2021-07-14T15:30:00
+        For example 2021-07-14T15:30:00; for a scan 1987-12-25, 1987-12 or 1987
       </span>
       {problem ? (
         <span id="date-input-error" className="error" role="alert" data-testid="date-input-error">

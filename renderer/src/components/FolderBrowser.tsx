@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { AppError } from '../../../shared/errors.js';
 import { api, call } from '../api/api.js';
 import { ErrorMessage } from './ErrorMessage.js';
+import { useFocusTrap } from '../lib/use-focus-trap.js';
 
 interface Listing {
   path: string;
@@ -26,7 +27,22 @@ export function FolderBrowser({
   const [error, setError] = useState<AppError | null>(null);
   const [loading, setLoading] = useState(true);
   const [typed, setTyped] = useState('');
+  const [newName, setNewName] = useState('');
   const headingRef = useRef<HTMLHeadingElement>(null);
+  const dialogRef = useRef<HTMLDivElement>(null);
+  // Tab stays inside, Esc closes from anywhere in it, focus goes back to the opener.
+  useFocusTrap(dialogRef, onClose);
+
+  async function makeFolder(): Promise<void> {
+    if (!listing || !newName.trim()) return;
+    const result = await call(() => api().makeDir({ parent: listing.path, name: newName.trim() }));
+    if (!result.ok) {
+      setError(result.error);
+      return;
+    }
+    setNewName('');
+    await open(result.value.path);
+  }
 
   async function open(path?: string): Promise<void> {
     setLoading(true);
@@ -48,14 +64,13 @@ export function FolderBrowser({
   return (
     <div className="modal-backdrop">
       <div
+        ref={dialogRef}
         className="modal folder-browser"
         role="dialog"
         aria-modal="true"
         aria-labelledby="folder-browser-title"
         data-testid="folder-browser"
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') onClose();
-        }}
+        tabIndex={-1}
       >
         <h2 id="folder-browser-title" tabIndex={-1} ref={headingRef}>
           {title}
@@ -102,6 +117,27 @@ export function FolderBrowser({
           ))}
           {listing && listing.dirs.length === 0 ? <li className="muted">No folders inside this one.</li> : null}
         </ul>
+        <form
+          className="inline-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void makeFolder();
+          }}
+        >
+          <label htmlFor="folder-browser-new">New folder here</label>
+          <input
+            id="folder-browser-new"
+            data-testid="folder-browser-new-name"
+            type="text"
+            spellCheck={false}
+            value={newName}
+            placeholder="Photos-organised"
+            onChange={(e) => setNewName(e.target.value)}
+          />
+          <button type="submit" data-testid="folder-browser-create" disabled={!listing || !newName.trim()}>
+            Create
+          </button>
+        </form>
         <div className="button-row">
           <button
             type="button"

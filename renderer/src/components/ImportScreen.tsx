@@ -1,9 +1,10 @@
 import { useState, type DragEvent } from 'react';
-import { addSourceFolders, navigate, removeSourceFolder, startImport } from '../store/actions.js';
+import { addSourceFolders, removeSourceFolder, reviewImported, startImport } from '../store/actions.js';
 import { useAppStore } from '../store/store.js';
 import { ErrorMessage } from './ErrorMessage.js';
 import { FolderPickerButton } from './FolderPickerButton.js';
 import { JobProgress } from './JobProgress.js';
+import { formatCount } from '../lib/format.js';
 
 /** Paths of dropped folders, where the runtime exposes them (older Electron put `path` on File). */
 /** Paths of dropped folders: the desktop preload can tell them (webUtils); a browser cannot. */
@@ -137,15 +138,34 @@ export function ImportScreen() {
 
 function ImportDone({ jobId }: { jobId: number }) {
   const done = useAppStore((s) => s.jobs.byId[jobId]?.status === 'completed');
+  const stats = useAppStore((s) => s.jobs.importStats[jobId] ?? null);
   if (!done) return null;
   return (
-    <div className="button-row">
+    <div className="import-done">
       <p className="success" role="status">
         Import finished. Next, check the dates the app is unsure about.
       </p>
-      <button type="button" className="primary" data-testid="go-to-library" onClick={() => navigate('library')}>
-        Review the files
-      </button>
+      {stats ? (
+        <ul className="import-summary" data-testid="import-summary">
+          <li>
+            <strong>{formatCount(stats.new)}</strong> new
+          </li>
+          <li>
+            <strong>{formatCount(stats.known)}</strong> already known
+          </li>
+          <li>
+            <strong>{formatCount(stats.failed)}</strong> could not be read
+          </li>
+          <li>
+            <strong>{formatCount(stats.skipped)}</strong> skipped
+          </li>
+        </ul>
+      ) : null}
+      <div className="button-row">
+        <button type="button" className="primary" data-testid="go-to-library" onClick={reviewImported}>
+          Review the files
+        </button>
+      </div>
     </div>
   );
 }

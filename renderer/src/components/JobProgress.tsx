@@ -1,5 +1,6 @@
 import { RESUMABLE_STATUSES } from '../../../shared/types.js';
 import { cancelJob, pauseJob, resumeJob } from '../store/actions.js';
+import { doneFraction } from '../store/jobs-slice.js';
 import { useAppStore } from '../store/store.js';
 import { formatBytes, formatCount, formatEta, formatSpeed, formatStatus } from '../lib/format.js';
 import { ErrorMessage } from './ErrorMessage.js';
@@ -27,6 +28,7 @@ export function JobProgress({ jobId, showBytes, label }: { jobId: number; showBy
 function StatusLine({ jobId }: { jobId: number }) {
   const status = useAppStore((s) => s.jobs.byId[jobId]?.status);
   const pending = useAppStore((s) => s.jobs.byId[jobId]?.pending);
+  const cancelRequested = useAppStore((s) => s.jobs.byId[jobId]?.cancelRequested ?? false);
   if (!status) return null;
   return (
     <p className="job-status-line">
@@ -35,19 +37,32 @@ function StatusLine({ jobId }: { jobId: number }) {
         {formatStatus(status)}
       </strong>
       {pending ? <span className="muted"> (asking the app…)</span> : null}
+      {status === 'completed' && cancelRequested ? (
+        <span className="muted" data-testid="finished-before-cancel">
+          {' '}
+          — everything was done before the cancel arrived
+        </span>
+      ) : null}
     </p>
   );
 }
 
+/** The bar follows bytes (a big video is most of the work), with the files beside it. */
 function FilesLine({ jobId }: { jobId: number }) {
   const done = useAppStore((s) => s.jobs.byId[jobId]?.filesDone ?? 0);
   const total = useAppStore((s) => s.jobs.byId[jobId]?.filesTotal ?? 0);
-  const percent = total > 0 ? Math.floor((done / total) * 100) : 0;
+  const bytesDone = useAppStore((s) => s.jobs.byId[jobId]?.bytesDone ?? 0);
+  const bytesTotal = useAppStore((s) => s.jobs.byId[jobId]?.bytesTotal ?? 0);
+  const fraction = doneFraction({ filesDone: done, filesTotal: total, bytesDone, bytesTotal });
+  const percent = Math.floor(fraction * 100);
+  const known = bytesTotal > 0 || total > 0;
   return (
     <div className="files-line">
-      <progress max={total || 1} value={total ? done : 0} aria-label="Files done" />
+      <progress max={100} value={known ? percent : 0} aria-label={bytesTotal > 0 ? 'Share of the bytes done' : 'Files done'} data-testid="job-bar" />
       <p data-testid="job-files">
-        {formatCount(done)} of {formatCount(total)} files{total > 0 ? ` (${percent}%)` : ''}
+        {known ? `${percent}% · ` : ''}
+        {formatCount(done)} of {formatCount(total)} files
+        {bytesTotal > 0 ? ` · ${formatBytes(bytesDone)} of ${formatBytes(bytesTotal)}` : ''}
       </p>
     </div>
   );
@@ -70,7 +85,8 @@ function SpeedLine({ jobId }: { jobId: number }) {
   if (!running) return null;
   return (
     <p className="muted" data-testid="job-speed">
-      {formatSpeed(speed)} · {formatEta(eta)}
+      {formatSpeed(speed)}
+      {eta !== null ? ` · ${formatEta(eta)}` : ''}
     </p>
   );
 }

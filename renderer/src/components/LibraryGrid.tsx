@@ -1,12 +1,12 @@
-import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { clickCard, ensureRange, openDetails } from '../store/actions.js';
 import { PAGE_SIZE, itemAt } from '../store/library-slice.js';
 import { getState, useAppStore } from '../store/store.js';
+import { cardRowAt, layoutTimeline, suspicion, verticalMove, type TimelineRow } from '../lib/timeline-layout.js';
 import { FileCard } from './FileCard.js';
 
 const CARD_WIDTH = 180;
-const ROW_HEIGHT = 224;
 
 function useElementWidth(ref: RefObject<HTMLElement | null>): number {
   const [width, setWidth] = useState(0);
@@ -23,23 +23,27 @@ function useElementWidth(ref: RefObject<HTMLElement | null>): number {
 }
 
 /**
- * The thumbnail grid: only the rows on screen (plus a few) exist in the DOM, and only the pages
- * under them are fetched, so 100k files cost what one screenful costs.
+ * The library as a timeline: month and day headers over rows of thumbnails, with a year scrubber.
+ * Only the rows on screen (plus a few) exist in the DOM, and only the pages under them are
+ * fetched, so 100k files cost what one screenful costs.
  */
 export function LibraryGrid() {
   const total = useAppStore((s) => s.library.total ?? 0);
   const generation = useAppStore((s) => s.library.generation);
+  const days = useAppStore((s) => s.library.days);
   const parentRef = useRef<HTMLDivElement>(null);
   const width = useElementWidth(parentRef);
   const columns = Math.max(1, Math.floor(width / CARD_WIDTH));
-  const rowCount = Math.ceil(total / columns);
+  const layout = useMemo(() => layoutTimeline(total, columns, days), [total, columns, days]);
   const [focusIndex, setFocusIndex] = useState(0);
   const focusPending = useRef(false);
 
+  const estimateSize = useCallback((i: number) => layout.rows[i]?.height ?? 0, [layout]);
   const virtualizer = useVirtualizer({
-    count: rowCount,
+    count: layout.rows.length,
     getScrollElement: () => parentRef.current,
-    estimateSize: () => ROW_HEIGHT,
+    estimateSize,
+    getItemKey: (i) => layout.rows[i]?.key ?? i,
     overscan: 3,
   });
   const rows = virtualizer.getVirtualItems();
@@ -48,10 +52,39 @@ export function LibraryGrid() {
 
   useEffect(() => {
     if (firstRow === undefined || lastRow === undefined) return;
-    void ensureRange(firstRow * columns, (lastRow + 1) * columns - 1);
-  }, [firstRow, lastRow, columns, generation]);
+    let from = Infinity;
+    let to = -1;
+    for (let i = firstRow; i <= lastRow; i++) {
+      const row = layout.rows[i];
+      if (row?.kind !== 'cards') continue;
+      from = Math.min(from, row.start);
+      to = Math.max(to, row.end - 1);
+    }
+    if (to >= 0) void ensureRange(from, to);
+  }, [firstRow, lastRow, layout, generation]);
 
-  const filterKey = useAppStore((s) => `${s.library.filter}\u0000${s.library.tag ?? ''}`);
+  const scrollToCard = (index: number): void => {
+    const at = cardRowAt(layout, index);
+    const row = layout.cardRows[at]?.row;
+    if (row !== undefined) virtualizer.scrollToIndex(row);
+  };
+
+  // Triage (J/K) opens files beyond the screen: bring the open one into view.
+  const openIndex = useAppStore((s) => s.library.details.index);
+  useEffect(() => {
+    if (openIndex === null) return;
+    setFocusIndex(openIndex);
+    const at = cardRowAt(layout, openIndex);
+    const row = layout.cardRows[at]?.row;
+    if (row === undefined) return;
+    const item = virtualizer.getVirtualItems().find((v) => v.index === row);
+    const el = parentRef.current;
+    // Only when none of it is on screen: opening a file the user can see never moves the grid.
+    if (!item || !el || item.end <= el.scrollTop || item.start >= el.scrollTop + el.clientHeight) virtualizer.scrollToIndex(row);
+    // Follows the open file only, not every layout change.
+  }, [openIndex]);
+
+  const filterKey = useAppStore((s) => `${s.library.filter}\u0000${s.library.tag ?? ''}\u0000${s.library.folder ?? ''}\u0000${s.library.search}`);
   const firstFilter = useRef(filterKey);
   useEffect(() => {
     // A new filter is a new list: start at its top. (A bulk edit reloads rows but keeps the place.)
@@ -81,23 +114,17 @@ export function LibraryGrid() {
 
   function onKeyDown(e: KeyboardEvent<HTMLDivElement>): void {
     if (total === 0) return;
-    const moves: Record<string, number> = {
-      ArrowRight: 1,
-      ArrowLeft: -1,
-      ArrowDown: columns,
-      ArrowUp: -columns,
-      PageDown: columns * 4,
-      PageUp: -columns * 4,
-    };
+    const vertical: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: 4, PageUp: -4 };
     let next: number | null = null;
-    if (e.key in moves) next = Math.min(total - 1, Math.max(0, focusIndex + (moves[e.key] ?? 0)));
+    if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') next = Math.min(total - 1, Math.max(0, focusIndex + (e.key === 'ArrowRight' ? 1 : -1)));
+    else if (e.key in vertical) next = verticalMove(layout, focusIndex, vertical[e.key] ?? 0);
     else if (e.key === 'Home') next = 0;
     else if (e.key === 'End') next = total - 1;
     if (next !== null) {
       e.preventDefault();
       setFocusIndex(next);
       focusPending.current = true;
-      virtualizer.scrollToIndex(Math.floor(next / columns));
+      scrollToCard(next);
       if (e.shiftKey) {
         const item = itemAt(getState().library, next);
         if (item) void clickCard(next, item.id, { shift: true, toggle: false });
@@ -111,45 +138,87 @@ export function LibraryGrid() {
       void clickCard(focusIndex, item.id, { shift: e.shiftKey, toggle: !e.shiftKey });
     } else if (e.key === 'Enter') {
       e.preventDefault();
-      void openDetails(item.id);
+      void openDetails(item.id, focusIndex);
     }
   }
 
   return (
-    <div
-      ref={parentRef}
-      className="grid-scroll"
-      role="listbox"
-      aria-multiselectable="true"
-      aria-label="Files. Use the arrow keys to move, Space to select, Enter to see details."
-      data-testid="file-grid"
-      tabIndex={0}
-      onKeyDown={onKeyDown}
-      onFocus={(e) => {
-        const index = Number((e.target as HTMLElement).dataset.index);
-        if (Number.isInteger(index) && index !== focusIndex) setFocusIndex(index);
-      }}
-    >
-      <div className="grid-inner" style={{ height: virtualizer.getTotalSize() }}>
-        {rows.map((row) => {
-          const start = row.index * columns;
-          const end = Math.min(total, start + columns);
-          const cells: number[] = [];
-          for (let i = start; i < end; i++) cells.push(i);
-          return (
-            <div
-              key={row.key}
-              className="grid-row"
-              role="presentation"
-              style={{ transform: `translateY(${row.start}px)`, height: ROW_HEIGHT, gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }}
-            >
-              {cells.map((i) => (
-                <FileCard key={i} index={i} focused={i === focusIndex} />
-              ))}
-            </div>
-          );
-        })}
+    <div className="timeline">
+      <div
+        ref={parentRef}
+        className="grid-scroll"
+        role="listbox"
+        aria-multiselectable="true"
+        aria-label="Files by date. Use the arrow keys to move, Space to select, Enter to see details."
+        data-testid="file-grid"
+        tabIndex={0}
+        onKeyDown={onKeyDown}
+        onFocus={(e) => {
+          const index = Number((e.target as HTMLElement).dataset.index);
+          if (Number.isInteger(index) && index !== focusIndex) setFocusIndex(index);
+        }}
+      >
+        <div className="grid-inner" style={{ height: virtualizer.getTotalSize() }}>
+          {rows.map((v) => {
+            const row = layout.rows[v.index];
+            if (!row) return null;
+            return (
+              <div
+                key={v.key}
+                className={`grid-row ${row.kind}-row`}
+                role="presentation"
+                style={{
+                  transform: `translateY(${v.start}px)`,
+                  height: row.height,
+                  ...(row.kind === 'cards' ? { gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` } : {}),
+                }}
+              >
+                <RowBody row={row} focusIndex={focusIndex} />
+              </div>
+            );
+          })}
+        </div>
       </div>
+      {/* Always there (even empty) so the grid's width does not change when the years arrive. */}
+      <nav className="year-scrubber" aria-label="Jump to a year" data-testid="year-scrubber">
+        {layout.years.map((y) => (
+          <button key={y.year} type="button" onClick={() => virtualizer.scrollToIndex(y.row, { align: 'start' })}>
+            {y.year}
+          </button>
+        ))}
+      </nav>
     </div>
   );
+}
+
+function RowBody({ row, focusIndex }: { row: TimelineRow; focusIndex: number }) {
+  switch (row.kind) {
+    case 'month':
+      return (
+        <h2 className="month-header" role="presentation">
+          {row.label}
+        </h2>
+      );
+    case 'day': {
+      const why = suspicion(row.day);
+      return (
+        <div className={why ? 'day-header suspicious' : 'day-header'} role="presentation" data-testid={`day-${row.day.day}`}>
+          <span>{row.label}</span>
+          <span className="muted">{row.day.count}</span>
+          {why ? <span className="suspicion">⚠ {why}</span> : null}
+        </div>
+      );
+    }
+    case 'cards': {
+      const cells: number[] = [];
+      for (let i = row.start; i < row.end; i++) cells.push(i);
+      return (
+        <>
+          {cells.map((i) => (
+            <FileCard key={i} index={i} focused={i === focusIndex} />
+          ))}
+        </>
+      );
+    }
+  }
 }

@@ -17,6 +17,7 @@ import type {
   JobStatusEvent,
   JobSummary,
   Settings,
+  TimelineDay,
 } from '../../../shared/types.js';
 import type { VerifyFinishedEvent, VerifyProgress } from '../../../shared/verify-report.js';
 
@@ -105,6 +106,21 @@ export function makeJob(id: number, overrides: Partial<JobSummary> = {}): JobSum
     ...overrides,
   };
 }
+
+interface Narrowing {
+  tag?: string | undefined;
+  folder?: string | undefined;
+  search?: string | undefined;
+}
+
+function refined(file: FileSummary, r: Narrowing): boolean {
+  if (r.tag !== undefined && !file.tags.includes(r.tag)) return false;
+  if (r.folder !== undefined && !file.originalPath.startsWith(`${r.folder}/`)) return false;
+  if (r.search !== undefined && !file.originalName.toLowerCase().includes(r.search.toLowerCase())) return false;
+  return true;
+}
+
+const FILTER_NAMES: FileFilter[] = ['all', 'needs-review', 'undated', 'duplicates', 'discarded', 'exported', 'errors'];
 
 function matches(file: FileSummary, filter: FileFilter, tag: string | undefined): boolean {
   if (tag !== undefined && !file.tags.includes(tag)) return false;
@@ -207,10 +223,40 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
       answer('startImport', r, () => ({ ok: true, value: { jobId: newJob('import', { options: { sourceFolders: r.folders } }).id, status: 'queued' } })),
     listFiles: (r) =>
       answer('listFiles', r, () => {
-        const matching = files.filter((f) => matches(f, r.filter ?? 'all', r.tag));
+        const matching = files.filter((f) => matches(f, r.filter ?? 'all', r.tag) && refined(f, r));
         const offset = r.offset ?? 0;
         const limit = r.limit ?? 200;
         return { ok: true, value: { items: matching.slice(offset, offset + limit).map((f) => ({ ...f })), total: matching.length } };
+      }),
+    countFiles: (r) =>
+      answer('countFiles', r, () => {
+        const inScope = files.filter((f) => refined(f, r));
+        const filters = Object.fromEntries(FILTER_NAMES.map((n) => [n, inScope.filter((f) => matches(f, n, undefined)).length])) as Record<FileFilter, number>;
+        const folders = new Map<string, number>();
+        for (const f of files) {
+          const dir = f.originalPath.slice(0, f.originalPath.lastIndexOf('/'));
+          folders.set(dir, (folders.get(dir) ?? 0) + 1);
+        }
+        return { ok: true, value: { filters, folders: [...folders].sort().map(([path, count]) => ({ path, count })) } };
+      }),
+    fileTimeline: (r) =>
+      answer('fileTimeline', r, () => {
+        // The fake lists in array order; its days follow that order (tests give files sorted by date).
+        const days: TimelineDay[] = [];
+        for (const f of files.filter((x) => matches(x, r.filter ?? 'all', r.tag) && refined(x, r))) {
+          const ts = f.finalTimestamp ?? f.detectedTimestamp;
+          const day = ts ? ts.slice(0, 10) : null;
+          let last = days.at(-1);
+          if (!last || last.day !== day) {
+            last = { day, count: 0, fileTimeOnly: 0, unsure: 0, placeholder: 0 };
+            days.push(last);
+          }
+          last.count++;
+          if (!f.finalTimestamp && f.timestampSource === 'file-mtime') last.fileTimeOnly++;
+          if (!f.finalTimestamp && f.confidence === 'low') last.unsure++;
+          if (ts && ts.slice(5, 19) === '01-01T00:00:00') last.placeholder++;
+        }
+        return { ok: true, value: { days } };
       }),
     getFile: (r) =>
       answer('getFile', r, () => {
@@ -280,7 +326,8 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
         const fileErrors = files
           .filter((f) => f.error !== null)
           .map((f) => ({ fileId: f.id, path: f.originalPath, error: f.error ?? '' }));
-        return { ok: true, value: { ...job, fileErrors: job.type === 'export' ? fileErrors : [] } };
+        const importStats = job.type === 'import' ? { new: job.filesDone - job.errorCount, known: 0, failed: job.errorCount, skipped: 0 } : null;
+        return { ok: true, value: { ...job, fileErrors: job.type === 'export' ? fileErrors : [], importStats } };
       }),
     getSettings: (r) => answer('getSettings', r, () => ({ ok: true, value: { ...settings } })),
     setSettings: (r) =>
@@ -305,6 +352,16 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
           ok: true,
           value: { path, parent, dirs: children.map((name) => ({ name, path: path === '/' ? `/${name}` : `${path}/${name}` })) },
         };
+      }),
+    makeDir: (r) =>
+      answer('makeDir', r, () => {
+        const children = dirs[r.parent];
+        if (!children) return notFound('Folder');
+        if (children.includes(r.name)) return { ok: false, error: { code: 'conflict', message: `There is already something called "${r.name}".` } };
+        const path = r.parent === '/' ? `/${r.name}` : `${r.parent}/${r.name}`;
+        children.push(r.name);
+        dirs[path] = [];
+        return { ok: true, value: { path } };
       }),
     showPath: (r) => answer('showPath', r, () => ({ ok: true, value: { shown: true } })),
     previewExport: (r) =>
@@ -334,6 +391,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
             fidelity: { livePhotos: 0, rawPairs: 0, sidecars: 0, writes: [], notWritable: 0, examples: [] },
             outputDir: r.outputDir ?? settings.outputDirectory,
             freeBytes: 500_000_000_000,
+            outputProblem: null,
           },
         };
       }),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatEta, formatTimestamp, toInputValue, validateDateInput } from './format.js';
+import { formatBytes, formatEta, formatTimestamp, precisionLabel, toInputValue, validateDateInput } from './format.js';
 
 describe('validateDateInput', () => {
   it('rejects a day that does not exist', () => {
@@ -15,6 +15,20 @@ describe('validateDateInput', () => {
 
   it('accepts a real date and normalises a space separator', () => {
     expect(validateDateInput(' 2020-02-29 23:59:59 ')).toEqual({ ok: true, value: '2020-02-29T23:59:59' });
+  });
+});
+
+describe('dates known only in part', () => {
+  it('accepts a day, a month or a year for a scan and shows what is known', () => {
+    expect(validateDateInput('1987-12-25')).toEqual({ ok: true, value: '1987-12-25' });
+    expect(validateDateInput('1987-12')).toEqual({ ok: true, value: '1987-12' });
+    expect(validateDateInput('1987')).toEqual({ ok: true, value: '1987' });
+    expect(validateDateInput('1987-02-30').ok).toBe(false);
+    expect(formatTimestamp('1987-12')).toBe('1987-12');
+    expect(toInputValue('1987-12-25')).toBe('1987-12-25');
+    expect(precisionLabel('1987-12-25')).toMatch(/day/);
+    expect(precisionLabel('1987')).toMatch(/year/);
+    expect(precisionLabel('1987-12-25T10:00:00')).toBeNull();
   });
 });
 

@@ -1,4 +1,4 @@
-import { parseCaptureTime } from '../../../shared/capture-time.js';
+import { formatCaptureTime, parseCaptureTime } from '../../../shared/capture-time.js';
 
 const numberFormat = new Intl.NumberFormat();
 
@@ -39,6 +39,7 @@ export function formatTimestamp(value: string | null): string {
   if (!value) return 'No date';
   const ct = parseCaptureTime(value);
   if (!ct) return value;
+  if (ct.precision) return formatCaptureTime(ct);
   const base = ct.local.slice(0, 19).replace('T', ' ');
   return ct.offset ? `${base} (UTC${ct.offset})` : base;
 }
@@ -47,15 +48,31 @@ export function formatTimestamp(value: string | null): string {
 export function toInputValue(value: string | null): string {
   if (!value) return '';
   const ct = parseCaptureTime(value);
-  return ct ? ct.local.slice(0, 19) : '';
+  if (!ct) return '';
+  return ct.precision ? formatCaptureTime(ct) : ct.local.slice(0, 19);
+}
+
+/** How much of a date is known, for people: null for a full date and time. */
+export function precisionLabel(value: string | null): string | null {
+  const precision = value ? parseCaptureTime(value)?.precision : undefined;
+  if (precision === 'day') return 'Known to the day (no time)';
+  if (precision === 'month') return 'Known to the month';
+  if (precision === 'year') return 'Known to the year';
+  return null;
 }
 
 /** Validates what a person typed; returns the text to send or a sentence explaining the problem. */
 export function validateDateInput(text: string): { ok: true; value: string } | { ok: false; message: string } {
   const trimmed = text.trim();
-  if (!trimmed) return { ok: false, message: 'Type a date like 2021-07-14T15:30:00.' };
+  if (!trimmed) return { ok: false, message: 'Type a date like 2021-07-14T15:30:00, or just 2021-07-14, 2021-07 or 2021.' };
+  // A scan may be known only to the day, the month or the year.
+  if (/^\d{4}(-\d{2}(-\d{2})?)?$/.test(trimmed)) {
+    return parseCaptureTime(trimmed)
+      ? { ok: true, value: trimmed }
+      : { ok: false, message: 'That date does not exist on the calendar. Check the day and month.' };
+  }
   if (!/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?/.test(trimmed)) {
-    return { ok: false, message: 'Use the form YYYY-MM-DDTHH:MM:SS, for example 2021-07-14T15:30:00.' };
+    return { ok: false, message: 'Use the form YYYY-MM-DDTHH:MM:SS (for example 2021-07-14T15:30:00), or YYYY-MM-DD, YYYY-MM, YYYY.' };
   }
   const ct = parseCaptureTime(trimmed);
   if (!ct) return { ok: false, message: 'That date does not exist on the calendar. Check the day and month.' };

@@ -9,12 +9,13 @@ import {
   applyFinished,
   beginJobAction,
   failJobAction,
+  isFinishedStatus,
   pickCurrent,
   type JobsState,
   newJobSummary,
   upsertSummary,
 } from './jobs-slice.js';
-import { PAGE_SIZE, invalidate, itemAt, pageOf, replaceItem } from './library-slice.js';
+import { PAGE_SIZE, invalidate, isTriageFilter, itemAt, pageOf, recordReviewed, replaceItem, serverOffset, type LibraryState } from './library-slice.js';
 import { clickSelection, type ClickModifiers } from './selection-slice.js';
 import { addFolder, type Screen } from './ui-slice.js';
 import { getState, setSlice } from './store.js';
@@ -42,6 +43,22 @@ export function setImportError(error: AppError | null): void {
   setSlice('ui', (ui) => ({ ...ui, importError: error }));
 }
 
+/**
+ * The server went away or came back. Back online, everything is asked again: the server may have
+ * restarted (a paused job is offered again, the library may have changed meanwhile).
+ */
+export function connectionChanged(online: boolean): void {
+  const was = getState().ui.connection;
+  setSlice('ui', (ui) => ({ ...ui, connection: online ? 'online' : 'offline' }));
+  if (online && was === 'offline') {
+    void loadAppInfo();
+    void loadSettings();
+    void loadJobs();
+    void loadTags();
+    reloadLibrary();
+  }
+}
+
 // ---------- app info + settings ----------
 
 export async function loadAppInfo(): Promise<void> {
@@ -65,7 +82,14 @@ export async function saveSettings(patch: Partial<Settings>): Promise<boolean> {
   );
   if (result.ok && patch.outputDirectory !== undefined) {
     // The preview describes a folder; a new folder makes the old numbers wrong.
-    setSlice('ui', (ui) => ({ ...ui, exportPreview: { data: null, loading: false, error: null } }));
+    setSlice('ui', (ui) => ({ ...ui, exportPreview: { data: null, loading: false, error: null }, exportError: null }));
+    // So does a failed or cancelled export into another folder: its panel (and Resume) belong there.
+    setSlice('jobs', (j) => {
+      const id = j.current.export;
+      const job = id === null ? undefined : j.byId[id];
+      if (!job || !isFinishedStatus(job.status) || job.outputDir === patch.outputDirectory) return j;
+      return { ...j, current: { ...j.current, export: null } };
+    });
   }
   return result.ok;
 }
@@ -99,8 +123,12 @@ export async function loadJobs(): Promise<void> {
 export async function refreshJob(id: number): Promise<void> {
   const result = await call(() => api().getJob({ id }));
   if (!result.ok) return;
-  const { fileErrors, ...summary } = result.value;
-  setSlice('jobs', (j) => ({ ...upsertSummary(j, summary), fileErrors: { ...j.fileErrors, [id]: fileErrors } }));
+  const { fileErrors, importStats, ...summary } = result.value;
+  setSlice('jobs', (j) => ({
+    ...upsertSummary(j, summary),
+    fileErrors: { ...j.fileErrors, [id]: fileErrors },
+    importStats: importStats ? { ...j.importStats, [id]: importStats } : j.importStats,
+  }));
 }
 
 async function jobAction(id: number, action: 'pause' | 'resume' | 'cancel'): Promise<void> {
@@ -202,17 +230,71 @@ export function jobFinished(e: JobFinishedEvent): void {
   }
 }
 
+/** "Review the files" after an import: the files the app is unsure about, or all when there are none. */
+export function reviewImported(): void {
+  const unsure = getState().library.counts?.['needs-review'];
+  navigate('library');
+  narrow({ filter: unsure === 0 ? 'all' : 'needs-review', tag: null, folder: null, search: '' });
+}
+
 // ---------- library ----------
 
-export function setFilter(filter: FileFilter, tag: string | null = null): void {
-  setSlice('library', (l) => invalidate(l, { filter, tag }));
+export function setFilter(filter: FileFilter, tag: string | null = getState().library.tag): void {
+  narrow({ filter, tag });
+}
+
+/** Changes what the list shows (filter, tag, folder, name search) and starts it from the top. */
+export function narrow(changes: Partial<Pick<LibraryState, 'filter' | 'tag' | 'folder' | 'search'>>): void {
+  setSlice('library', (l) => invalidate(l, changes));
   setSlice('selection', () => ({ ids: new Set(), anchor: null }));
-  void ensureRange(0, PAGE_SIZE - 1);
+  void loadPage(0);
+  void loadTimeline();
+  if (changes.tag !== undefined || changes.folder !== undefined || changes.search !== undefined) void loadCounts();
 }
 
 export function reloadLibrary(): void {
   setSlice('library', (l) => invalidate(l));
-  void ensureRange(0, PAGE_SIZE - 1);
+  // Page 0 always, whatever count the list had: it may have been empty before an import.
+  void loadPage(0);
+  void loadTimeline();
+  void loadCounts();
+}
+
+/** The refinements besides the filter: tag, folder and name search. */
+function refinements(lib: LibraryState) {
+  return {
+    ...(lib.tag ? { tag: lib.tag } : {}),
+    ...(lib.folder ? { folder: lib.folder } : {}),
+    ...(lib.search.trim() ? { search: lib.search.trim() } : {}),
+  };
+}
+
+/** What the list asks for besides the page: the filter, tag, folder and name search. */
+function listQuery(lib: LibraryState) {
+  return { filter: lib.filter, ...refinements(lib) };
+}
+
+/** The counts on every filter and the folder tree, for the refinements chosen now. */
+export async function loadCounts(): Promise<void> {
+  const lib = getState().library;
+  const request = refinements(lib);
+  const result = await call(() => api().countFiles(request));
+  if (!result.ok) return;
+  setSlice('library', (l) => (JSON.stringify(refinements(l)) === JSON.stringify(request) ? { ...l, counts: result.value.filters, folders: result.value.folders } : l));
+}
+
+/** The timeline's days for the list shown now (dropped if the list changed meanwhile). */
+export async function loadTimeline(): Promise<void> {
+  const lib = getState().library;
+  const generation = lib.generation;
+  if (lib.filter === 'duplicates') return;
+  const result = await call(() => api().fileTimeline(listQuery(lib)));
+  setSlice('library', (l) => (l.generation !== generation || !result.ok ? l : { ...l, days: result.value.days }));
+}
+
+/** The rows on screen: the server's list plus the reviewed rows still shown where they were. */
+function shownTotal(l: LibraryState, serverTotal: number): number {
+  return serverTotal + Object.keys(l.review.left).length;
 }
 
 async function loadPage(page: number, limit = PAGE_SIZE): Promise<void> {
@@ -220,14 +302,14 @@ async function loadPage(page: number, limit = PAGE_SIZE): Promise<void> {
   if (lib.pages[page] || lib.loadingPages[page]) return;
   const generation = lib.generation;
   setSlice('library', (l) => ({ ...l, loadingPages: { ...l.loadingPages, [page]: true } }));
-  const request = { filter: lib.filter, offset: page * PAGE_SIZE, limit, ...(lib.tag ? { tag: lib.tag } : {}) };
+  const request = { ...listQuery(lib), offset: serverOffset(lib, page * PAGE_SIZE), limit };
   const result = await call(() => api().listFiles(request));
   setSlice('library', (l) => {
     if (l.generation !== generation) return l;
     const loadingPages = { ...l.loadingPages };
     delete loadingPages[page];
     if (!result.ok) return { ...l, loadingPages, error: result.error };
-    return { ...l, loadingPages, total: result.value.total, pages: { ...l.pages, [page]: result.value.items }, error: null };
+    return { ...l, loadingPages, total: shownTotal(l, result.value.total), pages: { ...l.pages, [page]: result.value.items }, error: null };
   });
 }
 
@@ -261,7 +343,7 @@ export async function clickCard(index: number, id: number, mods: ClickModifiers)
   const anchor = getState().selection.anchor;
   if (mods.shift && anchor !== null) await ensureRange(Math.min(anchor, index), Math.max(anchor, index));
   setSlice('selection', (s) => clickSelection(s, index, id, mods, idsBetween));
-  if (!mods.shift && !mods.toggle) void openDetails(id);
+  if (!mods.shift && !mods.toggle) void openDetails(id, index);
 }
 
 export function clearSelection(): void {
@@ -281,7 +363,7 @@ async function loadBulk(from: number, to: number): Promise<AppError | null> {
     for (let p = first; p <= last; p++) if (!lib.pages[p]) missing = true;
     if (!missing) continue;
     const generation = lib.generation;
-    const request = { filter: lib.filter, offset: first * PAGE_SIZE, limit: (last - first + 1) * PAGE_SIZE, ...(lib.tag ? { tag: lib.tag } : {}) };
+    const request = { ...listQuery(lib), offset: first * PAGE_SIZE, limit: (last - first + 1) * PAGE_SIZE };
     const result = await call(() => api().listFiles(request));
     if (!result.ok) return result.error;
     if (getState().library.generation !== generation) return null;
@@ -299,6 +381,11 @@ async function loadBulk(from: number, to: number): Promise<AppError | null> {
 
 /** Selects every row of the current filter, loading the rows that are not loaded yet. */
 export async function selectAll(): Promise<void> {
+  // Reviewed rows still on screen are off the server's list; start from a fresh one.
+  if (Object.keys(getState().library.review.left).length > 0) {
+    setSlice('library', (l) => invalidate(l));
+    await loadPage(0);
+  }
   const total = getState().library.total ?? 0;
   if (total > 0) {
     const error = await loadBulk(0, total - 1);
@@ -326,6 +413,9 @@ async function bulk(run: (ids: number[]) => Promise<{ ok: true } | { ok: false; 
   for (let at = 0; at < ids.length && result.ok; at += BULK_IDS) result = await run(ids.slice(at, at + BULK_IDS));
   setSlice('library', (l) => ({ ...l, busy: false, actionError: result.ok ? null : result.error }));
   if (result.ok) {
+    setSlice('library', (l) =>
+      isTriageFilter(l.filter) ? { ...l, review: { ...l.review, done: [...new Set([...l.review.done, ...ids])] } } : l,
+    );
     clearSelection();
     reloadLibrary();
     const openId = getState().library.details.id;
@@ -336,33 +426,59 @@ async function bulk(run: (ids: number[]) => Promise<{ ok: true } | { ok: false; 
 
 export const discardSelected = (): Promise<boolean> => bulk((ids) => call(() => api().discardFiles({ ids })));
 export const restoreSelected = (): Promise<boolean> => bulk((ids) => call(() => api().restoreFiles({ ids })));
-export const setSelectedDate = (timestamp: string | null): Promise<boolean> =>
-  bulk((ids) => call(() => api().setFilesDate({ ids, timestamp })));
+/** Dates the selection: one second apart in name order, or all at one identical time (`same`). */
+export const setSelectedDate = (timestamp: string | null, spacing: 'sequence' | 'same' = 'sequence'): Promise<boolean> =>
+  bulk((ids) => call(() => api().setFilesDate({ ids, timestamp, spacing })));
 
 // ---------- file details ----------
 
-export async function openDetails(id: number): Promise<void> {
-  setSlice('library', (l) => ({ ...l, details: { id, data: l.details.id === id ? l.details.data : null, loading: true, error: null } }));
+export async function openDetails(id: number, index: number | null = null): Promise<void> {
+  setSlice('library', (l) => ({
+    ...l,
+    details: {
+      id,
+      index: index ?? (l.details.id === id ? l.details.index : null),
+      data: l.details.id === id ? l.details.data : null,
+      loading: true,
+      error: null,
+    },
+  }));
   const result = await call(() => api().getFile({ id }));
   setSlice('library', (l) => {
     if (l.details.id !== id) return l;
     return {
       ...l,
       details: result.ok
-        ? { id, data: result.value, loading: false, error: null }
-        : { id, data: null, loading: false, error: result.error },
+        ? { ...l.details, data: result.value, loading: false, error: null }
+        : { ...l.details, data: null, loading: false, error: result.error },
     };
   });
 }
 
 export function closeDetails(): void {
-  setSlice('library', (l) => ({ ...l, details: { id: null, data: null, loading: false, error: null } }));
+  setSlice('library', (l) => ({ ...l, details: { id: null, index: null, data: null, loading: false, error: null } }));
+}
+
+/** The row with this id among the loaded ones, and its index. */
+export function findLoaded(lib: LibraryState, id: number): { item: FileSummary; index: number } | null {
+  for (const [page, rows] of Object.entries(lib.pages)) {
+    const at = rows.findIndex((r) => r.id === id);
+    const item = rows[at];
+    if (item) return { item, index: Number(page) * PAGE_SIZE + at };
+  }
+  return null;
 }
 
 async function editOne(run: () => Promise<{ ok: true; value: FileSummary } | { ok: false; error: AppError }>): Promise<AppError | null> {
   const result = await run();
   if (!result.ok) return result.error;
-  setSlice('library', (l) => replaceItem(l, result.value));
+  const id = result.value.id;
+  setSlice('library', (l) => {
+    const shown = findLoaded(l, id);
+    const before = shown?.item ?? (l.details.data?.id === id ? l.details.data : null);
+    const reviewed = before ? recordReviewed(l, { id, index: shown?.index ?? null, before: { finalTimestamp: before.finalTimestamp, discarded: before.discarded } }) : l;
+    return replaceItem(reviewed, result.value);
+  });
   const openId = getState().library.details.id;
   if (openId === result.value.id) void openDetails(openId);
   return null;

@@ -25,7 +25,7 @@ const progress = (over: Partial<JobProgress> = {}): JobProgress => ({
 describe('jobs slice', () => {
   it('creates a job from its first progress event and follows it as current', () => {
     const s = applyProgress(initialJobsState, progress());
-    expect(s.byId[7]).toMatchObject({ filesDone: 12, filesTotal: 100, bytesPerSecond: 500, etaSeconds: 90, type: 'export' });
+    expect(s.byId[7]).toMatchObject({ filesDone: 12, filesTotal: 100, bytesPerSecond: 500, type: 'export' });
     expect(s.current.export).toBe(7);
     expect(s.current.import).toBeNull();
     expect(s.order).toEqual([7]);
@@ -37,7 +37,8 @@ describe('jobs slice', () => {
     expect(s.byId[7]?.status).toBe('paused');
     s = applyProgress(s, progress({ filesDone: 13 }));
     expect(s.byId[7]?.status).toBe('paused');
-    expect(s.byId[7]?.filesDone).toBe(13);
+    // Nothing moves once Paused is shown; main's answer brings the final numbers.
+    expect(s.byId[7]?.filesDone).toBe(12);
     s = upsertSummary(s, makeJob(7, { type: 'export', status: 'paused', filesDone: 13 }));
     expect(s.byId[7]?.pending).toBeNull();
     expect(s.byId[7]?.bytesPerSecond).toBe(0);
@@ -55,7 +56,7 @@ describe('jobs slice', () => {
     let s = applyProgress(initialJobsState, progress());
     s = applyStatus(s, { jobId: 7, type: 'export', status: 'paused', error: null });
     s = applyProgress(s, progress({ filesDone: 14 }));
-    expect(s.byId[7]).toMatchObject({ status: 'paused', filesDone: 14 });
+    expect(s.byId[7]).toMatchObject({ status: 'paused', filesDone: 12 });
     s = applyStatus(s, { jobId: 7, type: 'export', status: 'running', error: null });
     expect(s.byId[7]?.status).toBe('running');
   });
@@ -83,6 +84,40 @@ describe('jobs slice', () => {
     ];
     expect(pickCurrent(jobs, 'export')).toBe(2);
     expect(pickCurrent(jobs, 'import')).toBeNull();
+  });
+});
+
+describe('jobs slice: honest, calm progress', () => {
+  it('shows the time left only after a few seconds and 5% of the bytes, smoothed', () => {
+    let s = applyProgress(initialJobsState, progress({ bytesDone: 100, etaSeconds: 840 }), 0);
+    expect(s.byId[7]?.etaSeconds).toBeNull();
+    s = applyProgress(s, progress({ bytesDone: 200, etaSeconds: 600 }), 6_000);
+    expect(s.byId[7]?.etaSeconds).toBeNull(); // 2% of the bytes: still a guess
+    s = applyProgress(s, progress({ bytesDone: 1_000, etaSeconds: 20 }), 7_000);
+    const shown = s.byId[7]?.etaSeconds ?? 0;
+    // One fast tick pulls the estimate down, not all the way.
+    expect(shown).toBeGreaterThan(20);
+    expect(shown).toBeLessThan(600);
+  });
+
+  it('counts never go backwards within one run; a new plan starts over', () => {
+    let s = applyProgress(initialJobsState, progress({ filesDone: 50, bytesDone: 5_000 }));
+    s = applyProgress(s, progress({ filesDone: 40, bytesDone: 4_000 }));
+    expect(s.byId[7]).toMatchObject({ filesDone: 50, bytesDone: 5_000 });
+    s = upsertSummary(s, makeJob(7, { type: 'export', status: 'cancelled', filesDone: 49, filesTotal: 100, bytesDone: 4_900, bytesTotal: 10_000 }));
+    expect(s.byId[7]).toMatchObject({ status: 'cancelled', filesDone: 50, bytesDone: 5_000 });
+    s = upsertSummary(s, makeJob(7, { type: 'export', status: 'running', filesDone: 0, filesTotal: 60, bytesDone: 0, bytesTotal: 6_000 }));
+    expect(s.byId[7]).toMatchObject({ filesDone: 0, filesTotal: 60 });
+  });
+
+  it('a cancelled job stays Cancelled; one that finished before the cancel arrived says so', () => {
+    let s = applyProgress(initialJobsState, progress());
+    s = beginJobAction(s, 7, 'cancel');
+    expect(s.byId[7]?.status).toBe('cancelled');
+    s = applyProgress(s, progress({ filesDone: 99 }));
+    expect(s.byId[7]).toMatchObject({ status: 'cancelled', filesDone: 12 });
+    s = applyFinished(s, { jobId: 7, type: 'export', status: 'completed', filesDone: 100, filesTotal: 100, errorCount: 0, error: null, outputDir: null, stats: null });
+    expect(s.byId[7]).toMatchObject({ status: 'completed', cancelRequested: true });
   });
 });
 

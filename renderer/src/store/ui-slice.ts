@@ -16,6 +16,8 @@ export interface UiState {
   exportStarting: boolean;
   /** A problem that belongs to no screen (lost connection at start-up). */
   globalError: AppError | null;
+  /** Whether the engine answers (serve mode can lose its server; the client reconnects by itself). */
+  connection: 'online' | 'offline';
 }
 
 export const initialUiState: UiState = {
@@ -27,6 +29,7 @@ export const initialUiState: UiState = {
   exportError: null,
   exportStarting: false,
   globalError: null,
+  connection: 'online',
 };
 
 /** Adds a folder once, ignoring surrounding blanks and a trailing separator. */

@@ -1,0 +1,86 @@
+// @vitest-environment jsdom
+import '@testing-library/jest-dom/vitest';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeFile, type FakeApi } from '../dev/fake-api.js';
+import { installFakeApi, stubLayout } from '../dev/test-helpers.js';
+import { loadAppInfo } from '../store/actions.js';
+import { LibraryScreen, folderTree } from './LibraryScreen.js';
+
+let fake: FakeApi;
+let unstub: () => void;
+
+beforeEach(async () => {
+  unstub = stubLayout(1000, 800);
+  const files = [
+    ...Array.from({ length: 6 }, (_, i) => makeFile(i + 1, { originalPath: `/photos/2019/summer/IMG_${i + 1}.jpg`, originalName: `IMG_${i + 1}.jpg`, detectedTimestamp: `2019-07-14T1${i}:00:00` })),
+    makeFile(7, { originalPath: '/photos/2020/scan_a.tif', originalName: 'scan_a.tif', detectedTimestamp: '2020-01-01T00:00:00', confidence: 'low' }),
+    makeFile(8, { originalPath: '/photos/2020/scan_b.tif', originalName: 'scan_b.tif', detectedTimestamp: '2020-01-01T00:00:00', timestampSource: 'file-mtime', confidence: 'low' }),
+    makeFile(9, { originalPath: '/photos/misc/beach.jpg', originalName: 'beach.jpg', detectedTimestamp: null, confidence: 'none' }),
+  ];
+  fake = installFakeApi({ files });
+  await loadAppInfo();
+});
+
+afterEach(() => {
+  cleanup();
+  unstub();
+});
+
+describe('Library timeline', () => {
+  it('groups by day under month headers with a year scrubber, and marks suspicious days', async () => {
+    render(<LibraryScreen />);
+    await screen.findByText('July 2019');
+    expect(screen.getByText('January 2020')).toBeInTheDocument();
+    expect(screen.getByTestId('day-2019-07-14')).toHaveTextContent('6');
+    expect(screen.getByTestId('day-2020-01-01')).toHaveClass('suspicious');
+    expect(screen.getByTestId('day-2020-01-01')).toHaveTextContent(/1 dated only by file time.*2 at a placeholder time/);
+    expect(screen.getByTestId('day-2019-07-14')).not.toHaveClass('suspicious');
+    const years = within(screen.getByTestId('year-scrubber')).getAllByRole('button').map((b) => b.textContent);
+    expect(years).toEqual(['2019', '2020', 'No date']);
+  });
+
+  it('shows counts on every filter and narrows by name and by folder', async () => {
+    render(<LibraryScreen />);
+    await screen.findByText('9 files');
+    await waitFor(() => expect(screen.getByTestId('filter-needs-review')).toHaveTextContent('Needs review 3'));
+    expect(screen.getByTestId('filter-all')).toHaveTextContent('All 9');
+    expect(screen.getByTestId('filter-undated')).toHaveTextContent('No date 1');
+
+    fireEvent.change(screen.getByTestId('search'), { target: { value: 'scan' } });
+    await screen.findByText('2 files');
+    expect(fake.callsOf('listFiles').at(-1)).toMatchObject({ search: 'scan', offset: 0 });
+    await waitFor(() => expect(screen.getByTestId('filter-all')).toHaveTextContent('All 2'));
+    fireEvent.change(screen.getByTestId('search'), { target: { value: '' } });
+    await screen.findByText('9 files');
+
+    const folder = screen.getByTestId('filter-folder');
+    const options = within(folder).getAllByRole('option').map((o) => o.textContent?.replace(/\u00a0/g, '·'));
+    expect(options).toEqual(['Every folder', 'photos (9)', '··2019 (6)', '····summer (6)', '··2020 (2)', '··misc (1)']);
+    fireEvent.change(folder, { target: { value: '/photos/2019' } });
+    await screen.findByText('6 files');
+    expect(fake.callsOf('listFiles').at(-1)).toMatchObject({ folder: '/photos/2019' });
+  });
+
+  it('opening a file neither reflows the grid nor moves the scroll position', async () => {
+    render(<LibraryScreen />);
+    await screen.findByTestId('file-card-3');
+    const grid = screen.getByTestId('file-grid');
+    const rowStyle = () => (grid.querySelector('.cards-row') as HTMLElement).style.gridTemplateColumns;
+    const before = rowStyle();
+    grid.scrollTop = 40;
+    fireEvent.click(screen.getByTestId('file-card-3'));
+    await within(await screen.findByTestId('file-details')).findByText('IMG_3.jpg');
+    expect(rowStyle()).toBe(before);
+    expect(grid.scrollTop).toBe(40);
+  });
+
+  it('builds the folder tree from the folders that hold files', () => {
+    expect(folderTree([{ path: '/home/me/a', count: 2 }, { path: '/home/me/a/b', count: 1 }, { path: '/home/me/c', count: 4 }])).toEqual([
+      { path: '/home/me', name: 'me', depth: 0, count: 7 },
+      { path: '/home/me/a', name: 'a', depth: 1, count: 3 },
+      { path: '/home/me/a/b', name: 'b', depth: 2, count: 1 },
+      { path: '/home/me/c', name: 'c', depth: 1, count: 4 },
+    ]);
+  });
+});
