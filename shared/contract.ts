@@ -15,6 +15,7 @@ import type {
   JobStatusEvent,
   JobSummary,
   Settings,
+  SimilarGroup,
 } from './types.js';
 import type { VerifyFinishedEvent, VerifyProgress } from './verify-report.js';
 
@@ -69,6 +70,16 @@ export const invokeChannels = {
   'duplicates:resolve': channel<{ kept: number; discarded: number }>()(
     INVOKE_METHODS['duplicates:resolve'],
     z.object({ group: id, keepId: id }),
+  ),
+  /** Groups of near-duplicates (same picture, different bytes), each with the copy to keep. */
+  'similar:list': channel<{ groups: SimilarGroup[] }>()(INVOKE_METHODS['similar:list'], z.object({})),
+  /**
+   * Resolve every near-duplicate group at once: keep the suggested copy (or the one `keep` names
+   * per group id) and discard the others; exact copies of a kept file are left to the duplicates flow.
+   */
+  'similar:resolve-all': channel<{ groups: number; discarded: number }>()(
+    INVOKE_METHODS['similar:resolve-all'],
+    z.object({ keep: z.array(z.object({ group: id, keepId: id })).max(100_000).default([]) }),
   ),
   'tags:list': channel<{ name: string; count: number }[]>()(INVOKE_METHODS['tags:list'], z.object({})),
   /** Queue an export of a completed import job (default: the newest completed one). */

@@ -198,3 +198,15 @@ export interface ExportPreview {
   /** Free bytes on the target's file system, null when unknown. */
   freeBytes: number | null;
 }
+
+/** Files that show the same picture with different bytes (re-save, re-encode, resize). */
+export interface SimilarGroup {
+  /** The lowest file id in the group (stable while the group is unchanged). */
+  id: number;
+  /** The copy suggested to keep: the largest, then the one with the camera's metadata, then the earliest. */
+  keepId: number;
+  /** Why that copy, in words for the UI ("largest (4032×3024), keeps the camera's date"). */
+  reason: string;
+  /** Best first. */
+  members: FileSummary[];
+}

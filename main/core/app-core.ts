@@ -10,6 +10,7 @@ import { appError, type AppError, type Result } from '../../shared/errors.js';
 import type { JobSummary } from '../../shared/types.js';
 import { ArchivesRepo } from './db/archives-repo.js';
 import { createVerifyHandlers } from './archive/verify-handlers.js';
+import { createSimilarHandlers } from './similar/similar-handlers.js';
 import { createVerifyService, type VerifyService } from './archive/verify-service.js';
 import { FilesRepo } from './db/files-repo.js';
 import { getJob, listJobsByStatus, markRunningAsInterrupted } from './db/jobs-repo.js';
@@ -190,7 +191,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     if (!wantsWrite) return holder ? libraryBusyError(holder) : appError('unsupported', 'The library was opened read-only here.');
     return tryBecomeWriter() ? null : libraryBusyError(holder);
   };
-  const handlers = guardWrites({ ...createHandlers({ db, files, archives, runner, host, version: appVersion() }), ...createVerifyHandlers(verify) }, gate);
+  const handlers = guardWrites({ ...createHandlers({ db, files, archives, runner, host, version: appVersion() }), ...createVerifyHandlers(verify), ...createSimilarHandlers(db.sqlite, files) }, gate);
   const thumbnailService = createThumbnailService({
     cacheDir: options.thumbnailCacheDir ?? join(dirname(options.dbPath), 'thumbnails'),
     ...(workerDir ? { workerDir } : {}),

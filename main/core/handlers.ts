@@ -18,6 +18,7 @@ import type { OpenDb } from './db/open-db.js';
 import { readSettings, writeSettings } from './db/settings-repo.js';
 import type { JobRunner } from './jobs/runner.js';
 import type { VerifyChannel } from './archive/verify-handlers.js';
+import type { SimilarChannel } from './similar/similar-handlers.js';
 import { isInKnownPlace } from './known-places.js';
 
 /** What the host (desktop shell or serve mode) provides beyond the core. */
@@ -52,7 +53,7 @@ function absolute(path: string): Result<string> {
   return ok(resolve(path));
 }
 
-export function createHandlers(deps: HandlerDeps): Omit<Handlers, VerifyChannel> {
+export function createHandlers(deps: HandlerDeps): Omit<Handlers, VerifyChannel | SimilarChannel> {
   const { db, files, archives, runner, host } = deps;
 
   const fileOr404 = (id: number) => {

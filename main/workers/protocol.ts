@@ -55,6 +55,8 @@ export interface ImportedFile {
   tags: string[];
   /** A non-fatal problem (e.g. metadata unreadable but the file was hashed). */
   warning: string | null;
+  /** dHash of the picture for near-duplicates (perceptual-hash.ts); null or absent when none. */
+  perceptualHash?: string | null;
 }
 
 /** Per-file messages; the worker sends them in batches (`batch`), in order. */

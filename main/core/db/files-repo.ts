@@ -95,9 +95,9 @@ export class FilesRepo {
     // if the content changed, the earlier export no longer describes it.
     this.upsertStmt = sqlite.prepare(`
       INSERT INTO files (original_path, original_name, import_root, size, mtime_ms, sha256, media_type, mime,
-        width, height, detected_at, detected_offset, detected_source, candidates, confidence, error)
+        width, height, detected_at, detected_offset, detected_source, candidates, confidence, error, perceptual_hash)
       VALUES (@path, @name, @root, @size, @mtimeMs, @sha256, @mediaType, @mime, @width, @height,
-        @detectedAt, @detectedOffset, @detectedSource, @candidates, @confidence, @error)
+        @detectedAt, @detectedOffset, @detectedSource, @candidates, @confidence, @error, @perceptualHash)
       ON CONFLICT(original_path) DO UPDATE SET
         original_name = excluded.original_name, import_root = excluded.import_root, size = excluded.size,
         mtime_ms = excluded.mtime_ms,
@@ -105,6 +105,7 @@ export class FilesRepo {
         width = excluded.width, height = excluded.height, detected_at = excluded.detected_at,
         detected_offset = excluded.detected_offset, detected_source = excluded.detected_source,
         candidates = excluded.candidates, confidence = excluded.confidence, error = excluded.error,
+        perceptual_hash = excluded.perceptual_hash,
         updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`);
     this.failStmt = sqlite.prepare(`
       INSERT INTO files (original_path, original_name, import_root, size, error)
@@ -156,6 +157,7 @@ export class FilesRepo {
             candidates: JSON.stringify(f.candidates),
             confidence: f.confidence,
             error: f.warning,
+            perceptualHash: f.perceptualHash ?? null,
           });
           const id = this.idByPath.get(f.path) as number;
           this.linkStmt.run(jobId, id, 'done', f.warning);

@@ -36,6 +36,8 @@ export const files = sqliteTable(
     discarded: integer('discarded', { mode: 'boolean' }).notNull().default(false),
     /** Exact-duplicate group: the lowest file id sharing this sha256, null when unique. */
     duplicateGroup: integer('duplicate_group'),
+    /** 64-bit dHash (16 hex digits) of the picture, for near-duplicates; null when not an image sharp decodes. */
+    perceptualHash: text('perceptual_hash'),
     error: text('error'),
     createdAt: text('created_at').notNull().default(now),
     updatedAt: text('updated_at').notNull().default(now),

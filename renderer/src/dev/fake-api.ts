@@ -7,6 +7,7 @@ import type { Api } from '../../../shared/contract.js';
 import { parseCaptureTime, formatCaptureTime } from '../../../shared/capture-time.js';
 import type { AppError, Result } from '../../../shared/errors.js';
 import type {
+  SimilarGroup,
   ExportPreview,
   FileDetails,
   FileFilter,
@@ -36,6 +37,8 @@ export interface FakeApiOptions {
   pickedFolders?: string[];
   details?: Record<number, Partial<FileDetails>>;
   preview?: ExportPreview;
+  /** Near-duplicate groups listSimilar answers (resolved groups drop out). */
+  similar?: SimilarGroup[];
 }
 
 export interface FakeApi {
@@ -250,6 +253,22 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
           if (f.discarded) discarded++;
         }
         return { ok: true, value: { kept: r.keepId, discarded } };
+      }),
+    listSimilar: (r) =>
+      answer('listSimilar', r, () => ({
+        ok: true,
+        value: { groups: (options.similar ?? []).filter((g) => g.members.filter((m) => !file(m.id)?.discarded).length > 1) },
+      })),
+    resolveAllSimilar: (r) =>
+      answer('resolveAllSimilar', r, () => {
+        let discarded = 0;
+        let groups = 0;
+        for (const g of options.similar ?? []) {
+          groups++;
+          const keepId = r.keep?.find((k) => k.group === g.id)?.keepId ?? g.keepId;
+          for (const m of g.members) if (m.id !== keepId && update(m.id, { discarded: true }).ok) discarded++;
+        }
+        return { ok: true, value: { groups, discarded } };
       }),
     listTags: (r) =>
       answer('listTags', r, () => {
