@@ -14,6 +14,7 @@ import { formatCount, validateDateInput } from '../lib/format.js';
 import { ErrorMessage } from './ErrorMessage.js';
 import { FileDetailsPanel } from './FileDetailsPanel.js';
 import { LibraryGrid } from './LibraryGrid.js';
+import { SimilarSection } from './SimilarSection.js';
 
 export const FILTERS: { name: FileFilter; label: string; hint: string }[] = [
   { name: 'all', label: 'All', hint: 'Every file' },
@@ -36,6 +37,7 @@ export function LibraryScreen() {
         <h1>Library</h1>
         <FilterBar />
         <SelectionBar />
+        <SimilarSection />
         <LibraryStatus />
         <LibraryGrid />
       </div>
