@@ -129,6 +129,8 @@ export const invokeChannels = {
     dbPath: string;
     /** Image URL template with `{id}` and `{size}` (`small` | `large`) placeholders. */
     thumbnailUrl: string;
+    /** URL template with `{id}` to play an original (a video in the details panel); null where there is none. */
+    mediaUrl: string | null;
   }>()(
     INVOKE_METHODS['app:info'],
     z.object({}),

@@ -27,6 +27,8 @@ export interface HostServices {
   nativeDialogs: boolean;
   /** Image URL template with `{id}` and `{size}` placeholders. */
   thumbnailUrl: string;
+  /** URL template with an `{id}` placeholder for playing an original (videos in the details panel). */
+  mediaUrl?: string;
   pickFolder(req: { purpose: 'source' | 'output'; multiple: boolean }): Promise<Result<{ paths: string[] }>>;
   showPath(path: string): Promise<Result<{ shown: boolean }>>;
 }
@@ -35,6 +37,7 @@ export const headlessHost: HostServices = {
   transport: 'http',
   nativeDialogs: false,
   thumbnailUrl: '/thumb/{id}?size={size}',
+  mediaUrl: '/media/{id}',
   pickFolder: async () => err('unsupported', 'There is no folder dialog here; use the folder browser.'),
   showPath: async () => ok({ shown: false }),
 };
@@ -248,6 +251,7 @@ export function createHandlers(deps: HandlerDeps): Omit<Handlers, VerifyChannel 
         transport: host.transport,
         dbPath: db.path,
         thumbnailUrl: host.thumbnailUrl,
+        mediaUrl: host.mediaUrl ?? null,
       }),
   };
 }

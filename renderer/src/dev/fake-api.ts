@@ -357,6 +357,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
           transport: 'http',
           dbPath: '/tmp/test.db',
           thumbnailUrl: '/thumbs/{id}/{size}',
+          mediaUrl: '/media/{id}',
         },
       })),
     startVerify: (r) =>
