@@ -84,7 +84,7 @@ describe.skipIf(!corpusAvailable())('near-duplicates', () => {
   });
 
   it('resolves every group in one action, leaving exact copies of the kept file alone', async () => {
-    const result = unwrap(await core.handlers['similar:resolve-all']({}));
+    const result = unwrap(await core.handlers['similar:resolve-all']({ keep: [] }));
     expect(result).toEqual({ groups: 1, discarded: 3 });
     const after = new Map(
       unwrap(await core.handlers['files:list']({ filter: 'all', offset: 0, limit: 100 })).items.map((f) => [f.originalName, f.discarded]),
