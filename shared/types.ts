@@ -207,6 +207,8 @@ export interface SimilarGroup {
   keepId: number;
   /** Why that copy, in words for the UI ("largest (4032×3024), keeps the camera's date"). */
   reason: string;
+  /** How many files the group has (`members` lists the best ones first, at most a few dozen). */
+  memberCount: number;
   /** Best first. */
   members: FileSummary[];
 }

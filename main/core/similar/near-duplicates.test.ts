@@ -79,6 +79,7 @@ describe.skipIf(!corpusAvailable())('near-duplicates', () => {
     expect(keep.sha256).toBe(byName.get('DSCN0010.jpg')!.sha256);
     expect(['DSCN0010.jpg', 'DSCN0010 copy.jpg']).toContain(keep.originalName);
     expect(group.reason).toMatch(/camera|largest|earliest/);
+    expect(group.memberCount).toBe(5);
     // The exact copies are still an exact-duplicate group of their own.
     expect(byName.get('DSCN0010.jpg')!.duplicateGroup).not.toBeNull();
   });

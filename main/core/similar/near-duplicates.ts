@@ -100,8 +100,32 @@ function reasonFor(keep: HashRow, others: HashRow[]): string {
   return reasons.join(', ');
 }
 
+/** Members listed per group in full; the rest are counted (`memberCount`) and resolved all the same. */
+export const MAX_LISTED_MEMBERS = 24;
+
 /** Unresolved groups of kept (not discarded) images, each with the copy suggested to keep. */
 export function findSimilarGroups(sqlite: Database.Database, files: FilesRepo): SimilarGroup[] {
+  return similarClusters(sqlite).map((c) => ({
+    id: c.id,
+    keepId: c.keep.id,
+    reason: c.reason,
+    memberCount: c.members.length,
+    members: c.members
+      .slice(0, MAX_LISTED_MEMBERS)
+      .map((m) => files.get(m.id))
+      .filter((s) => s !== null),
+  }));
+}
+
+interface Cluster {
+  id: number;
+  keep: HashRow;
+  reason: string;
+  /** Best first. */
+  members: HashRow[];
+}
+
+function similarClusters(sqlite: Database.Database): Cluster[] {
   const rows = sqlite
     .prepare(
       `SELECT id, sha256, perceptual_hash AS hash, width, height, size, mtime_ms, confidence, detected_source,
@@ -129,14 +153,26 @@ export function findSimilarGroups(sqlite: Database.Database, files: FilesRepo): 
     }
     return i;
   };
-  const buckets = new Map<string, number[]>();
+  // Equal hashes join at once; the band search then compares one entry per distinct hash, so a
+  // picture copied a thousand times costs one comparison, not half a million.
+  const firstWithHash = new Map<string, number>();
+  const distinct: number[] = [];
   entries.forEach((e, i) => {
-    for (const key of bands(e.hash)) {
+    const first = firstWithHash.get(e.hash);
+    if (first === undefined) {
+      firstWithHash.set(e.hash, i);
+      distinct.push(i);
+    } else if (sameShape(entries[first]!, e)) parent[find(i)] = find(first);
+    else distinct.push(i);
+  });
+  const buckets = new Map<string, number[]>();
+  for (const i of distinct) {
+    for (const key of bands(entries[i]!.hash)) {
       const bucket = buckets.get(key);
       if (bucket) bucket.push(i);
       else buckets.set(key, [i]);
     }
-  });
+  }
   for (const bucket of buckets.values()) {
     for (let x = 0; x < bucket.length; x++) {
       for (let y = x + 1; y < bucket.length; y++) {
@@ -155,19 +191,18 @@ export function findSimilarGroups(sqlite: Database.Database, files: FilesRepo): 
     if (list) list.push(e);
     else clusters.set(root, [e]);
   });
-  const groups: SimilarGroup[] = [];
+  const groups: Cluster[] = [];
   for (const members of clusters.values()) {
     if (members.length < 2) continue;
     // Only exact copies of one another: the exact-duplicate flow handles them.
     if (new Set(members.map((m) => m.sha256)).size < 2) continue;
     const sorted = [...members].sort(better);
     const keep = sorted[0]!;
-    const summaries = sorted.map((m) => files.get(m.id)).filter((s) => s !== null);
     groups.push({
-      id: Math.min(...members.map((m) => m.id)),
-      keepId: keep.id,
+      id: members.reduce((min, m) => Math.min(min, m.id), Infinity),
+      keep,
       reason: reasonFor(keep, sorted.filter((m) => m.sha256 !== keep.sha256)),
-      members: summaries,
+      members: sorted,
     });
   }
   return groups.sort((a, b) => a.id - b.id);
@@ -179,15 +214,15 @@ export function findSimilarGroups(sqlite: Database.Database, files: FilesRepo): 
  */
 export function resolveSimilarGroups(
   sqlite: Database.Database,
-  files: FilesRepo,
+  files: Pick<FilesRepo, 'transaction' | 'setDiscarded'>,
   keep: ReadonlyMap<number, number> = new Map(),
 ): { groups: number; discarded: number } {
   return files.transaction(() => {
-    const groups = findSimilarGroups(sqlite, files);
+    const groups = similarClusters(sqlite);
     let discarded = 0;
     for (const group of groups) {
-      const keepId = keep.get(group.id) ?? group.keepId;
-      const kept = group.members.find((m) => m.id === keepId) ?? group.members.find((m) => m.id === group.keepId)!;
+      const keepId = keep.get(group.id) ?? group.keep.id;
+      const kept = group.members.find((m) => m.id === keepId) ?? group.keep;
       const others = group.members.filter((m) => m.sha256 !== kept.sha256).map((m) => m.id);
       if (others.length > 0) discarded += files.setDiscarded(others, true);
     }

@@ -19,8 +19,8 @@ describe('SimilarSection', () => {
     const fake = installFakeApi({
       files,
       similar: [
-        { id: 1, keepId: 1, reason: 'largest (4000×3000)', members: [files[0]!, files[1]!] },
-        { id: 3, keepId: 3, reason: 'largest (2000×1500)', members: [files[2]!, files[3]!] },
+        { id: 1, keepId: 1, reason: 'largest (4000×3000)', memberCount: 2, members: [files[0]!, files[1]!] },
+        { id: 3, keepId: 3, reason: 'largest (2000×1500)', memberCount: 2, members: [files[2]!, files[3]!] },
       ],
     });
     render(<SimilarSection />);

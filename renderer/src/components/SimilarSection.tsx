@@ -16,8 +16,6 @@ import { Thumb } from './Thumb.js';
  */
 export function SimilarSection() {
   const app = useAppStore((s) => s.settings.app);
-  // Reloaded whenever the library's list is (an import finished, a file was discarded).
-  const version = useAppStore((s) => s.library.total);
   const [groups, setGroups] = useState<SimilarGroup[] | null>(null);
   const [error, setError] = useState<AppError | null>(null);
   const [busy, setBusy] = useState(false);
@@ -31,9 +29,12 @@ export function SimilarSection() {
     } else setError(result.error);
   }, []);
 
+  // Grouping reads the whole library's hashes: done on opening and after each finished job, not on
+  // every filter switch.
   useEffect(() => {
     void load();
-  }, [load, version]);
+    return api().onJobFinished(() => void load());
+  }, [load]);
 
   async function resolveAll(): Promise<void> {
     setBusy(true);
@@ -57,7 +58,7 @@ export function SimilarSection() {
     );
   }
   if (!groups || groups.length === 0) return null;
-  const copies = groups.reduce((n, g) => n + g.members.length - 1, 0);
+  const copies = groups.reduce((n, g) => n + g.memberCount - 1, 0);
   return (
     <details className="similar-section" data-testid="similar-section">
       <summary>
@@ -87,6 +88,9 @@ export function SimilarSection() {
                   </button>
                 </li>
               ))}
+              {g.memberCount > g.members.length ? (
+                <li className="muted">and {formatCount(g.memberCount - g.members.length)} more copies</li>
+              ) : null}
             </ul>
           </li>
         ))}
