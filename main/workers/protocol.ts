@@ -33,6 +33,12 @@ export interface ImportWorkerData {
   options: ImportOptions;
   /** Absolute paths already recorded for this job (resume): skipped without reading. */
   skipPaths: string[];
+  /**
+   * Flow control: Int32 slot 0 counts the file results (`file` / `file-failed`) the runner has
+   * taken from the message queue. The worker stops starting files while too many are unread, so
+   * a database slower than the disk cannot pile the whole library up in the queue.
+   */
+  received?: SharedArrayBuffer;
 }
 
 /** Everything the import learned about one file. */
