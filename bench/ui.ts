@@ -126,6 +126,8 @@ async function main(): Promise<void> {
     options: {
       files: { type: 'string', default: '100000' },
       tree: { type: 'string' },
+      /** Reuse a database seeded by an earlier run (with --keep) from the same --tree. */
+      db: { type: 'string' },
       keep: { type: 'boolean', default: false },
     },
   });
@@ -148,10 +150,18 @@ async function main(): Promise<void> {
       console.log(`Building a library of ${count} small JPEGs in ${tree} ...`);
       await buildJpegLibrary(tree, count);
     }
-    const dbPath = path.join(work, 'library.db');
+    const dbPath = values.db ? path.resolve(values.db) : path.join(work, 'library.db');
     const t0 = performance.now();
-    const seeded = await seedLibrary(tree, dbPath);
-    console.log(`  ${seeded} files recorded in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${os.availableParallelism()} CPUs, Node ${process.version}`);
+    let seeded: number;
+    if (values.db && existsSync(dbPath)) {
+      const db = openDatabase(dbPath);
+      seeded = db.sqlite.prepare('SELECT COUNT(*) FROM files').pluck().get() as number;
+      db.close();
+      console.log(`  ${seeded} files in ${dbPath}`);
+    } else {
+      seeded = await seedLibrary(tree, dbPath);
+      console.log(`  ${seeded} files recorded in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${os.availableParallelism()} CPUs, Node ${process.version}`);
+    }
 
     serve = await startServe(dbPath);
     const pid = serve.child.pid!;
@@ -197,18 +207,18 @@ async function main(): Promise<void> {
     const grid = page.getByTestId('file-grid');
     const box = await grid.boundingBox();
     await page.mouse.move((box?.x ?? 0) + 200, (box?.y ?? 0) + 200);
-    await page.evaluate(() => {
-      const w = window as unknown as { __frames: number[]; __stop: boolean };
-      w.__frames = [];
-      w.__stop = false;
+    // A string: tsx's helpers (esbuild keepNames) do not exist in the page.
+    await page.evaluate(`(() => {
+      window.__frames = [];
+      window.__stop = false;
       let last = performance.now();
-      const tick = (now: number): void => {
-        w.__frames.push(now - last);
+      const tick = (now) => {
+        window.__frames.push(now - last);
         last = now;
-        if (!w.__stop) requestAnimationFrame(tick);
+        if (!window.__stop) requestAnimationFrame(tick);
       };
       requestAnimationFrame(tick);
-    });
+    })()`);
     for (let i = 0; i < 120; i++) {
       await page.mouse.wheel(0, 600);
       await page.waitForTimeout(16);
