@@ -1,5 +1,9 @@
 /**
- * `npm run bench:import [-- --files N] [-- --keep]`
+ * `npm run bench:import [-- --files N] [-- --jpegs] [-- --keep]`
+ *
+ * `--jpegs`: the tree is N small real JPEGs with varied dates (make-library.ts, the 100k-file
+ * library of issue 11) instead of the household mix. Every timed run reports its peak RSS (the
+ * import process: main thread and worker thread; ExifTool's perl processes are not included).
  *
  * Builds a tree of real media (corpus copies of every kind: phone photos and videos, camera raw
  * files, camcorder AVCHD clips, AVI, 3GP/3G2; see make-tree.ts), then on that same tree times:
@@ -20,6 +24,7 @@ import { parseArgs } from 'node:util';
 import { scanFolders } from '../main/core/import/scan.js';
 import { runImport } from '../main/workers/import-worker.js';
 import type { ImportWorkerData } from '../main/workers/protocol.js';
+import { buildJpegLibrary } from './make-library.js';
 import { buildBenchTree } from './make-tree.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -31,7 +36,35 @@ interface Timed {
   cpuSeconds: number;
   /** CPU seconds other processes on the machine used meanwhile (null where /proc/stat is missing). */
   otherCpuSeconds: number | null;
+  /** Peak resident memory of the timed program (MB), null where /proc is missing. */
+  peakRssMb: number | null;
   detail: string;
+}
+
+/** VmHWM (peak RSS, MB) of every descendant of `pid`, largest first; [] without /proc. */
+function descendantPeaks(pid: number): number[] {
+  const out: number[] = [];
+  const visit = (p: number): void => {
+    let children: number[] = [];
+    try {
+      children = readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    } catch {
+      return;
+    }
+    for (const c of children) {
+      try {
+        const status = readFileSync(`/proc/${c}/status`, 'utf8');
+        const name = /Name:\s+(\S+)/.exec(status)?.[1] ?? '';
+        // The import process itself, not ExifTool's perl.
+        if (name !== 'perl') out.push(Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+      } catch {
+        // exited meanwhile
+      }
+      visit(c);
+    }
+  };
+  visit(pid);
+  return out.sort((a, b) => b - a);
 }
 
 /** CPU seconds the whole machine has been busy (Linux /proc/stat), or null elsewhere. */
@@ -55,16 +88,23 @@ async function timed(
   cmd: string,
   args: string[],
   stdoutFile: string,
-): Promise<{ code: number; seconds: number; cpuSeconds: number; otherCpuSeconds: number | null; stderr: string }> {
+): Promise<{ code: number; seconds: number; cpuSeconds: number; otherCpuSeconds: number | null; peakRssMb: number | null; stderr: string }> {
   const script = '"$@" > "$OUT"; code=$?; times >&2; exit $code';
   return new Promise((resolve, reject) => {
     const busy0 = machineBusySeconds();
     const t0 = performance.now();
     const child = spawn('sh', ['-c', script, 'sh', cmd, ...args], { cwd: repo, env: { ...process.env, OUT: stdoutFile }, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
+    let peakRssMb: number | null = null;
+    // VmHWM only grows, so sampling it catches the peak up to the last sample before exit.
+    const sampler = setInterval(() => {
+      const peak = descendantPeaks(child.pid ?? -1)[0];
+      if (peak !== undefined) peakRssMb = Math.max(peakRssMb ?? 0, peak);
+    }, 100);
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.once('error', reject);
     child.once('close', (code) => {
+      clearInterval(sampler);
       const seconds = (performance.now() - t0) / 1000;
       // `times` prints "<shell user> <shell sys>\n<children user> <children sys>" as 0m1.234s.
       const lines = stderr.trim().split('\n');
@@ -77,7 +117,7 @@ async function timed(
       const busy1 = machineBusySeconds();
       // What the rest of the machine did meanwhile: wall times are only comparable when it is ~0.
       const otherCpuSeconds = busy0 === null || busy1 === null ? null : Math.max(0, busy1 - busy0 - cpuSeconds);
-      resolve({ code: code ?? -1, seconds, cpuSeconds, otherCpuSeconds, stderr: lines.slice(0, -2).join('\n') });
+      resolve({ code: code ?? -1, seconds, cpuSeconds, otherCpuSeconds, peakRssMb, stderr: lines.slice(0, -2).join('\n') });
     });
   });
 }
@@ -109,7 +149,7 @@ async function timeExiftool(tree: string, work: string): Promise<Timed | null> {
   } catch {
     // reported as -1 records
   }
-  return { seconds: r.seconds, cpuSeconds: r.cpuSeconds, otherCpuSeconds: r.otherCpuSeconds, detail: `ExifTool ${version}, ${records} records, exit ${r.code}` };
+  return { seconds: r.seconds, cpuSeconds: r.cpuSeconds, otherCpuSeconds: r.otherCpuSeconds, peakRssMb: null, detail: `ExifTool ${version}, ${records} records, exit ${r.code}` };
 }
 
 async function timeCli(tree: string, work: string): Promise<Timed | null> {
@@ -125,7 +165,7 @@ async function timeCli(tree: string, work: string): Promise<Timed | null> {
   } catch {
     detail += `; output: ${(stdout + r.stderr).trim().slice(0, 300)}`;
   }
-  return { seconds: r.seconds, cpuSeconds: r.cpuSeconds, otherCpuSeconds: r.otherCpuSeconds, detail };
+  return { seconds: r.seconds, cpuSeconds: r.cpuSeconds, otherCpuSeconds: r.otherCpuSeconds, peakRssMb: r.peakRssMb, detail };
 }
 
 /** The import engine alone (scan, hash, metadata, dates; no database), in its own process. */
@@ -133,7 +173,7 @@ async function timeEngine(tree: string, work: string): Promise<Timed> {
   const out = path.join(work, 'engine.json');
   const r = await timed(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--engine', tree], out);
   const detail = await readFile(out, 'utf8').catch(() => r.stderr);
-  return { seconds: r.seconds, cpuSeconds: r.cpuSeconds, otherCpuSeconds: r.otherCpuSeconds, detail: detail.trim() || `exit ${r.code}` };
+  return { seconds: r.seconds, cpuSeconds: r.cpuSeconds, otherCpuSeconds: r.otherCpuSeconds, peakRssMb: r.peakRssMb, detail: detail.trim() || `exit ${r.code}` };
 }
 
 /** `--engine <tree>`: runs the worker code in this process and prints a one-line summary. */
@@ -171,6 +211,7 @@ async function main(): Promise<void> {
       /** Reuse a tree built by an earlier `--keep` run. */
       tree: { type: 'string' },
       engine: { type: 'string' },
+      jpegs: { type: 'boolean', default: false },
     },
   });
   if (values.engine) return engineOnly(values.engine);
@@ -191,8 +232,8 @@ async function main(): Promise<void> {
       }
       console.log(`Using the existing tree ${tree}`);
     } else {
-      console.log(`Building a tree of ${count} media files in ${tree} ...`);
-      built = await buildBenchTree(tree, count);
+      console.log(`Building a tree of ${count} ${values.jpegs ? 'small JPEGs' : 'media files'} in ${tree} ...`);
+      built = values.jpegs ? { ...(await buildJpegLibrary(tree, count)), mix: { jpg: count } } : await buildBenchTree(tree, count);
     }
     console.log(`  ${built.files} files, ${(built.bytes / 1024 / 1024).toFixed(1)} MiB; ${os.availableParallelism()} CPUs, Node ${process.version}`);
     const mix = Object.entries(built.mix).sort((a, b) => b[1] - a[1]);
@@ -209,10 +250,11 @@ async function main(): Promise<void> {
       const wall = t ? `${t.seconds.toFixed(2)} s`.padStart(9) : '      n/a';
       const cpu = t ? `${t.cpuSeconds.toFixed(2)} s`.padStart(9) : '      n/a';
       const other = t?.otherCpuSeconds != null ? `${t.otherCpuSeconds.toFixed(2)} s`.padStart(9) : '      n/a';
-      console.log(`${label.padEnd(34)} ${wall} ${cpu} ${other}  ${rate(t).padStart(13)}  ${t?.detail ?? 'not available'}`);
+      const rss = t?.peakRssMb != null ? `${t.peakRssMb.toFixed(0)} MB`.padStart(9) : '      n/a';
+      console.log(`${label.padEnd(34)} ${wall} ${cpu} ${other}  ${rate(t).padStart(13)} ${rss}  ${t?.detail ?? 'not available'}`);
     };
     console.log('');
-    console.log(`${''.padEnd(34)} ${'wall'.padStart(9)} ${'cpu'.padStart(9)} ${'others'.padStart(9)}`);
+    console.log(`${''.padEnd(34)} ${'wall'.padStart(9)} ${'cpu'.padStart(9)} ${'others'.padStart(9)}  ${'rate'.padStart(13)} ${'peak RSS'.padStart(9)}`);
     line('exiftool -r -json (baseline)', exif);
     line('mediaparser import (CLI, with DB)', cli);
     line('import engine only (worker code)', engine);

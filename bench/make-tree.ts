@@ -71,7 +71,7 @@ const compact = (t: Stamp): string => `${t.y}${p2(t.mo)}${p2(t.d)}`;
 const compactTime = (t: Stamp): string => `${p2(t.h)}${p2(t.mi)}${p2(t.s)}`;
 
 /** Shifts every plausible `YYYY:MM:DD HH:MM:SS` in the bytes by `deltaMs`, same length, so the file stays valid. */
-function shiftDates(buf: Buffer, deltaMs: number): boolean {
+export function shiftDates(buf: Buffer, deltaMs: number): boolean {
   const text = buf.toString('latin1');
   const re = /(\d{4}):(\d{2}):(\d{2}) (\d{2}):(\d{2}):(\d{2})/g;
   let changed = false;

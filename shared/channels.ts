@@ -18,6 +18,8 @@ export const INVOKE_METHODS = {
   'files:discard-bulk': 'discardFiles',
   'files:restore-bulk': 'restoreFiles',
   'duplicates:resolve': 'resolveDuplicates',
+  'similar:list': 'listSimilar',
+  'similar:resolve-all': 'resolveAllSimilar',
   'tags:list': 'listTags',
   'jobs:export': 'startExport',
   'jobs:pause': 'pauseJob',

@@ -17,6 +17,7 @@ import type {
   JobSummary,
   Settings,
   TimelineDay,
+  SimilarGroup,
 } from './types.js';
 import type { VerifyFinishedEvent, VerifyProgress } from './verify-report.js';
 import type { ShiftApplied, ShiftPreview, ShiftRecord, ShiftUndone } from './date-shift.js';
@@ -116,6 +117,16 @@ export const invokeChannels = {
     INVOKE_METHODS['duplicates:resolve'],
     z.object({ group: id, keepId: id }),
   ),
+  /** Groups of near-duplicates (same picture, different bytes), each with the copy to keep. */
+  'similar:list': channel<{ groups: SimilarGroup[] }>()(INVOKE_METHODS['similar:list'], z.object({})),
+  /**
+   * Resolve every near-duplicate group at once: keep the suggested copy (or the one `keep` names
+   * per group id) and discard the others; exact copies of a kept file are left to the duplicates flow.
+   */
+  'similar:resolve-all': channel<{ groups: number; discarded: number }>()(
+    INVOKE_METHODS['similar:resolve-all'],
+    z.object({ keep: z.array(z.object({ group: id, keepId: id })).max(100_000).default([]) }),
+  ),
   'tags:list': channel<{ name: string; count: number }[]>()(INVOKE_METHODS['tags:list'], z.object({})),
   /** Queue an export of a completed import job (default: the newest completed one). */
   'jobs:export': channel<{ jobId: number; status: 'queued'; fileCount: number }>()(
@@ -181,6 +192,8 @@ export const invokeChannels = {
     dbPath: string;
     /** Image URL template with `{id}` and `{size}` (`small` | `large`) placeholders. */
     thumbnailUrl: string;
+    /** URL template with `{id}` to play an original (a video in the details panel); null where there is none. */
+    mediaUrl: string | null;
   }>()(
     INVOKE_METHODS['app:info'],
     z.object({}),

@@ -249,3 +249,17 @@ export interface ExportPreview {
   /** Why the export could not start into this folder (its parent is missing, it is a file), else null. */
   outputProblem: string | null;
 }
+
+/** Files that show the same picture with different bytes (re-save, re-encode, resize). */
+export interface SimilarGroup {
+  /** The lowest file id in the group (stable while the group is unchanged). */
+  id: number;
+  /** The copy suggested to keep: the largest, then the one with the camera's metadata, then the earliest. */
+  keepId: number;
+  /** Why that copy, in words for the UI ("largest (4032×3024), keeps the camera's date"). */
+  reason: string;
+  /** How many files the group has (`members` lists the best ones first, at most a few dozen). */
+  memberCount: number;
+  /** Best first. */
+  members: FileSummary[];
+}

@@ -3,6 +3,7 @@
  * event stream. The desktop shell, serve mode and the CLI each create one of these.
  */
 import { readFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ContractEvent, Handlers } from '../../shared/contract.js';
@@ -10,6 +11,7 @@ import { appError, type AppError, type Result } from '../../shared/errors.js';
 import type { JobSummary } from '../../shared/types.js';
 import { ArchivesRepo } from './db/archives-repo.js';
 import { createVerifyHandlers } from './archive/verify-handlers.js';
+import { createSimilarHandlers } from './similar/similar-handlers.js';
 import { createVerifyService, type VerifyService } from './archive/verify-service.js';
 import { FilesRepo } from './db/files-repo.js';
 import { listJobsByStatus, markRunningAsInterrupted } from './db/jobs-repo.js';
@@ -22,6 +24,7 @@ import { ShiftsRepo } from './db/shifts-repo.js';
 import { JobRunner, type WorkerFactory } from './jobs/runner.js';
 import { createThumbnailService } from './thumbnails/thumbnail-service.js';
 import { createWorkerFactory } from './worker-factory.js';
+import { errnoToAppError } from './errors.js';
 import { guardWrites } from './write-guard.js';
 
 export type { HostServices } from './handlers.js';
@@ -66,6 +69,10 @@ export interface AppCore {
   db: OpenDb;
   runner: JobRunner;
   verify: VerifyService;
+  /** An original to play or show in full (the details panel's video): its path, type and size. */
+  originals: {
+    get(fileId: number): Promise<Result<{ path: string; mime: string; size: number }>>;
+  };
   thumbnails: {
     get(fileId: number, size: 'small' | 'large'): Promise<Result<{ path: string; mime: string }>>;
   };
@@ -197,6 +204,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       ...createHandlers({ db, files, archives, runner, host, version: appVersion() }),
       ...createVerifyHandlers(verify),
       ...createShiftHandlers(new ShiftsRepo(db.sqlite)),
+      ...createSimilarHandlers(db.sqlite, files),
     },
     gate,
   );
@@ -218,6 +226,19 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     },
     announceWriter(patch) {
       lock?.update(patch);
+    },
+    originals: {
+      async get(fileId) {
+        const row = files.getRow(fileId);
+        if (!row || row.media_type === null) return { ok: false, error: { code: 'not-found', message: `There is no file ${fileId}.` } };
+        try {
+          const info = await stat(row.original_path);
+          if (!info.isFile()) return { ok: false, error: { code: 'not-found', message: 'The original is no longer there.', detail: row.original_path } };
+          return { ok: true, value: { path: row.original_path, mime: row.mime ?? 'application/octet-stream', size: info.size } };
+        } catch (error) {
+          return { ok: false, error: errnoToAppError(error, row.original_path) };
+        }
+      },
     },
     thumbnails: {
       async get(fileId, size) {

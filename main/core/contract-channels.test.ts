@@ -30,6 +30,8 @@ const PUBLIC_API: Record<string, string> = {
   discardFiles: 'files:discard-bulk',
   restoreFiles: 'files:restore-bulk',
   resolveDuplicates: 'duplicates:resolve',
+  listSimilar: 'similar:list',
+  resolveAllSimilar: 'similar:resolve-all',
   listTags: 'tags:list',
   startExport: 'jobs:export',
   pauseJob: 'jobs:pause',

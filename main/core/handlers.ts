@@ -21,6 +21,7 @@ import { readSettings, writeSettings } from './db/settings-repo.js';
 import type { JobRunner } from './jobs/runner.js';
 import type { VerifyChannel } from './archive/verify-handlers.js';
 import type { ShiftChannel } from './date-shift-handlers.js';
+import type { SimilarChannel } from './similar/similar-handlers.js';
 import { isInKnownPlace } from './known-places.js';
 import { errnoCode, errnoToAppError } from './errors.js';
 
@@ -30,6 +31,8 @@ export interface HostServices {
   nativeDialogs: boolean;
   /** Image URL template with `{id}` and `{size}` placeholders. */
   thumbnailUrl: string;
+  /** URL template with an `{id}` placeholder for playing an original (videos in the details panel). */
+  mediaUrl?: string;
   pickFolder(req: { purpose: 'source' | 'output'; multiple: boolean }): Promise<Result<{ paths: string[] }>>;
   showPath(path: string): Promise<Result<{ shown: boolean }>>;
 }
@@ -38,6 +41,7 @@ export const headlessHost: HostServices = {
   transport: 'http',
   nativeDialogs: false,
   thumbnailUrl: '/thumb/{id}?size={size}',
+  mediaUrl: '/media/{id}',
   pickFolder: async () => err('unsupported', 'There is no folder dialog here; use the folder browser.'),
   showPath: async () => ok({ shown: false }),
 };
@@ -56,7 +60,7 @@ function absolute(path: string): Result<string> {
   return ok(resolve(path));
 }
 
-export function createHandlers(deps: HandlerDeps): Omit<Handlers, VerifyChannel | ShiftChannel> {
+export function createHandlers(deps: HandlerDeps): Omit<Handlers, VerifyChannel | ShiftChannel | SimilarChannel> {
   const { db, files, archives, runner, host } = deps;
 
   const fileOr404 = (id: number) => {
@@ -286,6 +290,7 @@ export function createHandlers(deps: HandlerDeps): Omit<Handlers, VerifyChannel 
         transport: host.transport,
         dbPath: db.path,
         thumbnailUrl: host.thumbnailUrl,
+        mediaUrl: host.mediaUrl ?? null,
       }),
   };
 }

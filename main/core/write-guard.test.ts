@@ -24,6 +24,7 @@ const WRITES: { [C in InvokeChannel]?: Parameters<Handlers[C]>[0] } = {
   'files:discard-bulk': { ids: [1] },
   'files:restore-bulk': { ids: [1] },
   'duplicates:resolve': { group: 1, keepId: 1 },
+  'similar:resolve-all': { keep: [] },
   'jobs:export': { outputDir: '/tmp' },
   'jobs:pause': { id: 1 },
   'jobs:resume': { id: 1 },

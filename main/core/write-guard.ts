@@ -21,6 +21,8 @@ const CHANNEL_ACCESS: { [C in InvokeChannel]: Access | ((request: ParsedRequestO
   'files:discard-bulk': 'write',
   'files:restore-bulk': 'write',
   'duplicates:resolve': 'write',
+  'similar:list': 'read',
+  'similar:resolve-all': 'write',
   'tags:list': 'read',
   'jobs:export': 'write',
   // Pausing another process's job from here would only write its row, not stop its worker.

@@ -30,6 +30,7 @@ import { e2ePickedPaths, formatLogEntry, openDialogOptions, resolveDesktopPaths,
 import { bindIpc, forwardEvents } from './ipc.js';
 import { APP_SCHEME, isTrustedSender, navigationDecision, THUMBNAIL_URL_TEMPLATE, windowOpenDecision, withCsp } from './security.js';
 import { thumbnailResponse } from './thumb-protocol.js';
+import { MEDIA_URL_TEMPLATE, mediaResponse, parseMediaUrl } from './media-protocol.js';
 import {
   jobViewFromSummary,
   notificationFor,
@@ -97,6 +98,7 @@ const host: HostServices = {
   transport: 'ipc',
   nativeDialogs: true,
   thumbnailUrl: THUMBNAIL_URL_TEMPLATE,
+  mediaUrl: MEDIA_URL_TEMPLATE,
   async pickFolder({ purpose, multiple }) {
     const stubbed = e2ePickedPaths(process.env, purpose);
     if (stubbed !== null) return ok({ paths: stubbed });
@@ -335,6 +337,7 @@ function installSessionPolicy(): void {
   protocol.handle(APP_SCHEME, (request) => {
     const appCore = core;
     if (appCore === null) return new Response('MediaParser is not ready.', { status: 503 });
+    if (parseMediaUrl(request.url) !== null) return mediaResponse(request.url, request.headers.get('range'), (id) => appCore.originals.get(id));
     return thumbnailResponse(request.url, (id, size) => appCore.thumbnails.get(id, size));
   });
 }

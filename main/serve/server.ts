@@ -14,6 +14,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { isInvokeChannel, parseRequest, type EventChannel } from '../../shared/contract.js';
 import { err, ok, type Result } from '../../shared/errors.js';
 import type { AppCore, HostServices } from '../core/app-core.js';
+import { parseRange } from '../core/byte-range.js';
 
 export interface StartServerOptions {
   /** A ready core, or a factory that gets serve mode's host services (the server then owns and closes it). */
@@ -40,6 +41,8 @@ const HOST = '127.0.0.1';
 const WS_PATH = '/ws';
 const API_PREFIX = '/api/';
 const THUMB_PREFIX = '/thumb/';
+/** Originals for playback in the details panel (videos), with HTTP range requests. */
+const MEDIA_PREFIX = '/media/';
 const CLIENT_SCRIPT = '/api-client.js';
 /** Generous: bulk requests carry up to 100k ids. */
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -72,6 +75,7 @@ export function serveHostServices(): HostServices {
     transport: 'http',
     nativeDialogs: false,
     thumbnailUrl: `${THUMB_PREFIX}{id}?size={size}`,
+    mediaUrl: `${MEDIA_PREFIX}{id}`,
     pickFolder: async () =>
       err('unsupported', 'Folder dialogs are not available in the browser; use the folder browser instead.'),
     // The file manager would open on the serving machine, not in front of the user.
@@ -242,6 +246,42 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     await streamFile(res, result.value.path, result.value.mime, 'private, max-age=3600');
   }
 
+  /** An original, whole or the byte range the browser's media element asks for. */
+  async function serveMedia(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const idText = url.pathname.slice(MEDIA_PREFIX.length);
+    const id = Number(idText);
+    if (!/^\d+$/.test(idText) || !Number.isSafeInteger(id) || id <= 0) return send(res, 400, 'Bad media request.', 'text/plain; charset=utf-8');
+    const found = await core.originals.get(id);
+    if (!found.ok) {
+      const status = found.error.code === 'not-found' ? 404 : found.error.code === 'permission-denied' ? 403 : 500;
+      return send(res, status, found.error.message, 'text/plain; charset=utf-8');
+    }
+    const { path, mime, size } = found.value;
+    const range = parseRange(req.headers.range, size);
+    const common = { ...securityHeaders(), 'Content-Type': mime, 'Accept-Ranges': 'bytes', 'Cache-Control': 'private, no-cache' };
+    if (range.kind === 'unsatisfiable') {
+      res.writeHead(416, { ...common, 'Content-Range': `bytes */${size}`, 'Content-Length': '0' });
+      return void res.end();
+    }
+    const start = range.kind === 'partial' ? range.start : 0;
+    const end = range.kind === 'partial' ? range.end : size - 1;
+    res.writeHead(range.kind === 'partial' ? 206 : 200, {
+      ...common,
+      'Content-Length': String(Math.max(0, end - start + 1)),
+      ...(range.kind === 'partial' ? { 'Content-Range': `bytes ${start}-${end}/${size}` } : {}),
+    });
+    if (req.method === 'HEAD' || size === 0) return void res.end();
+    // The original is only read.
+    const stream = createReadStream(path, { start, end });
+    stream.on('error', (cause) => {
+      log(`Reading ${path} failed`, cause);
+      res.destroy();
+    });
+    // A seeking <video> drops its earlier request: stop reading then.
+    res.on('close', () => stream.destroy());
+    stream.pipe(res);
+  }
+
   async function streamFile(res: ServerResponse, path: string, type: string, cache: string, extra: Record<string, string> = {}): Promise<void> {
     let size: number;
     try {
@@ -325,6 +365,10 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     if (url.pathname.startsWith(THUMB_PREFIX)) {
       if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Use GET.', 'text/plain; charset=utf-8');
       return serveThumbnail(res, url);
+    }
+    if (url.pathname.startsWith(MEDIA_PREFIX)) {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Use GET.', 'text/plain; charset=utf-8');
+      return serveMedia(req, res, url);
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Use GET.', 'text/plain; charset=utf-8');
     if (url.pathname === CLIENT_SCRIPT) return serveClientScript(res);

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { ExifTool } from 'exiftool-vendored';
+import sharp from 'sharp';
 import { appError } from '../../shared/errors.js';
 import { errnoToAppError } from '../core/errors.js';
 import { analyzeFile } from '../core/import/analyze-file.js';
@@ -37,9 +38,13 @@ export interface RunImportOptions {
    * `concurrency` an exact cap on the files in flight.
    */
   maxWaitingForExiftool?: number;
+  /** With `data.received`: results posted but not yet taken by the runner before lanes wait. Default 2048. */
+  maxUnread?: number;
 }
 
 const SCAN_PROGRESS_EVERY = 200;
+/** Files found ahead of the analysis (the second walk of the folders). */
+const LOOKAHEAD = 1024;
 /**
  * A small photo's analysis runs on promises that resolve at once (sync reads, in-memory parsing),
  * so a lane can go from file to file without the event loop ever reaching its I/O phase, and
@@ -111,61 +116,110 @@ export async function runImport(
     }
   };
   const cancelled = (): boolean => Atomics.load(control, 0) === CONTROL_CANCEL;
+  // Flow control: results posted (file / file-failed) against those the runner has taken.
+  const received = data.received ? new Int32Array(data.received) : null;
+  const maxUnread = Math.max(1, runOptions.maxUnread ?? 2048);
+  let posted = 0;
+  const postResult: PostImportMessage = (m) => {
+    posted++;
+    post(m);
+  };
+  const waitForRoom = async (): Promise<void> => {
+    if (received === null) return;
+    for (;;) {
+      const taken = Atomics.load(received, 0);
+      if (posted - taken < maxUnread || cancelled()) return;
+      const w = (Atomics as unknown as AtomicsWithWaitAsync).waitAsync(received, 0, taken, PAUSE_POLL_MS);
+      if (w.async) await w.value;
+    }
+  };
 
   try {
     const skip = new Set(data.skipPaths);
-    const entries: ScanEntry[] = [];
+    const onError = (p: string, e: NodeJS.ErrnoException): void => {
+      const error = errnoToAppError(e, p);
+      const root = data.roots.map((r) => path.resolve(r)).find((r) => p === r || p.startsWith(r + path.sep)) ?? '';
+      post({ type: 'file-failed', path: p, root, size: 0, error: { ...error, message: `A folder could not be read: ${error.message}` } });
+    };
     // Fidelity: sidecars seen by the scan, matched to their media files once the scan is done.
     const sidecarFiles: SidecarCandidate[] = [];
-    let totalBytes = 0;
     const skipped: SkippedEntries = { count: 0, hidden: 0, system: 0, examples: [] };
+    // The folders are walked twice: once to count (the progress total) and to match sidecars and
+    // Live Photo partners (which needs every name), holding only each file's path; then again as
+    // the files are analysed, a short stretch ahead. A list of whole scan entries would grow with
+    // the library far faster.
+    let total = 0;
+    let totalBytes = 0;
+    let allPaths: string[] = [];
     for await (const entry of scanFolders(data.roots, {
       shouldStop: cancelled,
+      onError,
       onSkipped: (p, reason) => {
         skipped.count++;
         skipped[reason]++;
         if (skipped.examples.length < SKIPPED_EXAMPLES) skipped.examples.push(p);
       },
       onSidecar: (s) => sidecarFiles.push(s),
-      onError: (p, e) => {
-        const error = errnoToAppError(e, p);
-        const root = data.roots.map((r) => path.resolve(r)).find((r) => p === r || p.startsWith(r + path.sep)) ?? '';
-        post({ type: 'file-failed', path: p, root, size: 0, error: { ...error, message: `A folder could not be read: ${error.message}` } });
-      },
     })) {
+      allPaths.push(entry.path);
       if (skip.has(entry.path)) continue;
-      entries.push(entry);
+      total++;
       totalBytes += entry.size;
-      if (entries.length % SCAN_PROGRESS_EVERY === 0) post({ type: 'scan-progress', found: entries.length });
+      if (total % SCAN_PROGRESS_EVERY === 0) post({ type: 'scan-progress', found: total });
     }
     if (cancelled()) {
       post({ type: 'cancelled' });
       return;
     }
-    post({ type: 'scanned', total: entries.length, totalBytes, skipped });
+    post({ type: 'scanned', total, totalBytes, skipped });
     // Fidelity: matched over every scanned path (a skipped, already recorded file keeps its own).
-    const sidecarsOf: Map<string, MatchedSidecar[]> = matchSidecars(
-      [...entries.map((e) => e.path), ...skip],
-      sidecarFiles,
-    );
+    const sidecarsOf: Map<string, MatchedSidecar[]> = matchSidecars(allPaths, sidecarFiles);
     // Fidelity: Live Photo stills and videos no same-named partner explains (live-photos.ts).
-    const contentIdPaths = needsContentId(entries.map((e) => e.path));
+    const contentIdPaths = needsContentId(allPaths.filter((p) => !skip.has(p)));
+    allPaths = [];
     // Files ExifTool will most likely read (by extension) form their own queue, taken from
-    // whenever ExifTool's queue runs short: its processes then work on the other core(s) from
-    // the start while this thread hashes the photos, instead of the import ending with this
-    // thread idle, waiting for perl to read the videos.
-    const exiftoolQueue = maxWaiting > 0 ? entries.filter((e) => likelyNeedsExiftool(e.path)) : [];
-    const otherQueue = maxWaiting > 0 ? entries.filter((e) => !likelyNeedsExiftool(e.path)) : entries;
-    let nextExiftool = 0;
-    let nextOther = 0;
-    /** The next file to analyse, and whether it came from the ExifTool queue. */
-    const claim = (): { entry: ScanEntry; forExiftool: boolean } | null => {
-      const exiftoolLeft = nextExiftool < exiftoolQueue.length;
-      if (exiftoolLeft && (exiftoolClaimed < maxWaiting || nextOther >= otherQueue.length)) {
-        return { entry: exiftoolQueue[nextExiftool++]!, forExiftool: true };
+    // whenever ExifTool's queue runs short: its processes then work on the other core(s)
+    // while this thread hashes the photos, instead of the import ending with this thread idle,
+    // waiting for perl to read the videos. Both queues hold only the next LOOKAHEAD files found.
+    // Sidecars were collected by the first walk; this one must not take them for media (a `.thm` is a JPEG).
+    const walk = scanFolders(data.roots, { shouldStop: cancelled, onSidecar: () => undefined })[Symbol.asyncIterator]();
+    const exiftoolQueue: ScanEntry[] = [];
+    const otherQueue: ScanEntry[] = [];
+    let walked = false;
+    let filling: Promise<void> | null = null;
+    const fill = (): Promise<void> =>
+      (filling ??= (async () => {
+        try {
+          while (!walked && exiftoolQueue.length + otherQueue.length < LOOKAHEAD) {
+            const next = await walk.next();
+            if (next.done) {
+              walked = true;
+              break;
+            }
+            if (skip.has(next.value.path)) continue;
+            (maxWaiting > 0 && likelyNeedsExiftool(next.value.path) ? exiftoolQueue : otherQueue).push(next.value);
+          }
+        } finally {
+          filling = null;
+        }
+      })());
+    /** The next file to analyse, and whether it came from the ExifTool queue; null when none is left. */
+    const claim = async (): Promise<{ entry: ScanEntry; forExiftool: boolean } | null> => {
+      for (;;) {
+        const buffered = exiftoolQueue.length + otherQueue.length;
+        if (!walked && buffered < LOOKAHEAD / 2) {
+          const filled = fill();
+          if (buffered === 0) await filled;
+        }
+        if (exiftoolQueue.length > 0 && (exiftoolClaimed < maxWaiting || otherQueue.length === 0)) {
+          return { entry: exiftoolQueue.shift()!, forExiftool: true };
+        }
+        if (otherQueue.length > 0) return { entry: otherQueue.shift()!, forExiftool: false };
+        if (walked) return null;
       }
-      if (nextOther < otherQueue.length) return { entry: otherQueue[nextOther++]!, forExiftool: false };
-      return null;
+    };
+    const unclaim = (claimed: { entry: ScanEntry; forExiftool: boolean }): void => {
+      (claimed.forExiftool ? exiftoolQueue : otherQueue).unshift(claimed.entry);
     };
 
     let inFlight = 0;
@@ -207,12 +261,18 @@ export async function runImport(
         await yieldToIo();
         // A lane back from ExifTool while its replacement runs: one of them retires.
         if (lanes - waiting > concurrency) return;
+        await waitForRoom();
         if (!(await gate())) return;
         // gate() answered a tick ago; claim a file only if that answer still holds, so no file
         // starts after a pause was requested.
         if (pausePromise !== null || Atomics.load(control, 0) !== CONTROL_RUN) continue;
-        const claimed = claim();
+        const claimed = await claim();
         if (claimed === null) return;
+        // Finding the next file may have waited on the disk: a pause asked meanwhile still holds.
+        if (pausePromise !== null || Atomics.load(control, 0) !== CONTROL_RUN) {
+          unclaim(claimed);
+          continue;
+        }
         const { entry, forExiftool } = claimed;
         if (forExiftool) exiftoolClaimed++;
         inFlight++;
@@ -227,9 +287,8 @@ export async function runImport(
               contentIdTool ??= new ExifTool({ maxProcs: 1, taskTimeoutMillis: 60_000, useMWG: false, exiftoolEnv: exiftoolEnv() });
               contentId = await readContentId(contentIdTool, entry.path).catch(() => null);
             }
-            post({ type: 'file', file: { ...result.value, ...(sidecars.length ? { sidecars } : {}), ...(contentId !== null ? { contentId } : {}) } });
-          }
-          else post({ type: 'file-failed', path: entry.path, root: entry.root, size: entry.size, error: result.error });
+            postResult({ type: 'file', file: { ...result.value, ...(sidecars.length ? { sidecars } : {}), ...(contentId !== null ? { contentId } : {}) } });
+          } else postResult({ type: 'file-failed', path: entry.path, root: entry.root, size: entry.size, error: result.error });
         } finally {
           if (forExiftool) exiftoolClaimed--;
           inFlight--;
@@ -281,6 +340,8 @@ export function importBatchingPost(send: PostImportMessage, intervalMs?: number,
 if (!isMainThread && parentPort && (workerData as { kind?: unknown } | null)?.kind === 'import') {
   const data = workerData as ImportWorkerData;
   const port = parentPort;
+  // Each picture is decoded once (perceptual hash); libvips' operation cache would only hold memory.
+  sharp.cache(false);
   const control = new Int32Array(data.control);
   // The runner also sends { type: 'control' } after changing the word; wake our own waiters.
   port.on('message', (m: { type?: string }) => {

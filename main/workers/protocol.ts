@@ -37,6 +37,12 @@ export interface ImportWorkerData {
   options: ImportOptions;
   /** Absolute paths already recorded for this job (resume): skipped without reading. */
   skipPaths: string[];
+  /**
+   * Flow control: Int32 slot 0 counts the file results (`file` / `file-failed`) the runner has
+   * taken from the message queue. The worker stops starting files while too many are unread, so
+   * a database slower than the disk cannot pile the whole library up in the queue.
+   */
+  received?: SharedArrayBuffer;
 }
 
 /** Everything the import learned about one file. */
@@ -68,6 +74,8 @@ export interface ImportedFile {
   sidecars?: ImportedSidecar[];
   /** Apple's ContentIdentifier (a Live Photo's still and video share it), when read. */
   contentId?: string | null;
+  /** dHash of the picture for near-duplicates (perceptual-hash.ts); null or absent when none. */
+  perceptualHash?: string | null;
 }
 
 /** Entries the scan left out on purpose: how many, and the first few for the summary. */

@@ -146,9 +146,9 @@ export class FilesRepo {
     // if the content changed, the earlier export no longer describes it.
     this.upsertStmt = sqlite.prepare(`
       INSERT INTO files (original_path, original_path_bytes, original_name, import_root, size, mtime_ms, sha256, media_type, mime,
-        width, height, detected_at, detected_offset, detected_source, candidates, confidence, error, camera_model)
+        width, height, detected_at, detected_offset, detected_source, candidates, confidence, error, camera_model, perceptual_hash)
       VALUES (@path, @pathBytes, @name, @root, @size, @mtimeMs, @sha256, @mediaType, @mime, @width, @height,
-        @detectedAt, @detectedOffset, @detectedSource, @candidates, @confidence, @error, @cameraModel)
+        @detectedAt, @detectedOffset, @detectedSource, @candidates, @confidence, @error, @cameraModel, @perceptualHash)
       ON CONFLICT(original_path) DO UPDATE SET
         original_path_bytes = excluded.original_path_bytes,
         original_name = excluded.original_name, import_root = excluded.import_root, size = excluded.size,
@@ -158,6 +158,7 @@ export class FilesRepo {
         detected_offset = excluded.detected_offset, detected_source = excluded.detected_source,
         candidates = excluded.candidates, confidence = excluded.confidence, error = excluded.error,
         camera_model = excluded.camera_model,
+        perceptual_hash = excluded.perceptual_hash,
         updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`);
     this.failStmt = sqlite.prepare(`
       INSERT INTO files (original_path, original_name, import_root, size, error)
@@ -220,6 +221,7 @@ export class FilesRepo {
             confidence: f.confidence,
             error: f.warning,
             cameraModel: f.cameraModel ?? null,
+            perceptualHash: f.perceptualHash ?? null,
           });
           const id = this.idByPath.get(f.path) as number;
           this.linkStmt.run(jobId, id, 'done', f.warning);

@@ -48,6 +48,8 @@ export const files = sqliteTable(
     groupMain: integer('group_main'),
     /** Apple's ContentIdentifier (the still's MakerNotes, the video's Keys): pairs a Live Photo. */
     contentId: text('content_id'),
+    /** 64-bit dHash (16 hex digits) of the picture, for near-duplicates; null when not an image sharp decodes. */
+    perceptualHash: text('perceptual_hash'),
     error: text('error'),
     /** The camera model the metadata names (EXIF/QuickTime Model); null when unknown or imported before it was read. */
     cameraModel: text('camera_model'),

@@ -24,6 +24,7 @@ import type { ScanEntry } from './scan.js';
 import { SNIFF_BYTES, sniffMedia } from './sniff.js';
 import { readTakeoutJson } from './takeout.js';
 import { extractTags } from './tags.js';
+import { isHashable, perceptualHash } from './perceptual-hash.js';
 import { buildCandidates, chooseCaptureTime } from './timestamps.js';
 
 export interface AnalyzeContext {
@@ -257,6 +258,8 @@ async function analyzeBytes(
   if (plan.read !== undefined) ({ dates, width, height } = plan.read);
   // XMP read from the container (GIF, WebP without EXIF): all the metadata such a file has.
   if (plan.reader === 'none' && plan.xmp !== undefined) dates.xmp = plan.xmp;
+  // Near-duplicates (issue 11): hashed from the bytes already in memory, before they go back to the pool.
+  const pHash = sniffed.mediaType === 'image' && read.whole && isHashable(sniffed.mime) ? await perceptualHash(read.bytes) : null;
   // ExifTool reads the file itself and may take a while (it queues behind other files): the
   // buffer is not held meanwhile.
   releaseBytes();
@@ -314,5 +317,6 @@ async function analyzeBytes(
     tags: extractTags(entry.path, entry.root),
     cameraModel: dates.cameraModel ?? null,
     warning,
+    perceptualHash: pHash,
   });
 }

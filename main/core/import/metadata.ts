@@ -384,9 +384,15 @@ export interface ReaderResult {
  * Reads with exifr from the bytes already in memory (or the path for large files). Throws when
  * exifr cannot make sense of the file, so the caller can ask ExifTool instead.
  */
+// (issue 11, import memory) exifr keeps the Options it builds for each options object it is given,
+// in a Map keyed by that object: a fresh object per file kept ~6 KB per file for the whole import.
+// So the two variants are built once.
+const EXIFR_WITH_IPTC = { ...(EXIFR_OPTIONS as object), iptc: true } as Parameters<typeof exifr.parse>[1];
+const EXIFR_WITHOUT_IPTC = { ...(EXIFR_OPTIONS as object), iptc: false } as Parameters<typeof exifr.parse>[1];
+
 export async function readWithExifr(input: Buffer | string, mime: string): Promise<ReaderResult> {
   // exifr's IPTC reader breaks on TIFF-based raw files; IPTC dates matter in JPEGs only.
-  const options = { ...(EXIFR_OPTIONS as object), iptc: mime === 'image/jpeg' } as Parameters<typeof exifr.parse>[1];
+  const options = mime === 'image/jpeg' ? EXIFR_WITH_IPTC : EXIFR_WITHOUT_IPTC;
   const out = (await exifr.parse(input, options)) as (Record<string, Block | undefined> & { errors?: unknown[] }) | undefined;
   if (out && Array.isArray(out.errors) && out.errors.length > 0 && !out.ifd0 && !out.exif) {
     throw new Error(`exifr could not read the metadata: ${String(out.errors[0])}`);
@@ -607,7 +613,7 @@ const FOREIGN_IN_TIFF = ['ApplicationNotes', 'IPTC', '700', '33723'];
  * movie's. Null when only ExifTool can read the file.
  */
 export async function readCanonRawMetadata(parts: MovieParts): Promise<ReaderResult | null> {
-  const options = { ...(EXIFR_OPTIONS as object), iptc: false } as Parameters<typeof exifr.parse>[1];
+  const options = EXIFR_WITHOUT_IPTC;
   const reading = await readCanonRaw(parts, async (tiff) => {
     const out = (await exifr.parse(tiff, options)) as (Record<string, Block | undefined> & { errors?: unknown[] }) | undefined;
     if (out === undefined || (Array.isArray(out.errors) && out.errors.length > 0)) throw new Error('unreadable EXIF block');

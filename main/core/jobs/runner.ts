@@ -287,12 +287,14 @@ export class JobRunner {
     const roots = job.options.sourceFolders ?? [];
     const skipPaths = jobFilePaths(this.deps.db, job.id);
     const control = new Int32Array(new SharedArrayBuffer(4));
+    const received = new Int32Array(new SharedArrayBuffer(4));
     const data: ImportWorkerData = {
       kind: 'import',
       control: control.buffer as SharedArrayBuffer,
       roots,
       options: { timeZone: settings.timeZone, useFileDatesAsLastResort: settings.useFileDatesAsLastResort, useGpsTimeZone: settings.useGpsTimeZone },
       skipPaths,
+      received: received.buffer as SharedArrayBuffer,
     };
     const worker = this.deps.createWorker('import', data);
     const run = this.newRun(job, worker, control);
@@ -300,7 +302,17 @@ export class JobRunner {
     run.filesTotal = skipPaths.length;
     this.active = run;
     this.markRunning(run);
-    worker.on('message', (m: ImportWorkerMessage) => this.onImportMessage(run, m));
+    let taken = 0;
+    worker.on('message', (m: ImportWorkerMessage) => {
+      this.onImportMessage(run, m);
+      // Flow control (ImportWorkerData.received): tell the worker how many results were read.
+      const results = m.type === 'batch' ? m.messages.filter((x) => x.type !== 'file-started').length : m.type === 'file' || m.type === 'file-failed' ? 1 : 0;
+      if (results > 0) {
+        taken += results;
+        Atomics.store(received, 0, taken);
+        Atomics.notify(received, 0);
+      }
+    });
   }
 
   private startExport(job: JobSummary): void {

@@ -2,6 +2,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { endRawPreviews } from './raw-preview.js';
 import { orientationOps, renderThumbnail } from './render-thumbnail.js';
 import { CORPUS_MEDIA, SAMPLES, copySample, tempDir, truncatedCopy, withEmbeddedPreview } from './test-helpers.js';
 
@@ -17,6 +18,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await endRawPreviews();
   await rm(root, { recursive: true, force: true });
 });
 
@@ -77,15 +79,57 @@ describe('renderThumbnail', () => {
     expect(await dimensions(bigTarget)).toEqual({ width: 600, height: 1399, format: 'webp' });
   });
 
-  it('reports HEVC HEIC without an embedded preview and video as unsupported, writing nothing', async () => {
-    for (const sample of [SAMPLES.heic, SAMPLES.mp4]) {
+  it('shows a HEVC HEIC from its own thumbnail item when that is big enough, else from its tiled image, upright', async () => {
+    const source = await copySample(SAMPLES.heic, originals);
+    const small = join(cache, 'small', 'heic.webp');
+    expect(await renderThumbnail({ sourcePath: source, targetPath: small, maxEdge: 256 })).toEqual({
+      ok: true,
+      value: { width: 256, height: 192, mime: 'image/webp', from: 'embedded' },
+    });
+    expect(await dimensions(small)).toEqual({ width: 256, height: 192, format: 'webp' });
+    // No 1600 px thumbnail inside: the 4032x3024 grid of tiles is decoded and joined.
+    const large = join(cache, 'large', 'heic.webp');
+    expect(await renderThumbnail({ sourcePath: source, targetPath: large, maxEdge: 1600 })).toMatchObject({ ok: true, value: { width: 1600, height: 1200 } });
+    // The tiles are joined in place: the picture's left and right halves are not the same.
+    const { data } = await sharp(large).resize(2, 1, { fit: 'fill' }).greyscale().raw().toBuffer({ resolveWithObject: true });
+    expect(Math.abs(data[0]! - data[1]!)).toBeGreaterThan(2);
+
+    // An iPhone portrait: stored landscape with an irot turn.
+    const portrait = await copySample(SAMPLES.portraitHeic, originals);
+    const turned = join(cache, 'small', 'heic-portrait.webp');
+    expect(await renderThumbnail({ sourcePath: portrait, targetPath: turned, maxEdge: 256 })).toMatchObject({ ok: true, value: { width: 192, height: 256 } });
+  }, 60_000);
+
+  it('shows a video by a poster frame (MP4 and MOV)', async () => {
+    for (const sample of [SAMPLES.mp4, SAMPLES.mov]) {
       const source = await copySample(sample, originals);
-      const target = join(cache, 'small', 'never.webp');
+      const target = join(cache, 'small', `${sample.replace(/\W/g, '_')}.webp`);
       const result = await renderThumbnail({ sourcePath: source, targetPath: target, maxEdge: 256 });
-      expect(result.ok ? 'ok' : result.error.code, sample).toBe('unsupported');
-      await expect(readFile(target)).rejects.toMatchObject({ code: 'ENOENT' });
+      expect(result.ok ? result.value.from : result.error, sample).toBe('video');
+      const meta = await dimensions(target);
+      expect(meta.format).toBe('webp');
+      expect(Math.max(meta.width, meta.height), sample).toBe(256);
     }
+  }, 60_000);
+
+  it('reports a video without a single frame as unsupported, writing nothing', async () => {
+    const source = join(originals, 'empty.mp4');
+    await writeFile(source, (await readFile(join(CORPUS_MEDIA, SAMPLES.mp4))).subarray(0, 64));
+    const target = join(cache, 'small', 'never.webp');
+    const result = await renderThumbnail({ sourcePath: source, targetPath: target, maxEdge: 256 });
+    expect(result.ok ? 'ok' : result.error.code).toBe('unsupported');
+    await expect(readFile(target)).rejects.toMatchObject({ code: 'ENOENT' });
   });
+
+  it('shows a RAW file by its largest JPEG preview, found by ExifTool, upright', async () => {
+    // The NEF's IFD1 thumbnail (what exifr finds) is 160 px; its preview IFD holds a 640 px JPEG.
+    const source = await copySample(SAMPLES.nefWithPreview, originals);
+    const target = join(cache, 'large', 'nef.webp');
+    expect(await renderThumbnail({ sourcePath: source, targetPath: target, maxEdge: 1600 })).toEqual({
+      ok: true,
+      value: { width: 425, height: 640, mime: 'image/webp', from: 'embedded' },
+    });
+  }, 60_000);
 
   it('falls back to the embedded preview of a RAW file sharp cannot decode, upright', async () => {
     // The preview is 320x240 landscape; IFD0 orientation 6 says the photo is portrait.

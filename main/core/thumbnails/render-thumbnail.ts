@@ -10,6 +10,9 @@ import sharp, { type Metadata, type Sharp } from 'sharp';
 import { err, ok, type Result } from '../../../shared/errors.js';
 import { errnoToAppError } from '../errors.js';
 import { decodePathBytes, withStringPath } from '../byte-names.js';
+import { ffmpegPath, videoPosterFrame } from './ffmpeg.js';
+import { heifPreview } from './heif-preview.js';
+import { rawPreviews } from './raw-preview.js';
 import type { RenderJob, RenderedThumbnail } from './thumbnail-protocol.js';
 
 export const THUMBNAIL_MIME = 'image/webp';
@@ -22,6 +25,13 @@ const RAW_EXTENSIONS = new Set([
   '.3fr', '.arw', '.cr2', '.cr3', '.crw', '.dcr', '.dng', '.erf', '.iiq', '.k25', '.kdc', '.mef', '.mos',
   '.mrw', '.nef', '.nrw', '.orf', '.pef', '.raf', '.raw', '.rw2', '.rwl', '.sr2', '.srf', '.srw', '.x3f',
 ]);
+
+const VIDEO_EXTENSIONS = new Set([
+  '.mp4', '.m4v', '.mov', '.qt', '.3gp', '.3g2', '.avi', '.mts', '.m2ts', '.ts', '.mkv', '.webm', '.wmv', '.asf', '.mpg', '.mpeg',
+  '.vob', '.flv', '.dv', '.mod', '.tod',
+]);
+
+const HEIF_BRANDS = new Set(['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx', 'mif1', 'msf1']);
 
 // Decoders in sharp's prebuilt libvips that fail cleanly when bytes are bad (HEVC HEIC is not among them).
 const DECODABLE_FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff']);
@@ -142,14 +152,64 @@ async function fromEmbeddedPreview(job: RenderJob, orientation: number | undefin
   }
 }
 
+/** A video's poster frame (ffmpeg), a second in, where most clips have left their first black frame. */
+async function fromVideo(job: RenderJob): Promise<Result<RenderedThumbnail>> {
+  const ffmpeg = ffmpegPath();
+  if (ffmpeg === null) return err('unsupported', NO_PREVIEW, 'no ffmpeg for a poster frame');
+  const frame = await videoPosterFrame(ffmpeg, job.sourcePath);
+  if ('error' in frame) return err('unsupported', 'MediaParser could not read a frame of this video to show.', frame.error);
+  try {
+    return await encode(sharp(frame.png), job, 'video');
+  } catch (error) {
+    return err('unsupported', 'MediaParser could not read a frame of this video to show.', describe(error));
+  }
+}
+
+/** A HEVC-coded HEIC: its thumbnail item or primary image, decoded by ffmpeg. Null: not that kind of file. */
+async function fromHeif(job: RenderJob): Promise<Result<RenderedThumbnail> | null> {
+  const head = await readHead(job.sourcePath, 12).catch(() => Buffer.alloc(0));
+  if (head.length < 12 || head.toString('latin1', 4, 8) !== 'ftyp' || !HEIF_BRANDS.has(head.toString('latin1', 8, 12))) return null;
+  const ffmpeg = ffmpegPath();
+  if (ffmpeg === null) return null;
+  try {
+    const preview = await heifPreview(ffmpeg, await readHead(job.sourcePath, PREVIEW_SCAN_BYTES), job.maxEdge);
+    return preview === null ? null : await encode(preview.image, job, 'embedded');
+  } catch (error) {
+    return err('unsupported', NO_PREVIEW, `HEIF image not decodable: ${describe(error)}`);
+  }
+}
+
+/** A RAW file's own JPEG preview (ExifTool finds every maker's), upright. Null: it has none. */
+async function fromRaw(job: RenderJob): Promise<Result<RenderedThumbnail> | null> {
+  let found: Awaited<ReturnType<typeof rawPreviews>>;
+  try {
+    found = await rawPreviews(job.sourcePath);
+  } catch {
+    return null;
+  }
+  for (const jpeg of found.jpegs) {
+    try {
+      let pipeline = sharp(jpeg, { failOn: 'truncated' });
+      const ops = orientationOps(found.orientation);
+      if (ops.flop) pipeline = pipeline.flop();
+      if (ops.rotate !== 0) pipeline = pipeline.rotate(ops.rotate);
+      return await encode(pipeline, job, 'embedded');
+    } catch {
+      // a damaged preview: try the next one
+    }
+  }
+  return null;
+}
+
 function corrupt(job: RenderJob, error: unknown): Result<RenderedThumbnail> {
   return err('corrupt', 'This image appears to be damaged and cannot be shown.', `${job.sourcePath}: ${describe(error)}`);
 }
 
 /**
  * Writes a WebP no larger than `job.maxEdge` on its longest side, upright per EXIF, to
- * `job.targetPath`. Expected failures are values: `unsupported` (no decoder and no embedded
- * preview: videos, HEVC HEIC, most RAW), `corrupt`, `not-found`, `permission-denied`, `io`.
+ * `job.targetPath`. Videos get a poster frame and HEVC HEIC their own thumbnail or image (both
+ * through ffmpeg), RAWs their embedded JPEG. Expected failures are values: `unsupported` (no
+ * decoder, no ffmpeg, no embedded preview), `corrupt`, `not-found`, `permission-denied`, `io`.
  */
 export async function renderThumbnail(job: RenderJob): Promise<Result<RenderedThumbnail>> {
   // sharp and the preview reader open files by string: a name that is not UTF-8 goes through a link.
@@ -169,6 +229,11 @@ async function renderFromPath(job: RenderJob): Promise<Result<RenderedThumbnail>
   }
 
   const ext = extname(job.sourcePath).toLowerCase();
+  if (VIDEO_EXTENSIONS.has(ext)) return fromVideo(job);
+  if (RAW_EXTENSIONS.has(ext)) {
+    const raw = await fromRaw(job);
+    if (raw !== null) return raw;
+  }
   let meta: Metadata;
   try {
     meta = await sharp(job.sourcePath).metadata();
@@ -176,7 +241,7 @@ async function renderFromPath(job: RenderJob): Promise<Result<RenderedThumbnail>
     // e.g. a JPEG using DNL markers, which libjpeg-turbo does not implement: valid, just not decodable here.
     const notImplemented = /not supported|not implemented/i.test(describe(error));
     if (PLAIN_IMAGE_EXTENSIONS.has(ext) && !notImplemented) return corrupt(job, error);
-    return fromEmbeddedPreview(job, undefined, describe(error));
+    return (await fromHeif(job)) ?? fromEmbeddedPreview(job, undefined, describe(error));
   }
 
   const decodable =
@@ -186,6 +251,10 @@ async function renderFromPath(job: RenderJob): Promise<Result<RenderedThumbnail>
     return await fromFile(job);
   } catch (error) {
     if (decodable && !/not supported|not implemented/i.test(describe(error))) return corrupt(job, error);
+    if (meta.format === 'heif') {
+      const heif = await fromHeif(job);
+      if (heif !== null) return heif;
+    }
     return fromEmbeddedPreview(job, meta.orientation, describe(error));
   }
 }

@@ -13,9 +13,14 @@ export const SAMPLES = {
   rotatedJpeg: 'metadata-extractor/Samsung SM-J327T1.jpg',
   /** 600x1399. */
   png: 'metadata-extractor/BlazRobar Thinking Head Icon Set.png',
-  /** HEVC: prebuilt sharp cannot decode it, and it has no EXIF thumbnail. */
+  /** HEVC (prebuilt sharp cannot decode it), no EXIF thumbnail; a 320x240 thumbnail item, a 4032x3024 grid. */
   heic: 'immich/IMG_2682.heic',
+  /** HEVC grid stored landscape with an `irot`: upright it is 3024x4032. */
+  portraitHeic: 'metadata-extractor/IMG_2927.HEIC',
   mp4: 'exiv2/small_video.mp4',
+  mov: 'metadata-extractor/with-gps.mov',
+  /** A NEF whose preview IFD holds a real JPEG. */
+  nefWithPreview: 'metadata-extractor/Issue 247-1.nef',
   /** A CR2 whose pixel data sharp cannot decode (old-style JPEG in TIFF). */
   cr2: 'exiftool/CanonRaw.cr2',
 } as const;

@@ -23,8 +23,8 @@ export interface RenderedThumbnail {
   width: number;
   height: number;
   mime: string;
-  /** `embedded`: the file's own preview (RAW, HEIC) because its main image cannot be decoded here. */
-  from: 'image' | 'embedded';
+  /** `embedded`: the file's own preview (RAW, HEIC) because its main image cannot be decoded here; `video`: a poster frame. */
+  from: 'image' | 'embedded' | 'video';
 }
 
 export type ThumbnailWorkerRequest = { type: 'render'; id: number; job: RenderJob };

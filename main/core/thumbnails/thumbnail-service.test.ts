@@ -11,7 +11,7 @@ import { SAMPLES, copySample, tempDir, truncatedCopy } from './test-helpers.js';
 
 let root: string;
 let originals: string;
-const paths = { jpeg: '', rotated: '', png: '', heic: '', mp4: '', corrupt: '' };
+const paths = { jpeg: '', rotated: '', png: '', heic: '', mp4: '', cr2: '', corrupt: '' };
 
 beforeAll(async () => {
   root = await tempDir('thumb-service');
@@ -22,6 +22,7 @@ beforeAll(async () => {
   paths.png = await copySample(SAMPLES.png, originals);
   paths.heic = await copySample(SAMPLES.heic, originals);
   paths.mp4 = await copySample(SAMPLES.mp4, originals);
+  paths.cr2 = await copySample(SAMPLES.cr2, originals);
   paths.corrupt = await truncatedCopy(SAMPLES.jpeg, originals, 'truncated.jpg');
 });
 
@@ -96,13 +97,15 @@ describe('createThumbnailService (real worker threads)', () => {
     expect(meta.width).toBeLessThan(256);
   });
 
-  it('returns unsupported for HEVC HEIC and video, and remembers it', async () => {
-    expect(codeOf(await service.get(request(4, paths.heic)))).toBe('unsupported');
-    expect(codeOf(await service.get(request(5, paths.mp4)))).toBe('unsupported');
+  it('renders HEVC HEIC and video in the worker (ffmpeg), and remembers what it cannot show', async () => {
+    expect(codeOf(await service.get(request(4, paths.heic)))).toBe('ok');
+    expect(codeOf(await service.get(request(5, paths.mp4)))).toBe('ok');
+    // A RAW whose previews were stripped has nothing to show.
+    expect(codeOf(await service.get(request(9, paths.cr2)))).toBe('unsupported');
     const known = service.stats().knownFailures;
-    expect(codeOf(await service.get(request(5, paths.mp4)))).toBe('unsupported');
+    expect(codeOf(await service.get(request(9, paths.cr2)))).toBe('unsupported');
     expect(service.stats().knownFailures).toBe(known + 1);
-  });
+  }, 60_000);
 
   it('returns corrupt for a truncated JPEG and the worker keeps working', async () => {
     const workersBefore = service.stats().workers;

@@ -9,6 +9,7 @@ import { useAppStore } from '../store/store.js';
 import { CONFIDENCE_LABEL, SOURCE_LABEL, formatBytes, formatTimestamp, precisionLabel, toInputValue, validateDateInput } from '../lib/format.js';
 import { ErrorMessage } from './ErrorMessage.js';
 import { ClockFixButton } from './ClockFixDialog.js';
+import { MediaPreview } from './MediaPreview.js';
 import { Thumb } from './Thumb.js';
 
 export function FileDetailsPanel() {
@@ -57,7 +58,7 @@ export function FileDetailsPanel() {
       <ErrorMessage error={details.error} />
       {file ? (
         <>
-          <Thumb className="preview" src={thumbnailSrc(app, file.id, 'large')} alt={`Preview of ${file.originalName}`} lazy={false} />
+          <MediaPreview app={app} file={file} />
           <dl className="facts">
             <dt>Date</dt>
             <dd data-testid="details-date">{formatTimestamp(date)}</dd>

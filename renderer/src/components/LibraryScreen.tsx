@@ -23,6 +23,7 @@ import { ErrorMessage } from './ErrorMessage.js';
 import { SelectionClockFix } from './SelectionClockFix.js';
 import { FileDetailsPanel } from './FileDetailsPanel.js';
 import { LibraryGrid } from './LibraryGrid.js';
+import { SimilarSection } from './SimilarSection.js';
 
 export const FILTERS: { name: FileFilter; label: string; hint: string }[] = [
   { name: 'all', label: 'All', hint: 'Every file' },
@@ -112,6 +113,7 @@ export function LibraryScreen() {
         </div>
         <FilterBar />
         <SelectionBar />
+        <SimilarSection />
         <LibraryStatus />
         <LibraryGrid />
       </div>

@@ -7,6 +7,7 @@ import type { Api } from '../../../shared/contract.js';
 import { parseCaptureTime, formatCaptureTime } from '../../../shared/capture-time.js';
 import type { AppError, Result } from '../../../shared/errors.js';
 import type {
+  SimilarGroup,
   ExportPreview,
   FileDetails,
   FileFilter,
@@ -37,6 +38,8 @@ export interface FakeApiOptions {
   pickedFolders?: string[];
   details?: Record<number, Partial<FileDetails>>;
   preview?: ExportPreview;
+  /** Near-duplicate groups listSimilar answers (resolved groups drop out). */
+  similar?: SimilarGroup[];
 }
 
 export interface FakeApi {
@@ -301,6 +304,22 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
         }
         return { ok: true, value: { kept: r.keepId, discarded } };
       }),
+    listSimilar: (r) =>
+      answer('listSimilar', r, () => ({
+        ok: true,
+        value: { groups: (options.similar ?? []).filter((g) => g.members.filter((m) => !file(m.id)?.discarded).length > 1) },
+      })),
+    resolveAllSimilar: (r) =>
+      answer('resolveAllSimilar', r, () => {
+        let discarded = 0;
+        let groups = 0;
+        for (const g of options.similar ?? []) {
+          groups++;
+          const keepId = r.keep?.find((k) => k.group === g.id)?.keepId ?? g.keepId;
+          for (const m of g.members) if (m.id !== keepId && update(m.id, { discarded: true }).ok) discarded++;
+        }
+        return { ok: true, value: { groups, discarded } };
+      }),
     listTags: (r) =>
       answer('listTags', r, () => {
         const counts = new Map<string, number>();
@@ -404,6 +423,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
           transport: 'http',
           dbPath: '/tmp/test.db',
           thumbnailUrl: '/thumbs/{id}/{size}',
+          mediaUrl: '/media/{id}',
         },
       })),
     startVerify: (r) =>

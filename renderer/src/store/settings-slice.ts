@@ -7,6 +7,8 @@ export interface AppInfo {
   transport: 'ipc' | 'http';
   dbPath: string;
   thumbnailUrl: string;
+  /** `{id}` template to play an original; null or absent where the host has none. */
+  mediaUrl?: string | null;
 }
 
 export interface SettingsState {
@@ -24,4 +26,10 @@ export const initialSettingsState: SettingsState = { value: null, app: null, err
 export function thumbnailSrc(app: AppInfo | null, id: number, size: 'small' | 'large'): string {
   if (!app) return '';
   return app.thumbnailUrl.replaceAll('{id}', String(id)).replaceAll('{size}', size);
+}
+
+/** Fills the media template (a video to play in the details); '' when there is none. */
+export function mediaSrc(app: AppInfo | null, id: number): string {
+  if (!app?.mediaUrl) return '';
+  return app.mediaUrl.replaceAll('{id}', String(id));
 }

@@ -1,0 +1,15 @@
+/** The near-duplicate channels (issue 11), kept beside the grouping they call. */
+import type { Handlers } from '../../../shared/contract.js';
+import { ok } from '../../../shared/errors.js';
+import type Database from 'better-sqlite3';
+import type { FilesRepo } from '../db/files-repo.js';
+import { findSimilarGroups, resolveSimilarGroups } from './near-duplicates.js';
+
+export type SimilarChannel = 'similar:list' | 'similar:resolve-all';
+
+export function createSimilarHandlers(sqlite: Database.Database, files: FilesRepo): Pick<Handlers, SimilarChannel> {
+  return {
+    'similar:list': async () => ok({ groups: findSimilarGroups(sqlite, files) }),
+    'similar:resolve-all': async ({ keep }) => ok(resolveSimilarGroups(sqlite, files, new Map((keep ?? []).map((k) => [k.group, k.keepId])))),
+  };
+}
