@@ -43,6 +43,8 @@ const timeOf = async (page: Page, name: string): Promise<string | null> => {
 test('fix a camera clock: preview, apply and undo, from a photo and from a selection', async ({ page }, testInfo) => {
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
+  // Tall enough that the timeline renders every card of this small library (it is virtualised).
+  await page.setViewportSize({ width: 1280, height: 1600 });
   await page.goto(app.url);
 
   await test.step('import the folders', async () => {

@@ -142,8 +142,16 @@ test('import summary, keyboard triage, timeline and no reflow', async ({ page },
     await expect(page.getByTestId('year-scrubber').getByRole('button').first()).toBeVisible();
     const grid = page.getByTestId('file-grid');
     await grid.evaluate((el) => (el.scrollTop = 40));
-    // The second card on screen (the first may be under the top edge after the scroll).
-    const card = grid.locator('[data-testid^="file-card-"]').nth(1);
+    // A card wholly on screen (one may be under the top edge after the scroll).
+    const area = (await grid.boundingBox())!;
+    const cards = grid.locator('[data-testid^="file-card-"]');
+    let index = -1;
+    for (let i = 0; i < (await cards.count()) && index < 0; i++) {
+      const box = await cards.nth(i).boundingBox();
+      if (box && box.y >= area.y && box.y + box.height <= area.y + area.height) index = i;
+    }
+    expect(index, 'a card wholly inside the grid').toBeGreaterThanOrEqual(0);
+    const card = cards.nth(index);
     const target = await file(page, Number((await card.getAttribute('data-testid'))!.replace('file-card-', '')));
     const before = await card.boundingBox();
     const scrollBefore = await grid.evaluate((el) => el.scrollTop);

@@ -131,6 +131,25 @@ describe.skipIf(!corpusAvailable())('mediaparser CLI on real media', () => {
     expect(await listTree(out)).toEqual(renamed);
   });
 
+  it('identical originals, one with folder tags written into its copy: they share that copy and verify finds it intact', async () => {
+    const dir = await makeTempDir('cli-shared-copy');
+    try {
+      const photos = join(dir, 'photos');
+      // Canon.jpg and untagged.jpg hold the same bytes; `Holiday {beach}` gives one of them a tag.
+      await copyCorpus(join(photos, 'Holiday {beach}'), ['exiftool/Canon.jpg']);
+      await copyCorpus(join(photos, 'plain'), ['tags/Misc/untagged.jpg']);
+      const libraryDb = join(dir, 'db.sqlite');
+      expect((await cli(['import', photos, '--db', libraryDb, '--json'])).code).toBe(0);
+      const archive = join(dir, 'archive');
+      const exp = JSON.parse((await cli(['export', '--out', archive, '--db', libraryDb, '--json'])).out);
+      expect(exp).toMatchObject({ copied: 1, alreadyThere: 1, failed: 0 });
+      const verify = await cli(['verify', archive, '--json']);
+      expect(verify.code, verify.out).toBe(0);
+    } finally {
+      await removeDir(dir);
+    }
+  });
+
   it('fails an export whose output folder cannot exist, with a non-zero status', async () => {
     const exp = await cli(['export', '--out', join(tmp, 'no', 'such', 'drive'), '--db', db, '--json']);
     expect(exp.code).toBe(1);

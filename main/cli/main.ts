@@ -145,7 +145,8 @@ function describeEnd(job: JobSummary): string {
 
 async function runImport(core: CliCore, folders: string[], io: Io, json: boolean): Promise<number> {
   if (folders.length === 0) throw new UsageError('import needs at least one folder.');
-  const started = unwrap(await core.handlers['import:start']({ folders }));
+  // Folders named on the command line are relative to where the command runs.
+  const started = unwrap(await core.handlers['import:start']({ folders: folders.map((f) => resolve(f)) }));
   const job = await followJob(core, started.jobId, io, json, 'Importing');
   return report(core, job, io, json);
 }
@@ -275,7 +276,7 @@ export async function main(rawArgv: string[], io: Io = defaultIo): Promise<numbe
         await mkdir(resolve(values.out)).catch(() => undefined);
         const importJobId = values.job !== undefined ? positiveInt(values.job, '--job') : undefined;
         const started = unwrap(
-          await core.handlers['jobs:export']({ outputDir: values.out, ...(importJobId ? { importJobId } : {}) }),
+          await core.handlers['jobs:export']({ outputDir: resolve(values.out), ...(importJobId ? { importJobId } : {}) }),
         );
         if (!json) io.err(`Exporting to ${values.out}: ${started.fileCount.toLocaleString('en-US')} kept files to check`);
         const job = await followJob(core, started.jobId, io, json, 'Exporting');

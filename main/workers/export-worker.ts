@@ -524,7 +524,8 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
             return;
           case 'adopt-run':
             if (await plan.reservation.published) {
-              await kept(item, 'adopted', plan.reservation.relPath, item.sha256, null);
+              // Identical originals share one copy: its own bytes (written or not) are what it holds.
+              await kept(item, 'adopted', plan.reservation.relPath, plan.reservation.copySha256 ?? item.sha256, null);
               return;
             }
             if (control.cancelled) return;
@@ -535,6 +536,7 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
               const from = renameFrom;
               const renamed = archive.rename(item, from, plan.relPath);
               if (renamed === 'renamed') {
+                plan.reservation.copySha256 = item.archived?.sha256 ?? item.sha256;
                 planner.published(plan.reservation);
                 await planner.vacated(from);
                 // The old name's folder lost an entry: it is synced with the same batch.
@@ -619,6 +621,7 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
                   fs.renameSync(stagingPath, plan.absPath);
                   copySha = written.sha256;
                 }
+                plan.reservation.copySha256 = copySha;
                 planner.published(plan.reservation);
                 const st = fs.lstatSync(plan.absPath);
                 await finish(

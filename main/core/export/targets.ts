@@ -49,6 +49,8 @@ export interface Reservation {
   /** Resolves true once that file is published, false if it failed or moved elsewhere. */
   published: Promise<boolean>;
   settle: (published: boolean) => void;
+  /** The published copy's own sha256 (differs from `sha256` when metadata was written into it). */
+  copySha256?: string;
 }
 
 export type TargetPlan =
