@@ -140,7 +140,7 @@ test('fix a camera clock: preview, apply and undo, from a photo and from a selec
     await dialog.getByTestId('clock-apply').click();
     await expect(dialog.getByTestId('clock-applied')).toContainText('Corrected 2 files by -8h');
     expect(await timeOf(page, 'canon-4.jpg')).toBe('2003-12-08T02:00:00');
-    await expect(page.getByTestId(`file-card-${later.id}`)).toHaveAttribute('aria-label', /2003-12-08 02:00:00/);
+    await expect(page.getByTestId(`file-card-${later.id}`).locator('.card-date')).toHaveText('2003-12-08 02:00');
     await dialog.getByTestId('clock-undo').click();
     await expect(dialog.getByTestId('clock-undone')).toContainText('2 files are back');
     expect(await timeOf(page, 'canon-4.jpg')).toBe(before.get('canon-4.jpg'));
