@@ -141,7 +141,8 @@ export const invokeChannels = {
   'jobs:get': channel<
     JobSummary & {
       fileErrors: { fileId: number; path: string; error: string }[];
-      importStats: { new: number; known: number; failed: number; skipped: number } | null;
+      /** `skipped`: hidden and system entries the scan left out, the first few named in `skippedExamples`. */
+      importStats: { new: number; known: number; failed: number; skipped: number; skippedExamples: string[] } | null;
     }
   >()(
     INVOKE_METHODS['jobs:get'],

@@ -1,5 +1,6 @@
 /** The CLI on real files: help, JSON documents, exit codes, review commands. */
 import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -145,6 +146,24 @@ describe.skipIf(!corpusAvailable())('mediaparser CLI on real media', () => {
       expect(exp).toMatchObject({ copied: 1, alreadyThere: 1, failed: 0 });
       const verify = await cli(['verify', archive, '--json']);
       expect(verify.code, verify.out).toBe(0);
+    } finally {
+      await removeDir(dir);
+    }
+  });
+
+  it('names the hidden and system entries an import skipped', async () => {
+    const dir = await makeTempDir('cli-skipped');
+    try {
+      const photos = join(dir, 'photos');
+      await copyCorpus(photos, ['exiftool/Canon.jpg']);
+      await writeFile(join(photos, '.hidden.jpg'), 'not looked at');
+      await writeFile(join(photos, 'Thumbs.db'), 'windows thumbnail cache');
+      const imp = JSON.parse((await cli(['import', photos, '--db', join(dir, 'db.sqlite'), '--json'])).out);
+      expect(imp).toMatchObject({ status: 'completed', fileCount: 1, new: 1, alreadyKnown: 0, skipped: 2 });
+      expect([...imp.skippedExamples].sort()).toEqual([join(photos, '.hidden.jpg'), join(photos, 'Thumbs.db')]);
+      const again = await cli(['import', photos, '--db', join(dir, 'db.sqlite')]);
+      expect(again.err).toContain('0 new, 1 already known, 2 skipped');
+      expect(again.err).toContain(`skipped: ${join(photos, 'Thumbs.db')}`);
     } finally {
       await removeDir(dir);
     }

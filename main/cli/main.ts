@@ -154,7 +154,20 @@ async function runImport(core: CliCore, folders: string[], io: Io, json: boolean
 async function report(core: CliCore, job: JobSummary, io: Io, json: boolean): Promise<number> {
   if (json) {
     if (job.type === 'import') {
-      io.out(JSON.stringify({ jobId: job.id, status: job.status, fileCount: job.filesDone, errors: job.errorCount }, null, 2));
+      const stats = unwrap(await core.handlers['jobs:get']({ id: job.id })).importStats;
+      io.out(
+        JSON.stringify(
+          {
+            jobId: job.id,
+            status: job.status,
+            fileCount: job.filesDone,
+            errors: job.errorCount,
+            ...(stats ? { new: stats.new, alreadyKnown: stats.known, skipped: stats.skipped, skippedExamples: stats.skippedExamples } : {}),
+          },
+          null,
+          2,
+        ),
+      );
     } else {
       const outputDir = job.options.outputDir ?? unwrap(await core.handlers['settings:get']({})).outputDirectory;
       const stats = job.stats ?? { copied: 0, alreadyThere: 0, renamed: 0, failed: job.errorCount, movedAside: 0, discardedInArchive: 0, bytesCopied: 0 };
@@ -181,6 +194,14 @@ async function report(core: CliCore, job: JobSummary, io: Io, json: boolean): Pr
     }
   } else {
     io.err(describeEnd(job));
+    if (job.type === 'import') {
+      const stats = unwrap(await core.handlers['jobs:get']({ id: job.id })).importStats;
+      if (stats) {
+        io.err(`  ${stats.new} new, ${stats.known} already known, ${stats.skipped} skipped (hidden and system files)`);
+        for (const p of stats.skippedExamples) io.err(`  skipped: ${p}`);
+        if (stats.skipped > stats.skippedExamples.length) io.err(`  … and ${stats.skipped - stats.skippedExamples.length} more skipped`);
+      }
+    }
     if (job.errorCount > 0) {
       const details = unwrap(await core.handlers['jobs:get']({ id: job.id }));
       for (const e of details.fileErrors.slice(0, 20)) io.err(`  ${e.path}: ${e.error}`);

@@ -15,7 +15,7 @@ import { companionPath, companionsOf } from './export/companions.js';
 import { writableFormat, writeReasons, type WriteSettings } from './export/write-truth.js';
 import type { ArchivesRepo, ExportCursor, ExportScope } from './db/archives-repo.js';
 import type { FilesRepo } from './db/files-repo.js';
-import { createJob, getJob, jobFileErrors, listJobs } from './db/jobs-repo.js';
+import { createJob, getJob, importSkipped, jobFileErrors, listJobs } from './db/jobs-repo.js';
 import type { OpenDb } from './db/open-db.js';
 import { readSettings, writeSettings } from './db/settings-repo.js';
 import type { JobRunner } from './jobs/runner.js';
@@ -197,7 +197,11 @@ export function createHandlers(deps: HandlerDeps): Omit<Handlers, VerifyChannel 
       const active = runner.activeJob();
       const job = active && active.id === id ? active : getJob(db.db, id);
       if (!job) return err('not-found', `There is no job ${id}.`);
-      const importStats = job.type === 'import' ? files.importStats(id, job.createdAt) : null;
+      let importStats = null;
+      if (job.type === 'import') {
+        const skipped = importSkipped(db.db, id);
+        importStats = { ...files.importStats(id, job.createdAt), skipped: skipped.count, skippedExamples: skipped.examples };
+      }
       return ok({ ...job, fileErrors: jobFileErrors(db.db, id), importStats });
     },
 

@@ -351,19 +351,18 @@ export class FilesRepo {
 
   /**
    * What an import did: files new to the library, files it already knew (same path, imported
-   * before this job was created), files that failed, and files it skipped.
+   * before this job was created), and files that failed (what the scan skipped: jobs-repo importSkipped).
    */
-  importStats(jobId: number, jobCreatedAt: string): { new: number; known: number; failed: number; skipped: number } {
+  importStats(jobId: number, jobCreatedAt: string): { new: number; known: number; failed: number } {
     const row = this.sqlite
       .prepare(
         `SELECT
            COALESCE(SUM(CASE WHEN jf.status = 'done' AND f.created_at >= @since THEN 1 ELSE 0 END), 0) AS new,
            COALESCE(SUM(CASE WHEN jf.status = 'done' AND f.created_at < @since THEN 1 ELSE 0 END), 0) AS known,
-           COALESCE(SUM(CASE WHEN jf.status = 'failed' THEN 1 ELSE 0 END), 0) AS failed,
-           COALESCE(SUM(CASE WHEN jf.status = 'skipped' THEN 1 ELSE 0 END), 0) AS skipped
+           COALESCE(SUM(CASE WHEN jf.status = 'failed' THEN 1 ELSE 0 END), 0) AS failed
          FROM job_files jf JOIN files f ON f.id = jf.file_id WHERE jf.job_id = @jobId`,
       )
-      .get({ jobId, since: jobCreatedAt }) as { new: number; known: number; failed: number; skipped: number };
+      .get({ jobId, since: jobCreatedAt }) as { new: number; known: number; failed: number };
     return row;
   }
 

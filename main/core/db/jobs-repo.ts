@@ -20,7 +20,8 @@ export function toJobSummary(row: JobRow): JobSummary {
   }
   let stats: ExportStats | null = null;
   try {
-    stats = row.stats === null ? null : (JSON.parse(row.stats) as ExportStats);
+    // The column holds an import's skipped entries (importSkipped) for imports: not export stats.
+    stats = row.stats === null || row.type !== 'export' ? null : (JSON.parse(row.stats) as ExportStats);
   } catch {
     stats = null;
   }
@@ -101,6 +102,8 @@ export interface JobPatch {
   startedAt?: string | null;
   completedAt?: string | null;
   stats?: ExportStats | null;
+  /** Import jobs: what the scan left out on purpose (hidden and system entries), kept in the stats column. */
+  importSkipped?: { count: number; hidden: number; system: number; examples: string[] };
   /** JSON of the export's keyset position (see ArchivesRepo). */
   resumeAfter?: string | null;
 }
@@ -119,6 +122,7 @@ export function updateJob(db: Db, id: number, patch: JobPatch): void {
   if (patch.startedAt !== undefined) set.startedAt = patch.startedAt;
   if (patch.completedAt !== undefined) set.completedAt = patch.completedAt;
   if (patch.stats !== undefined) set.stats = patch.stats === null ? null : JSON.stringify(patch.stats);
+  if (patch.importSkipped !== undefined) set.stats = JSON.stringify(patch.importSkipped);
   if (patch.resumeAfter !== undefined) set.resumeAfter = patch.resumeAfter;
   if (patch.error !== undefined) {
     set.errorCode = patch.error?.code ?? null;
@@ -167,4 +171,16 @@ export function jobFileErrors(db: Db, jobId: number, limit = 1000): { fileId: nu
 /** The keyset position an export job resumes after, or null to start from the beginning. */
 export function resumePosition(db: Db, jobId: number): string | null {
   return db.select({ r: jobs.resumeAfter }).from(jobs).where(eq(jobs.id, jobId)).get()?.r ?? null;
+}
+
+/** What an import's scan left out on purpose (hidden and system entries), as it reported it. */
+export function importSkipped(db: Db, jobId: number): { count: number; examples: string[] } {
+  const raw = db.select({ s: jobs.stats, t: jobs.type }).from(jobs).where(eq(jobs.id, jobId)).get();
+  if (!raw || raw.t !== 'import' || raw.s === null) return { count: 0, examples: [] };
+  try {
+    const parsed = JSON.parse(raw.s) as { count?: number; examples?: string[] };
+    return { count: parsed.count ?? 0, examples: parsed.examples ?? [] };
+  } catch {
+    return { count: 0, examples: [] };
+  }
 }

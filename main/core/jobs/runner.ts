@@ -397,6 +397,8 @@ export class JobRunner {
       case 'scanned':
         run.filesTotal = run.filesDone + m.total;
         run.bytesTotal = run.bytesDone + m.totalBytes;
+        // Hidden and system entries the scan left out: the import summary lists them, never silent.
+        if (m.skipped) updateJob(this.deps.db, run.job.id, { importSkipped: m.skipped });
         break;
       case 'batch':
         for (const each of m.messages) this.onImportMessage(run, each);

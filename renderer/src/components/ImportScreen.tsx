@@ -157,9 +157,22 @@ function ImportDone({ jobId }: { jobId: number }) {
             <strong>{formatCount(stats.failed)}</strong> could not be read
           </li>
           <li>
-            <strong>{formatCount(stats.skipped)}</strong> skipped
+            <strong>{formatCount(stats.skipped)}</strong> skipped (hidden and system files)
           </li>
         </ul>
+      ) : null}
+      {stats && stats.skipped > 0 && stats.skippedExamples && stats.skippedExamples.length > 0 ? (
+        <details className="skipped-list" data-testid="import-skipped">
+          <summary>Which files were skipped</summary>
+          <ul>
+            {stats.skippedExamples.map((p) => (
+              <li key={p} className="path">
+                {p}
+              </li>
+            ))}
+            {stats.skipped > stats.skippedExamples.length ? <li>… and {formatCount(stats.skipped - stats.skippedExamples.length)} more</li> : null}
+          </ul>
+        </details>
       ) : null}
       <div className="button-row">
         <button type="button" className="primary" data-testid="go-to-library" onClick={reviewImported}>

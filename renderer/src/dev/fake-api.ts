@@ -345,7 +345,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
         const fileErrors = files
           .filter((f) => f.error !== null)
           .map((f) => ({ fileId: f.id, path: f.originalPath, error: f.error ?? '' }));
-        const importStats = job.type === 'import' ? { new: job.filesDone - job.errorCount, known: 0, failed: job.errorCount, skipped: 0 } : null;
+        const importStats = job.type === 'import' ? { new: job.filesDone - job.errorCount, known: 0, failed: job.errorCount, skipped: 0, skippedExamples: [] } : null;
         return { ok: true, value: { ...job, fileErrors: job.type === 'export' ? fileErrors : [], importStats } };
       }),
     getSettings: (r) => answer('getSettings', r, () => ({ ok: true, value: { ...settings } })),

@@ -43,7 +43,9 @@ export interface ImportStats {
   new: number;
   known: number;
   failed: number;
+  /** Hidden and system entries the scan left out, the first few named. */
   skipped: number;
+  skippedExamples?: string[];
 }
 
 export interface JobsState {
