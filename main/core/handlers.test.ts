@@ -85,10 +85,10 @@ describe.skipIf(!corpusAvailable())('handlers', () => {
 
   it("an import's summary counts new, already known, failed and skipped files", async () => {
     const first = unwrap(await core.handlers['jobs:get']({ id: importJobId }));
-    expect(first.importStats).toEqual({ new: 6, known: 0, failed: 0, skipped: 0 });
+    expect(first.importStats).toEqual({ new: 6, known: 0, failed: 0, skipped: 0, skippedExamples: [] });
     const again = unwrap(await core.handlers['import:start']({ folders: [src] })).jobId;
     await core.waitForJob(again);
-    expect(unwrap(await core.handlers['jobs:get']({ id: again })).importStats).toEqual({ new: 0, known: 6, failed: 0, skipped: 0 });
+    expect(unwrap(await core.handlers['jobs:get']({ id: again })).importStats).toEqual({ new: 0, known: 6, failed: 0, skipped: 0, skippedExamples: [] });
   });
 
   it('creates a folder for an archive; the preview catches a missing parent before Start', async () => {
