@@ -285,7 +285,10 @@ describe('runImport control', () => {
       data,
       (m) => {
         messages.push(m);
-        if (m.type === 'file' && m.file.mediaType === 'video' && videoFinishedAt < 0) videoFinishedAt = messages.filter((x) => x.type === 'file').length;
+        // Videos that wait for ExifTool (AVI and AVCHD clips are read in-process, at once).
+        if (m.type === 'file' && m.file.mediaType === 'video' && likelyNeedsExiftool(m.file.path) && videoFinishedAt < 0) {
+          videoFinishedAt = messages.filter((x) => x.type === 'file').length;
+        }
         if (m.type === 'file' && messages.filter((x) => x.type === 'file').length === 5) Atomics.store(control, 0, CONTROL_PAUSE);
         if (m.type === 'paused') onPaused();
       },
