@@ -95,7 +95,8 @@ const ISO_BMFF = new Set(['.mp4', '.mov', '.3gp', '.heic', '.heif', '.hif', '.av
 /**
  * Appends bytes carrying `n` that the format ignores: a `free` box for ISO BMFF files (MP4, MOV,
  * HEIC, CR3...), a null packet for MPEG transport streams, and plain trailing bytes elsewhere
- * (after a JPEG's EOI, a PNG's IEND, a GIF's trailer, a RIFF or TIFF file's last block).
+ * (after a JPEG's EOI, a PNG's IEND, a GIF's trailer, a TIFF file's last block); RIFF files (WebP,
+ * AVI) get a JUNK chunk inside their container.
  */
 function makeUnique(buf: Buffer, ext: string, n: number): Buffer<ArrayBuffer> {
   const tag = Buffer.alloc(8);
@@ -112,6 +113,16 @@ function makeUnique(buf: Buffer, ext: string, n: number): Buffer<ArrayBuffer> {
     packet.set([0x47, 0x1f, 0xff, 0x10]);
     tag.copy(packet, 4);
     return Buffer.concat(ext === '.m2ts' ? [buf, Buffer.alloc(4), packet] : [buf, packet]);
+  }
+  if (buf.length >= 12 && buf.toString('latin1', 0, 4) === 'RIFF') {
+    // Inside the RIFF container (a JUNK chunk, its size in the header updated): bytes after the
+    // container make a "truncated RIFF chunk" that ExifTool refuses to write into.
+    const junk = Buffer.alloc(8);
+    junk.write('JUNK', 0, 'latin1');
+    junk.writeUInt32LE(tag.length, 4);
+    const out = Buffer.concat([buf, junk, tag]);
+    out.writeUInt32LE(out.length - 8, 4);
+    return out;
   }
   return Buffer.concat([buf, tag]);
 }
