@@ -14,7 +14,7 @@ import { FilesRepo } from '../core/db/files-repo.js';
 import { createJob } from '../core/db/jobs-repo.js';
 import { openDatabase, type OpenDb } from '../core/db/open-db.js';
 import { CORPUS_DIR } from '../core/import/corpus-fixture.js';
-import { exiftoolWrite } from '../core/import/exiftool-reference.js';
+import { exiftoolWrite } from '../core/testing/exiftool-reference.js';
 import { renderThumbnail } from '../core/thumbnails/render-thumbnail.js';
 import { runExport } from './export-worker.js';
 import { runImport } from './import-worker.js';

@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CORPUS_DIR } from './corpus-fixture.js';
-import { compareWithExiftool, exiftoolSuite } from './exiftool-reference.js';
+import { compareWithExiftool, exiftoolSuite } from '../testing/exiftool-reference.js';
 import { scanFolders } from './scan.js';
 
 const MEDIA = path.join(CORPUS_DIR, 'media');

@@ -8,7 +8,7 @@ import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CORPUS_DIR, readOracle } from './corpus-fixture.js';
-import { compareWithExiftool, exiftoolSuite, exiftoolWrite } from './exiftool-reference.js';
+import { compareWithExiftool, exiftoolSuite, exiftoolWrite } from '../testing/exiftool-reference.js';
 import { parseIso6709 } from './metadata-dates.js';
 import { scanFolders } from './scan.js';
 import { analyzeFile } from './analyze-file.js';

@@ -8,7 +8,7 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CORPUS_DIR } from './corpus-fixture.js';
-import { compareWithExiftool, exiftoolSuite, exiftoolWrite } from './exiftool-reference.js';
+import { compareWithExiftool, exiftoolSuite, exiftoolWrite } from '../testing/exiftool-reference.js';
 
 const MEDIA = path.join(CORPUS_DIR, 'media');
 const NEW_YORK = 'America/New_York';

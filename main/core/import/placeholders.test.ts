@@ -7,7 +7,7 @@ import { copyFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CORPUS_DIR } from './corpus-fixture.js';
-import { compareWithExiftool, exiftoolSuite, exiftoolWrite } from './exiftool-reference.js';
+import { compareWithExiftool, exiftoolSuite, exiftoolWrite } from '../testing/exiftool-reference.js';
 
 const MEDIA = path.join(CORPUS_DIR, 'media');
 

@@ -2,7 +2,7 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CORPUS_DIR, readOracle } from './corpus-fixture.js';
-import { compareWithExiftool, exiftoolSuite } from './exiftool-reference.js';
+import { compareWithExiftool, exiftoolSuite } from '../testing/exiftool-reference.js';
 import { findMovie, keysDateString, MovieCollector, type MovieParts, quickTimeDateString, QUICKTIME_MIMES, readCanonRaw, readMovie } from './quicktime.js';
 
 const MEDIA = path.join(CORPUS_DIR, 'media');

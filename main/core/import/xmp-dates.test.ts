@@ -3,7 +3,7 @@ import path from 'node:path';
 import { ExifTool } from 'exiftool-vendored';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CORPUS_DIR, readOracle } from './corpus-fixture.js';
-import { compareWithExiftool, exiftoolSuite } from './exiftool-reference.js';
+import { compareWithExiftool, exiftoolSuite } from '../testing/exiftool-reference.js';
 import { exiftoolEnv, readWithExiftool } from './metadata.js';
 import { convertXmpDate, xmpDatesLikeExiftool } from './xmp-dates.js';
 

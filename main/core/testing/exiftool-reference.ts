@@ -12,9 +12,9 @@ import { ExifTool } from 'exiftool-vendored';
 import { afterAll, beforeAll } from 'vitest';
 import type { DateCandidate } from '../../../shared/types.js';
 import type { ImportedFile, ImportOptions } from '../../workers/protocol.js';
-import { analyzeFile } from './analyze-file.js';
-import { exiftoolEnv, readWithExiftool } from './metadata.js';
-import { buildCandidates } from './timestamps.js';
+import { analyzeFile } from '../import/analyze-file.js';
+import { exiftoolEnv, readWithExiftool } from '../import/metadata.js';
+import { buildCandidates } from '../import/timestamps.js';
 
 export interface ReaderComparison {
   ours: ImportedFile;
