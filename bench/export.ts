@@ -27,6 +27,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
+import Database from 'better-sqlite3';
 import { build } from 'esbuild';
 import type { Result } from '../shared/errors.js';
 import type { JobSummary } from '../shared/types.js';
@@ -82,9 +83,15 @@ async function countFiles(dir: string): Promise<number> {
   return entries.filter((e) => e.isFile()).length;
 }
 
+/**
+ * Imports the tree as a household adds it: each top-level folder (a phone's dump, a camera card,
+ * the holiday folders, an old backup) is a source of its own, so folder tags come from the
+ * folders inside a source, as they would for a user.
+ */
 async function importTree(core: AppCore, tree: string): Promise<{ jobId: number; summary: JobSummary; seconds: number }> {
   const t0 = performance.now();
-  const { jobId } = unwrap(await core.handlers['import:start']({ folders: [tree] }), 'import:start');
+  const sources = (await readdir(tree, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => path.join(tree, e.name)).sort();
+  const { jobId } = unwrap(await core.handlers['import:start']({ folders: sources }), 'import:start');
   const summary = await core.waitForJob(jobId);
   if (summary.status !== 'completed') throw new Error(`import ended ${summary.status}: ${summary.error?.message ?? ''}`);
   return { jobId, summary, seconds: (performance.now() - t0) / 1000 };
@@ -99,6 +106,8 @@ interface ExportRound {
   errors: number;
   outputs: number;
   firstFileMs: number;
+  /** Copies that got metadata written in (their bytes differ from their original's). */
+  written: number;
 }
 
 /** One timed export of the imported tree into an empty folder, on its own copy of the imported database. */
@@ -134,9 +143,21 @@ async function timedExport(work: string, template: string, importJobId: number, 
       errors: summary.errorCount,
       outputs: await countFiles(out),
       firstFileMs,
+      written: writtenCopies(dbPath),
     };
   } finally {
     await core.close();
+  }
+}
+
+/** How many archive copies differ from their originals' bytes: the ones that got metadata written. */
+function writtenCopies(dbPath: string): number {
+  const db = new Database(dbPath, { readonly: true });
+  try {
+    const row = db.prepare('SELECT COUNT(*) AS n FROM archive_copies c JOIN files f ON f.id = c.file_id WHERE c.sha256 <> f.sha256').get() as { n: number };
+    return row.n;
+  } finally {
+    db.close();
   }
 }
 
@@ -152,6 +173,8 @@ async function main(): Promise<void> {
       files: { type: 'string', default: '3000' },
       rounds: { type: 'string', default: '3' },
       keep: { type: 'boolean', default: false },
+      // Diagnosis: the same export with both "write into copies" settings off.
+      'no-write': { type: 'boolean', default: false },
     },
   });
   const count = Number(values.files);
@@ -174,6 +197,7 @@ async function main(): Promise<void> {
     const core0 = createAppCore({ dbPath: template, thumbnailCacheDir: path.join(work, 'thumbs'), createWorker });
     let importJobId: number;
     try {
+      if (values['no-write']) unwrap(await core0.handlers['settings:set']({ writeDatesIntoCopies: false, writeFolderTagsAsKeywords: false }), 'settings:set');
       const imp = await importTree(core0, tree);
       importJobId = imp.jobId;
       console.log(`import: ${imp.summary.filesDone} files in ${imp.seconds.toFixed(1)} s (${imp.summary.errorCount} errors)`);
@@ -269,7 +293,8 @@ async function main(): Promise<void> {
     const fmt = (x: number): string => x.toFixed(2);
     const signed = (x: number): string => `${x >= 0 ? '+' : ''}${fmt(x)}`;
     const lagOf = (res: ExportRound): string => `lag p99 ${res.lagP99.toFixed(1)} ms (max ${res.lagMax.toFixed(1)} ms)`;
-    const filesOf = (res: ExportRound): string => `${res.files} files, ${res.errors} errors, ${res.outputs} in the output`;
+    const filesOf = (res: ExportRound): string =>
+      `${res.files} files, ${res.errors} errors, ${res.outputs} in the output, ${res.written} (${((100 * res.written) / Math.max(1, res.files)).toFixed(1)}%) with metadata written in`;
     console.log('');
     rows.forEach((row, i) => {
       console.log(`round ${i + 1} (order: ${row.order.join(', ')}):`);

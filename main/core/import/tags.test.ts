@@ -23,6 +23,10 @@ describe('extractTags', () => {
     expect(extractTags(at('DCIM', '100APPLE', 'Camera', 'Pictures', 'WhatsApp Images', '2019', 'x', 'IMG_1.jpg'), root)).toEqual([]);
     expect(extractTags(at('101CANON', '100_FUJI', 'a {b,12,ok}.jpg'), root)).toEqual(['ok']);
   });
+  it("skips the folders a camcorder's card structure makes", () => {
+    expect(extractTags(at('PRIVATE', 'AVCHD', 'BDMV', 'STREAM', '00001.MTS'), root)).toEqual([]);
+    expect(extractTags(at('Wedding', 'PRIVATE', 'M4ROOT', 'CLIP', 'C0001.MP4'), root)).toEqual(['wedding']);
+  });
   it('deduplicates', () => {
     expect(extractTags(at('Family', 'x {family,FAMILY}.jpg'), root)).toEqual(['family']);
   });

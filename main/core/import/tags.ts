@@ -39,6 +39,18 @@ const GENERIC_NAMES = new Set(
     'thumbnails',
     '.thumbnails',
     'mediaparser',
+    // AVCHD / XAVC / MP4 camcorder card structures.
+    'avchd',
+    'bdmv',
+    'stream',
+    'clipinf',
+    'playlist',
+    'backup',
+    'avchdtn',
+    'xdroot',
+    'clip',
+    'm4root',
+    'mp_root',
   ].map((s) => s.toLowerCase()),
 );
 
