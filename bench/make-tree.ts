@@ -93,8 +93,8 @@ export function shiftDates(buf: Buffer, deltaMs: number): boolean {
 const ISO_BMFF = new Set(['.mp4', '.mov', '.3gp', '.heic', '.heif', '.hif', '.avif', '.cr3']);
 
 /**
- * Appends bytes carrying `n` that the format ignores: a `free` box for ISO BMFF files (MP4, MOV,
- * HEIC, CR3...), a null packet for MPEG transport streams, and plain trailing bytes elsewhere
+ * Appends bytes carrying `n` that the format ignores: a blank `free` box n bytes long for ISO
+ * BMFF files (MP4, MOV, HEIC, CR3...), a null packet for MPEG transport streams, and plain trailing bytes elsewhere
  * (after a JPEG's EOI, a PNG's IEND, a GIF's trailer, a TIFF file's last block); RIFF files (WebP,
  * AVI) get a JUNK chunk inside their container.
  */
@@ -102,10 +102,12 @@ function makeUnique(buf: Buffer, ext: string, n: number): Buffer<ArrayBuffer> {
   const tag = Buffer.alloc(8);
   tag.writeBigUInt64BE(BigInt(n));
   if (ISO_BMFF.has(ext)) {
+    // A blank `free` box whose length carries `n`: padding with content makes ExifTool (and so
+    // the import) look inside it, which real phone and camera movies do not call for.
     const header = Buffer.alloc(8);
-    header.writeUInt32BE(16);
+    header.writeUInt32BE(8 + n);
     header.write('free', 4, 'latin1');
-    return Buffer.concat([buf, header, tag]);
+    return Buffer.concat([buf, header, Buffer.alloc(n)]);
   }
   if (ext === '.mts' || ext === '.m2ts') {
     // 188-byte TS packet on the null PID (0x1FFF); m2ts packets carry a 4-byte timestamp first.

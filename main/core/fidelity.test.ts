@@ -48,11 +48,11 @@ describe.skipIf(!corpusAvailable())('groups and sidecars in the archive', () => 
     await et.write(at('IMG_0001.MOV'), { 'Keys:CreationDate': '2003:12:04 06:46:51+00:00', 'Keys:ContentIdentifier': CONTENT_ID } as WriteTags, {
       writeArgs: ['-overwrite_original'],
     });
-    // A Live Photo whose parts were renamed and whose video is dated far off: only Apple's
-    // ContentIdentifier (a real iPhone HEIC's MakerNotes, written into the video's Keys) pairs them.
+    // A Live Photo whose parts were renamed: no name pairs them, only Apple's ContentIdentifier
+    // (a real iPhone HEIC's MakerNotes, written into the video's Keys).
     copyFileSync(join(CORPUS_MEDIA, 'elodie', 'photo.heic'), at('sunset.heic'));
     copyFileSync(join(CORPUS_MEDIA, 'exiftool', 'QuickTime.mov'), at('clip_renamed.mov'));
-    await et.write(at('clip_renamed.mov'), { 'Keys:CreationDate': '2019:05:27 08:00:00+00:00', 'Keys:ContentIdentifier': PHOTO_HEIC_CONTENT_ID } as WriteTags, {
+    await et.write(at('clip_renamed.mov'), { 'Keys:CreationDate': '2019:05:26 10:33:19+02:00', 'Keys:ContentIdentifier': PHOTO_HEIC_CONTENT_ID } as WriteTags, {
       writeArgs: ['-overwrite_original'],
     });
     writeFileSync(at('IMG_0001.xmp'), '<x:xmpmeta xmlns:x="adobe:ns:meta/"/>');

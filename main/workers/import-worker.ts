@@ -17,7 +17,7 @@ import { ExiftoolBatcher } from '../core/import/exiftool-batch.js';
 import { exiftoolEnv, likelyNeedsExiftool, type ReaderResult } from '../core/import/metadata.js';
 import { scanFolders, type ScanEntry } from '../core/import/scan.js';
 import { describeSidecars, matchSidecars, type MatchedSidecar, type SidecarCandidate } from '../core/import/sidecars.js';
-import { needsContentId, readContentId } from '../core/import/live-photos.js';
+import { LivePhotoCandidates, needsContentId, readContentId } from '../core/import/live-photos.js';
 import { batchingPost } from './batching.js';
 import type { BatchedImportMessage, ImportWorkerData, ImportWorkerMessage } from './protocol.js';
 import { CONTROL_CANCEL, CONTROL_PAUSE, CONTROL_RUN, SKIPPED_EXAMPLES, type SkippedEntries } from './protocol.js';
@@ -175,7 +175,7 @@ export async function runImport(
     // Fidelity: matched over every scanned path (a skipped, already recorded file keeps its own).
     const sidecarsOf: Map<string, MatchedSidecar[]> = matchSidecars(allPaths, sidecarFiles);
     // Fidelity: Live Photo stills and videos no same-named partner explains (live-photos.ts).
-    const contentIdPaths = needsContentId(allPaths.filter((p) => !skip.has(p)));
+    const livePhotos = new LivePhotoCandidates(needsContentId(allPaths.filter((p) => !skip.has(p))));
     allPaths = [];
     // Files ExifTool will most likely read (by extension) form their own queue, taken from
     // whenever ExifTool's queue runs short: its processes then work on the other core(s)
@@ -282,12 +282,8 @@ export async function runImport(
           if (result.ok) {
             // Fidelity: the file's sidecars travel with it (sidecars.ts).
             const sidecars = await describeSidecars(sidecarsOf.get(entry.path));
-            let contentId: string | null = null;
-            if (contentIdPaths.has(entry.path)) {
-              contentIdTool ??= new ExifTool({ maxProcs: 1, taskTimeoutMillis: 60_000, useMWG: false, exiftoolEnv: exiftoolEnv() });
-              contentId = await readContentId(contentIdTool, entry.path).catch(() => null);
-            }
-            postResult({ type: 'file', file: { ...result.value, ...(sidecars.length ? { sidecars } : {}), ...(contentId !== null ? { contentId } : {}) } });
+            livePhotos.seen(result.value);
+            postResult({ type: 'file', file: { ...result.value, ...(sidecars.length ? { sidecars } : {}) } });
           } else postResult({ type: 'file-failed', path: entry.path, root: entry.root, size: entry.size, error: result.error });
         } finally {
           if (forExiftool) exiftoolClaimed--;
@@ -318,6 +314,15 @@ export async function runImport(
     for (let i = 0; i < concurrency; i++) startLane();
     await lanesDone;
     if (failure !== null) throw (failure as { error: unknown }).error;
+    // Fidelity: the few stills whose ContentIdentifier may pair them with a Live Photo video.
+    if (!stopping && !cancelled()) {
+      for (const still of livePhotos.stillsToRead()) {
+        if (cancelled()) break;
+        contentIdTool ??= new ExifTool({ maxProcs: 1, taskTimeoutMillis: 60_000, useMWG: false, exiftoolEnv: exiftoolEnv() });
+        const contentId = await readContentId(contentIdTool, still).catch(() => null);
+        if (contentId !== null) post({ type: 'content-id', path: still, contentId });
+      }
+    }
     post(stopping || cancelled() ? { type: 'cancelled' } : { type: 'done' });
   } catch (e) {
     const detail = e instanceof Error ? (e.stack ?? e.message) : String(e);
@@ -330,7 +335,7 @@ export async function runImport(
 
 // ------------------------------------------------------------- worker_threads entry
 /** The import's per-file messages, sent to the runner in batches (batching.ts). */
-const BATCHED = new Set<ImportWorkerMessage['type']>(['file-started', 'file', 'file-failed']);
+const BATCHED = new Set<ImportWorkerMessage['type']>(['file-started', 'file', 'file-failed', 'content-id']);
 
 /** Batches the import's per-file messages (see batching.ts). */
 export function importBatchingPost(send: PostImportMessage, intervalMs?: number, max?: number): PostImportMessage {

@@ -93,7 +93,9 @@ export const SKIPPED_EXAMPLES = 20;
 export type BatchedImportMessage =
   | { type: 'file-started'; path: string; size: number }
   | { type: 'file'; file: ImportedFile }
-  | { type: 'file-failed'; path: string; root: string; size: number; error: AppError };
+  | { type: 'file-failed'; path: string; root: string; size: number; error: AppError }
+  /** A Live Photo still's ContentIdentifier, read after every file was analysed (live-photos.ts). */
+  | { type: 'content-id'; path: string; contentId: string };
 
 export type ImportWorkerMessage =
   | { type: 'scan-progress'; found: number }

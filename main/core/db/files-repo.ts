@@ -138,6 +138,8 @@ export class FilesRepo {
   private readonly fileTagInsert: Database.Statement;
   private readonly fileTagClear: Database.Statement;
   private readonly forgetStaleOutput: Database.Statement;
+  private readonly setContentId: Database.Statement;
+  private readonly setContentIdById: Database.Statement;
   private readonly sidecarUpsert: Database.Statement;
   private readonly sidecarPrune: Database.Statement;
 
@@ -176,6 +178,9 @@ export class FilesRepo {
     this.forgetStaleOutput = sqlite.prepare(
       'DELETE FROM archive_copies WHERE file_id = (SELECT id FROM files WHERE original_path = @path AND sha256 IS NOT @sha256)',
     );
+    // Live Photo pairing: a file's own read (setContentIdById) or a still's later one (setContentId).
+    this.setContentId = sqlite.prepare('UPDATE files SET content_id = ? WHERE original_path = ?');
+    this.setContentIdById = sqlite.prepare('UPDATE files SET content_id = ? WHERE id = ?');
     // A sidecar whose bytes changed is a new sidecar: its recorded copies no longer describe it.
     this.sidecarUpsert = sqlite.prepare(`
       INSERT INTO sidecars (file_id, path, kind, suffix, size, sha256) VALUES (@fileId, @path, @kind, @suffix, @size, @sha256)
@@ -195,11 +200,17 @@ export class FilesRepo {
   /** Records a batch of import results for a job in one transaction. */
   recordImported(
     jobId: number,
-    items: ({ kind: 'ok'; file: ImportedFile } | { kind: 'failed'; path: string; root: string; size: number; message: string })[],
+    items: (
+      | { kind: 'ok'; file: ImportedFile }
+      | { kind: 'failed'; path: string; root: string; size: number; message: string }
+      | { kind: 'content-id'; path: string; contentId: string }
+    )[],
   ): void {
     const tx = this.sqlite.transaction(() => {
       for (const item of items) {
-        if (item.kind === 'ok') {
+        if (item.kind === 'content-id') {
+          this.setContentId.run(item.contentId, item.path);
+        } else if (item.kind === 'ok') {
           const f = item.file;
           this.forgetStaleOutput.run({ path: f.path, sha256: f.sha256 });
           this.upsertStmt.run({
@@ -231,7 +242,7 @@ export class FilesRepo {
             this.fileTagInsert.run(id, this.tagId.get(tag));
           }
           this.recordSidecars(id, f);
-          if (f.contentId !== undefined) this.sqlite.prepare('UPDATE files SET content_id = ? WHERE id = ?').run(f.contentId, id);
+          this.setContentIdById.run(f.contentId ?? null, id);
         } else {
           const name = item.path.split(/[\\/]/).pop() ?? item.path;
           this.failStmt.run({ path: item.path, name, root: item.root, size: item.size, error: item.message });

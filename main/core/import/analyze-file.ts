@@ -316,6 +316,7 @@ async function analyzeBytes(
     confidence: choice.confidence,
     tags: extractTags(entry.path, entry.root),
     cameraModel: dates.cameraModel ?? null,
+    ...(dates.contentId !== undefined ? { contentId: dates.contentId } : {}),
     warning,
     perceptualHash: pHash,
   });

@@ -42,6 +42,11 @@ export interface MetadataDates {
   position?: GpsPosition;
   /** Camera clock correction: the camera model (EXIF/QuickTime `Model`), to find a camera's other files. */
   cameraModel?: string;
+  /**
+   * Apple's ContentIdentifier, which a Live Photo's still (MakerNotes) and video (Keys) share;
+   * read where a reader meets it anyway (the movie reader, ExifTool), see live-photos.ts.
+   */
+  contentId?: string;
 }
 
 export interface GpsPosition {

@@ -452,6 +452,9 @@ export const EXIFTOOL_ARGS = [
   '-GPSDateTime',
   // Camera clock correction: the camera model.
   '-Model',
+  // Live Photo pairing (live-photos.ts): Apple's MakerNotes (still) or Keys (video).
+  '-ContentIdentifier',
+  '-MediaGroupUUID',
 ];
 
 /** Normalises ExifTool's `-G1 -a -n` JSON (keys like `ExifIFD:DateTimeOriginal`, `Track1:MediaCreateDate`). */
@@ -476,6 +479,12 @@ export function datesFromExiftool(raw: Record<string, unknown>): { dates: Metada
     if (tag === 'Model') {
       // Camera clock correction: the first Model ExifTool lists (IFD0 before XMP, Keys before UserData).
       if (group !== 'Composite') dates.cameraModel ??= cameraModelText(value);
+      continue;
+    }
+    if (tag === 'ContentIdentifier' || tag === 'MediaGroupUUID') {
+      // As readContentId (live-photos.ts): the ContentIdentifier, else the MediaGroupUUID.
+      const id = str(value)?.trim();
+      if (id && (tag === 'ContentIdentifier' || dates.contentId === undefined)) dates.contentId = id;
       continue;
     }
     if (tag === 'ImageWidth' || tag === 'ImageHeight') {

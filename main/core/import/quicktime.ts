@@ -69,6 +69,8 @@ const SAFE_KEYS = new Set([
   'camera.focal_length.35mm_equivalent', 'camera.framereadouttimeinmicroseconds', 'android.version', 'android.capture.fps',
   'android.manufacturer', 'android.model',
 ]);
+/** The Apple key a Live Photo's video shares with its still (live-photos.ts). */
+const CONTENT_ID_KEY = 'content.identifier';
 /** The Apple key whose value is the local capture time with its offset. */
 const CREATION_DATE_KEY = 'creationdate';
 /** The Apple key holding the position (ISO 6709), which names the zone of the UTC header dates. */
@@ -296,13 +298,14 @@ function checkMeta(
   meta: Box,
   allowCreationDate: boolean,
   movieLevel = allowCreationDate,
-): { creationDate?: string; contentDate?: string; position?: GpsPosition } {
+): { creationDate?: string; contentDate?: string; position?: GpsPosition; contentId?: string } {
   const boxes = metaChildren(buf, meta);
   for (const b of boxes) if (!['hdlr', 'keys', 'ilst', 'free'].includes(b.type)) unsupported();
   const keysBox = only(boxes, 'keys');
   const ilst = only(boxes, 'ilst');
   let creationIndex = -1;
   let locationIndex = -1;
+  let contentIdIndex = -1;
   if (keysBox) {
     if (keysBox.end - keysBox.start < 8) unsupported();
     const count = buf.readUInt32BE(keysBox.start + 4);
@@ -316,11 +319,12 @@ function checkMeta(
       if (namespace === 'mdta') key = key.replace(/^com\.(apple\.quicktime\.)?/, '');
       if (namespace === 'mdta' && key === CREATION_DATE_KEY) creationIndex = i;
       else if (namespace === 'mdta' && key === LOCATION_KEY) locationIndex = i;
+      else if (namespace === 'mdta' && key === CONTENT_ID_KEY) contentIdIndex = i;
       else if (namespace !== 'mdta' || !SAFE_KEYS.has(key)) unsupported();
       pos += size;
     }
   }
-  const out: { creationDate?: string; contentDate?: string; position?: GpsPosition } = {};
+  const out: { creationDate?: string; contentDate?: string; position?: GpsPosition; contentId?: string } = {};
   if (!ilst) return out;
   for (const item of children(buf, ilst.start, ilst.end)) {
     // iTunes "----" items lead ExifTool to PLIST data, which may hold dates.
@@ -344,6 +348,12 @@ function checkMeta(
     }
     // In a keyed list, an item's type is the 1-based index of its key.
     const index = Buffer.from(item.type, 'latin1').readUInt32BE(0);
+    if (index === contentIdIndex) {
+      // Live Photo pairing only, never a date: kept from the movie's own list.
+      const text = itemText(buf, item).trim();
+      if (movieLevel && text !== '') out.contentId ??= text;
+      continue;
+    }
     if (index === locationIndex && allowCreationDate) {
       out.position ??= parseIso6709(itemText(buf, item));
       continue;
@@ -471,6 +481,7 @@ function readMovieOrThrow(parts: MovieParts, canon: CanonBlocks | null): QuickTi
         dates.position = found.position;
       }
       if (found.creationDate !== undefined) dates.quickTimeCreationDate ??= found.creationDate;
+      if (found.contentId !== undefined) dates.contentId ??= found.contentId;
       if (found.contentDate !== undefined) {
         if (dates.quickTimeContentCreateDate !== undefined && dates.quickTimeContentCreateDate !== found.contentDate) unsupported();
         dates.quickTimeContentCreateDate = found.contentDate;

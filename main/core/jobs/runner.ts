@@ -52,7 +52,10 @@ export interface RunnerDeps {
 
 type StopReason = 'pause' | 'cancel' | 'halt' | 'disk-full' | 'fatal';
 
-type PendingImport = { kind: 'ok'; file: ImportedFile } | { kind: 'failed'; path: string; root: string; size: number; message: string };
+type PendingImport =
+  | { kind: 'ok'; file: ImportedFile }
+  | { kind: 'failed'; path: string; root: string; size: number; message: string }
+  | { kind: 'content-id'; path: string; contentId: string };
 
 interface ActiveRun {
   job: JobSummary;
@@ -306,7 +309,8 @@ export class JobRunner {
     worker.on('message', (m: ImportWorkerMessage) => {
       this.onImportMessage(run, m);
       // Flow control (ImportWorkerData.received): tell the worker how many results were read.
-      const results = m.type === 'batch' ? m.messages.filter((x) => x.type !== 'file-started').length : m.type === 'file' || m.type === 'file-failed' ? 1 : 0;
+      const isResult = (x: ImportWorkerMessage): boolean => x.type === 'file' || x.type === 'file-failed';
+      const results = m.type === 'batch' ? m.messages.filter(isResult).length : isResult(m) ? 1 : 0;
       if (results > 0) {
         taken += results;
         Atomics.store(received, 0, taken);
@@ -411,6 +415,10 @@ export class JobRunner {
         run.filesDone++;
         run.bytesDone += m.file.size;
         run.processedThisRun++;
+        this.maybeCommit(run);
+        break;
+      case 'content-id':
+        run.pendingImport.push({ kind: 'content-id', path: m.path, contentId: m.contentId });
         this.maybeCommit(run);
         break;
       case 'file-failed':
