@@ -118,7 +118,8 @@ export const invokeChannels = {
     z.object({ group: id, keepId: id }),
   ),
   /** Groups of near-duplicates (same picture, different bytes), each with the copy to keep. */
-  'similar:list': channel<{ groups: SimilarGroup[] }>()(INVOKE_METHODS['similar:list'], z.object({})),
+  /** `pending`: pictures not compared yet (they are hashed in the background after an import). */
+  'similar:list': channel<{ groups: SimilarGroup[]; pending: number }>()(INVOKE_METHODS['similar:list'], z.object({})),
   /**
    * Resolve every near-duplicate group at once: keep the suggested copy (or the one `keep` names
    * per group id) and discard the others; exact copies of a kept file are left to the duplicates flow.

@@ -275,7 +275,7 @@ export async function main(rawArgv: string[], io: Io = defaultIo): Promise<numbe
   const writes = runsJobs || shiftWrites || command === 'set-date' || command === 'discard' || command === 'restore';
   let local: AppCore;
   try {
-    local = createAppCore({ dbPath, autoStart: runsJobs, access: writes ? 'write' : 'read' });
+    local = createAppCore({ dbPath, autoStart: runsJobs, access: writes ? 'write' : 'read', backgroundHashing: false });
   } catch (e) {
     io.err(`mediaparser: cannot open the database at ${dbPath}: ${(e as Error).message}`);
     return 2;

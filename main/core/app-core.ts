@@ -12,6 +12,7 @@ import type { JobSummary } from '../../shared/types.js';
 import { ArchivesRepo } from './db/archives-repo.js';
 import { createVerifyHandlers } from './archive/verify-handlers.js';
 import { createSimilarHandlers } from './similar/similar-handlers.js';
+import { SimilarIndexer } from './similar/similar-indexer.js';
 import { createVerifyService, type VerifyService } from './archive/verify-service.js';
 import { FilesRepo } from './db/files-repo.js';
 import { listJobsByStatus, markRunningAsInterrupted } from './db/jobs-repo.js';
@@ -54,6 +55,11 @@ export interface AppCoreOptions {
   access?: 'write' | 'read';
   /** Who this process is, for the refusal message of other processes (default: a CLI command). */
   writer?: { kind: WriterKind; command?: string };
+  /**
+   * Hash pictures for near-duplicates in the background while no job runs (similar-indexer.ts).
+   * Default true (the desktop app, serve); a CLI command, which ends with its job, leaves them.
+   */
+  backgroundHashing?: boolean;
 }
 
 /** Whether this core writes its library. */
@@ -69,6 +75,8 @@ export interface AppCore {
   db: OpenDb;
   runner: JobRunner;
   verify: VerifyService;
+  /** Near-duplicates' background hashing: pictures left, and a promise for when it has stopped. */
+  similar: { pending(): number; settled(): Promise<void> };
   /** An original to play or show in full (the details panel's video): its path, type and size. */
   originals: {
     get(fileId: number): Promise<Result<{ path: string; mime: string; size: number }>>;
@@ -147,7 +155,12 @@ export function createAppCore(options: AppCoreOptions): AppCore {
   const files = new FilesRepo(db.sqlite);
   const archives = new ArchivesRepo(db.sqlite);
   const listeners = new Set<(e: CoreEvent) => void>();
+  let similarIndexer: SimilarIndexer | null = null;
+  let closed = false;
   const emit = (e: CoreEvent): void => {
+    // Near-duplicates are hashed only while no job runs: a job's start pauses them, its end resumes.
+    if (e.channel === 'job:status' && e.payload.status === 'running') similarIndexer?.pause();
+    if (e.channel === 'job:finished') resumeHashing();
     for (const l of [...listeners]) {
       try {
         l(e);
@@ -177,6 +190,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     checkpointer ??= startCheckpointer(db.sqlite);
     if (autoStart) interruptedAtStart.push(...runner.start());
     else interruptedAtStart.push(...markRunningAsInterrupted(db.db));
+    resumeHashing();
   };
   /** Takes the lock if its holder has quit since this core opened. */
   const tryBecomeWriter = (): boolean => {
@@ -204,7 +218,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       ...createHandlers({ db, files, archives, runner, host, version: appVersion() }),
       ...createVerifyHandlers(verify),
       ...createShiftHandlers(new ShiftsRepo(db.sqlite)),
-      ...createSimilarHandlers(db.sqlite, files),
+      ...createSimilarHandlers(db.sqlite, files, () => similarIndexer?.pending() ?? 0),
     },
     gate,
   );
@@ -212,14 +226,26 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     cacheDir: options.thumbnailCacheDir ?? join(dirname(options.dbPath), 'thumbnails'),
     ...(workerDir ? { workerDir } : {}),
   });
+  const backgroundHashing = options.backgroundHashing !== false;
+  const indexer = new SimilarIndexer({ sqlite: db.sqlite, hash: (job) => thumbnailService.hash(job) });
+  similarIndexer = indexer;
+  function resumeHashing(): void {
+    if (!backgroundHashing || !writer || closed || similarIndexer === null) return;
+    if (runner.activeJob() !== null) return;
+    similarIndexer.resume();
+  }
   if (writer) becomeWriter();
+  resumeHashing();
 
-  let closed = false;
   return {
     handlers,
     db,
     runner,
     verify,
+    similar: {
+      pending: () => indexer.pending(),
+      settled: () => indexer.settled(),
+    },
     interruptedAtStart,
     get access(): LibraryAccess {
       return { mode: writer ? 'writer' : 'reader', holder };
@@ -260,7 +286,10 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       closed = true;
       await runner.close();
       await verify.close();
+      // The hash in progress ends unrecorded when the workers stop.
+      const hashingStopped = indexer.stop();
       await thumbnailService.close();
+      await hashingStopped;
       listeners.clear();
       await checkpointer?.close();
       db.close();

@@ -74,8 +74,6 @@ export interface ImportedFile {
   sidecars?: ImportedSidecar[];
   /** Apple's ContentIdentifier (a Live Photo's still and video share it), when read. */
   contentId?: string | null;
-  /** dHash of the picture for near-duplicates (perceptual-hash.ts); null or absent when none. */
-  perceptualHash?: string | null;
 }
 
 /** Entries the scan left out on purpose: how many, and the first few for the summary. */

@@ -1,10 +1,14 @@
 /**
  * Thumbnail worker thread: decodes originals with sharp so the main thread (and the UI it
- * serves) never blocks on image work. One job at a time; the service owns the queue.
+ * serves) never blocks on image work: thumbnails, and the perceptual hashes of near-duplicates.
+ * One job at a time; the service owns the queue.
  */
 import { parentPort } from 'node:worker_threads';
 import sharp from 'sharp';
 import { err } from '../../shared/errors.js';
+import { readFile } from 'node:fs/promises';
+import { decodePathBytes } from '../core/byte-names.js';
+import { perceptualHash } from '../core/import/perceptual-hash.js';
 import { renderThumbnail } from '../core/thumbnails/render-thumbnail.js';
 import type { ThumbnailWorkerMessage, ThumbnailWorkerRequest } from '../core/thumbnails/thumbnail-protocol.js';
 
@@ -14,8 +18,21 @@ if (!port) throw new Error('thumbnail-worker must run as a worker thread');
 // Each source is decoded once; libvips' operation cache would only hold memory.
 sharp.cache(false);
 
+/** Never throws: a picture that cannot be read or decoded gets no hash. */
+async function hashPicture(job: { sourcePath: string; sourcePathBytes?: string }): Promise<string | null> {
+  try {
+    return await perceptualHash(await readFile(job.sourcePathBytes !== undefined ? decodePathBytes(job.sourcePathBytes) : job.sourcePath));
+  } catch {
+    return null;
+  }
+}
+
 port.on('message', (request: ThumbnailWorkerRequest) => {
   void (async () => {
+    if (request.type === 'phash') {
+      port.postMessage({ type: 'hashed', id: request.id, hash: await hashPicture(request.job) } satisfies ThumbnailWorkerMessage);
+      return;
+    }
     let message: ThumbnailWorkerMessage;
     try {
       message = { type: 'rendered', id: request.id, result: await renderThumbnail(request.job) };

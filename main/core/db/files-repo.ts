@@ -160,7 +160,8 @@ export class FilesRepo {
         detected_offset = excluded.detected_offset, detected_source = excluded.detected_source,
         candidates = excluded.candidates, confidence = excluded.confidence, error = excluded.error,
         camera_model = excluded.camera_model,
-        perceptual_hash = excluded.perceptual_hash,
+        -- The same bytes keep their perceptual hash; other bytes are hashed again (similar-indexer.ts).
+        perceptual_hash = CASE WHEN files.sha256 IS excluded.sha256 THEN files.perceptual_hash ELSE NULL END,
         updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`);
     this.failStmt = sqlite.prepare(`
       INSERT INTO files (original_path, original_name, import_root, size, error)
@@ -232,7 +233,8 @@ export class FilesRepo {
             confidence: f.confidence,
             error: f.warning,
             cameraModel: f.cameraModel ?? null,
-            perceptualHash: f.perceptualHash ?? null,
+            // Hashed in the background (similar-indexer.ts), never by the import.
+            perceptualHash: null,
           });
           const id = this.idByPath.get(f.path) as number;
           this.linkStmt.run(jobId, id, 'done', f.warning);

@@ -24,7 +24,6 @@ import type { ScanEntry } from './scan.js';
 import { SNIFF_BYTES, sniffMedia } from './sniff.js';
 import { readTakeoutJson } from './takeout.js';
 import { extractTags } from './tags.js';
-import { isHashable, perceptualHash } from './perceptual-hash.js';
 import { buildCandidates, chooseCaptureTime } from './timestamps.js';
 
 export interface AnalyzeContext {
@@ -259,7 +258,6 @@ async function analyzeBytes(
   // XMP read from the container (GIF, WebP without EXIF): all the metadata such a file has.
   if (plan.reader === 'none' && plan.xmp !== undefined) dates.xmp = plan.xmp;
   // Near-duplicates (issue 11): hashed from the bytes already in memory, before they go back to the pool.
-  const pHash = sniffed.mediaType === 'image' && read.whole && isHashable(sniffed.mime) ? await perceptualHash(read.bytes) : null;
   // ExifTool reads the file itself and may take a while (it queues behind other files): the
   // buffer is not held meanwhile.
   releaseBytes();
@@ -318,6 +316,5 @@ async function analyzeBytes(
     cameraModel: dates.cameraModel ?? null,
     ...(dates.contentId !== undefined ? { contentId: dates.contentId } : {}),
     warning,
-    perceptualHash: pHash,
   });
 }

@@ -14,7 +14,7 @@ import sharp from 'sharp';
  * decoder), nor AVIF: libvips decodes an AV1 picture at full size (no shrink-on-load), ~0.9 s
  * for a 20-megapixel one on this machine, which would make it most of an import's time.
  */
-const HASHABLE_MIMES = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/tiff']);
+export const HASHABLE_MIMES: ReadonlySet<string> = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/tiff']);
 
 /** Whether a file of this MIME type gets a perceptual hash. */
 export function isHashable(mime: string): boolean {

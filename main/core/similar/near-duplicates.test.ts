@@ -48,6 +48,9 @@ describe.skipIf(!corpusAvailable())('near-duplicates', () => {
     core = createAppCore({ dbPath: join(tmp, 'db', 'mediaparser.db'), thumbnailCacheDir: join(tmp, 'thumbs') });
     const { jobId } = unwrap(await core.handlers['import:start']({ folders: [src] }));
     expect((await core.waitForJob(jobId)).status).toBe('completed');
+    // The pictures are hashed in the background once the import is done (similar-indexer.ts).
+    await core.similar.settled();
+    expect(core.similar.pending()).toBe(0);
     for (const f of unwrap(await core.handlers['files:list']({ filter: 'all', offset: 0, limit: 100 })).items) {
       byName.set(f.originalName, f);
     }

@@ -7,9 +7,10 @@ import { findSimilarGroups, resolveSimilarGroups } from './near-duplicates.js';
 
 export type SimilarChannel = 'similar:list' | 'similar:resolve-all';
 
-export function createSimilarHandlers(sqlite: Database.Database, files: FilesRepo): Pick<Handlers, SimilarChannel> {
+/** `pending`: pictures the background hashing (similar-indexer.ts) has not reached yet. */
+export function createSimilarHandlers(sqlite: Database.Database, files: FilesRepo, pending: () => number): Pick<Handlers, SimilarChannel> {
   return {
-    'similar:list': async () => ok({ groups: findSimilarGroups(sqlite, files) }),
+    'similar:list': async () => ok({ groups: findSimilarGroups(sqlite, files), pending: pending() }),
     'similar:resolve-all': async ({ keep }) => ok(resolveSimilarGroups(sqlite, files, new Map((keep ?? []).map((k) => [k.group, k.keepId])))),
   };
 }

@@ -1,5 +1,6 @@
 /**
- * Messages between the thumbnail service (main thread) and its worker threads.
+ * Messages between the thumbnail service (main thread) and its worker threads, which also hash
+ * pictures for near-duplicates in the background.
  * The worker imports these with `import type`; nothing here runs.
  */
 import type { Result } from '../../../shared/errors.js';
@@ -27,6 +28,13 @@ export interface RenderedThumbnail {
   from: 'image' | 'embedded' | 'video';
 }
 
-export type ThumbnailWorkerRequest = { type: 'render'; id: number; job: RenderJob };
+/** A picture to hash for near-duplicates (main/core/similar/similar-indexer.ts). */
+export interface HashJob {
+  sourcePath: string;
+  sourcePathBytes?: string;
+}
 
-export type ThumbnailWorkerMessage = { type: 'rendered'; id: number; result: Result<RenderedThumbnail> };
+export type ThumbnailWorkerRequest = { type: 'render'; id: number; job: RenderJob } | { type: 'phash'; id: number; job: HashJob };
+
+/** `hash`: the dHash (perceptual-hash.ts), null when the picture cannot be decoded or read. */
+export type ThumbnailWorkerMessage = { type: 'rendered'; id: number; result: Result<RenderedThumbnail> } | { type: 'hashed'; id: number; hash: string | null };

@@ -15,6 +15,7 @@ import { tsxExecArgv } from '../worker-factory.js';
 import { THUMBNAIL_MIME } from './render-thumbnail.js';
 import {
   THUMBNAIL_MAX_EDGE,
+  type HashJob,
   type RenderJob,
   type RenderedThumbnail,
   type ThumbnailSize,
@@ -86,6 +87,12 @@ export interface ThumbnailService {
    * `invalid-argument`, `io`, `disk-full`, `worker-died`.
    */
   get(req: ThumbnailRequest): Promise<Result<ThumbnailFile>>;
+  /**
+   * The perceptual hash of a picture (near-duplicates), computed in the background: taken only
+   * when no thumbnail waits, by one worker at most. `{ hash: null }` when the picture cannot be
+   * read or decoded; null when it was not hashed (the service stopped, the worker died).
+   */
+  hash(job: HashJob): Promise<{ hash: string | null } | null>;
   stats(): ThumbnailStats;
   /** Stops the workers; pending requests resolve with an error. */
   close(): Promise<void>;
@@ -97,13 +104,20 @@ const MAX_REMEMBERED_FAILURES = 10_000;
 const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
 
 interface Task {
+  kind: 'render';
   job: RenderJob;
   resolve: (result: Result<RenderedThumbnail>) => void;
 }
 
+interface HashTask {
+  kind: 'phash';
+  job: HashJob;
+  resolve: (result: { hash: string | null } | null) => void;
+}
+
 interface Slot {
   worker: Worker;
-  task: Task | null;
+  task: Task | HashTask | null;
   idleTimer: NodeJS.Timeout | null;
 }
 
@@ -172,6 +186,8 @@ export function createThumbnailService(opts: ThumbnailServiceOptions): Thumbnail
     });
 
   const queue: Task[] = [];
+  /** Background hashes: served oldest first, only while no thumbnail waits, one at a time. */
+  const hashQueue: HashTask[] = [];
   const slots = new Set<Slot>();
   const inFlight = new Map<string, Promise<Result<ThumbnailFile>>>();
   const failures = new Map<string, AppError>();
@@ -184,7 +200,8 @@ export function createThumbnailService(opts: ThumbnailServiceOptions): Thumbnail
     if (slot.idleTimer) clearTimeout(slot.idleTimer);
     const task = slot.task;
     slot.task = null;
-    task?.resolve({ ok: false, error });
+    if (task?.kind === 'phash') task.resolve(null);
+    else task?.resolve({ ok: false, error });
     pump();
   }
 
@@ -202,9 +219,11 @@ export function createThumbnailService(opts: ThumbnailServiceOptions): Thumbnail
     slots.add(slot);
     worker.on('message', (message: ThumbnailWorkerMessage) => {
       const task = slot.task;
-      if (message.type !== 'rendered' || !task) return;
+      if (!task) return;
+      if (message.type === 'rendered' && task.kind === 'render') task.resolve(message.result);
+      else if (message.type === 'hashed' && task.kind === 'phash') task.resolve({ hash: message.hash });
+      else return;
       slot.task = null;
-      task.resolve(message.result);
       idle(slot);
       pump();
     });
@@ -228,28 +247,36 @@ export function createThumbnailService(opts: ThumbnailServiceOptions): Thumbnail
     slot.idleTimer.unref();
   }
 
+  /** The next task: a thumbnail first; a background hash only when none waits and none is running. */
+  function next(): Task | HashTask | undefined {
+    if (queue.length > 0) return take();
+    if (hashQueue.length > 0 && ![...slots].some((s) => s.task?.kind === 'phash')) return hashQueue.shift();
+    return undefined;
+  }
+
   function pump(): void {
-    while (!closed && queue.length > 0) {
+    while (!closed && (queue.length > 0 || hashQueue.length > 0)) {
       let slot = [...slots].find((s) => s.task === null) ?? null;
       if (!slot) {
         if (slots.size >= concurrency) return;
         slot = startWorker();
         if (!slot) continue;
       }
-      const task = take();
+      const task = next();
       if (!task) return;
       if (slot.idleTimer) clearTimeout(slot.idleTimer);
       slot.idleTimer = null;
       slot.task = task;
       slot.worker.ref();
-      const request: ThumbnailWorkerRequest = { type: 'render', id: nextId++, job: task.job };
+      const request: ThumbnailWorkerRequest =
+        task.kind === 'render' ? { type: 'render', id: nextId++, job: task.job } : { type: 'phash', id: nextId++, job: task.job };
       slot.worker.postMessage(request);
     }
   }
 
   function render(job: RenderJob): Promise<Result<RenderedThumbnail>> {
     return new Promise((resolveTask) => {
-      queue.push({ job, resolve: resolveTask });
+      queue.push({ kind: 'render', job, resolve: resolveTask });
       pump();
     });
   }
@@ -300,10 +327,18 @@ export function createThumbnailService(opts: ThumbnailServiceOptions): Thumbnail
       return promise;
     },
 
+    hash(job) {
+      if (closed) return Promise.resolve(null);
+      return new Promise((resolveTask) => {
+        hashQueue.push({ kind: 'phash', job, resolve: resolveTask });
+        pump();
+      });
+    },
+
     stats() {
       return {
         ...counters,
-        queued: queue.length,
+        queued: queue.length + hashQueue.length,
         running: [...slots].filter((s) => s.task !== null).length,
         workers: slots.size,
       };
@@ -314,11 +349,13 @@ export function createThumbnailService(opts: ThumbnailServiceOptions): Thumbnail
       closed = true;
       const stopping = err<RenderedThumbnail>('internal', 'Thumbnails are not available while the app is shutting down.');
       for (const task of queue.splice(0)) task.resolve(stopping);
+      for (const task of hashQueue.splice(0)) task.resolve(null);
       const all = [...slots];
       slots.clear();
       for (const slot of all) {
         if (slot.idleTimer) clearTimeout(slot.idleTimer);
-        slot.task?.resolve(stopping);
+        if (slot.task?.kind === 'phash') slot.task.resolve(null);
+        else slot.task?.resolve(stopping);
         slot.task = null;
       }
       await Promise.all(all.map((slot) => slot.worker.terminate()));

@@ -1,12 +1,15 @@
 // @vitest-environment jsdom
 import '@testing-library/jest-dom/vitest';
-import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { makeFile } from '../dev/fake-api.js';
 import { installFakeApi } from '../dev/test-helpers.js';
 import { SimilarSection } from './SimilarSection.js';
 
-afterEach(cleanup);
+afterEach(() => {
+  cleanup();
+  vi.useRealTimers();
+});
 
 describe('SimilarSection', () => {
   it('lists each group with the suggested copy and resolves them all with one button', async () => {
@@ -43,5 +46,20 @@ describe('SimilarSection', () => {
     await screen.findByText((_, el) => el === container);
     expect(fake.callsOf('listSimilar')).toHaveLength(1);
     expect(screen.queryByTestId('similar-section')).toBeNull();
+  });
+
+  it('says how many pictures are still being compared and asks again until none are left', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const fake = installFakeApi({ files: [makeFile(1)], similarPending: [3, 1, 0] });
+    render(<SimilarSection />);
+    await act(() => vi.advanceTimersByTimeAsync(0));
+    expect(screen.getByTestId('similar-pending')).toHaveTextContent('3 left to compare');
+    await act(() => vi.advanceTimersByTimeAsync(2000));
+    expect(screen.getByTestId('similar-pending')).toHaveTextContent('1 left to compare');
+    await act(() => vi.advanceTimersByTimeAsync(2000));
+    expect(screen.queryByTestId('similar-pending')).toBeNull();
+    // Nothing left: no more asking.
+    await act(() => vi.advanceTimersByTimeAsync(10_000));
+    expect(fake.callsOf('listSimilar')).toHaveLength(3);
   });
 });

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AppError } from '../../../shared/errors.js';
 import type { SimilarGroup } from '../../../shared/types.js';
 import { api, call } from '../api/api.js';
@@ -14,9 +14,14 @@ import { Thumb } from './Thumb.js';
  * chat app's re-encode, a resized copy), each group with the copy the app suggests keeping, and
  * one button that keeps every suggestion and discards the rest. Hidden when there are none.
  */
+const RECHECK_MS = 2000;
+
 export function SimilarSection() {
   const app = useAppStore((s) => s.settings.app);
   const [groups, setGroups] = useState<SimilarGroup[] | null>(null);
+  /** Pictures the app is still hashing in the background (after an import). */
+  const [pending, setPending] = useState(0);
+  const recheck = useRef<ReturnType<typeof setTimeout> | null>(null);
   const [error, setError] = useState<AppError | null>(null);
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<string | null>(null);
@@ -25,7 +30,11 @@ export function SimilarSection() {
     const result = await call(() => api().listSimilar({}));
     if (result.ok) {
       setGroups(result.value.groups);
+      setPending(result.value.pending);
       setError(null);
+      // While pictures are still being compared, look again in a little while.
+      if (recheck.current) clearTimeout(recheck.current);
+      recheck.current = result.value.pending > 0 ? setTimeout(() => void load(), RECHECK_MS) : null;
     } else setError(result.error);
   }, []);
 
@@ -33,7 +42,11 @@ export function SimilarSection() {
   // every filter switch.
   useEffect(() => {
     void load();
-    return api().onJobFinished(() => void load());
+    const unsubscribe = api().onJobFinished(() => void load());
+    return () => {
+      unsubscribe();
+      if (recheck.current) clearTimeout(recheck.current);
+    };
   }, [load]);
 
   async function resolveAll(): Promise<void> {
@@ -57,7 +70,13 @@ export function SimilarSection() {
       </p>
     );
   }
-  if (!groups || groups.length === 0) return null;
+  const comparing =
+    pending > 0 ? (
+      <p className="muted" role="status" data-testid="similar-pending">
+        Looking for similar pictures… {formatCount(pending)} left to compare
+      </p>
+    ) : null;
+  if (!groups || groups.length === 0) return comparing;
   const copies = groups.reduce((n, g) => n + g.memberCount - 1, 0);
   return (
     <details className="similar-section" data-testid="similar-section">
@@ -69,6 +88,7 @@ export function SimilarSection() {
         Re-saved, re-sent or resized copies of the same picture. The app keeps the largest one with the camera&apos;s date
         (the earliest when they are equal); identical copies stay under Duplicates.
       </p>
+      {comparing}
       <button type="button" data-testid="similar-resolve-all" disabled={busy} onClick={() => void resolveAll()}>
         Resolve all: keep the suggested copy of each
       </button>

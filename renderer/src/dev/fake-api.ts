@@ -40,6 +40,8 @@ export interface FakeApiOptions {
   preview?: ExportPreview;
   /** Near-duplicate groups listSimilar answers (resolved groups drop out). */
   similar?: SimilarGroup[];
+  /** Pictures listSimilar says are still being hashed, one answer per call (the last one repeats). */
+  similarPending?: number[];
 }
 
 export interface FakeApi {
@@ -307,7 +309,10 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     listSimilar: (r) =>
       answer('listSimilar', r, () => ({
         ok: true,
-        value: { groups: (options.similar ?? []).filter((g) => g.members.filter((m) => !file(m.id)?.discarded).length > 1) },
+        value: {
+          groups: (options.similar ?? []).filter((g) => g.members.filter((m) => !file(m.id)?.discarded).length > 1),
+          pending: options.similarPending?.length ? (options.similarPending.length > 1 ? options.similarPending.shift()! : options.similarPending[0]!) : 0,
+        },
       })),
     resolveAllSimilar: (r) =>
       answer('resolveAllSimilar', r, () => {
