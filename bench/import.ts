@@ -1,5 +1,5 @@
 /**
- * `npm run bench:import [-- --files N] [-- --jpegs] [-- --keep]`
+ * `npm run bench:import [-- --files N] [-- --rounds R] [-- --jpegs] [-- --keep]`
  *
  * `--jpegs`: the tree is N small real JPEGs with varied dates (make-library.ts, the 100k-file
  * library of issue 11) instead of the household mix. Every timed run reports its peak RSS (the
@@ -11,8 +11,10 @@
  *      scan, hash, metadata, dates, database writes), and the import worker engine alone;
  *  (b) the baseline `exiftool -r -json -DateTimeOriginal -CreateDate -MediaCreateDate <tree>`
  *      (Debian's libimage-exiftool-perl).
- * It prints the ratio exiftool time / import time (target >= 3x) and files/s for each. It prints
- * numbers only; it does not pass or fail.
+ * R rounds (default 3), the order turning each round; it prints the medians, the median of the
+ * per-round ratios exiftool time / import time (target >= 3x) and files/s for each, then times the
+ * near-duplicate hashing the app runs in the background after an import (not part of the import).
+ * It prints numbers only; it does not pass or fail.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
@@ -122,6 +124,29 @@ async function timed(
   });
 }
 
+/**
+ * The near-duplicate hashing that follows an import in the app (similar-indexer.ts; not part of
+ * the import, which the CLI ends without it): timed on the first round's library, in this process.
+ */
+async function timeBackgroundHashing(dbPath: string, work: string): Promise<void> {
+  const { createAppCore } = await import('../main/core/app-core.js');
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const core = createAppCore({ dbPath, thumbnailCacheDir: path.join(work, 'thumbs'), writer: { kind: 'serve' } });
+  try {
+    const pictures = core.similar.pending();
+    await core.similar.settled();
+    const seconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    console.log(
+      `Background hashing for near-duplicates (after the import, not part of it): ${pictures} pictures in ${seconds.toFixed(2)} s ` +
+        `(${(pictures / seconds).toFixed(0)} pictures/s, ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s CPU incl. the worker thread)`,
+    );
+  } finally {
+    await core.close();
+  }
+}
+
 /** Reads every file once so both contenders start with the same (warm) page cache. */
 async function warmCache(tree: string): Promise<void> {
   for await (const entry of scanFolders([tree])) {
@@ -152,11 +177,11 @@ async function timeExiftool(tree: string, work: string): Promise<Timed | null> {
   return { seconds: r.seconds, cpuSeconds: r.cpuSeconds, otherCpuSeconds: r.otherCpuSeconds, peakRssMb: null, detail: `ExifTool ${version}, ${records} records, exit ${r.code}` };
 }
 
-async function timeCli(tree: string, work: string): Promise<Timed | null> {
+async function timeCli(tree: string, work: string, dbName = 'bench.db'): Promise<Timed | null> {
   const bin = path.join(repo, 'bin', 'mediaparser.mjs');
   if (!existsSync(bin) || !existsSync(path.join(repo, 'main', 'cli', 'main.ts'))) return null;
   const out = path.join(work, 'cli.json');
-  const r = await timed(process.execPath, [bin, 'import', tree, '--db', path.join(work, 'bench.db'), '--json'], out);
+  const r = await timed(process.execPath, [bin, 'import', tree, '--db', path.join(work, dbName), '--json'], out);
   let detail = `exit ${r.code}`;
   const stdout = await readFile(out, 'utf8').catch(() => '');
   try {
@@ -212,8 +237,11 @@ async function main(): Promise<void> {
       tree: { type: 'string' },
       engine: { type: 'string' },
       jpegs: { type: 'boolean', default: false },
+      rounds: { type: 'string', default: '3' },
     },
   });
+  const rounds = Number(values.rounds);
+  if (!Number.isInteger(rounds) || rounds <= 0) throw new Error(`--rounds must be a positive integer, got ${values.rounds}`);
   if (values.engine) return engineOnly(values.engine);
   const count = Number(values.files);
   if (!Number.isInteger(count) || count <= 0) throw new Error(`--files must be a positive integer, got ${values.files}`);
@@ -241,9 +269,36 @@ async function main(): Promise<void> {
     await warmCache(tree);
 
     const load = os.loadavg()[0]!;
-    const exif = await timeExiftool(tree, work);
-    const cli = await timeCli(tree, work);
-    const engine = await timeEngine(tree, work);
+    // Rounds in an order that turns from round to round, so a drift in the machine's speed hits
+    // each contender alike; medians per contender, and the median of the per-round ratios.
+    const runs: Array<{ exif: Timed | null; cli: Timed | null; engine: Timed }> = [];
+    for (let r = 0; r < rounds; r++) {
+      const row: Partial<(typeof runs)[number]> = {};
+      const steps = ['exif', 'cli', 'engine'] as const;
+      for (let i = 0; i < steps.length; i++) {
+        const step = steps[(i + r) % steps.length]!;
+        if (step === 'exif') row.exif = await timeExiftool(tree, work);
+        else if (step === 'cli') row.cli = await timeCli(tree, work, `bench-${r}.db`);
+        else row.engine = await timeEngine(tree, work);
+      }
+      runs.push(row as (typeof runs)[number]);
+      const e = row.exif;
+      const c = row.cli;
+      console.log(`  round ${r + 1}: exiftool ${e ? `${e.seconds.toFixed(2)} s` : 'n/a'}, import ${c ? `${c.seconds.toFixed(2)} s` : 'n/a'}, engine ${row.engine!.seconds.toFixed(2)} s${e && c ? `; ratio ${(e.seconds / c.seconds).toFixed(2)}x` : ''}`);
+    }
+    const medianOf = (xs: number[]): number => {
+      const s = [...xs].sort((a, b) => a - b);
+      return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+    };
+    /** The run with the median wall time (its CPU, RSS and detail go with it). */
+    const medianRun = (list: Array<Timed | null>): Timed | null => {
+      const got = list.filter((t): t is Timed => t !== null).sort((a, b) => a.seconds - b.seconds);
+      return got.length === 0 ? null : got[(got.length - 1) >> 1]!;
+    };
+    const exif = medianRun(runs.map((r) => r.exif));
+    const cli = medianRun(runs.map((r) => r.cli));
+    const engine = medianRun(runs.map((r) => r.engine))!;
+    const ratioRuns = runs.filter((r) => r.exif && r.cli);
 
     const rate = (t: Timed | null): string => (t ? `${(built.files / t.seconds).toFixed(0)} files/s` : 'n/a');
     const line = (label: string, t: Timed | null): void => {
@@ -259,8 +314,11 @@ async function main(): Promise<void> {
     line('mediaparser import (CLI, with DB)', cli);
     line('import engine only (worker code)', engine);
     console.log('');
+    console.log(`(medians of ${rounds} rounds; peak RSS and detail of the median run)`);
     if (exif && cli) {
-      console.log(`Ratio exiftool / mediaparser import (CLI): ${(exif.seconds / cli.seconds).toFixed(2)}x wall (target >= 3x), ${(exif.cpuSeconds / cli.cpuSeconds).toFixed(2)}x CPU`);
+      const wallRatio = medianOf(ratioRuns.map((r) => r.exif!.seconds / r.cli!.seconds));
+      const cpuRatio = medianOf(ratioRuns.map((r) => r.exif!.cpuSeconds / r.cli!.cpuSeconds));
+      console.log(`Ratio exiftool / mediaparser import (CLI): ${wallRatio.toFixed(2)}x wall (target >= 3x), ${cpuRatio.toFixed(2)}x CPU`);
     }
     if (exif) {
       console.log(`Ratio exiftool / import engine:           ${(exif.seconds / engine.seconds).toFixed(2)}x wall, ${(exif.cpuSeconds / engine.cpuSeconds).toFixed(2)}x CPU`);
@@ -272,6 +330,7 @@ async function main(): Promise<void> {
     if (disturbed.length > 0) {
       console.log('Note: other processes used the CPU during a timed run ("others" column): its wall time is inflated; run again on a quiet machine.');
     }
+    if (cli) await timeBackgroundHashing(path.join(work, 'bench-0.db'), work);
     if (!exif) console.log('ExifTool is not installed (apt-get install libimage-exiftool-perl): no baseline ratio.');
     if (!cli) console.log('The CLI is not available yet: timed the import engine only.');
   } finally {
