@@ -27,6 +27,8 @@ import {
 } from '../core/export/copy.js';
 import { COPY_THREAD_NICE, inlineHasher, ThreadHasher, type BufferHasher } from '../core/export/hasher.js';
 import { batchingPost } from './batching.js';
+import { serveHashes } from './hash-thread.js';
+import { tsxExecArgv } from '../core/worker-factory.js';
 import { CopyLanes, serveCopies, type CopyThreadData, type CopyThreadSpawner, type FromCopyThread, type ToCopyThread } from './copy-lanes.js';
 import { TargetPlanner, type CompanionTarget } from '../core/export/targets.js';
 import { ExifTool } from 'exiftool-vendored';
@@ -210,7 +212,7 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
   const runNonce = deps.runNonce ?? newRunNonce();
   const threads = deps.fs ? null : (deps.copyThreads ?? null);
   // The copy threads hash what they copy; this thread then copies only while they start up.
-  const hasher = deps.hasher ?? (threads ? inlineHasher : new ThreadHasher());
+  const hasher = deps.hasher ?? (threads ? inlineHasher : new ThreadHasher(spawnHashThread));
   const bytesInterval = deps.bytesIntervalMs ?? 100;
   const word = new Int32Array(data.control);
   const post = (m: ExportWorkerMessage): void => port.post(m);
@@ -739,6 +741,13 @@ export function exportBatchingPost(send: (m: ExportWorkerMessage) => void, inter
   return batchingPost(send, BATCHED, (messages) => ({ type: 'batch', messages: messages as BatchedExportMessage[] }), intervalMs, max);
 }
 
+/** The hashing thread (hash-thread.ts), started from this file like the copy threads. */
+export function spawnHashThread(): Worker {
+  const entry = ownEntry();
+  // From the TypeScript sources (tests, the CLI without its bundle) the thread needs tsx's loader.
+  return new Worker(entry, { workerData: { kind: 'export-hash' }, ...(entry.endsWith('.ts') ? { execArgv: tsxExecArgv() } : {}) });
+}
+
 /** This file, as the running bundle or source sees it: copy threads are started from it. */
 function ownEntry(): string {
   // CommonJS bundles (the packaged app, the CLI's cache) have __filename; the sources run as ESM.
@@ -777,6 +786,9 @@ if (parentPort && kind === 'export') {
     // Nothing left to do: let the thread end so the runner sees it exit.
     parent.unref();
   });
+} else if (parentPort && kind === 'export-hash') {
+  const parent = parentPort;
+  serveHashes({ post: (m) => parent.postMessage(m), onMessage: (h) => parent.on('message', h) });
 } else if (parentPort && kind === 'export-copy') {
   const parent = parentPort;
   lowerThreadPriority();
