@@ -229,3 +229,19 @@ export type ExportWorkerMessage =
   | { type: 'done' }
   /** Stops the whole job: output folder missing/unwritable (`output-unavailable`), disk full (`disk-full`). */
   | { type: 'fatal'; error: AppError };
+
+// ---------------------------------------------------------------- WAL checkpoints
+
+/** workerData of the checkpoint thread (checkpoint-worker.ts, started by main/core/db/checkpointer.ts). */
+export interface CheckpointWorkerData {
+  kind: 'checkpoint';
+  /** The better-sqlite3 entry the thread loads, resolved by the main thread (tests pass a broken one). */
+  driver: string;
+  path: string;
+  nativeBinding?: string;
+}
+
+export type CheckpointWorkerMessage =
+  | { ready: true }
+  | { ok: true; busy: number; log: number; checkpointed: number }
+  | { ok: false; error: string };

@@ -12,25 +12,14 @@
 import { createRequire } from 'node:module';
 import type { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
+import type { CheckpointWorkerData, CheckpointWorkerMessage } from '../../workers/protocol.js';
 import { nativeBinding } from './native-binding.js';
 import { createWorkerFactory } from '../worker-factory.js';
 
 /** What the main connection uses when no checkpoint thread runs (see open-db.ts). */
 export const FALLBACK_AUTOCHECKPOINT_PAGES = 4000;
 
-/** workerData of the checkpoint thread (main/workers/checkpoint-worker.ts). */
-export interface CheckpointWorkerData {
-  kind: 'checkpoint';
-  /** The better-sqlite3 entry the thread loads, resolved here (tests pass a broken one). */
-  driver: string;
-  path: string;
-  nativeBinding?: string;
-}
-
-export type CheckpointWorkerMessage =
-  | { ready: true }
-  | { ok: true; busy: number; log: number; checkpointed: number }
-  | { ok: false; error: string };
+export type { CheckpointWorkerData } from '../../workers/protocol.js';
 
 export interface CheckpointResult {
   /** WAL frames, and how many of them are now in the database file. */
