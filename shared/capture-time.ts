@@ -93,11 +93,6 @@ export function parseCaptureTime(text: string): CaptureTime | null {
   return { local, offset };
 }
 
-/** Canonical local string check (what the database stores). */
-export function isCanonicalLocal(local: string): boolean {
-  return LOCAL_RE.test(local);
-}
-
 /**
  * ISO 8601 for people and JSON: `2024-12-31T22:00:00-05:00`; milliseconds only when not zero;
  * no offset when unknown. A coarser date is written with only what is known (`1987-12`).

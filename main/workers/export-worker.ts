@@ -28,7 +28,6 @@ import {
 import { COPY_THREAD_NICE, inlineHasher, ThreadHasher, type BufferHasher } from '../core/export/hasher.js';
 import { batchingPost } from './batching.js';
 import { serveHashes } from './hash-thread.js';
-import { tsxExecArgv } from '../core/worker-factory.js';
 import { CopyLanes, serveCopies, type CopyThreadData, type CopyThreadSpawner, type FromCopyThread, type ToCopyThread } from './copy-lanes.js';
 import { TargetPlanner, type CompanionTarget } from '../core/export/targets.js';
 import { ExifTool } from 'exiftool-vendored';
@@ -742,10 +741,9 @@ export function exportBatchingPost(send: (m: ExportWorkerMessage) => void, inter
 }
 
 /** The hashing thread (hash-thread.ts), started from this file like the copy threads. */
-export function spawnHashThread(): Worker {
-  const entry = ownEntry();
-  // From the TypeScript sources (tests, the CLI without its bundle) the thread needs tsx's loader.
-  return new Worker(entry, { workerData: { kind: 'export-hash' }, ...(entry.endsWith('.ts') ? { execArgv: tsxExecArgv() } : {}) });
+export function spawnHashThread(execArgv?: string[]): Worker {
+  // From the sources the thread inherits this worker's loader flags (tsx), as the copy threads do.
+  return new Worker(ownEntry(), { workerData: { kind: 'export-hash' }, ...(execArgv ? { execArgv } : {}) });
 }
 
 /** This file, as the running bundle or source sees it: copy threads are started from it. */

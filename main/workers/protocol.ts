@@ -8,8 +8,6 @@
  */
 import type { AppError } from '../../shared/errors.js';
 import type { CaptureTime } from '../../shared/capture-time.js';
-import type { ImportedSidecar } from '../core/import/sidecars.js';
-import type { WriteSettings } from '../core/export/write-truth.js';
 import type { DateCandidate, MediaType, TimestampSource, Confidence } from '../../shared/types.js';
 
 /** Int32 slot 0 of the control buffer. */
@@ -229,6 +227,33 @@ export type ExportWorkerMessage =
   | { type: 'done' }
   /** Stops the whole job: output folder missing/unwritable (`output-unavailable`), disk full (`disk-full`). */
   | { type: 'fatal'; error: AppError };
+
+// ---------------------------------------------------------------- sidecars and metadata writes
+
+export type SidecarKind = 'xmp' | 'aae' | 'thm' | 'takeout';
+
+/** A sidecar matched to its media file (without its hash yet); main/core/import/sidecars.ts. */
+export interface MatchedSidecar {
+  path: string;
+  kind: SidecarKind;
+  /** What follows the exported base name: `.xmp`, `.jpg.xmp`, `.aae`, `.thm`, `.jpg.json`. */
+  suffix: string;
+  size: number;
+}
+
+export interface ImportedSidecar extends MatchedSidecar {
+  sha256: string;
+}
+
+/** What the export writes into copies (main/core/export/write-truth.ts): the two settings and the zone. */
+export interface WriteSettings {
+  /** "Write corrected dates into copies". */
+  dates: boolean;
+  /** "Write folder tags as keywords". */
+  tags: boolean;
+  /** The zone a video's UTC dates are computed in when the capture time has no offset. */
+  timeZone: string;
+}
 
 // ---------------------------------------------------------------- WAL checkpoints
 

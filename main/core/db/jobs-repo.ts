@@ -77,17 +77,6 @@ export function nextQueuedJob(db: Db): { job: JobSummary; queuedAt: string | nul
   return row ? { job: toJobSummary(row), queuedAt: row.queuedAt } : null;
 }
 
-export function newestCompletedImport(db: Db): JobSummary | null {
-  const row = db
-    .select()
-    .from(jobs)
-    .where(and(eq(jobs.type, 'import'), eq(jobs.status, 'completed')))
-    .orderBy(desc(jobs.id))
-    .limit(1)
-    .get();
-  return row ? toJobSummary(row) : null;
-}
-
 export interface JobPatch {
   status?: JobStatus;
   progressCurrent?: number;

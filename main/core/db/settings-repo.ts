@@ -52,6 +52,3 @@ export function writeSettings(db: Db, patch: Partial<Settings>): Settings {
   return readSettings(db);
 }
 
-export function deleteSetting(db: Db, key: keyof Settings): void {
-  db.delete(settings).where(eq(settings.key, KEYS[key])).run();
-}

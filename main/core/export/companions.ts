@@ -5,8 +5,19 @@
  * Pure: no I/O.
  */
 import { sanitizeFileName, splitExtension, collisionKey } from '../../../shared/naming.js';
+import type { CaptureTime } from '../../../shared/capture-time.js';
 import type { ExportItem, ExportSidecar } from '../../workers/protocol.js';
-import type { TargetItem } from './targets.js';
+
+/** What the name planner (targets.ts) places: a file, with the members of its group. */
+export interface TargetItem {
+  fileId: number;
+  originalName: string;
+  size: number;
+  sha256: string;
+  timestamp: CaptureTime | null;
+  /** A group's other members and sidecars: their names (same base, same counter) are claimed with this one. */
+  companions?: readonly Companion[];
+}
 
 export type Companion =
   | { kind: 'file'; item: ExportItem; suffix: string; size: number; sha256: string }

@@ -8,7 +8,7 @@
 import type { ExifTool, WriteTags } from 'exiftool-vendored';
 import { offsetMinutes, utcToZone, type CaptureTime } from '../../../shared/capture-time.js';
 import type { TimestampSource, WriteReason } from '../../../shared/types.js';
-import type { ExportItem } from '../../workers/protocol.js';
+import type { ExportItem, WriteSettings } from '../../workers/protocol.js';
 import { archiveExt } from './companions.js';
 
 /** Sources that are the file's own embedded metadata: a copy dated by one of them already says it. */
@@ -27,14 +27,7 @@ export const EMBEDDED_SOURCES: ReadonlySet<TimestampSource> = new Set<TimestampS
 const IMAGE_WRITABLE = new Set(['.jpg', '.jpeg', '.jpe', '.tif', '.tiff', '.heic', '.heif', '.png', '.webp', '.dng']);
 const VIDEO_WRITABLE = new Set(['.mov', '.qt', '.mp4', '.m4v', '.3gp']);
 
-export interface WriteSettings {
-  /** "Write corrected dates into copies". */
-  dates: boolean;
-  /** "Write folder tags as keywords". */
-  tags: boolean;
-  /** The zone a video's UTC dates are computed in when the capture time has no offset. */
-  timeZone: string;
-}
+export type { WriteSettings };
 
 export type { WriteReason };
 
