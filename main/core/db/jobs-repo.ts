@@ -1,5 +1,5 @@
 /** Jobs and their file links. Only the job runner and the handlers (main thread) call these. */
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { AppError, ErrorCode } from '../../../shared/errors.js';
 import type { ExportStats, JobOptions, JobStatus, JobSummary, JobType } from '../../../shared/types.js';
 import type { Db } from './open-db.js';

@@ -1,4 +1,3 @@
-import { eq } from 'drizzle-orm';
 import { isValidTimeZone } from '../../../shared/capture-time.js';
 import type { Settings } from '../../../shared/types.js';
 import type { Db } from './open-db.js';
