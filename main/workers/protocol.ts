@@ -9,7 +9,7 @@
 import type { AppError } from '../../shared/errors.js';
 import type { CaptureTime } from '../../shared/capture-time.js';
 import type { ImportedSidecar } from '../core/import/sidecars.js';
-import type { WriteSettings } from '../core/export/write-truth.js';
+import type { MetadataWrite, WriteSettings } from '../core/export/write-truth.js';
 import type { DateCandidate, MediaType, TimestampSource, Confidence } from '../../shared/types.js';
 
 /** Int32 slot 0 of the control buffer. */
@@ -144,6 +144,16 @@ export interface ExportItem {
   members?: ExportItem[];
   /** This file's sidecars (main/core/import/sidecars.ts), exported under its base name. */
   sidecars?: ExportSidecar[];
+  /** The XMP sidecar MediaParser wrote beside this file's copy in this archive (table xmp_copies), or null. */
+  xmpArchived?: { relPath: string; sha256: string; size: number } | null;
+  /**
+   * Set by the export worker, never sent: what goes into an XMP sidecar for a format that cannot be
+   * written (write-truth.ts `plannedSidecarWrite`), and the sidecars once made, temps of this run
+   * keyed `new` (a new XMP, for a file without an .xmp of its own) or `s<sidecarId>` (the written
+   * copy of its own .xmp).
+   */
+  xmpWrite?: MetadataWrite;
+  xmpFiles?: Record<string, { path: string; size: number; sha256: string }>;
 }
 
 export interface ExportSidecar {
@@ -159,7 +169,9 @@ export interface ExportSidecar {
 /** Where a group member or sidecar went, reported inside its main file's `file-done`. */
 export type CompanionDone =
   | { kind: 'file'; fileId: number; outcome: ExportOutcome; relPath: string; sha256: string; size: number; mtimeMs: number | null }
-  | { kind: 'sidecar'; sidecarId: number; outcome: ExportOutcome; relPath: string; sha256: string; size: number };
+  | { kind: 'sidecar'; sidecarId: number; outcome: ExportOutcome; relPath: string; sha256: string; size: number }
+  /** The XMP sidecar MediaParser wrote for file `fileId` (its format cannot take the date itself). */
+  | { kind: 'xmp'; fileId: number; outcome: ExportOutcome; relPath: string; sha256: string; size: number };
 
 /** A group member or sidecar that could not be exported (`fileId`: the member, or the sidecar's file). */
 export interface CompanionError {
