@@ -12,7 +12,7 @@ import { err, ok, type Result } from '../../shared/errors.js';
 import type { ExportFidelityPreview, ExportPreview, WriteReason } from '../../shared/types.js';
 import { collisionKey, isNameFor, plannedRelativePath, relativePathFor, withCounter } from '../../shared/naming.js';
 import { companionPath, companionsOf } from './export/companions.js';
-import { writableFormat, writeReasons, type WriteSettings } from './export/write-truth.js';
+import { needsXmpSidecar, plannedSidecarWrite, writableFormat, writeReasons, type WriteSettings } from './export/write-truth.js';
 import type { ArchivesRepo, ExportCursor, ExportScope } from './db/archives-repo.js';
 import type { FilesRepo } from './db/files-repo.js';
 import { createJob, getJob, importSkipped, jobFileErrors, listJobs } from './db/jobs-repo.js';
@@ -311,7 +311,7 @@ export async function previewExport(
   outputDir: string | null,
   write: WriteSettings = { dates: true, tags: true, timeZone: 'UTC' },
 ): Promise<ExportPreview> {
-  const fidelity: ExportFidelityPreview = { livePhotos: 0, rawPairs: 0, sidecars: 0, writes: [], notWritable: 0, examples: [] };
+  const fidelity: ExportFidelityPreview = { livePhotos: 0, rawPairs: 0, sidecars: 0, writes: [], xmpSidecars: 0, examples: [] };
   const writes = new Map<WriteReason, number>();
   const archiveId = outputDir ? archives.find(outputDir) : null;
   const counts = archives.counts(scope, archiveId);
@@ -367,6 +367,7 @@ export async function previewExport(
       newCount++;
       newBytes += item.size;
       // Fidelity: what travels with the file and what gets written into its copy.
+      for (const each of [item, ...(item.members ?? [])]) if (needsXmpSidecar(each, write)) each.xmpWrite = plannedSidecarWrite(each, write)!;
       const companions = companionsOf(item);
       for (const m of item.members ?? []) {
         if (writableFormat(m.originalName) === 'video') fidelity.livePhotos++;
@@ -375,7 +376,7 @@ export async function previewExport(
       fidelity.sidecars += companions.filter((c) => c.kind === 'sidecar').length;
       for (const each of [item, ...(item.members ?? [])]) {
         const reasons = writeReasons(each, write);
-        if (reasons.length && writableFormat(each.originalName) === null) fidelity.notWritable++;
+        if (each.xmpWrite) fidelity.xmpSidecars++;
         else for (const r of reasons) writes.set(r, (writes.get(r) ?? 0) + 1);
       }
       if (companions.length && fidelity.examples.length < 5) {

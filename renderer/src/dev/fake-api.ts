@@ -412,7 +412,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
             perYear: [...perYear].map(([year, count]) => ({ year, count })).sort((a, b) => a.year.localeCompare(b.year)),
             undatedCount,
             collisionCount: 0,
-            fidelity: { livePhotos: 0, rawPairs: 0, sidecars: 0, writes: [], notWritable: 0, examples: [] },
+            fidelity: { livePhotos: 0, rawPairs: 0, sidecars: 0, writes: [], xmpSidecars: 0, examples: [] },
             outputDir: r.outputDir ?? settings.outputDirectory,
             freeBytes: 500_000_000_000,
             outputProblem: null,
