@@ -30,8 +30,8 @@ import { batchingPost } from './batching.js';
 import { serveHashes } from './hash-thread.js';
 import { CopyLanes, serveCopies, type CopyThreadData, type CopyThreadSpawner, type FromCopyThread, type ToCopyThread } from './copy-lanes.js';
 import { TargetPlanner, type CompanionTarget } from '../core/export/targets.js';
-import { ExifTool } from 'exiftool-vendored';
-import { exiftoolEnv } from '../core/import/metadata.js';
+import type { ExifTool } from 'exiftool-vendored';
+import { startExiftool } from '../core/import/exiftool-process.js';
 import { plannedSidecarWrite, plannedWrite, writeAndCheck, type MetadataWrite } from '../core/export/write-truth.js';
 import { archiveExt, companionKey, companionPath, companionsOf, ownXmpSidecars, targetOf, type Companion } from '../core/export/companions.js';
 import type { ManifestRecord } from '../core/archive/manifest.js';
@@ -555,7 +555,7 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
       what = 'the copy of',
     ): Promise<{ ok: true; sha256: string; size: number } | { ok: false; error: AppError }> => {
       try {
-        exiftool ??= new ExifTool({ maxProcs: 2, taskTimeoutMillis: 60_000, useMWG: false, exiftoolEnv: exiftoolEnv() });
+        exiftool ??= startExiftool({ maxProcs: 2, taskTimeoutMillis: 60_000 });
         const problem = await writeAndCheck(exiftool, stagingPath, write);
         if (problem !== null) {
           return { ok: false, error: appError('verify-failed', `The corrected date could not be written into ${what} ${item.originalName}.`, problem) };

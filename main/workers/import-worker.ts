@@ -8,13 +8,14 @@
 import os from 'node:os';
 import path from 'node:path';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { ExifTool } from 'exiftool-vendored';
+import type { ExifTool } from 'exiftool-vendored';
 import sharp from 'sharp';
 import { appError } from '../../shared/errors.js';
 import { errnoToAppError } from '../core/errors.js';
 import { analyzeFile } from '../core/import/analyze-file.js';
 import { ExiftoolBatcher } from '../core/import/exiftool-batch.js';
-import { exiftoolEnv, likelyNeedsExiftool, type ReaderResult } from '../core/import/metadata.js';
+import { likelyNeedsExiftool, type ReaderResult } from '../core/import/metadata.js';
+import { startExiftool } from '../core/import/exiftool-process.js';
 import { scanFolders, type ScanEntry } from '../core/import/scan.js';
 import { describeSidecars, matchSidecars, type MatchedSidecar, type SidecarCandidate } from '../core/import/sidecars.js';
 import { LivePhotoCandidates, needsContentId, readContentId } from '../core/import/live-photos.js';
@@ -101,7 +102,7 @@ export async function runImport(
   const readExiftool = async (file: string): Promise<ReaderResult> => {
     // Started only when a file needs it: a folder of JPEGs never spawns perl.
     if (batcher === null) {
-      exiftool = new ExifTool({ maxProcs, minDelayBetweenSpawnMillis: 0, taskTimeoutMillis: 60_000, useMWG: false, exiftoolEnv: exiftoolEnv() });
+      exiftool = startExiftool({ maxProcs, minDelayBetweenSpawnMillis: 0, taskTimeoutMillis: 60_000 });
       batcher = new ExiftoolBatcher(exiftool, maxProcs);
     }
     waiting++;
@@ -318,7 +319,7 @@ export async function runImport(
     if (!stopping && !cancelled()) {
       for (const still of livePhotos.stillsToRead()) {
         if (cancelled()) break;
-        contentIdTool ??= new ExifTool({ maxProcs: 1, taskTimeoutMillis: 60_000, useMWG: false, exiftoolEnv: exiftoolEnv() });
+        contentIdTool ??= startExiftool({ maxProcs: 1, taskTimeoutMillis: 60_000 });
         const contentId = await readContentId(contentIdTool, still).catch(() => null);
         if (contentId !== null) post({ type: 'content-id', path: still, contentId });
       }
