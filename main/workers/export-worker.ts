@@ -17,28 +17,23 @@ import { ArchiveState, DurableResults, type ArchiveAction } from '../core/export
 import {
   copyFileSafely,
   newRunNonce,
-  sha256File,
   nodeFs,
   removeStrayTemps,
   tempNameFor,
   withoutFsync,
-  type CopyControl,
   type ExportFs,
 } from '../core/export/copy.js';
 import { COPY_THREAD_NICE, inlineHasher, ThreadHasher, type BufferHasher } from '../core/export/hasher.js';
 import { batchingPost } from './batching.js';
 import { serveHashes } from './hash-thread.js';
+import { Controller } from './export-control.js';
+import { MetadataStage } from './export-metadata.js';
 import { CopyLanes, serveCopies, type CopyThreadData, type CopyThreadSpawner, type FromCopyThread, type ToCopyThread } from './copy-lanes.js';
 import { TargetPlanner, type CompanionTarget } from '../core/export/targets.js';
-import type { ExifTool } from 'exiftool-vendored';
-import { startExiftool } from '../core/import/exiftool-process.js';
-import { plannedSidecarWrite, plannedWrite, writeAndCheck, type MetadataWrite } from '../core/export/write-truth.js';
+import { plannedSidecarWrite, plannedWrite } from '../core/export/write-truth.js';
 import { archiveExt, companionKey, companionPath, companionsOf, ownXmpSidecars, targetOf, type Companion } from '../core/export/companions.js';
 import type { ManifestRecord } from '../core/archive/manifest.js';
 import {
-  CONTROL_CANCEL,
-  CONTROL_PAUSE,
-  CONTROL_RUN,
   type CompanionDone,
   type CompanionError,
   type ExportItem,
@@ -83,86 +78,6 @@ export interface ExportDeps {
    * what durability costs. Copies may not survive a power cut.
    */
   unsafeNoFsync?: boolean;
-}
-
-/** Pause/cancel state shared by every copy in flight; posts `paused`/`resumed` once each. */
-class Controller implements CopyControl {
-  private pauseAnnounced = false;
-  private aborted = false;
-  private waiters: Array<() => void> = [];
-  private readonly timer: NodeJS.Timeout;
-
-  constructor(
-    private readonly word: Int32Array,
-    private readonly post: (m: ExportWorkerMessage) => void,
-    pollMs: number,
-  ) {
-    this.timer = setInterval(() => this.poll(), pollMs);
-  }
-
-  private state(): number {
-    return this.aborted ? CONTROL_CANCEL : Atomics.load(this.word, 0);
-  }
-
-  get cancelled(): boolean {
-    return this.state() === CONTROL_CANCEL;
-  }
-
-  /** Stops everything from inside the worker (a fatal error), like a cancel. */
-  abort(): void {
-    this.aborted = true;
-    this.wake();
-  }
-
-  private wake(): void {
-    const w = this.waiters;
-    this.waiters = [];
-    for (const f of w) f();
-  }
-
-  /** Reads the control word and announces transitions; called by a timer and by `control` messages. */
-  poll(): void {
-    const s = this.state();
-    if (s === CONTROL_PAUSE && !this.pauseAnnounced) {
-      this.pauseAnnounced = true;
-      this.post({ type: 'paused' });
-    } else if (s === CONTROL_RUN && this.pauseAnnounced) {
-      this.pauseAnnounced = false;
-      this.post({ type: 'resumed' });
-      this.wake();
-    } else if (s === CONTROL_CANCEL) {
-      this.wake();
-    }
-  }
-
-  /** Resolves on the next resume or cancel, or when a page arrives. */
-  changed(): Promise<void> {
-    return new Promise((resolve) => this.waiters.push(resolve));
-  }
-
-  running(): boolean {
-    return this.state() === CONTROL_RUN && !this.pauseAnnounced;
-  }
-
-  async checkpoint(): Promise<'run' | 'cancel'> {
-    for (;;) {
-      this.poll();
-      const s = this.state();
-      if (s === CONTROL_CANCEL) return 'cancel';
-      if (s === CONTROL_RUN && !this.pauseAnnounced) return 'run';
-      await this.changed();
-    }
-  }
-
-  /** Wakes anything waiting (new page arrived). */
-  nudge(): void {
-    this.wake();
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
-    this.wake();
-  }
 }
 
 /** Files in flight: enough that one file's hash (on the hashing thread) overlaps the next one's I/O. */
@@ -234,8 +149,8 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
     lanes.abort();
   };
 
-  /** One long-lived ExifTool for the run's metadata writes, started on the first one. */
-  let exiftool: ExifTool | null = null;
+  /** Metadata written into staged copies and XMP sidecars (export-metadata.ts). */
+  const stage = new MetadataStage({ fs, lanes, outputDir: data.outputDir, jobId: data.jobId, runNonce, write: data.write });
   const queue: ExportItem[] = [];
   let lastPage = false;
   let requested = false;
@@ -291,60 +206,6 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
 
     const fail = (item: ExportItem, error: AppError): void => post({ type: 'file-failed', fileId: item.fileId, error });
 
-    /** Where an XMP sidecar of this run is made (in the archive root: a temp of this run). */
-    const xmpTemp = (key: `x${number}` | `y${number}`): string => path.join(data.outputDir, tempNameFor(data.jobId, runNonce, key, '.xmp'));
-
-    /**
-     * Makes the XMP sidecars of a group whose formats cannot take their corrected dates (see
-     * write-truth.ts `plannedSidecarWrite`): a new XMP made by ExifTool, or a verified copy of the
-     * file's own .xmp with the fields written in; each read back, synced and hashed. They are then
-     * placed like any sidecar (a verified copy, published without replacing anything).
-     * Returns the first failure, or null.
-     */
-    const makeXmps = async (item: ExportItem): Promise<{ fileId: number; sidecarId?: number; error: AppError } | null> => {
-      for (const owner of [item, ...(item.members ?? [])]) {
-        if (!owner.xmpWrite || owner.xmpFiles) continue;
-        const files: NonNullable<ExportItem['xmpFiles']> = {};
-        const own = ownXmpSidecars(owner);
-        const targets = own.length ? own.map((sc) => ({ sc, key: `y${sc.sidecarId}` as const })) : [{ sc: null, key: `x${owner.fileId}` as const }];
-        for (const { sc, key } of targets) {
-          const staged = xmpTemp(key);
-          dropStaged(staged);
-          const write = sc ? plannedSidecarWrite(owner, data.write!, true)! : owner.xmpWrite;
-          if (sc) {
-            const copied = await lanes.copy({
-              sourcePath: sc.sourcePath,
-              size: sc.size,
-              sha256: sc.sha256,
-              finalPath: staged,
-              tempPath: path.join(data.outputDir, tempNameFor(data.jobId, runNonce, `s${sc.sidecarId}`)),
-              onBytes: () => undefined,
-            });
-            if (copied.kind !== 'published') {
-              const error = copied.kind === 'failed' ? copied.error : appError('conflict', `The sidecar ${path.basename(sc.sourcePath)} could not be staged.`);
-              return { fileId: owner.fileId, sidecarId: sc.sidecarId, error };
-            }
-          }
-          const written = await writeStaged(owner, write, staged, 'an XMP sidecar of');
-          if (!written.ok) {
-            dropStaged(staged);
-            return { fileId: owner.fileId, ...(sc ? { sidecarId: sc.sidecarId } : {}), error: written.error };
-          }
-          files[sc ? `s${sc.sidecarId}` : 'new'] = { path: staged, sha256: written.sha256, size: written.size };
-        }
-        owner.xmpFiles = files;
-      }
-      return null;
-    };
-
-    /** Removes a group's XMP temps once placed (or given up on). */
-    const dropXmps = (item: ExportItem): void => {
-      for (const owner of [item, ...(item.members ?? [])]) {
-        for (const f of Object.values(owner.xmpFiles ?? {})) dropStaged(f.path);
-        delete owner.xmpFiles;
-      }
-    };
-
     /**
      * Puts a group's other members and the sidecars beside the main file at `mainRel`: kept where
      * recorded, moved along when the group was renamed, else copied (or adopted when identical).
@@ -383,7 +244,7 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
       /** XMP sidecars that must be placed are made first (the present ones are not made again). */
       const ready = async (list: Companion[]): Promise<Companion[] | null> => {
         if (!list.some((c) => c.kind !== 'file' && c.pending)) return list;
-        const problem = await makeXmps(item);
+        const problem = await stage.makeXmps(item);
         if (problem) {
           out.errors.push(problem);
           return null;
@@ -491,7 +352,7 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
         }
         return out;
       } finally {
-        dropXmps(item);
+        stage.dropXmps(item);
       }
     };
 
@@ -544,73 +405,6 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
 
     const outputGone = async (): Promise<boolean> => (await checkOutputRoot(data.outputDir, data.jobId, runNonce, fs)) !== null;
 
-    /**
-     * Writes the truth into a staged copy (a temp of this run beside its final name), reads it back,
-     * syncs it and hashes it: the copy's own sha256 is what the archive records.
-     */
-    const writeStaged = async (
-      item: ExportItem,
-      write: MetadataWrite,
-      stagingPath: string,
-      what = 'the copy of',
-    ): Promise<{ ok: true; sha256: string; size: number } | { ok: false; error: AppError }> => {
-      try {
-        exiftool ??= startExiftool({ maxProcs: 2, taskTimeoutMillis: 60_000 });
-        const problem = await writeAndCheck(exiftool, stagingPath, write);
-        if (problem !== null) {
-          return { ok: false, error: appError('verify-failed', `The corrected date could not be written into ${what} ${item.originalName}.`, problem) };
-        }
-        const fd = fs.openSync(stagingPath, 'r+');
-        try {
-          fs.fsyncSync(fd);
-        } finally {
-          fs.closeSync(fd);
-        }
-        return { ok: true, sha256: await sha256File(stagingPath, fs), size: fs.lstatSync(stagingPath).size };
-      } catch (e) {
-        return { ok: false, error: appError('io', `Writing the corrected metadata into ${what} ${item.originalName} failed.`, e instanceof Error ? e.message : String(e)) };
-      }
-    };
-    /**
-     * A copy renamed because its date changed still carries the old date inside: when the new one
-     * must be written, the original is staged again, written and put in its place. Null when
-     * nothing needed writing.
-     */
-    const rewriteRenamed = async (item: ExportItem, finalPath: string): Promise<{ sha256: string; size: number } | { error: AppError } | null> => {
-      const write = data.write ? plannedWrite(item, data.write) : null;
-      if (write === null) return null;
-      const stagingPath = path.join(path.dirname(finalPath), tempNameFor(data.jobId, runNonce, `w${item.fileId}`));
-      const copied = await lanes.copy({
-        sourcePath: item.sourcePath,
-        size: item.size,
-        sha256: item.sha256,
-        finalPath: stagingPath,
-        tempPath: path.join(path.dirname(finalPath), tempNameFor(data.jobId, runNonce, item.fileId)),
-        onBytes: () => undefined,
-      });
-      if (copied.kind !== 'published') {
-        return { error: copied.kind === 'failed' ? copied.error : appError('conflict', `The copy of ${item.originalName} could not be staged for its new date.`) };
-      }
-      const written = await writeStaged(item, write, stagingPath);
-      if (!written.ok) {
-        dropStaged(stagingPath);
-        return { error: written.error };
-      }
-      // Replaces the renamed copy, ours and recorded nowhere yet under this name.
-      fs.renameSync(stagingPath, finalPath);
-      return { sha256: written.sha256, size: written.size };
-    };
-
-    const dropStaged = (stagingPath: string): void => {
-      for (const p of [stagingPath, `${stagingPath}_exiftool_tmp`]) {
-        try {
-          fs.unlinkSync(p);
-        } catch {
-          // Not there.
-        }
-      }
-    };
-
     const processItem = async (item: ExportItem, first: ArchiveAction): Promise<void> => {
       if (first.kind === 'keep') {
         await kept(item, first.outcome, first.relPath, first.sha256, null, first);
@@ -655,7 +449,7 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
                 durable.syncWithBatch(path.dirname(archive.abs(from)));
                 let copySha = item.archived?.sha256 ?? item.sha256;
                 let record: ManifestRecord | null = null;
-                const rewriteError = await rewriteRenamed(item, plan.absPath);
+                const rewriteError = await stage.rewriteRenamed(item, plan.absPath);
                 if (rewriteError === null || 'sha256' in rewriteError) {
                   if (rewriteError !== null) {
                     copySha = rewriteError.sha256;
@@ -714,9 +508,9 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
               case 'published': {
                 let copySha = item.sha256;
                 if (write !== null && stagingPath !== null) {
-                  const written = await writeStaged(item, write, stagingPath);
+                  const written = await stage.writeStaged(item, write, stagingPath);
                   if (!written.ok) {
-                    dropStaged(stagingPath);
+                    stage.dropStaged(stagingPath);
                     await planner.release(plan.reservation);
                     await releaseCompanions(plan.companions);
                     fail(item, written.error);
@@ -724,7 +518,7 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
                   }
                   // Publish without replacing: the name was free when planned.
                   if (lstatOrNull(plan.absPath)) {
-                    dropStaged(stagingPath);
+                    stage.dropStaged(stagingPath);
                     await planner.takenExternally(plan.reservation);
                     await releaseCompanions(plan.companions);
                     plan = await planner.plan(targetOf(item));
@@ -815,9 +609,9 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
           if (write) o.xmpWrite = write;
         }
         const recorded = item.archived !== null && owners.every((o) => !o.xmpWrite || (ownXmpSidecars(o).length ? ownXmpSidecars(o).every((sc) => sc.archived) : !!o.xmpArchived));
-        const problem = recorded ? null : await makeXmps(item);
+        const problem = recorded ? null : await stage.makeXmps(item);
         if (problem) {
-          dropXmps(item);
+          stage.dropXmps(item);
           fail(item, problem.error);
           continue;
         }
@@ -826,7 +620,7 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
       try {
         action = await archive.decide(item, planner);
       } catch (e) {
-        dropXmps(item);
+        stage.dropXmps(item);
         fail(item, errnoToAppError(e, path.basename(item.archived?.relPath ?? item.originalName)));
         continue;
       }
@@ -836,7 +630,7 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
           fail(item, appError('internal', 'Exporting this file failed unexpectedly.', e instanceof Error ? (e.stack ?? e.message) : String(e)));
         })
         .finally(() => {
-          dropXmps(item);
+          stage.dropXmps(item);
           inFlight.delete(task);
         });
       inFlight.add(task);
@@ -858,7 +652,7 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
     unsubscribe();
     await lanes.close();
     if (!deps.hasher) await hasher.close();
-    if (exiftool !== null) await (exiftool as ExifTool).end().catch(() => undefined);
+    await stage.close();
   }
 }
 
