@@ -29,6 +29,7 @@ import { COPY_THREAD_NICE, inlineHasher, ThreadHasher, type BufferHasher } from 
 import { batchingPost } from './batching.js';
 import { CopyLanes, serveCopies, type CopyThreadData, type CopyThreadSpawner, type FromCopyThread, type ToCopyThread } from './copy-lanes.js';
 import { TargetPlanner, type CompanionTarget } from '../core/export/targets.js';
+import { templateOrDefault } from '../../shared/name-template.js';
 import { ExifTool } from 'exiftool-vendored';
 import { exiftoolEnv } from '../core/import/metadata.js';
 import { plannedWrite, writeAndCheck, type MetadataWrite } from '../core/export/write-truth.js';
@@ -259,7 +260,7 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
     }
     await removeStrayTemps(data.outputDir, { exceptRun: runNonce }, fs);
 
-    const planner = new TargetPlanner(data.outputDir, fs);
+    const planner = new TargetPlanner(data.outputDir, fs, templateOrDefault(data.nameTemplate));
     const lstatOrNull = (p: string): ReturnType<ExportFs['lstatSync']> | null => {
       try {
         return fs.lstatSync(p);

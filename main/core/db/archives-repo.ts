@@ -66,6 +66,7 @@ interface PageRow {
   c_size: number | null;
   c_mtime: number | null;
   tags: string | null;
+  camera_model: string | null;
 }
 
 /**
@@ -77,7 +78,7 @@ const KEPT = `f.discarded = 0 AND f.sha256 IS NOT NULL AND ${NOT_MEMBER}`;
 const COPY_JOIN = 'LEFT JOIN archive_copies c ON c.archive_id = @archiveId AND c.file_id = f.id';
 const PAGE_COLUMNS = `f.id, f.original_path, f.original_path_bytes, f.original_name, f.size, f.sha256, f.final_at, f.final_offset, f.final_precision,
   f.detected_at, f.detected_offset, f.detected_source, f.confidence, ${EFFECTIVE_TS_SQL} AS k,
-  c.rel_path AS c_rel, c.sha256 AS c_sha, c.size AS c_size, c.mtime_ms AS c_mtime,
+  c.rel_path AS c_rel, c.sha256 AS c_sha, c.size AS c_size, c.mtime_ms AS c_mtime, f.camera_model,
   (SELECT group_concat(t.name, '|') FROM file_tags ft JOIN tags t ON t.id = ft.tag_id WHERE ft.file_id = f.id) AS tags`;
 // The key is split into >= and a tie-break because SQLite seeks an expression index on a plain
 // comparison, not on a row value.
@@ -107,6 +108,7 @@ function toItem(r: PageRow): ExportItem {
         ? { local: r.detected_at, offset: r.detected_offset }
         : null,
     tags: r.tags ? r.tags.split('|').sort() : [],
+    cameraModel: r.camera_model ?? null,
   };
 }
 
