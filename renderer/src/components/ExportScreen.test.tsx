@@ -152,7 +152,7 @@ describe('Export screen', () => {
     expect(within(preview).getByTestId('preview-collisions')).toHaveTextContent('2 share a date');
     expect(within(preview).getByTestId('preview-file-count')).toHaveTextContent('10');
     expect(within(preview).getByTestId('preview-already')).toHaveTextContent('1 already in this folder');
-    expect(within(preview).getByTestId('preview-rename')).toHaveTextContent('1 whose date you changed will be renamed');
+    expect(within(preview).getByTestId('preview-rename')).toHaveTextContent('1 whose date or naming changed will be renamed');
     expect(within(preview).getByTestId('preview-groups')).toHaveTextContent('1 Live Photo and 2 RAW+JPEG pairs');
     expect(within(preview).getByTestId('preview-sidecars')).toHaveTextContent('3 sidecar files');
     expect(within(preview).getByTestId('preview-writes')).toHaveTextContent('4 get the date you set written in');

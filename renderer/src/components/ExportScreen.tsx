@@ -184,7 +184,7 @@ function PreviewAndStart() {
           <ul className="preview-facts" data-testid="preview-archive">
             <li data-testid="preview-already">{formatCount(data.alreadyThere)} already in this folder (checked, not copied again)</li>
             {data.toRename > 0 ? (
-              <li data-testid="preview-rename">{formatCount(data.toRename)} whose date you changed will be renamed in the folder (not copied again)</li>
+              <li data-testid="preview-rename">{formatCount(data.toRename)} whose date or naming changed will be renamed in the folder (not copied again)</li>
             ) : null}
             {data.problems > 0 ? (
               <li data-testid="preview-problems">{formatCount(data.problems)} cannot be exported because their import failed</li>
