@@ -4,18 +4,30 @@
  * archive made with another one), collisions still get `_001`, groups keep one name, the preview
  * names files exactly as the export does, and hostile templates are refused everywhere.
  */
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExifTool, type WriteTags } from 'exiftool-vendored';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { DEFAULT_NAME_TEMPLATE } from '../../shared/name-template.js';
 import { main } from '../cli/main.js';
+import { MANIFEST_NAME } from './archive/manifest.js';
 import { createAppCore, type AppCore } from './app-core.js';
 import { CORPUS_MEDIA, corpusAvailable, listTree, makeTempDir, removeDir, sha256File } from './testing/corpus.js';
 
 function unwrap<T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
   if (!r.ok) throw new Error(r.error.message);
   return r.value;
+}
+
+/** The paths the archive's manifest lists (its `add` records), sorted. */
+function manifestPaths(out: string): string[] {
+  return readFileSync(join(out, MANIFEST_NAME), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as { op: string; path: string })
+    .filter((r) => r.op === 'add')
+    .map((r) => r.path)
+    .sort();
 }
 
 const CUSTOM = '{YYYY}/{camera}/{YYYY}{MM}{DD}_{hh}{mm}{ss}_{tag}';
@@ -125,6 +137,7 @@ describe.skipIf(!corpusAvailable())('the naming template through the real export
     ]);
     await exportTo(out);
     expect(await listTree(out)).toEqual(CUSTOM_TREE);
+    expect(manifestPaths(out)).toEqual(CUSTOM_TREE);
     expect(preview.names.flatMap((n) => [n.name, ...n.companions]).sort()).toEqual(CUSTOM_TREE);
     // The Live Photo's parts are its own bytes under one name.
     expect(await sha256File(join(out, '2003', 'PowerShot A-B- 1', '20031204_064652_beach_001.mov'))).toBe(await sha256File(at('Trip {beach}', 'IMG_0001.MOV')));
@@ -141,6 +154,29 @@ describe.skipIf(!corpusAvailable())('the naming template through the real export
     const job = await exportTo(out);
     expect(job.stats).toMatchObject({ copied: 0, renamed: 2, failed: 0 });
     expect(await listTree(out)).toEqual(CUSTOM_TREE);
+  });
+
+  it('a template without folders puts the files in the archive root, beside the manifest', async () => {
+    unwrap(await core.handlers['settings:set']({ nameTemplate: '{YYYY}{MM}{DD}_{hh}{mm}{ss}' }));
+    onTestFinished(async () => {
+      unwrap(await core.handlers['settings:set']({ nameTemplate: CUSTOM }));
+    });
+    const out = join(tmp, 'archive-flat');
+    mkdirSync(out);
+    await exportTo(out);
+    expect(await listTree(out, true)).toEqual([
+      '19991206_163840.jpg',
+      '20031204_064652.jpg',
+      '20031204_064652_001.jpg',
+      '20031204_064652_001.mov',
+      '20031204_064652_001.xmp',
+      'mediaparser-manifest.jsonl',
+      'unknown/scan.gif',
+    ]);
+    // The manifest and the library record the same relative paths (no leading "/").
+    expect(manifestPaths(out)).toEqual(await listTree(out));
+    const again = await exportTo(out);
+    expect(again.stats).toMatchObject({ copied: 0, renamed: 0, failed: 0 });
   });
 
   it('previews a template being edited without saving it', async () => {
