@@ -135,7 +135,9 @@ describe.skipIf(!corpusAvailable())('the naming template through the real export
       { year: '1999', count: 1 },
       { year: '2003', count: 2 },
     ]);
-    await exportTo(out);
+    const job = await exportTo(out);
+    // The job keeps the template it started with: a resume names files the same way.
+    expect(job.options.nameTemplate).toBe(CUSTOM);
     expect(await listTree(out)).toEqual(CUSTOM_TREE);
     expect(manifestPaths(out)).toEqual(CUSTOM_TREE);
     expect(preview.names.flatMap((n) => [n.name, ...n.companions]).sort()).toEqual(CUSTOM_TREE);
