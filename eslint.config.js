@@ -1,6 +1,7 @@
 // ESLint flat config: typescript-eslint's recommended rules (not the type-checked set, so a full
-// run stays fast) plus the layer rules of HOUSE-STYLE section 2 as `no-restricted-imports`.
-// main/core/layers.test.ts enforces the same layers inside `npm test`, resolving every specifier.
+// run stays fast) plus the layer rules of HOUSE-STYLE section 2 as `no-restricted-imports`, which
+// point at the offending line in the editor. dependency-cruiser (.dependency-cruiser.cjs,
+// `npm run lint:layers`) checks the same layers on resolved modules, indirect paths included.
 import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
@@ -11,7 +12,7 @@ const TS_FILES = ['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts'];
 const SOURCE_EXTENSIONS = '{ts,tsx,mts,cts,js,mjs,cjs}';
 const TEST_FILES = ['**/*.test.ts', '**/*.test.tsx', '**/*.spec.ts', 'e2e/**'];
 // Folders nest this deep below a layer root at most; deeper files still get the package rules
-// from the catch-all block, and layers.test.ts resolves any depth.
+// from the catch-all block, and dependency-cruiser resolves any depth.
 const MAX_DEPTH = 6;
 
 const NODE_BUILTINS = builtinModules.filter((name) => !name.startsWith('_'));
@@ -28,7 +29,7 @@ const nodeBuiltins = (message) => [
   { regex: `^(${NODE_BUILTINS.map(escape).join('|')})(/|$)`, caseSensitive: true, message },
 ];
 
-/** The layers, from the one table shared with main/core/layers.test.ts. */
+/** The layers, from one table (scripts/layers.json). */
 const LAYER_TABLE = JSON.parse(readFileSync(new URL('./scripts/layers.json', import.meta.url), 'utf8')).layers;
 
 export const LAYERS = LAYER_TABLE.map((layer) => ({

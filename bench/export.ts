@@ -11,7 +11,10 @@
  *    (the same runner + export worker the app uses) into an empty folder, from a copy of the
  *    imported database,
  *  - the same export with fsync turned off (MEDIAPARSER_BENCH_UNSAFE_NO_FSYNC, benchmarks only),
- *    which shows what durability costs.
+ *    which shows what durability costs,
+ *  - the export with both "write into copies" settings off (byte copies only, durability on),
+ *    which shows what writing the truth into copies costs (the default settings write it into
+ *    the share of copies the run reports).
  * Prints numbers only, no pass/fail: per round and as medians over the rounds, the ratios of the
  * baselines' times to the export's (targets: >= 1.0 against the verified copy, >= 0.5 against
  * `cp -a`), the cost of fsync, throughput, main-thread event-loop lag p99 during the durable
@@ -173,8 +176,6 @@ async function main(): Promise<void> {
       files: { type: 'string', default: '3000' },
       rounds: { type: 'string', default: '3' },
       keep: { type: 'boolean', default: false },
-      // Diagnosis: the same export with both "write into copies" settings off.
-      'no-write': { type: 'boolean', default: false },
     },
   });
   const count = Number(values.files);
@@ -197,7 +198,6 @@ async function main(): Promise<void> {
     const core0 = createAppCore({ dbPath: template, thumbnailCacheDir: path.join(work, 'thumbs'), createWorker });
     let importJobId: number;
     try {
-      if (values['no-write']) unwrap(await core0.handlers['settings:set']({ writeDatesIntoCopies: false, writeFolderTagsAsKeywords: false }), 'settings:set');
       const imp = await importTree(core0, tree);
       importJobId = imp.jobId;
       console.log(`import: ${imp.summary.filesDone} files in ${imp.seconds.toFixed(1)} s (${imp.summary.errorCount} errors)`);
@@ -214,9 +214,18 @@ async function main(): Promise<void> {
       execFileSync(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'] });
       return (performance.now() - start) / 1000;
     };
-    const steps = ['cp', 'verified', 'export', 'unsynced'] as const;
+    // The same library with both "write into copies" settings off: byte copies only.
+    const bytesOnly = path.join(work, 'imported-bytes-only.db');
+    await copyFile(template, bytesOnly);
+    const core1 = createAppCore({ dbPath: bytesOnly, thumbnailCacheDir: path.join(work, 'thumbs'), createWorker, backgroundHashing: false });
+    try {
+      unwrap(await core1.handlers['settings:set']({ writeDatesIntoCopies: false, writeFolderTagsAsKeywords: false }), 'settings:set');
+    } finally {
+      await core1.close();
+    }
+    const steps = ['cp', 'verified', 'export', 'unsynced', 'bytes'] as const;
     type Step = (typeof steps)[number];
-    const rows: Array<{ order: Step[]; cp: number; verified: number; durable: ExportRound; unsynced: ExportRound }> = [];
+    const rows: Array<{ order: Step[]; cp: number; verified: number; durable: ExportRound; unsynced: ExportRound; bytes: ExportRound }> = [];
     for (let r = 0; r < rounds; r++) {
       // Rotated, and reversed every other round, so each step runs both before and after each other.
       const rotated = steps.map((_, i) => steps[(i + r) % steps.length]!);
@@ -236,6 +245,9 @@ async function main(): Promise<void> {
           case 'export':
             row.durable = await timedExport(work, template, importJobId, `export-${r}`, workers.durable);
             break;
+          case 'bytes':
+            row.bytes = await timedExport(work, bytesOnly, importJobId, `bytes-${r}`, workers.durable);
+            break;
           case 'unsynced':
             row.unsynced = await timedExport(work, template, importJobId, `unsynced-${r}`, workers.unsynced);
             break;
@@ -246,7 +258,7 @@ async function main(): Promise<void> {
         }
       }
       rows.push(row as (typeof rows)[number]);
-      for (const name of [`cp-${r}`, `verified-${r}`, `export-${r}`, `unsynced-${r}`]) await rm(path.join(work, name), { recursive: true, force: true });
+      for (const name of [`cp-${r}`, `verified-${r}`, `export-${r}`, `unsynced-${r}`, `bytes-${r}`]) await rm(path.join(work, name), { recursive: true, force: true });
     }
     syncDisks();
 
@@ -302,7 +314,11 @@ async function main(): Promise<void> {
       console.log(`  cp -a; sync; sha256sum    ${fmt(row.verified)} s`);
       console.log(`  export (fsync on)         ${fmt(row.durable.seconds)} s  (${filesOf(row.durable)}, first file reported at ${row.durable.firstFileMs.toFixed(0)} ms, ${lagOf(row.durable)})`);
       console.log(`  export (fsync off)        ${fmt(row.unsynced.seconds)} s  (${filesOf(row.unsynced)})`);
-      console.log(`  ratios: verified/export ${fmt(row.verified / row.durable.seconds)}, cp/export ${fmt(row.cp / row.durable.seconds)}, export fsync on/off ${fmt(row.durable.seconds / row.unsynced.seconds)}`);
+      console.log(`  export, byte copies only  ${fmt(row.bytes.seconds)} s  (${filesOf(row.bytes)}; both "write into copies" settings off)`);
+      console.log(
+        `  ratios: verified/export ${fmt(row.verified / row.durable.seconds)}, cp/export ${fmt(row.cp / row.durable.seconds)}, export fsync on/off ${fmt(row.durable.seconds / row.unsynced.seconds)}; ` +
+          `byte copies only: verified/export ${fmt(row.verified / row.bytes.seconds)}, cp/export ${fmt(row.cp / row.bytes.seconds)}`,
+      );
     });
     const med = (f: (row: (typeof rows)[number]) => number): number => median(rows.map(f));
     const exportSeconds = med((row) => row.durable.seconds);
@@ -315,6 +331,9 @@ async function main(): Promise<void> {
     console.log(`medians of ${rounds} rounds (ratios: median of the per-round ratios):`);
     console.log(`export vs cp -a; sync; sha256sum: ${fmt(med((row) => row.verified / row.durable.seconds))}x  (target >= 1.0)`);
     console.log(`export vs cp -a:                  ${fmt(med((row) => row.cp / row.durable.seconds))}x  (target >= 0.5)`);
+    const written = median(rows.map((row) => row.durable.written));
+    console.log(`  (${written} of ${built.files} copies, ${((100 * written) / built.files).toFixed(1)}%, got metadata written in: the corrected dates and folder tags)`);
+    console.log(`byte copies only (writing off), vs cp -a; sync; sha256sum: ${fmt(med((row) => row.verified / row.bytes.seconds))}x, vs cp -a: ${fmt(med((row) => row.cp / row.bytes.seconds))}x`);
     console.log(
       `cost of fsync: export ${fmt(exportSeconds)} s with, ${fmt(unsyncedSeconds)} s without; ` +
         `fsync on/off ${fmt(med((row) => row.durable.seconds / row.unsynced.seconds))}x, ${signed(med((row) => row.durable.seconds - row.unsynced.seconds))} s per export`,

@@ -57,7 +57,8 @@ export async function buildJpegLibrary(dir: string, count: number): Promise<{ fi
   const span = Date.UTC(2024, 11, 31) - start;
   let bytes = 0;
   let next = 0;
-  const made = new Set<string>();
+  /** Folders being made: every writer into one waits for the same mkdir. */
+  const made = new Map<string, Promise<unknown>>();
   const worker = async (): Promise<void> => {
     for (;;) {
       const i = next++;
@@ -70,10 +71,8 @@ export async function buildJpegLibrary(dir: string, count: number): Promise<{ fi
           : `Photos/${when.getUTCFullYear()}/${p2(when.getUTCMonth() + 1)} ${['Holiday', 'Birthday', 'Weekend', 'Garden', 'School'][i % 5]}`;
       const target = path.join(dir, folder, `IMG_${String(i).padStart(6, '0')}.jpg`);
       const parent = path.dirname(target);
-      if (!made.has(parent)) {
-        made.add(parent);
-        await mkdir(parent, { recursive: true });
-      }
+      if (!made.has(parent)) made.set(parent, mkdir(parent, { recursive: true }));
+      await made.get(parent);
       const buf = Buffer.from(originals[source]!);
       const m = /(\d{4}):(\d{2}):(\d{2}) (\d{2}):(\d{2}):(\d{2})/.exec(buf.toString('latin1'));
       const own = m ? Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) : when.getTime();

@@ -90,6 +90,12 @@ export function shiftDates(buf: Buffer, deltaMs: number): boolean {
   return changed;
 }
 
+/** Whether the bytes hold a plausible EXIF-style capture date (`YYYY:MM:DD HH:MM:SS`, 1990 on). */
+function hasExifDate(buf: Buffer): boolean {
+  const m = /((?:19[9]|20[0-2])\d):(\d{2}):(\d{2}) \d{2}:\d{2}:\d{2}/.exec(buf.toString('latin1'));
+  return m !== null && Number(m[2]) >= 1 && Number(m[2]) <= 12;
+}
+
 const ISO_BMFF = new Set(['.mp4', '.mov', '.3gp', '.heic', '.heif', '.hif', '.avif', '.cr3']);
 
 /**
@@ -144,8 +150,9 @@ function layoutFor(i: number, sources: Map<string, string[]>, rand: () => number
   const card = Math.floor(i / 500);
   const counter = String((i % 997) + 1).padStart(4, '0');
   switch (style) {
-    case 0: case 1: case 2: case 3: case 4: {
-      const src = pick('photo');
+    case 0: case 1: case 2: case 3: case 4: case 16: {
+      // A phone's camera app dates every photo: only corpus pictures that carry an EXIF date.
+      const src = pick('dated-photo');
       const ext = path.extname(src).toLowerCase();
       return { source: src, rel: `Phone ${card % 3 === 0 ? 'Anna' : 'Ben'}/DCIM/Camera/IMG_${compact(when)}_${compactTime(when)}${i % 7 === 0 ? '_1' : ''}${ext}` };
     }
@@ -180,14 +187,15 @@ function layoutFor(i: number, sources: Map<string, string[]>, rand: () => number
       const ext = path.extname(src).toLowerCase();
       return { source: src, rel: `Phone Anna/Pictures/Screenshots/Screenshot_${when.y}-${p2(when.mo)}-${p2(when.d)}-${p2(when.h)}-${p2(when.mi)}-${p2(when.s)}${ext}` };
     }
-    case 15: case 16: {
+    case 15: {
       const src = pick('photo');
       const ext = path.extname(src).toLowerCase();
       return { source: src, rel: `Holidays/Holiday ${when.y} {beach,family}/Day ${(i % 9) + 1}/${path.basename(src, path.extname(src))} ${i}${ext}` };
     }
     default: {
+      // An old backup dumped flat: any kind of file, names from everywhere.
       const src = pick('any');
-      return { source: src, rel: `Old backup/Scans & things/家族写真 ${i % 50}/${path.basename(src)}` };
+      return { source: src, rel: `Old backup/家族写真 ${i % 50} - ${path.basename(src)}` };
     }
   }
 }
@@ -218,6 +226,10 @@ export async function buildBenchTree(dir: string, count: number): Promise<{ file
                 : 'other';
     if (!sources.has(kind)) sources.set(kind, []);
     sources.get(kind)!.push(f);
+    if (PHOTO.has(ext) && hasExifDate(await readFile(f))) {
+      if (!sources.has('dated-photo')) sources.set('dated-photo', []);
+      sources.get('dated-photo')!.push(f);
+    }
     // WhatsApp re-encodes everything to JPEG, so its names only get real JPEGs.
     if (ext === '.jpg' || ext === '.jpeg') {
       if (!sources.has('jpeg')) sources.set('jpeg', []);

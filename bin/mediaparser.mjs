@@ -56,7 +56,7 @@ const sourceUrlPlugin = {
 };
 
 /** The worker threads the core starts, bundled like the CLI (CommonJS: worker-factory loads `<kind>-worker.cjs`). */
-const WORKER_KINDS = ['import', 'export', 'thumbnail', 'verify'];
+const WORKER_KINDS = ['import', 'export', 'thumbnail', 'verify', 'checkpoint'];
 const WORKER_DIR = join(CACHE, 'workers');
 
 async function bundleOne(build, entry, outfile, format) {

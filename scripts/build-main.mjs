@@ -23,7 +23,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** Electron 45 ships Node 22. */
 const NODE_TARGET = 'node22';
 /** The workers the core starts (main/core/worker-factory.ts, thumbnail-service.ts). */
-export const WORKER_KINDS = ['import', 'export', 'thumbnail', 'verify'];
+export const WORKER_KINDS = ['import', 'export', 'thumbnail', 'verify', 'checkpoint'];
 
 /**
  * CommonJS has no `import.meta`; code that derives paths from it gets the bundle's own location

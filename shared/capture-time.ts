@@ -23,7 +23,6 @@ export interface CaptureTime {
   precision?: DatePrecision;
 }
 
-const LOCAL_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?$/;
 const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
 function pad(n: number, width = 2): string {
@@ -91,11 +90,6 @@ export function parseCaptureTime(text: string): CaptureTime | null {
     if (offset === null) return null;
   }
   return { local, offset };
-}
-
-/** Canonical local string check (what the database stores). */
-export function isCanonicalLocal(local: string): boolean {
-  return LOCAL_RE.test(local);
 }
 
 /**

@@ -52,5 +52,3 @@ export const EVENT_METHODS = {
   'verify:finished': 'onVerifyFinished',
 } as const;
 
-export type InvokeChannelName = keyof typeof INVOKE_METHODS;
-export type EventChannelName = keyof typeof EVENT_METHODS;

@@ -161,3 +161,6 @@ export function isNameFor(relPath: string, planned: PlannedName): boolean {
   const n = Number(counter[1]);
   return n > 0 && key === collisionKey(relativePathFor(planned, n));
 }
+
+/** The archive's manifest, in its root (main/core/archive/manifest.ts writes it; verify reads it). */
+export const MANIFEST_NAME = 'mediaparser-manifest.jsonl';

@@ -222,8 +222,11 @@ export interface ExportFidelityPreview {
   sidecars: number;
   /** New copies that get metadata written in, per reason (a copy may have two reasons). */
   writes: { reason: WriteReason; count: number }[];
-  /** New copies whose date is not embedded but whose format cannot be written safely (copied as they are). */
-  notWritable: number;
+  /**
+   * New copies whose format cannot be written safely (RAW, AVI, MTS, GIF, ...) but that need a
+   * corrected date or folder tags: they get an XMP sidecar with them (or their own .xmp's copy gets them).
+   */
+  xmpSidecars: number;
   /** A few groups, as they will be named: the main file and what travels with it. */
   examples: { main: string; companions: string[] }[];
 }

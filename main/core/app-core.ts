@@ -17,7 +17,7 @@ import { createVerifyService, type VerifyService } from './archive/verify-servic
 import { FilesRepo } from './db/files-repo.js';
 import { listJobsByStatus, markRunningAsInterrupted } from './db/jobs-repo.js';
 import { acquireLibraryLock, libraryBusyMessage, type LibraryLock, type WriterInfo, type WriterKind } from './db/library-lock.js';
-import { startCheckpointer } from './db/checkpointer.js';
+import { startCheckpointer, type CheckpointWorkerData } from './db/checkpointer.js';
 import { openDatabase, type OpenDb } from './db/open-db.js';
 import { createHandlers, headlessHost, type HostServices } from './handlers.js';
 import { createShiftHandlers } from './date-shift-handlers.js';
@@ -153,7 +153,11 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     lock = null;
   }
   let writer = inMemory || lock !== null;
-  let checkpointer: ReturnType<typeof startCheckpointer> | null = writer ? startCheckpointer(db.sqlite) : null;
+  // bin/mediaparser.mjs names the worker bundles it keeps for this checkout (see there).
+  const workerDir = options.workerDir ?? (process.env.MEDIAPARSER_WORKER_DIR || undefined);
+  const threads = createWorkerFactory(workerDir);
+  const checkpointing = { spawn: (data: CheckpointWorkerData) => threads('checkpoint', data) };
+  let checkpointer: ReturnType<typeof startCheckpointer> | null = writer ? startCheckpointer(db.sqlite, checkpointing) : null;
   const files = new FilesRepo(db.sqlite);
   const archives = new ArchivesRepo(db.sqlite);
   const listeners = new Set<(e: CoreEvent) => void>();
@@ -171,9 +175,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       }
     }
   };
-  // bin/mediaparser.mjs names the worker bundles it keeps for this checkout (see there).
-  const workerDir = options.workerDir ?? (process.env.MEDIAPARSER_WORKER_DIR || undefined);
-  const createWorker = options.createWorker ?? (createWorkerFactory(workerDir) as WorkerFactory);
+  const createWorker = options.createWorker ?? (threads as WorkerFactory);
   const runner = new JobRunner({
     db: db.db,
     files,
@@ -189,7 +191,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
   const becomeWriter = (): void => {
     writer = true;
     holder = null;
-    checkpointer ??= startCheckpointer(db.sqlite);
+    checkpointer ??= startCheckpointer(db.sqlite, checkpointing);
     if (autoStart) interruptedAtStart.push(...runner.start());
     else interruptedAtStart.push(...markRunningAsInterrupted(db.db));
     resumeHashing();

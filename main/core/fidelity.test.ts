@@ -86,7 +86,7 @@ describe.skipIf(!corpusAvailable())('groups and sidecars in the archive', () => 
     writeFileSync(join(out, '2003', '20031204_064652.mov'), 'not ours');
     const preview = unwrap(await core.handlers['export:preview']({ outputDir: out }));
     expect(preview.fileCount).toBe(3);
-    expect(preview.fidelity).toMatchObject({ livePhotos: 2, rawPairs: 1, sidecars: 4, writes: [], notWritable: 0 });
+    expect(preview.fidelity).toMatchObject({ livePhotos: 2, rawPairs: 1, sidecars: 4, writes: [], xmpSidecars: 0 });
     expect(preview.fidelity.examples).toContainEqual({
       main: '2004/20040609_160236.jpg',
       companions: ['2004/20040609_160236.nef', '2004/20040609_160236.jpg.xmp', '2004/20040609_160236.xmp'],

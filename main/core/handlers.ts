@@ -13,7 +13,7 @@ import type { ExportFidelityPreview, ExportPreview, WriteReason } from '../../sh
 import { collisionKey, isNameFor, relativePathFor, yearFolder } from '../../shared/naming.js';
 import { DEFAULT_TEMPLATE, parseNameTemplate, planName, validateNameTemplate, type NameTemplate } from '../../shared/name-template.js';
 import { companionPath, companionsOf } from './export/companions.js';
-import { writableFormat, writeReasons, type WriteSettings } from './export/write-truth.js';
+import { needsXmpSidecar, plannedSidecarWrite, writableFormat, writeReasons, type WriteSettings } from './export/write-truth.js';
 import type { ArchivesRepo, ExportCursor, ExportScope } from './db/archives-repo.js';
 import type { FilesRepo } from './db/files-repo.js';
 import { createJob, getJob, importSkipped, jobFileErrors, listJobs } from './db/jobs-repo.js';
@@ -327,7 +327,7 @@ export async function previewExport(
   write: WriteSettings = { dates: true, tags: true, timeZone: 'UTC' },
   template: NameTemplate = DEFAULT_TEMPLATE,
 ): Promise<ExportPreview> {
-  const fidelity: ExportFidelityPreview = { livePhotos: 0, rawPairs: 0, sidecars: 0, writes: [], notWritable: 0, examples: [] };
+  const fidelity: ExportFidelityPreview = { livePhotos: 0, rawPairs: 0, sidecars: 0, writes: [], xmpSidecars: 0, examples: [] };
   const writes = new Map<WriteReason, number>();
   const archiveId = outputDir ? archives.find(outputDir) : null;
   const counts = archives.counts(scope, archiveId);
@@ -385,6 +385,7 @@ export async function previewExport(
       newCount++;
       newBytes += item.size;
       // Fidelity: what travels with the file and what gets written into its copy.
+      for (const each of [item, ...(item.members ?? [])]) if (needsXmpSidecar(each, write)) each.xmpWrite = plannedSidecarWrite(each, write)!;
       const companions = companionsOf(item);
       for (const m of item.members ?? []) {
         if (writableFormat(m.originalName) === 'video') fidelity.livePhotos++;
@@ -393,7 +394,7 @@ export async function previewExport(
       fidelity.sidecars += companions.filter((c) => c.kind === 'sidecar').length;
       for (const each of [item, ...(item.members ?? [])]) {
         const reasons = writeReasons(each, write);
-        if (reasons.length && writableFormat(each.originalName) === null) fidelity.notWritable++;
+        if (each.xmpWrite) fidelity.xmpSidecars++;
         else for (const r of reasons) writes.set(r, (writes.get(r) ?? 0) + 1);
       }
       if (companions.length && fidelity.examples.length < 5) {

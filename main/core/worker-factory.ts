@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ExportWorkerData, ImportWorkerData } from '../workers/protocol.js';
 
-export type WorkerKind = 'import' | 'export' | 'thumbnail' | 'verify';
+export type WorkerKind = 'import' | 'export' | 'thumbnail' | 'verify' | 'checkpoint';
 
 /**
  * `--import <register-tsx.mjs>` as an absolute URL, so it works from any working directory

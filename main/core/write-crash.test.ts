@@ -99,4 +99,60 @@ describe.skipIf(!corpusAvailable())('a crash during a metadata write', () => {
       await core.close();
     }
   });
+  it('a crash while an XMP sidecar is made leaves no partial sidecar; the resumed export makes it', async () => {
+    const src = join(tmp, 'raw');
+    const out = join(tmp, 'archive-xmp');
+    const dbPath = join(tmp, 'db-xmp', 'mediaparser.db');
+    await mkdir(src);
+    await mkdir(out);
+    await copyFile(join(CORPUS_MEDIA, 'exiftool', 'Nikon.nef'), join(src, 'DSC_0001.NEF'));
+    let importJobId: number;
+    {
+      const core = createAppCore({ dbPath, thumbnailCacheDir: join(tmp, 'thumbs-xmp') });
+      importJobId = unwrap(await core.handlers['import:start']({ folders: [src] })).jobId;
+      expect((await core.waitForJob(importJobId)).status).toBe('completed');
+      const file = unwrap(await core.handlers['files:list']({ filter: 'all', offset: 0, limit: 10 })).items[0]!;
+      unwrap(await core.handlers['files:set-date']({ id: file.id, timestamp: '2021-04-10T11:44:00+02:00' }));
+      await core.close();
+    }
+
+    // Kill the export (and its ExifTool) the moment the sidecar's temp appears in the archive.
+    const script = fileURLToPath(new URL('./testing/export-child.ts', import.meta.url));
+    const child = spawn(process.execPath, [...tsxExecArgv(), script, dbPath, String(importJobId), out], { stdio: ['ignore', 'ignore', 'inherit'], detached: true });
+    const sawTemp = await new Promise<string>((resolve, reject) => {
+      const watcher = watch(out, (_event, name) => {
+        if (name && String(name).endsWith('.xmp')) {
+          watcher.close();
+          process.kill(-child.pid!, 'SIGKILL');
+          resolve(String(name));
+        }
+      });
+      child.on('exit', () => {
+        watcher.close();
+        reject(new Error('the export finished before the XMP sidecar was made'));
+      });
+    });
+    expect(sawTemp).toMatch(/^\.mediaparser-.*\.tmp\.xmp$/);
+    await new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.on('exit', () => resolve())));
+    // The sidecar never shows under its final name half-made: absent, or whole (it reads the date).
+    for (const p of (await listTree(out)).filter((f) => f.endsWith('.xmp') && !f.includes('.mediaparser-'))) {
+      const tags = JSON.parse(execFileSync('perl', [EXIFTOOL, '-j', '-G1', '-XMP-exif:DateTimeOriginal', join(out, p)], { encoding: 'utf8' })) as Record<string, unknown>[];
+      expect(tags[0]!['XMP-exif:DateTimeOriginal']).toBe('2021:04:10 11:44:00+02:00');
+    }
+
+    const core = createAppCore({ dbPath, thumbnailCacheDir: join(tmp, 'thumbs-xmp') });
+    try {
+      const exportJob = unwrap(await core.handlers['jobs:list']({ limit: 10 })).find((j) => j.type === 'export')!;
+      expect(exportJob.status).toBe('interrupted');
+      unwrap(await core.handlers['jobs:resume']({ id: exportJob.id }));
+      const done = await core.waitForJob(exportJob.id);
+      expect(done.status).toBe('completed');
+      expect(done.errorCount).toBe(0);
+      expect(await listTree(out)).toEqual(['2021/20210410_114400.nef', '2021/20210410_114400.xmp']);
+      const tags = JSON.parse(execFileSync('perl', [EXIFTOOL, '-j', '-G1', '-XMP-exif:DateTimeOriginal', join(out, '2021', '20210410_114400.xmp')], { encoding: 'utf8' })) as Record<string, unknown>[];
+      expect(tags[0]!['XMP-exif:DateTimeOriginal']).toBe('2021:04:10 11:44:00+02:00');
+    } finally {
+      await core.close();
+    }
+  });
 });

@@ -27,13 +27,14 @@ import {
 } from '../core/export/copy.js';
 import { COPY_THREAD_NICE, inlineHasher, ThreadHasher, type BufferHasher } from '../core/export/hasher.js';
 import { batchingPost } from './batching.js';
+import { serveHashes } from './hash-thread.js';
 import { CopyLanes, serveCopies, type CopyThreadData, type CopyThreadSpawner, type FromCopyThread, type ToCopyThread } from './copy-lanes.js';
 import { TargetPlanner, type CompanionTarget } from '../core/export/targets.js';
 import { templateOrDefault } from '../../shared/name-template.js';
 import { ExifTool } from 'exiftool-vendored';
 import { exiftoolEnv } from '../core/import/metadata.js';
-import { plannedWrite, writeAndCheck, type MetadataWrite } from '../core/export/write-truth.js';
-import { archiveExt, companionPath, companionsOf, targetOf, type Companion } from '../core/export/companions.js';
+import { plannedSidecarWrite, plannedWrite, writeAndCheck, type MetadataWrite } from '../core/export/write-truth.js';
+import { archiveExt, companionKey, companionPath, companionsOf, ownXmpSidecars, targetOf, type Companion } from '../core/export/companions.js';
 import type { ManifestRecord } from '../core/archive/manifest.js';
 import {
   CONTROL_CANCEL,
@@ -211,7 +212,7 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
   const runNonce = deps.runNonce ?? newRunNonce();
   const threads = deps.fs ? null : (deps.copyThreads ?? null);
   // The copy threads hash what they copy; this thread then copies only while they start up.
-  const hasher = deps.hasher ?? (threads ? inlineHasher : new ThreadHasher());
+  const hasher = deps.hasher ?? (threads ? inlineHasher : new ThreadHasher(spawnHashThread));
   const bytesInterval = deps.bytesIntervalMs ?? 100;
   const word = new Int32Array(data.control);
   const post = (m: ExportWorkerMessage): void => port.post(m);
@@ -291,6 +292,60 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
 
     const fail = (item: ExportItem, error: AppError): void => post({ type: 'file-failed', fileId: item.fileId, error });
 
+    /** Where an XMP sidecar of this run is made (in the archive root: a temp of this run). */
+    const xmpTemp = (key: `x${number}` | `y${number}`): string => path.join(data.outputDir, tempNameFor(data.jobId, runNonce, key, '.xmp'));
+
+    /**
+     * Makes the XMP sidecars of a group whose formats cannot take their corrected dates (see
+     * write-truth.ts `plannedSidecarWrite`): a new XMP made by ExifTool, or a verified copy of the
+     * file's own .xmp with the fields written in; each read back, synced and hashed. They are then
+     * placed like any sidecar (a verified copy, published without replacing anything).
+     * Returns the first failure, or null.
+     */
+    const makeXmps = async (item: ExportItem): Promise<{ fileId: number; sidecarId?: number; error: AppError } | null> => {
+      for (const owner of [item, ...(item.members ?? [])]) {
+        if (!owner.xmpWrite || owner.xmpFiles) continue;
+        const files: NonNullable<ExportItem['xmpFiles']> = {};
+        const own = ownXmpSidecars(owner);
+        const targets = own.length ? own.map((sc) => ({ sc, key: `y${sc.sidecarId}` as const })) : [{ sc: null, key: `x${owner.fileId}` as const }];
+        for (const { sc, key } of targets) {
+          const staged = xmpTemp(key);
+          dropStaged(staged);
+          const write = sc ? plannedSidecarWrite(owner, data.write!, true)! : owner.xmpWrite;
+          if (sc) {
+            const copied = await lanes.copy({
+              sourcePath: sc.sourcePath,
+              size: sc.size,
+              sha256: sc.sha256,
+              finalPath: staged,
+              tempPath: path.join(data.outputDir, tempNameFor(data.jobId, runNonce, `s${sc.sidecarId}`)),
+              onBytes: () => undefined,
+            });
+            if (copied.kind !== 'published') {
+              const error = copied.kind === 'failed' ? copied.error : appError('conflict', `The sidecar ${path.basename(sc.sourcePath)} could not be staged.`);
+              return { fileId: owner.fileId, sidecarId: sc.sidecarId, error };
+            }
+          }
+          const written = await writeStaged(owner, write, staged, 'an XMP sidecar of');
+          if (!written.ok) {
+            dropStaged(staged);
+            return { fileId: owner.fileId, ...(sc ? { sidecarId: sc.sidecarId } : {}), error: written.error };
+          }
+          files[sc ? `s${sc.sidecarId}` : 'new'] = { path: staged, sha256: written.sha256, size: written.size };
+        }
+        owner.xmpFiles = files;
+      }
+      return null;
+    };
+
+    /** Removes a group's XMP temps once placed (or given up on). */
+    const dropXmps = (item: ExportItem): void => {
+      for (const owner of [item, ...(item.members ?? [])]) {
+        for (const f of Object.values(owner.xmpFiles ?? {})) dropStaged(f.path);
+        delete owner.xmpFiles;
+      }
+    };
+
     /**
      * Puts a group's other members and the sidecars beside the main file at `mainRel`: kept where
      * recorded, moved along when the group was renamed, else copied (or adopted when identical).
@@ -302,87 +357,143 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
       targets: CompanionTarget[] | null,
     ): Promise<{ done: CompanionDone[]; errors: CompanionError[]; records: ManifestRecord[]; dirs: string[] }> => {
       const out = { done: [] as CompanionDone[], errors: [] as CompanionError[], records: [] as ManifestRecord[], dirs: [] as string[] };
-      const companions = companionsOf(item);
+      let companions = companionsOf(item);
       if (companions.length === 0) return out;
       const mainExt = archiveExt(item.originalName);
       const itemOf = (c: Companion): ExportItem =>
         c.kind === 'file'
           ? c.item
-          : { ...item, fileId: c.ownerId, sourcePath: c.sidecar.sourcePath, size: c.size, sha256: c.sha256, archived: c.sidecar.archived ? { ...c.sidecar.archived, mtimeMs: null } : null };
+          : c.kind === 'sidecar'
+            ? { ...item, fileId: c.ownerId, sourcePath: c.sidecar.sourcePath, size: c.size, sha256: c.sha256, archived: c.sidecar.archived ? { ...c.sidecar.archived, mtimeMs: null } : null }
+            : { ...c.owner, size: c.size, sha256: c.sha256, archived: c.owner.xmpArchived ? { ...c.owner.xmpArchived, mtimeMs: null } : null };
+      /** The manifest record of a companion's copy (a written sidecar names its original; a new XMP none). */
+      const recordOf = (c: Companion, relPath: string, sha256: string, size: number): ManifestRecord => {
+        if (c.kind === 'sidecar' && c.from !== undefined) return { ...archive.record(itemOf(c), 'add', relPath, sha256, size), sourceSha256: c.sidecar.sha256 };
+        if (c.kind === 'xmp') return { ...archive.record(c.owner, 'add', relPath, sha256, size), sourceSha256: null };
+        return archive.record(itemOf(c), 'add', relPath, sha256, size);
+      };
       const failed = (c: Companion, error: AppError): void => {
-        out.errors.push(c.kind === 'file' ? { fileId: c.item.fileId, error } : { fileId: c.ownerId, sidecarId: c.sidecar.sidecarId, error });
+        out.errors.push(c.kind === 'sidecar' ? { fileId: c.ownerId, sidecarId: c.sidecar.sidecarId, error } : { fileId: c.kind === 'file' ? c.item.fileId : c.ownerId, error });
       };
       const doneOf = (c: Companion, outcome: ExportOutcome, relPath: string, sha256: string, size: number, mtimeMs: number | null): CompanionDone =>
         c.kind === 'file'
           ? { kind: 'file', fileId: c.item.fileId, outcome, relPath, sha256, size, mtimeMs }
-          : { kind: 'sidecar', sidecarId: c.sidecar.sidecarId, outcome, relPath, sha256, size };
-      let list = targets;
-      if (list === null) {
-        const rest: Companion[] = [];
-        for (const c of companions) {
-          const rec = itemOf(c).archived;
-          const want = companionPath(mainRel, mainExt, c.suffix);
-          const st = rec && rec.relPath === want ? lstatOrNull(archive.abs(want)) : null;
-          if (rec && st?.isFile() && st.size === rec.size) out.done.push(doneOf(c, 'present', rec.relPath, rec.sha256, st.size, Math.floor(st.mtimeMs)));
-          else rest.push(c);
+          : c.kind === 'sidecar'
+            ? { kind: 'sidecar', sidecarId: c.sidecar.sidecarId, outcome, relPath, sha256, size }
+            : { kind: 'xmp', fileId: c.ownerId, outcome, relPath, sha256, size };
+      /** XMP sidecars that must be placed are made first (the present ones are not made again). */
+      const ready = async (list: Companion[]): Promise<Companion[] | null> => {
+        if (!list.some((c) => c.kind !== 'file' && c.pending)) return list;
+        const problem = await makeXmps(item);
+        if (problem) {
+          out.errors.push(problem);
+          return null;
         }
-        list = rest.length ? await planner.claimCompanions(mainRel, mainExt, rest) : [];
+        const fresh = new Map(companionsOf(item).map((c) => [companionKey(c), c]));
+        return list.map((c) => fresh.get(companionKey(c)) ?? c);
+      };
+      try {
+        let list = targets;
         if (list === null) {
-          for (const c of rest) {
-            failed(c, appError('conflict', `Another file already has the name ${companionPath(mainRel, mainExt, c.suffix)} that this file's group needs; it was not exported.`));
+          let rest: Companion[] = [];
+          for (const c of companions) {
+            const rec = itemOf(c).archived;
+            const want = companionPath(mainRel, mainExt, c.suffix);
+            const st = rec && rec.relPath === want ? lstatOrNull(archive.abs(want)) : null;
+            if (rec && st?.isFile() && st.size === rec.size) out.done.push(doneOf(c, 'present', rec.relPath, rec.sha256, st.size, Math.floor(st.mtimeMs)));
+            else rest.push(c);
           }
-          return out;
+          const made = await ready(rest);
+          if (made === null) return out;
+          rest = made;
+          list = rest.length ? await planner.claimCompanions(mainRel, mainExt, rest) : [];
+          if (list === null) {
+            for (const c of rest) {
+              failed(c, appError('conflict', `Another file already has the name ${companionPath(mainRel, mainExt, c.suffix)} that this file's group needs; it was not exported.`));
+            }
+            return out;
+          }
+        } else {
+          const made = await ready(list.map((t) => t.companion));
+          if (made === null) {
+            for (const t of list) if (t.reservation) await planner.release(t.reservation);
+            return out;
+          }
+          list = list.map((t, i) => ({ ...t, companion: made[i]! }));
         }
-      }
-      for (const t of list) {
-        const c = t.companion;
-        const cItem = itemOf(c);
-        const rec = cItem.archived;
-        if (t.reservation === null) {
-          const st = fs.lstatSync(t.absPath);
-          const outcome = rec?.relPath === t.relPath ? 'present' : 'adopted';
-          if (!archive.listed(t.relPath, c.sha256)) out.records.push(archive.record(cItem, 'add', t.relPath, c.sha256, st.size));
-          out.done.push(doneOf(c, outcome, t.relPath, c.sha256, st.size, Math.floor(st.mtimeMs)));
-          continue;
-        }
-        if (rec && rec.relPath !== t.relPath) {
-          const st = lstatOrNull(archive.abs(rec.relPath));
-          if (st?.isFile() && st.size === rec.size && archive.rename(cItem, rec.relPath, t.relPath) === 'renamed') {
-            planner.published(t.reservation);
-            await planner.vacated(rec.relPath);
-            durable.syncWithBatch(path.dirname(archive.abs(rec.relPath)));
-            out.dirs.push(path.dirname(t.absPath));
-            const now = fs.lstatSync(t.absPath);
-            out.done.push(doneOf(c, 'renamed', t.relPath, rec.sha256, now.size, Math.floor(now.mtimeMs)));
+        companions = list.map((t) => t.companion);
+        for (const t of list) {
+          const c = t.companion;
+          const cItem = itemOf(c);
+          const rec = cItem.archived;
+          const source = c.kind !== 'file' && c.from !== undefined ? c.from : cItem.sourcePath;
+          if (t.reservation === null) {
+            const st = fs.lstatSync(t.absPath);
+            const outcome = rec?.relPath === t.relPath ? 'present' : 'adopted';
+            if (!archive.listed(t.relPath, c.sha256)) out.records.push(recordOf(c, t.relPath, c.sha256, st.size));
+            out.done.push(doneOf(c, outcome, t.relPath, c.sha256, st.size, Math.floor(st.mtimeMs)));
             continue;
           }
+          if (rec && rec.relPath !== t.relPath) {
+            const st = lstatOrNull(archive.abs(rec.relPath));
+            if (st?.isFile() && st.size === rec.size && archive.rename(cItem, rec.relPath, t.relPath) === 'renamed') {
+              planner.published(t.reservation);
+              await planner.vacated(rec.relPath);
+              durable.syncWithBatch(path.dirname(archive.abs(rec.relPath)));
+              out.dirs.push(path.dirname(t.absPath));
+              if (c.kind !== 'file' && c.from !== undefined && c.sha256 !== rec.sha256) {
+                // A written XMP moved with its group still says the old date: the new one takes its place.
+                const dir = path.dirname(t.absPath);
+                const [stagedKey, tempKey] = c.kind === 'xmp' ? ([`z${c.ownerId}`, `x${c.ownerId}`] as const) : ([`y${c.sidecar.sidecarId}`, `s${c.sidecar.sidecarId}`] as const);
+                const staged = path.join(dir, tempNameFor(data.jobId, runNonce, stagedKey));
+                const copied = await lanes.copy({ sourcePath: c.from, size: c.size, sha256: c.sha256, finalPath: staged, tempPath: path.join(dir, tempNameFor(data.jobId, runNonce, tempKey)), onBytes: () => undefined });
+                if (copied.kind === 'published') {
+                  // Replaces the moved copy: ours, and recorded under this name by nothing but the move.
+                  fs.renameSync(staged, t.absPath);
+                  const now = fs.lstatSync(t.absPath);
+                  out.records.push(recordOf(c, t.relPath, c.sha256, now.size));
+                  out.done.push(doneOf(c, 'renamed', t.relPath, c.sha256, now.size, Math.floor(now.mtimeMs)));
+                } else {
+                  const now = fs.lstatSync(t.absPath);
+                  out.done.push(doneOf(c, 'renamed', t.relPath, rec.sha256, now.size, Math.floor(now.mtimeMs)));
+                  failed(c, copied.kind === 'failed' ? copied.error : appError('conflict', `The XMP sidecar ${t.relPath} could not be updated with the new date.`));
+                }
+                continue;
+              }
+              const now = fs.lstatSync(t.absPath);
+              out.done.push(doneOf(c, 'renamed', t.relPath, rec.sha256, now.size, Math.floor(now.mtimeMs)));
+              continue;
+            }
+          }
+          const copied = await lanes.copy({
+            sourcePath: source,
+            size: c.size,
+            sha256: c.sha256,
+            finalPath: t.absPath,
+            tempPath: path.join(path.dirname(t.absPath), tempNameFor(data.jobId, runNonce, c.kind === 'file' ? c.item.fileId : c.kind === 'sidecar' ? `s${c.sidecar.sidecarId}` : `x${c.ownerId}`)),
+            onBytes: () => undefined,
+          });
+          if (copied.kind === 'published') {
+            planner.published(t.reservation);
+            const st = fs.lstatSync(t.absPath);
+            out.records.push(recordOf(c, t.relPath, c.sha256, st.size));
+            out.dirs.push(path.dirname(t.absPath));
+            out.done.push(doneOf(c, 'copied', t.relPath, c.sha256, st.size, Math.floor(st.mtimeMs)));
+            continue;
+          }
+          await planner.release(t.reservation);
+          if (copied.kind === 'cancelled') continue;
+          if (copied.kind === 'failed' && copied.error.code === 'disk-full') {
+            fatal ??= copied.error;
+            stopAll();
+            continue;
+          }
+          failed(c, copied.kind === 'failed' ? copied.error : appError('conflict', `Another program created ${t.relPath} meanwhile; try again.`));
         }
-        const copied = await lanes.copy({
-          sourcePath: cItem.sourcePath,
-          size: c.size,
-          sha256: c.sha256,
-          finalPath: t.absPath,
-          tempPath: path.join(path.dirname(t.absPath), tempNameFor(data.jobId, runNonce, c.kind === 'file' ? c.item.fileId : `s${c.sidecar.sidecarId}`)),
-          onBytes: () => undefined,
-        });
-        if (copied.kind === 'published') {
-          planner.published(t.reservation);
-          const st = fs.lstatSync(t.absPath);
-          out.records.push(archive.record(cItem, 'add', t.relPath, c.sha256, st.size));
-          out.dirs.push(path.dirname(t.absPath));
-          out.done.push(doneOf(c, 'copied', t.relPath, c.sha256, st.size, Math.floor(st.mtimeMs)));
-          continue;
-        }
-        await planner.release(t.reservation);
-        if (copied.kind === 'cancelled') continue;
-        if (copied.kind === 'failed' && copied.error.code === 'disk-full') {
-          fatal ??= copied.error;
-          stopAll();
-          continue;
-        }
-        failed(c, copied.kind === 'failed' ? copied.error : appError('conflict', `Another program created ${t.relPath} meanwhile; try again.`));
+        return out;
+      } finally {
+        dropXmps(item);
       }
-      return out;
     };
 
     /** Reports the main file's result with its companions' (one durable batch entry). */
@@ -442,12 +553,13 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
       item: ExportItem,
       write: MetadataWrite,
       stagingPath: string,
+      what = 'the copy of',
     ): Promise<{ ok: true; sha256: string; size: number } | { ok: false; error: AppError }> => {
       try {
         exiftool ??= new ExifTool({ maxProcs: 2, taskTimeoutMillis: 60_000, useMWG: false, exiftoolEnv: exiftoolEnv() });
         const problem = await writeAndCheck(exiftool, stagingPath, write);
         if (problem !== null) {
-          return { ok: false, error: appError('verify-failed', `The corrected date could not be written into the copy of ${item.originalName}.`, problem) };
+          return { ok: false, error: appError('verify-failed', `The corrected date could not be written into ${what} ${item.originalName}.`, problem) };
         }
         const fd = fs.openSync(stagingPath, 'r+');
         try {
@@ -457,7 +569,7 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
         }
         return { ok: true, sha256: await sha256File(stagingPath, fs), size: fs.lstatSync(stagingPath).size };
       } catch (e) {
-        return { ok: false, error: appError('io', `Writing the corrected metadata into the copy of ${item.originalName} failed.`, e instanceof Error ? e.message : String(e)) };
+        return { ok: false, error: appError('io', `Writing the corrected metadata into ${what} ${item.originalName} failed.`, e instanceof Error ? e.message : String(e)) };
       }
     };
     /**
@@ -694,10 +806,28 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
       }
       const item = queue.shift()!;
       post({ type: 'file-started', fileId: item.fileId, name: item.originalName, size: item.size });
+      // Formats that cannot take their corrected date get it in an XMP sidecar, made before the
+      // names are planned (its bytes then decide, like any sidecar's, whether an identical one is
+      // already there); a group whose copies and XMP sidecars are recorded makes none unless needed.
+      if (data.write) {
+        const owners = [item, ...(item.members ?? [])];
+        for (const o of owners) {
+          const write = plannedSidecarWrite(o, data.write);
+          if (write) o.xmpWrite = write;
+        }
+        const recorded = item.archived !== null && owners.every((o) => !o.xmpWrite || (ownXmpSidecars(o).length ? ownXmpSidecars(o).every((sc) => sc.archived) : !!o.xmpArchived));
+        const problem = recorded ? null : await makeXmps(item);
+        if (problem) {
+          dropXmps(item);
+          fail(item, problem.error);
+          continue;
+        }
+      }
       let action: ArchiveAction;
       try {
         action = await archive.decide(item, planner);
       } catch (e) {
+        dropXmps(item);
         fail(item, errnoToAppError(e, path.basename(item.archived?.relPath ?? item.originalName)));
         continue;
       }
@@ -707,6 +837,7 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
           fail(item, appError('internal', 'Exporting this file failed unexpectedly.', e instanceof Error ? (e.stack ?? e.message) : String(e)));
         })
         .finally(() => {
+          dropXmps(item);
           inFlight.delete(task);
         });
       inFlight.add(task);
@@ -738,6 +869,12 @@ const BATCHED = new Set<ExportWorkerMessage['type']>(['file-started', 'bytes', '
 /** Batches the export's per-file messages (see batching.ts). */
 export function exportBatchingPost(send: (m: ExportWorkerMessage) => void, intervalMs?: number, max?: number): (m: ExportWorkerMessage) => void {
   return batchingPost(send, BATCHED, (messages) => ({ type: 'batch', messages: messages as BatchedExportMessage[] }), intervalMs, max);
+}
+
+/** The hashing thread (hash-thread.ts), started from this file like the copy threads. */
+export function spawnHashThread(execArgv?: string[]): Worker {
+  // From the sources the thread inherits this worker's loader flags (tsx), as the copy threads do.
+  return new Worker(ownEntry(), { workerData: { kind: 'export-hash' }, ...(execArgv ? { execArgv } : {}) });
 }
 
 /** This file, as the running bundle or source sees it: copy threads are started from it. */
@@ -778,6 +915,9 @@ if (parentPort && kind === 'export') {
     // Nothing left to do: let the thread end so the runner sees it exit.
     parent.unref();
   });
+} else if (parentPort && kind === 'export-hash') {
+  const parent = parentPort;
+  serveHashes({ post: (m) => parent.postMessage(m), onMessage: (h) => parent.on('message', h) });
 } else if (parentPort && kind === 'export-copy') {
   const parent = parentPort;
   lowerThreadPriority();

@@ -8,9 +8,8 @@
  */
 import type { AppError } from '../../shared/errors.js';
 import type { CaptureTime } from '../../shared/capture-time.js';
-import type { ImportedSidecar } from '../core/import/sidecars.js';
-import type { WriteSettings } from '../core/export/write-truth.js';
-import type { DateCandidate, MediaType, TimestampSource, Confidence } from '../../shared/types.js';
+import type { WriteTags } from 'exiftool-vendored';
+import type { DateCandidate, MediaType, TimestampSource, Confidence, WriteReason } from '../../shared/types.js';
 
 /** Int32 slot 0 of the control buffer. */
 export const CONTROL_RUN = 0;
@@ -146,6 +145,16 @@ export interface ExportItem {
   members?: ExportItem[];
   /** This file's sidecars (main/core/import/sidecars.ts), exported under its base name. */
   sidecars?: ExportSidecar[];
+  /** The XMP sidecar MediaParser wrote beside this file's copy in this archive (table xmp_copies), or null. */
+  xmpArchived?: { relPath: string; sha256: string; size: number } | null;
+  /**
+   * Set by the export worker, never sent: what goes into an XMP sidecar for a format that cannot be
+   * written (write-truth.ts `plannedSidecarWrite`), and the sidecars once made, temps of this run
+   * keyed `new` (a new XMP, for a file without an .xmp of its own) or `s<sidecarId>` (the written
+   * copy of its own .xmp).
+   */
+  xmpWrite?: MetadataWrite;
+  xmpFiles?: Record<string, { path: string; size: number; sha256: string }>;
 }
 
 export interface ExportSidecar {
@@ -161,7 +170,9 @@ export interface ExportSidecar {
 /** Where a group member or sidecar went, reported inside its main file's `file-done`. */
 export type CompanionDone =
   | { kind: 'file'; fileId: number; outcome: ExportOutcome; relPath: string; sha256: string; size: number; mtimeMs: number | null }
-  | { kind: 'sidecar'; sidecarId: number; outcome: ExportOutcome; relPath: string; sha256: string; size: number };
+  | { kind: 'sidecar'; sidecarId: number; outcome: ExportOutcome; relPath: string; sha256: string; size: number }
+  /** The XMP sidecar MediaParser wrote for file `fileId` (its format cannot take the date itself). */
+  | { kind: 'xmp'; fileId: number; outcome: ExportOutcome; relPath: string; sha256: string; size: number };
 
 /** A group member or sidecar that could not be exported (`fileId`: the member, or the sidecar's file). */
 export interface CompanionError {
@@ -233,3 +244,56 @@ export type ExportWorkerMessage =
   | { type: 'done' }
   /** Stops the whole job: output folder missing/unwritable (`output-unavailable`), disk full (`disk-full`). */
   | { type: 'fatal'; error: AppError };
+
+// ---------------------------------------------------------------- sidecars and metadata writes
+
+export type SidecarKind = 'xmp' | 'aae' | 'thm' | 'takeout';
+
+/** A sidecar matched to its media file (without its hash yet); main/core/import/sidecars.ts. */
+export interface MatchedSidecar {
+  path: string;
+  kind: SidecarKind;
+  /** What follows the exported base name: `.xmp`, `.jpg.xmp`, `.aae`, `.thm`, `.jpg.json`. */
+  suffix: string;
+  size: number;
+}
+
+export interface ImportedSidecar extends MatchedSidecar {
+  sha256: string;
+}
+
+/** What to write into one copy, and what reading it back must show (main/core/export/write-truth.ts). */
+export interface MetadataWrite {
+  reasons: WriteReason[];
+  tags: WriteTags;
+  /** What reading the written copy back must show (raw ExifTool values, tag name -> value). */
+  expect: Record<string, string>;
+  /** `-G1`-less tag names to read back. */
+  readTags: string[];
+}
+
+/** What the export writes into copies (main/core/export/write-truth.ts): the two settings and the zone. */
+export interface WriteSettings {
+  /** "Write corrected dates into copies". */
+  dates: boolean;
+  /** "Write folder tags as keywords". */
+  tags: boolean;
+  /** The zone a video's UTC dates are computed in when the capture time has no offset. */
+  timeZone: string;
+}
+
+// ---------------------------------------------------------------- WAL checkpoints
+
+/** workerData of the checkpoint thread (checkpoint-worker.ts, started by main/core/db/checkpointer.ts). */
+export interface CheckpointWorkerData {
+  kind: 'checkpoint';
+  /** The better-sqlite3 entry the thread loads, resolved by the main thread (tests pass a broken one). */
+  driver: string;
+  path: string;
+  nativeBinding?: string;
+}
+
+export type CheckpointWorkerMessage =
+  | { ready: true }
+  | { ok: true; busy: number; log: number; checkpointed: number }
+  | { ok: false; error: string };

@@ -12,9 +12,10 @@ import { closeSync, constants, fstatSync, fsyncSync, openSync, readFileSync, rea
 import { join } from 'node:path';
 import { z } from 'zod';
 import { errnoCode } from '../errors.js';
+import { MANIFEST_NAME } from '../../../shared/naming.js';
 
 /** The manifest's file name in the archive root. */
-export const MANIFEST_NAME = 'mediaparser-manifest.jsonl';
+export { MANIFEST_NAME };
 
 /** The first line of every manifest; readers skip it. */
 export const MANIFEST_HEADER = { manifest: 'MediaParser archive manifest', version: 1 } as const;

@@ -15,7 +15,7 @@ import type { VerifyFinishedEvent, VerifyProgress } from '../../../shared/verify
 import { CONTROL_CANCEL, CONTROL_RUN } from '../../workers/protocol.js';
 import { errnoCode, errnoToAppError } from '../errors.js';
 import { createWorkerFactory } from '../worker-factory.js';
-import { MANIFEST_NAME } from './manifest.js';
+import { MANIFEST_NAME } from '../../../shared/naming.js';
 import type { VerifyWorkerData, VerifyWorkerMessage } from './verify-protocol.js';
 
 export type VerifyEvent =

@@ -66,6 +66,9 @@ interface PageRow {
   c_size: number | null;
   c_mtime: number | null;
   tags: string | null;
+  x_rel: string | null;
+  x_sha: string | null;
+  x_size: number | null;
   camera_model: string | null;
 }
 
@@ -75,10 +78,12 @@ interface PageRow {
  */
 const NOT_MEMBER = '(f.group_main IS NULL OR NOT EXISTS (SELECT 1 FROM files gm WHERE gm.id = f.group_main AND gm.sha256 IS NOT NULL))';
 const KEPT = `f.discarded = 0 AND f.sha256 IS NOT NULL AND ${NOT_MEMBER}`;
-const COPY_JOIN = 'LEFT JOIN archive_copies c ON c.archive_id = @archiveId AND c.file_id = f.id';
+// One row each at most (primary keys): the file's copy and the XMP sidecar written beside it.
+const COPY_JOIN = `LEFT JOIN archive_copies c ON c.archive_id = @archiveId AND c.file_id = f.id
+  LEFT JOIN xmp_copies x ON x.archive_id = @archiveId AND x.file_id = f.id`;
 const PAGE_COLUMNS = `f.id, f.original_path, f.original_path_bytes, f.original_name, f.size, f.sha256, f.final_at, f.final_offset, f.final_precision,
   f.detected_at, f.detected_offset, f.detected_source, f.confidence, ${EFFECTIVE_TS_SQL} AS k,
-  c.rel_path AS c_rel, c.sha256 AS c_sha, c.size AS c_size, c.mtime_ms AS c_mtime, f.camera_model,
+  c.rel_path AS c_rel, c.sha256 AS c_sha, c.size AS c_size, c.mtime_ms AS c_mtime, x.rel_path AS x_rel, x.sha256 AS x_sha, x.size AS x_size, f.camera_model,
   (SELECT group_concat(t.name, '|') FROM file_tags ft JOIN tags t ON t.id = ft.tag_id WHERE ft.file_id = f.id) AS tags`;
 // The key is split into >= and a tie-break because SQLite seeks an expression index on a plain
 // comparison, not on a row value.
@@ -108,6 +113,7 @@ function toItem(r: PageRow): ExportItem {
         ? { local: r.detected_at, offset: r.detected_offset }
         : null,
     tags: r.tags ? r.tags.split('|').sort() : [],
+    xmpArchived: r.x_rel !== null ? { relPath: r.x_rel, sha256: r.x_sha!, size: r.x_size! } : null,
     cameraModel: r.camera_model ?? null,
   };
 }
@@ -128,6 +134,7 @@ export class ArchivesRepo {
   private readonly membersStmt: Database.Statement;
   private readonly sidecarsStmt: Database.Statement;
   private readonly upsertSidecars: Database.Statement;
+  private readonly upsertXmps: Database.Statement;
   private readonly pageLibrary: Database.Statement;
   private readonly pageImportWalk: Database.Statement;
   private readonly pageImportSort: Database.Statement;
@@ -156,6 +163,13 @@ export class ArchivesRepo {
        SELECT @archiveId, j.value ->> '$.sidecarId', j.value ->> '$.relPath', j.value ->> '$.sha256', j.value ->> '$.size', @jobId
        FROM json_each(@batch) AS j WHERE j.value ->> '$.outcome' != 'present'
        ON CONFLICT(archive_id, sidecar_id) DO UPDATE SET rel_path = excluded.rel_path, sha256 = excluded.sha256,
+         size = excluded.size, job_id = excluded.job_id, exported_at = excluded.exported_at`,
+    );
+    this.upsertXmps = sqlite.prepare(
+      `INSERT INTO xmp_copies (archive_id, file_id, rel_path, sha256, size, job_id)
+       SELECT @archiveId, j.value ->> '$.fileId', j.value ->> '$.relPath', j.value ->> '$.sha256', j.value ->> '$.size', @jobId
+       FROM json_each(@batch) AS j WHERE j.value ->> '$.outcome' != 'present'
+       ON CONFLICT(archive_id, file_id) DO UPDATE SET rel_path = excluded.rel_path, sha256 = excluded.sha256,
          size = excluded.size, job_id = excluded.job_id, exported_at = excluded.exported_at`,
     );
     this.pageLibrary = sqlite.prepare(
@@ -299,12 +313,15 @@ export class ArchivesRepo {
     if (done.length === 0 && failed.length === 0) return;
     this.sqlite.transaction(() => {
       if (done.length) {
-        // A group's members are recorded like any file; its sidecars in their own table.
+        // A group's members are recorded like any file; its sidecars and the XMP sidecars written
+        // for formats that cannot take a date in tables of their own.
         const members = done.flatMap((d) => (d.companions ?? []).filter((c) => c.kind === 'file'));
         const sidecars = done.flatMap((d) => (d.companions ?? []).filter((c) => c.kind === 'sidecar'));
+        const xmps = done.flatMap((d) => (d.companions ?? []).filter((c) => c.kind === 'xmp'));
         const batch = JSON.stringify(members.length ? [...done.map(({ companions: _c, ...d }) => d), ...members] : done);
         this.upsertBatch.run({ archiveId, jobId, batch });
         if (sidecars.length) this.upsertSidecars.run({ archiveId, jobId, batch: JSON.stringify(sidecars) });
+        if (xmps.length) this.upsertXmps.run({ archiveId, jobId, batch: JSON.stringify(xmps) });
         this.clearErrorBatch.run(batch);
         this.redoneBatch.run(jobId, batch);
       }

@@ -10,36 +10,16 @@
  * writer of the data. If the thread cannot run, the main connection checkpoints itself again.
  */
 import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
+import type { CheckpointWorkerData, CheckpointWorkerMessage } from '../../workers/protocol.js';
 import { nativeBinding } from './native-binding.js';
+import { createWorkerFactory } from '../worker-factory.js';
 
 /** What the main connection uses when no checkpoint thread runs (see open-db.ts). */
 export const FALLBACK_AUTOCHECKPOINT_PAGES = 4000;
 
-// Plain JS evaluated in the thread (no loader, works from sources and bundles alike); the driver
-// is required by absolute path, resolved on the main thread.
-const CHECKPOINT_THREAD = `
-const { parentPort, workerData } = require('node:worker_threads');
-const Database = require(workerData.driver);
-try { require('node:os').setPriority(10); } catch {}
-const db = new Database(workerData.path, { fileMustExist: true, nativeBinding: workerData.nativeBinding });
-db.pragma('busy_timeout = 2000');
-parentPort.on('message', (m) => {
-  if (m === 'checkpoint') {
-    try {
-      const [r] = db.pragma('wal_checkpoint(PASSIVE)');
-      parentPort.postMessage({ ok: true, busy: r.busy, log: r.log, checkpointed: r.checkpointed });
-    } catch (e) {
-      parentPort.postMessage({ ok: false, error: String(e && e.message || e) });
-    }
-  } else if (m === 'close') {
-    db.close();
-    parentPort.close();
-  }
-});
-parentPort.postMessage({ ready: true });
-`;
+export type { CheckpointWorkerData } from '../../workers/protocol.js';
 
 export interface CheckpointResult {
   /** WAL frames, and how many of them are now in the database file. */
@@ -59,6 +39,8 @@ export interface CheckpointerOptions {
   intervalMs?: number;
   /** The better-sqlite3 entry the thread loads (tests pass a broken one). */
   driver?: string;
+  /** Starts the thread (the app core passes its worker factory, which knows the bundle folder). */
+  spawn?: (data: CheckpointWorkerData) => Worker;
 }
 
 /**
@@ -100,15 +82,17 @@ export function startCheckpointer(sqlite: Database.Database, options: Checkpoint
   try {
     if (sqlite.memory) throw new Error('an in-memory database has no WAL');
     const driver = options.driver ?? createRequire(import.meta.url).resolve('better-sqlite3');
-    worker = new Worker(CHECKPOINT_THREAD, { eval: true, execArgv: [], workerData: { driver, path: sqlite.name, nativeBinding: nativeBinding() } });
+    const binding = nativeBinding();
+    const data: CheckpointWorkerData = { kind: 'checkpoint', driver, path: sqlite.name, ...(binding ? { nativeBinding: binding } : {}) };
+    worker = (options.spawn ?? ((d) => createWorkerFactory()('checkpoint', d)))(data);
   } catch {
     worker = null;
     settleReady(false);
   }
   if (worker) {
     const w = worker;
-    w.on('message', (m: { ready?: true; ok?: boolean; log?: number; checkpointed?: number }) => {
-      if (m.ready) {
+    w.on('message', (m: CheckpointWorkerMessage) => {
+      if ('ready' in m) {
         if (worker !== w) return;
         running = true;
         sqlite.pragma('wal_autocheckpoint = 0');
@@ -124,7 +108,7 @@ export function startCheckpointer(sqlite: Database.Database, options: Checkpoint
       }
       const waiting = inFlight;
       inFlight = [];
-      const result = m.ok ? { log: m.log ?? 0, checkpointed: m.checkpointed ?? 0 } : null;
+      const result = m.ok ? { log: m.log, checkpointed: m.checkpointed } : null;
       for (const r of waiting) r(result);
     });
     w.on('error', fallBack);

@@ -1,5 +1,5 @@
 /** Jobs and their file links. Only the job runner and the handlers (main thread) call these. */
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { AppError, ErrorCode } from '../../../shared/errors.js';
 import type { ExportStats, JobOptions, JobStatus, JobSummary, JobType } from '../../../shared/types.js';
 import type { Db } from './open-db.js';
@@ -75,17 +75,6 @@ export function nextQueuedJob(db: Db): { job: JobSummary; queuedAt: string | nul
     .limit(1)
     .get();
   return row ? { job: toJobSummary(row), queuedAt: row.queuedAt } : null;
-}
-
-export function newestCompletedImport(db: Db): JobSummary | null {
-  const row = db
-    .select()
-    .from(jobs)
-    .where(and(eq(jobs.type, 'import'), eq(jobs.status, 'completed')))
-    .orderBy(desc(jobs.id))
-    .limit(1)
-    .get();
-  return row ? toJobSummary(row) : null;
 }
 
 export interface JobPatch {

@@ -258,3 +258,26 @@ export const sidecarCopies = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.archiveId, t.sidecarId] })],
 );
+
+/**
+ * The XMP sidecar MediaParser wrote beside a file's copy in an archive, for a format it cannot
+ * write into (RAW, AVI, MTS, GIF, ...): the corrected date and folder tags (see
+ * main/core/export/write-truth.ts). Recorded like sidecar_copies, once durable.
+ */
+export const xmpCopies = sqliteTable(
+  'xmp_copies',
+  {
+    archiveId: integer('archive_id')
+      .notNull()
+      .references(() => archives.id, { onDelete: 'cascade' }),
+    fileId: integer('file_id')
+      .notNull()
+      .references(() => files.id, { onDelete: 'cascade' }),
+    relPath: text('rel_path').notNull(),
+    sha256: text('sha256').notNull(),
+    size: integer('size').notNull(),
+    jobId: integer('job_id').references(() => jobs.id, { onDelete: 'set null' }),
+    exportedAt: text('exported_at').notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.archiveId, t.fileId] }), index('xmp_copies_file_idx').on(t.fileId)],
+);

@@ -1,4 +1,3 @@
-import { eq } from 'drizzle-orm';
 import { isValidTimeZone } from '../../../shared/capture-time.js';
 import { DEFAULT_NAME_TEMPLATE, validateNameTemplate } from '../../../shared/name-template.js';
 import type { Settings } from '../../../shared/types.js';
@@ -57,6 +56,3 @@ export function writeSettings(db: Db, patch: Partial<Settings>): Settings {
   return readSettings(db);
 }
 
-export function deleteSetting(db: Db, key: keyof Settings): void {
-  db.delete(settings).where(eq(settings.key, KEYS[key])).run();
-}

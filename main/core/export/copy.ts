@@ -93,13 +93,17 @@ export function newRunNonce(): string {
   return randomBytes(8).toString('hex');
 }
 
-/** `.mediaparser-<jobId>-<runNonce>-<fileId>.tmp` */
-export function tempNameFor(jobId: number, runNonce: string, fileId: number | `s${number}` | `w${number}` | 'probe'): string {
-  return `${TEMP_PREFIX}${jobId}-${runNonce}-${fileId}${TEMP_SUFFIX}`;
+/**
+ * `.mediaparser-<jobId>-<runNonce>-<fileId>.tmp`. XMP sidecars are made under
+ * `.mediaparser-<jobId>-<runNonce>-x<fileId>.tmp.xmp` (`y<sidecarId>` for a file's own .xmp): ExifTool
+ * tells an XMP file by its extension.
+ */
+export function tempNameFor(jobId: number, runNonce: string, fileId: number | `${'s' | 'w' | 'x' | 'y' | 'z'}${number}` | 'probe', ext = ''): string {
+  return `${TEMP_PREFIX}${jobId}-${runNonce}-${fileId}${TEMP_SUFFIX}${ext}`;
 }
 
-/** Ours: `.mediaparser-<job>-<nonce>-<file|probe>.tmp`, or `.mediaparser-<job>-<file>.tmp` of older versions. */
-const TEMP_NAME = /^\.mediaparser-\d+-(?:([0-9a-f]+)-)?(?:\d+|[sw]\d+|probe)\.tmp(?:_exiftool_tmp)?$/;
+/** Ours: `.mediaparser-<job>-<nonce>-<file|probe>.tmp[.xmp]`, or `.mediaparser-<job>-<file>.tmp` of older versions. */
+const TEMP_NAME = /^\.mediaparser-\d+-(?:([0-9a-f]+)-)?(?:\d+|[swxyz]\d+|probe)\.tmp(?:\.xmp)?(?:_exiftool_tmp)?$/;
 
 /** True for a temp name MediaParser writes (of any run, or of `run` only). */
 export function isTempName(name: string, run?: string): boolean {

@@ -34,21 +34,14 @@ export const inlineHasher: BufferHasher = {
 /** Nice value of the copying and hashing threads (os PRIORITY_BELOW_NORMAL; the app's main thread stays at 0). */
 export const COPY_THREAD_NICE = 10;
 
-// Plain JS evaluated in the thread: works the same from the TypeScript sources and from a bundle.
-const HASH_THREAD = `
-const { parentPort } = require('node:worker_threads');
-const { createHash } = require('node:crypto');
-// Below the app's main thread, like the copying thread (see lowerThreadPriority); per thread on Linux.
-try { require('node:os').setPriority(${COPY_THREAD_NICE}); } catch {}
-parentPort.on('message', (m) => {
-  try {
-    const hex = createHash('sha256').update(new Uint8Array(m.sab, m.offset, m.length)).digest('hex');
-    parentPort.postMessage({ id: m.id, hex });
-  } catch (e) {
-    parentPort.postMessage({ id: m.id, error: String(e) });
-  }
-});
-`;
+/** What ThreadHasher sends its thread (main/workers/hash-thread.ts), and what comes back. */
+export interface HashRequest {
+  id: number;
+  sab: SharedArrayBuffer;
+  offset: number;
+  length: number;
+}
+export type HashReply = { id: number; hex: string } | { id: number; error: string };
 
 interface Pending {
   buf: Buffer;
@@ -68,11 +61,10 @@ export class ThreadHasher implements BufferHasher {
   private online = false;
   readonly sharedBuffers = true;
 
-  constructor() {
+  /** `spawn` starts the thread (main/workers/hash-thread.ts, through the export worker's entry). */
+  constructor(spawn: () => Worker) {
     try {
-      // No inherited loader flags (e.g. tsx under the CLI): the thread needs only node built-ins,
-      // and loading a loader there would delay the first hash by ~100 ms.
-      this.worker = new Worker(HASH_THREAD, { eval: true, execArgv: [] });
+      this.worker = spawn();
     } catch {
       this.worker = null;
       return;
@@ -80,11 +72,11 @@ export class ThreadHasher implements BufferHasher {
     this.worker.once('online', () => {
       this.online = true;
     });
-    this.worker.on('message', (m: { id: number; hex?: string; error?: string }) => {
+    this.worker.on('message', (m: HashReply) => {
       const p = this.pending.get(m.id);
       if (!p) return;
       this.pending.delete(m.id);
-      p.resolve(m.hex ?? inlineDigest(p.buf, p.length));
+      p.resolve('hex' in m ? m.hex : inlineDigest(p.buf, p.length));
     });
     const broken = (): void => {
       this.worker = null;
@@ -115,7 +107,7 @@ export class ThreadHasher implements BufferHasher {
           resolve(hex);
         },
       });
-      worker.postMessage({ id, sab: buf.buffer, offset: buf.byteOffset, length });
+      worker.postMessage({ id, sab: buf.buffer as SharedArrayBuffer, offset: buf.byteOffset, length } satisfies HashRequest);
     });
   }
 

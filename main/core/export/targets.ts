@@ -8,25 +8,13 @@
  */
 import path from 'node:path';
 import { appError, type AppError } from '../../../shared/errors.js';
-import type { CaptureTime } from '../../../shared/capture-time.js';
 import { collisionKey, MAX_COLLISION_COUNTER, relativePathFor, withCounter, type PlannedName } from '../../../shared/naming.js';
 import { DEFAULT_TEMPLATE, planName, type NameTemplate } from '../../../shared/name-template.js';
 import { errnoCode, errnoToAppError } from '../errors.js';
-import { companionPath, type Companion } from './companions.js';
+import { companionPath, type Companion, type TargetItem } from './companions.js';
 import { isTempName, nodeFs, sha256File, type ExportFs } from './copy.js';
 
-export interface TargetItem {
-  fileId: number;
-  originalName: string;
-  size: number;
-  sha256: string;
-  timestamp: CaptureTime | null;
-  /** For the naming template's `{camera}` and `{tag}`. */
-  cameraModel?: string | null;
-  tags?: readonly string[];
-  /** A group's other members and sidecars: their names (same base, same counter) are claimed with this one. */
-  companions?: readonly Companion[];
-}
+export type { TargetItem };
 
 /** Where a companion goes: a reserved free name, or an identical file already there. */
 export interface CompanionTarget {

@@ -8,7 +8,7 @@
 import type { ExifTool, WriteTags } from 'exiftool-vendored';
 import { offsetMinutes, utcToZone, type CaptureTime } from '../../../shared/capture-time.js';
 import type { TimestampSource, WriteReason } from '../../../shared/types.js';
-import type { ExportItem } from '../../workers/protocol.js';
+import type { ExportItem, MetadataWrite, WriteSettings } from '../../workers/protocol.js';
 import { archiveExt } from './companions.js';
 
 /** Sources that are the file's own embedded metadata: a copy dated by one of them already says it. */
@@ -27,25 +27,11 @@ export const EMBEDDED_SOURCES: ReadonlySet<TimestampSource> = new Set<TimestampS
 const IMAGE_WRITABLE = new Set(['.jpg', '.jpeg', '.jpe', '.tif', '.tiff', '.heic', '.heif', '.png', '.webp', '.dng']);
 const VIDEO_WRITABLE = new Set(['.mov', '.qt', '.mp4', '.m4v', '.3gp']);
 
-export interface WriteSettings {
-  /** "Write corrected dates into copies". */
-  dates: boolean;
-  /** "Write folder tags as keywords". */
-  tags: boolean;
-  /** The zone a video's UTC dates are computed in when the capture time has no offset. */
-  timeZone: string;
-}
+export type { WriteSettings };
 
 export type { WriteReason };
 
-export interface MetadataWrite {
-  reasons: WriteReason[];
-  tags: WriteTags;
-  /** What reading the written copy back must show (raw ExifTool values, tag name -> value). */
-  expect: Record<string, string>;
-  /** `-G1`-less tag names to read back. */
-  readTags: string[];
-}
+export type { MetadataWrite };
 
 /** `YYYY:MM:DD HH:MM:SS` (EXIF style) from a canonical local time. */
 function exifDate(local: string): string {
@@ -93,6 +79,47 @@ export function writeReasons(item: ExportItem, settings: WriteSettings): WriteRe
   return reasons;
 }
 
+/** Whether `item`'s copy gets an XMP sidecar: something needs writing and its format cannot take it. */
+export function needsXmpSidecar(item: ExportItem, settings: WriteSettings): boolean {
+  return writableFormat(item.originalName) === null && writeReasons(item, settings).length > 0;
+}
+
+/** The XMP date of a capture time: `YYYY:MM:DD HH:MM:SS[.mmm][+HH:MM]` as ExifTool reads it back. */
+function xmpDate(ts: CaptureTime): string {
+  const ms = ts.local.slice(20, 23) || '000';
+  return `${exifDate(ts.local)}${ms !== '000' ? `.${ms}` : ''}${ts.offset ?? ''}`;
+}
+
+/**
+ * What goes into the XMP sidecar of a file whose format cannot be written safely (RAW, AVI, MTS,
+ * GIF, ...): the XMP dates Lightroom, darktable, digiKam and Immich read from a sidecar, and the
+ * folder tags as XMP-dc:Subject. `own`: written into a copy of the file's own .xmp sidecar, whose
+ * keywords are kept (the folder tags are added, once). Null when the copy needs no sidecar.
+ */
+export function plannedSidecarWrite(item: ExportItem, settings: WriteSettings, own = false): MetadataWrite | null {
+  if (writableFormat(item.originalName) !== null) return null;
+  const reasons = writeReasons(item, settings);
+  if (reasons.length === 0) return null;
+  const tags: Record<string, unknown> = {};
+  const expect: Record<string, string> = {};
+  const readTags: string[] = [];
+  const ts = item.timestamp;
+  if (ts !== null && reasons.some((r) => r.startsWith('date-'))) {
+    const xmp = xmpDate(ts);
+    Object.assign(tags, { 'XMP-exif:DateTimeOriginal': xmp, 'XMP-xmp:CreateDate': xmp, 'XMP-photoshop:DateCreated': xmp });
+    expect['XMP-exif:DateTimeOriginal'] = xmp;
+    expect['XMP-xmp:CreateDate'] = xmp;
+    readTags.push('XMP-exif:DateTimeOriginal', 'XMP-xmp:CreateDate');
+  }
+  if (reasons.includes('folder-tags')) {
+    // ExifTool's "add without duplicating" for list tags: remove these values, then add them.
+    if (own) Object.assign(tags, { 'XMP-dc:Subject-': item.tags, 'XMP-dc:Subject+': item.tags });
+    else tags['XMP-dc:Subject'] = item.tags;
+    readTags.push('XMP-dc:Subject');
+  }
+  return { reasons, tags: tags as WriteTags, expect, readTags };
+}
+
 /** What to write into the copy of `item`, or null when nothing (or when its format cannot take it). */
 export function plannedWrite(item: ExportItem, settings: WriteSettings): MetadataWrite | null {
   const reasons = writeReasons(item, settings);
@@ -106,7 +133,7 @@ export function plannedWrite(item: ExportItem, settings: WriteSettings): Metadat
   if (ts !== null && reasons.some((r) => r.startsWith('date-'))) {
     const dt = exifDate(ts.local);
     const ms = ts.local.slice(20, 23) || '000';
-    const xmp = `${dt}${ms !== '000' ? `.${ms}` : ''}${ts.offset ?? ''}`;
+    const xmp = xmpDate(ts);
     if (kind === 'image') {
       Object.assign(tags, {
         'EXIF:DateTimeOriginal': dt,
@@ -153,15 +180,18 @@ export function plannedWrite(item: ExportItem, settings: WriteSettings): Metadat
  * both removed as stray temps, never a half-written archive file.
  */
 export async function writeAndCheck(exiftool: ExifTool, file: string, write: MetadataWrite): Promise<string | null> {
+  // A file that does not exist yet (an XMP sidecar) is created by ExifTool from scratch.
   const result = await exiftool.write(file, write.tags, { writeArgs: ['-overwrite_original', '-P'] });
-  if (result.warnings?.length && result.updated === 0) return result.warnings.join('; ');
+  if (result.warnings?.length && result.updated === 0 && result.created === 0) return result.warnings.join('; ');
   const readArgs = ['-G1', ...write.readTags.map((t) => `-${t}`)];
   const back = (await exiftool.readRaw(file, { readArgs })) as unknown as Record<string, unknown>;
   for (const [tag, want] of Object.entries(write.expect)) {
     const group = tag.split(':')[0]!;
     const name = tag.split(':')[1]!;
     // -G1 names the family-1 group: EXIF dates live in ExifIFD, QuickTime's in QuickTime/Track1/..
-    const got = Object.entries(back).find(([k]) => k.endsWith(`:${name}`) && (group !== 'EXIF' || k.startsWith('ExifIFD:')) && (group !== 'Keys' || k.startsWith('Keys:')))?.[1];
+    const got = Object.entries(back).find(
+      ([k]) => k.endsWith(`:${name}`) && (group !== 'EXIF' || k.startsWith('ExifIFD:')) && (group !== 'Keys' || k.startsWith('Keys:')) && (!group.startsWith('XMP-') || k === tag),
+    )?.[1];
     if (String(got ?? '') !== want) return `${tag} reads back as "${String(got ?? '')}", not "${want}"`;
   }
   return null;

@@ -4,12 +4,14 @@
  * each format's name, or built here byte by byte after the format's layout (Minolta MRW, ASF,
  * Matroska) where the corpus has none; ExifTool reads each one as the reference.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CORPUS_DIR } from './corpus-fixture.js';
 import { compareWithExiftool, exiftoolSuite } from '../testing/exiftool-reference.js';
 import { scanFolders } from './scan.js';
+import { ffmpegPath } from '../thumbnails/ffmpeg.js';
 
 const MEDIA = path.join(CORPUS_DIR, 'media');
 const ZONE = 'America/New_York';
@@ -94,6 +96,19 @@ function mpegPs(): Buffer {
   return Buffer.concat([Buffer.from('000001ba4400040004010189c3f8', 'hex'), Buffer.alloc(2048)]);
 }
 
+/**
+ * A PAL DV clip with its recording date and time in the subcode (what a DV camcorder writes), made
+ * by the ffmpeg the app ships (its DV muxer writes `creation_time` there). Built beside the
+ * suite's files under a hidden name the scan skips.
+ */
+function dvClip(out: string): Buffer {
+  const ffmpeg = ffmpegPath();
+  if (ffmpeg === null) throw new Error('ffmpeg (@ffmpeg-installer/ffmpeg) is missing: npm ci installs it');
+  execFileSync(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=720x576:rate=25', '-t', '0.2',
+    '-c:v', 'dvvideo', '-pix_fmt', 'yuv420p', '-metadata', 'creation_time=2010-07-08T09:10:11', '-f', 'dv', out]);
+  return readFileSync(out);
+}
+
 describe('every format ExifTool dates', () => {
   const suite = exiftoolSuite('mp-formats-');
 
@@ -118,6 +133,7 @@ describe('every format ExifTool dates', () => {
     put('clip.asf', asf('2011-03-04T05:06:07Z'));
     put('clip.mkv', matroska('matroska', '2012-05-06T07:08:09Z'));
     put('clip.webm', matroska('webm', '2012-05-06T07:08:09Z'));
+    put('tape.dv', dvClip(path.join(suite.dir, '.dv-build.dv')));
     put('MOV001.MPG', mpegPs());
     put('MOV001.MOD', mpegPs());
     return names;
@@ -147,6 +163,8 @@ describe('every format ExifTool dates', () => {
       'clip.asf': { local: '2011-03-04T00:06:07.000', offset: '-05:00' },
       'clip.mkv': { local: '2012-05-06T03:08:09.000', offset: '-04:00' },
       'clip.webm': { local: '2012-05-06T03:08:09.000', offset: '-04:00' },
+      // A DV tape's recording date and time: local, as the camcorder's clock showed it.
+      'tape.dv': { local: '2010-07-08T09:10:11.000', offset: null },
     };
     for (const ext of TIFF_RAWS) expected[`RAW_0001.${ext.toUpperCase()}`] = { local: '2005-08-03T18:59:18.000', offset: '-04:00' }; // (the offset from its XMP twin)
     for (const name of names) {

@@ -1,6 +1,6 @@
 /**
  * Near-duplicate detection, part 1 (issue 11): a 64-bit difference hash (dHash) of a picture,
- * computed at import from the bytes the import already holds. A re-save, a chat app's re-encode
+ * computed in the background after an import (main/core/similar/similar-indexer.ts). A re-save, a chat app's re-encode
  * or a resized copy keeps the same coarse light/dark gradients, so their hashes differ in a few
  * bits at most, while their sha256 differ completely.
  *
@@ -8,18 +8,6 @@
  * first, so a copy whose rotation was baked in still matches its original.
  */
 import sharp from 'sharp';
-
-/**
- * Formats sharp's prebuilt libvips decodes reliably and cheaply. Not HEVC HEIC and RAW (no
- * decoder), nor AVIF: libvips decodes an AV1 picture at full size (no shrink-on-load), ~0.9 s
- * for a 20-megapixel one on this machine, which would make it most of an import's time.
- */
-export const HASHABLE_MIMES: ReadonlySet<string> = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/tiff']);
-
-/** Whether a file of this MIME type gets a perceptual hash. */
-export function isHashable(mime: string): boolean {
-  return HASHABLE_MIMES.has(mime);
-}
 
 // A decode that takes longer than this is a pathological file: it simply gets no hash.
 const HASH_TIMEOUT_SECONDS = 20;

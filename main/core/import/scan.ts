@@ -67,10 +67,6 @@ const JUNK_NAMES = new Set(
   ].map((s) => s.toLowerCase()),
 );
 
-export function isJunkName(name: string): boolean {
-  return skipReason(name) !== null;
-}
-
 /** Why the scan leaves an entry out, or null when it looks at it. */
 export function skipReason(name: string): SkipReason | null {
   if (JUNK_NAMES.has(name.toLowerCase()) || name.startsWith('._') || name.startsWith('~$')) return 'system';

@@ -10,25 +10,15 @@ import { createReadStream, openSync } from 'node:fs';
 import path from 'node:path';
 import { ORIGINAL_OPEN_FLAGS } from '../originals.js';
 
-export type SidecarKind = 'xmp' | 'aae' | 'thm' | 'takeout';
+import type { ImportedSidecar, MatchedSidecar, SidecarKind } from '../../workers/protocol.js';
+
+export type { ImportedSidecar, MatchedSidecar, SidecarKind };
 
 export interface SidecarCandidate {
   path: string;
   size: number;
 }
 
-/** A sidecar matched to its media file (without its hash yet). */
-export interface MatchedSidecar {
-  path: string;
-  kind: SidecarKind;
-  /** What follows the exported base name: `.xmp`, `.jpg.xmp`, `.aae`, `.thm`, `.jpg.json`. */
-  suffix: string;
-  size: number;
-}
-
-export interface ImportedSidecar extends MatchedSidecar {
-  sha256: string;
-}
 
 const RAW_EXTS = new Set(['cr2', 'cr3', 'crw', 'nef', 'nrw', 'arw', 'srf', 'sr2', 'dng', 'raf', 'rw2', 'orf', 'pef', 'srw', 'x3f']);
 const VIDEO_EXTS = new Set(['mov', 'qt', 'mp4', 'm4v', '3gp', '3g2', 'avi', 'mts', 'm2ts', 'm2t', 'mkv']);

@@ -12,8 +12,7 @@
  */
 import type Database from 'better-sqlite3';
 import { encodePathBytes } from '../byte-names.js';
-import { HASHABLE_MIMES } from '../import/perceptual-hash.js';
-import type { HashJob } from '../thumbnails/thumbnail-protocol.js';
+import { HASHABLE_MIMES, type HashJob } from '../thumbnails/thumbnail-protocol.js';
 
 /** Pictures asked for at once (the service hashes them one by one). */
 const BATCH = 32;

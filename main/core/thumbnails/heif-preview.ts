@@ -8,87 +8,11 @@
  * `iref`, `iloc`, `idat` and `iprp` (`hvcC`, `ispe`, `irot`, `imir`). Anything else answers null.
  */
 import sharp, { type Sharp } from 'sharp';
+import { boxes as boxList, fail, HeifUnsupported, itemInfos, itemLocations, type Box, type ItemLocation } from '../import/heif-boxes.js';
 import { runFfmpeg } from './ffmpeg.js';
 
-class Unsupported extends Error {}
-function fail(): never {
-  throw new Unsupported();
-}
-
-interface Box {
-  type: string;
-  start: number;
-  end: number;
-}
-
-function boxes(buf: Buffer, start: number, end: number): Box[] {
-  const out: Box[] = [];
-  let pos = start;
-  while (pos + 8 <= end) {
-    let size = buf.readUInt32BE(pos);
-    let header = 8;
-    if (size === 1) {
-      size = Number(buf.readBigUInt64BE(pos + 8));
-      header = 16;
-    } else if (size === 0) size = end - pos;
-    if (size < header || pos + size > end) fail();
-    out.push({ type: buf.toString('latin1', pos + 4, pos + 8), start: pos + header, end: pos + size });
-    pos += size;
-  }
-  return out;
-}
-
-function uint(buf: Buffer, pos: number, size: number): number {
-  if (size === 0) return 0;
-  if (size === 2) return buf.readUInt16BE(pos);
-  if (size === 4) return buf.readUInt32BE(pos);
-  if (size === 8) return Number(buf.readBigUInt64BE(pos));
-  return fail();
-}
-
-interface Location {
-  method: number;
-  extents: { offset: number; length: number }[];
-}
-
-function parseIloc(buf: Buffer, box: Box): Map<number, Location> {
-  const version = buf[box.start]!;
-  let p = box.start + 4;
-  const offsetSize = buf[p]! >> 4;
-  const lengthSize = buf[p]! & 15;
-  const baseSize = buf[p + 1]! >> 4;
-  const indexSize = version === 1 || version === 2 ? buf[p + 1]! & 15 : 0;
-  p += 2;
-  const count = version < 2 ? buf.readUInt16BE(p) : buf.readUInt32BE(p);
-  p += version < 2 ? 2 : 4;
-  const out = new Map<number, Location>();
-  for (let i = 0; i < count; i++) {
-    const id = version < 2 ? buf.readUInt16BE(p) : buf.readUInt32BE(p);
-    p += version < 2 ? 2 : 4;
-    let method = 0;
-    if (version === 1 || version === 2) {
-      method = buf.readUInt16BE(p) & 15;
-      p += 2;
-    }
-    if (buf.readUInt16BE(p) !== 0) fail(); // data in another file
-    p += 2;
-    const base = uint(buf, p, baseSize);
-    p += baseSize;
-    const n = buf.readUInt16BE(p);
-    p += 2;
-    const extents: Location['extents'] = [];
-    for (let e = 0; e < n; e++) {
-      p += indexSize;
-      const offset = uint(buf, p, offsetSize);
-      p += offsetSize;
-      const length = uint(buf, p, lengthSize);
-      p += lengthSize;
-      extents.push({ offset: base + offset, length });
-    }
-    out.set(id, { method, extents });
-  }
-  return out;
-}
+/** Padding after the last box is ignored here: only a picture is at stake, never a date. */
+const boxes = (buf: Buffer, start: number, end: number): Box[] => boxList(buf, start, end, 'ignore');
 
 interface Heif {
   file: Buffer;
@@ -96,7 +20,7 @@ interface Heif {
   types: Map<number, string>;
   /** reference type -> from item -> to items */
   refs: Map<string, Map<number, number[]>>;
-  locations: Map<number, Location>;
+  locations: Map<number, ItemLocation>;
   idat: Box | null;
   /** item -> its property boxes, in association order */
   props: Map<number, Box[]>;
@@ -109,15 +33,8 @@ function parse(file: Buffer): Heif {
   const pitm = one('pitm');
   const primary = file[pitm.start] === 0 ? file.readUInt16BE(pitm.start + 4) : file.readUInt32BE(pitm.start + 4);
 
-  const iinf = one('iinf');
   const types = new Map<number, string>();
-  for (const infe of boxes(file, iinf.start + 4 + (file[iinf.start] === 0 ? 2 : 4), iinf.end)) {
-    const v = file[infe.start]!;
-    if (infe.type !== 'infe' || v < 2) continue;
-    const id = v === 2 ? file.readUInt16BE(infe.start + 4) : file.readUInt32BE(infe.start + 4);
-    const at = infe.start + 4 + (v === 2 ? 2 : 4) + 2;
-    types.set(id, file.toString('latin1', at, at + 4));
-  }
+  for (const [id, info] of itemInfos(file, one('iinf'), false)) types.set(id, info.type);
 
   const refs = new Map<string, Map<number, number[]>>();
   const iref = inner.find((b) => b.type === 'iref');
@@ -159,7 +76,7 @@ function parse(file: Buffer): Heif {
       props.set(id, list);
     }
   }
-  return { file, primary, types, refs, locations: parseIloc(file, one('iloc')), idat: inner.find((b) => b.type === 'idat') ?? null, props };
+  return { file, primary, types, refs, locations: itemLocations(file, one('iloc')), idat: inner.find((b) => b.type === 'idat') ?? null, props };
 }
 
 function itemData(h: Heif, id: number): Buffer {
@@ -293,7 +210,7 @@ export async function heifPreview(ffmpeg: string, file: Buffer, maxEdge: number)
   try {
     h = parse(file);
   } catch (e) {
-    if (e instanceof Unsupported || e instanceof RangeError) return null;
+    if (e instanceof HeifUnsupported || e instanceof RangeError) return null;
     throw e;
   }
   const thumbs = [...(h.refs.get('thmb') ?? new Map<number, number[]>()).entries()]
@@ -325,6 +242,6 @@ export async function heifPreview(ffmpeg: string, file: Buffer, maxEdge: number)
       lastError = e;
     }
   }
-  if (lastError instanceof Unsupported || lastError instanceof RangeError || lastError === null) return null;
+  if (lastError instanceof HeifUnsupported || lastError instanceof RangeError || lastError === null) return null;
   throw lastError;
 }

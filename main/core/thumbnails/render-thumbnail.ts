@@ -13,9 +13,8 @@ import { decodePathBytes, withStringPath } from '../byte-names.js';
 import { ffmpegPath, videoPosterFrame } from './ffmpeg.js';
 import { heifPreview } from './heif-preview.js';
 import { rawPreviews } from './raw-preview.js';
-import type { RenderJob, RenderedThumbnail } from './thumbnail-protocol.js';
+import { THUMBNAIL_MIME, type RenderJob, type RenderedThumbnail } from './thumbnail-protocol.js';
 
-export const THUMBNAIL_MIME = 'image/webp';
 
 // Extensions whose files claim to be an ordinary image: if sharp cannot read them, the file is damaged.
 const PLAIN_IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.jpe', '.jfif', '.png', '.webp', '.gif', '.tif', '.tiff', '.avif']);

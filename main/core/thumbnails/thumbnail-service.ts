@@ -12,9 +12,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { err, ok, type AppError, type Result } from '../../../shared/errors.js';
 import { tsxExecArgv } from '../worker-factory.js';
-import { THUMBNAIL_MIME } from './render-thumbnail.js';
 import {
   THUMBNAIL_MAX_EDGE,
+  THUMBNAIL_MIME,
   type HashJob,
   type RenderJob,
   type RenderedThumbnail,

@@ -137,7 +137,7 @@ describe('Export screen', () => {
             { reason: 'date-set-by-user', count: 4 },
             { reason: 'folder-tags', count: 5 },
           ],
-          notWritable: 1,
+          xmpSidecars: 1,
           examples: [{ main: '2021/20210410_114400.jpg', companions: ['2021/20210410_114400.mov', '2021/20210410_114400.xmp'] }],
         },
         outputDir: '/small',
@@ -157,7 +157,7 @@ describe('Export screen', () => {
     expect(within(preview).getByTestId('preview-sidecars')).toHaveTextContent('3 sidecar files');
     expect(within(preview).getByTestId('preview-writes')).toHaveTextContent('4 get the date you set written in');
     expect(within(preview).getByTestId('preview-writes')).toHaveTextContent('5 get their folder tags as keywords');
-    expect(within(preview).getByTestId('preview-not-writable')).toHaveTextContent('1 ');
+    expect(within(preview).getByTestId('preview-xmp-sidecars')).toHaveTextContent('1 file gets an XMP sidecar with the corrected date');
     expect(within(preview).getByTestId('preview-group-examples')).toHaveTextContent('2021/20210410_114400.jpg with 2021/20210410_114400.mov, 2021/20210410_114400.xmp');
   });
 });

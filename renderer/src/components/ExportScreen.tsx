@@ -243,9 +243,10 @@ function PreviewAndStart() {
               ))}
             </ul>
           ) : null}
-          {data.fidelity.notWritable > 0 ? (
-            <p data-testid="preview-not-writable">
-              {formatCount(data.fidelity.notWritable)} have a date that is not inside the file, in a format MediaParser does not write into; they are copied as they are.
+          {data.fidelity.xmpSidecars > 0 ? (
+            <p data-testid="preview-xmp-sidecars">
+              {formatCount(data.fidelity.xmpSidecars)} file{data.fidelity.xmpSidecars === 1 ? ' gets' : 's get'} an XMP sidecar with the corrected date and tags: formats
+              MediaParser does not write into (RAW, AVI, MTS, GIF…) are copied as they are.
             </p>
           ) : null}
           {data.fidelity.examples.length > 0 ? (

@@ -429,7 +429,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
             collisionCount: 0,
             nameTemplate: parsed.template.source,
             names,
-            fidelity: { livePhotos: 0, rawPairs: 0, sidecars: 0, writes: [], notWritable: 0, examples: [] },
+            fidelity: { livePhotos: 0, rawPairs: 0, sidecars: 0, writes: [], xmpSidecars: 0, examples: [] },
             outputDir: r.outputDir ?? settings.outputDirectory,
             freeBytes: 500_000_000_000,
             outputProblem: null,

@@ -3,7 +3,6 @@ import type { ExportPreview } from '../../../shared/types.js';
 
 export type Screen = 'import' | 'library' | 'export' | 'jobs' | 'settings';
 
-export const SCREENS: readonly Screen[] = ['import', 'library', 'export', 'jobs', 'settings'];
 
 export interface UiState {
   screen: Screen;
