@@ -58,6 +58,8 @@ test('name the archive with a template: live names, inline refusal, the tree on 
     '2005/01/2005-01-14 08.57.59 NikonD70.jpg',
     'mediaparser-manifest.jsonl',
     'unknown/GIF.gif',
+    // A GIF cannot take metadata: its folder tag ("exiftool") goes into an XMP sidecar under its name.
+    'unknown/GIF.xmp',
   ]);
   const saved = await page.evaluate(() => (globalThis as unknown as PageWindow).api.getSettings({}));
   expect(saved.ok && saved.value.nameTemplate).toBe('{YYYY}/{MM}/{YYYY}-{MM}-{DD} {hh}.{mm}.{ss} {name}');
