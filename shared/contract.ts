@@ -159,6 +159,8 @@ export const invokeChannels = {
       useGpsTimeZone: z.boolean().optional(),
       writeDatesIntoCopies: z.boolean().optional(),
       writeFolderTagsAsKeywords: z.boolean().optional(),
+      /** Refused (invalid-argument, with the reason) unless `validateNameTemplate` accepts it. */
+      nameTemplate: z.string().max(1000).optional(),
     }),
   ),
   /** Native folder dialog (desktop). Where `app:info` says nativeDialogs is false, use `fs:list-dirs`. */
@@ -181,10 +183,13 @@ export const invokeChannels = {
   ),
   /** Reveal a file or folder in the system file manager. */
   'shell:show-path': channel<{ shown: boolean }>()(INVOKE_METHODS['shell:show-path'], z.object({ path })),
-  /** What an export would do, before anything is copied. */
+  /**
+   * What an export would do, before anything is copied. `nameTemplate` previews a template being
+   * edited (not saved); an invalid one is refused with the reason (invalid-argument).
+   */
   'export:preview': channel<ExportPreview>()(
     INVOKE_METHODS['export:preview'],
-    z.object({ importJobId: id.optional(), outputDir: path.optional() }),
+    z.object({ importJobId: id.optional(), outputDir: path.optional(), nameTemplate: z.string().max(1000).optional() }),
   ),
   /** Facts about the host the UI runs against. */
   'app:info': channel<{

@@ -3,7 +3,6 @@ import {
   collisionKey,
   MAX_COLLISION_COUNTER,
   isNameFor,
-  plannedRelativePath,
   relativePathFor,
   sanitizeFileName,
   splitExtension,
@@ -13,6 +12,7 @@ import {
   withCounter,
   yearFolder,
 } from './naming.js';
+import { plannedRelativePath } from './name-template.js';
 
 const ny = { local: '2024-12-31T22:00:00.000', offset: '-05:00' };
 

@@ -2,8 +2,9 @@
  * Output naming rules, shared by the export engine and the UI's export preview.
  * Pure TypeScript: no node:*, no DOM.
  *
- * A dated file goes to `<year>/YYYYMMDD_HHMMSS.<ext lower-case>` using the LOCAL wall-clock time
- * (never UTC); an undated one to `unknown/<original name, sanitised>`. Collisions get `_001`..`_999`
+ * The name itself comes from the naming template (shared/name-template.ts, `planName`): by default
+ * a dated file goes to `<year>/YYYYMMDD_HHMMSS.<ext lower-case>` using the LOCAL wall-clock time
+ * (never UTC), an undated one to `unknown/<original name, sanitised>`. Collisions get `_001`..`_999`
  * before the extension; names that differ only in letter case collide.
  */
 import type { CaptureTime } from './capture-time.js';
@@ -22,7 +23,7 @@ export const FALLBACK_NAME = 'unnamed';
 
 /** A planned output location relative to the output root. */
 export interface PlannedName {
-  /** `2024` or `unknown`. */
+  /** `2024` or `unknown` (or what the template says: `2024/12`, '' for the archive's root). */
   dir: string;
   /** Name without the extension, before any collision suffix. */
   stem: string;
@@ -126,21 +127,6 @@ export function sanitizeFileName(name: string, maxBytes = MAX_NAME_BYTES): strin
   return stem + ext;
 }
 
-/**
- * Where a file goes, before collision handling: `{dir:'2024', stem:'20241231_220000', ext:'.jpg'}`,
- * or `{dir:'unknown', stem:<sanitised original stem>, ext}` when undated. Extensions are lower-cased.
- */
-export function plannedRelativePath(timestamp: CaptureTime | null, originalName: string): PlannedName {
-  if (timestamp !== null) {
-    const { ext } = splitExtension(sanitizeFileName(originalName));
-    return { dir: yearFolder(timestamp), stem: timestampBaseName(timestamp), ext: ext.toLowerCase() };
-  }
-  // Leave room for a `_NNN` suffix so a colliding long name still fits.
-  const safe = sanitizeFileName(originalName, MAX_NAME_BYTES - 4);
-  const { stem, ext } = splitExtension(safe);
-  return { dir: UNKNOWN_DIR, stem, ext: ext.toLowerCase() };
-}
-
 /** `stem.ext` for n = 0, `stem_001.ext` .. `stem_999.ext` for 1..999. */
 export function withCounter(stem: string, ext: string, n: number): string {
   if (n === 0) return stem + ext;
@@ -149,9 +135,10 @@ export function withCounter(stem: string, ext: string, n: number): string {
   return fitted + suffix + ext;
 }
 
-/** `dir/name` for attempt n (0 = no suffix), always with `/`. */
+/** `dir/name` for attempt n (0 = no suffix), always with `/`; just `name` when `dir` is the root (''). */
 export function relativePathFor(planned: PlannedName, n: number): string {
-  return `${planned.dir}/${withCounter(planned.stem, planned.ext, n)}`;
+  const name = withCounter(planned.stem, planned.ext, n);
+  return planned.dir ? `${planned.dir}/${name}` : name;
 }
 
 /**

@@ -65,6 +65,8 @@ export interface JobOptions {
   outputDir?: string;
   /** Export: only the files of this import job (else every kept file of the library). */
   importJobId?: number;
+  /** Export: the naming template it was started with (a resumed run names files the same way). */
+  nameTemplate?: string;
 }
 
 /** What an export did in its archive, summed over the job's runs. */
@@ -187,6 +189,11 @@ export interface Settings {
   writeDatesIntoCopies: boolean;
   /** "Write folder tags as keywords" (XMP-dc:Subject, IPTC:Keywords) into the copies. */
   writeFolderTagsAsKeywords: boolean;
+  /**
+   * How exported files are named inside the archive (shared/name-template.ts):
+   * `{YYYY}/{YYYY}{MM}{DD}_{hh}{mm}{ss}` by default.
+   */
+  nameTemplate: string;
 }
 
 /** One day of a file list, in list order: the timeline's headers and its suspicious clusters. */
@@ -244,6 +251,10 @@ export interface ExportPreview {
   undatedCount: number;
   /** New files that will get a `_001`.. suffix. */
   collisionCount: number;
+  /** The naming template these names follow. */
+  nameTemplate: string;
+  /** The first new files (export order) with the name each gets in the archive and its companions' names. */
+  names: { original: string; name: string; companions: string[] }[];
   /** Groups, sidecars and metadata written into the new copies (archive fidelity). */
   fidelity: ExportFidelityPreview;
   outputDir: string | null;

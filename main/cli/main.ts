@@ -8,6 +8,7 @@ import type { AppError, Result } from '../../shared/errors.js';
 import type { FileSummary, JobProgress, JobSummary } from '../../shared/types.js';
 import { createAppCore, libraryBusyError, readHolderToken, type AppCore } from '../core/app-core.js';
 import { resolveDbPath } from '../core/paths.js';
+import { DEFAULT_NAME_TEMPLATE, validateNameTemplate } from '../../shared/name-template.js';
 import { formatBytes, renderProgressLine } from './progress-line.js';
 import { runVerifyCommand } from './verify-command.js';
 import { connectRemoteCore, type CliCore } from './remote-core.js';
@@ -19,10 +20,12 @@ export const HELP = `MediaParser — turns photo and video folders into one date
 Usage:
   mediaparser import <folder>... [--db FILE] [--json]
       Find photos and videos, hash them and work out when each was taken.
-  mediaparser export --out <folder> [--job <importJobId>] [--db FILE] [--json]
+  mediaparser export --out <folder> [--job <importJobId>] [--name-template T] [--db FILE] [--json]
       Copy every kept file of the library that this archive does not hold yet (only one import's
-      files with --job); rename copies whose date changed. Prints what was copied, already there,
-      renamed and failed.
+      files with --job); rename copies whose date or name changed. Prints what was copied, already
+      there, renamed and failed. --name-template saves how files are named (the same setting as the
+      app's), e.g. '{YYYY}/{MM}/{YYYY}{MM}{DD}_{hh}{mm}{ss}'. Tokens: {YYYY} {MM} {DD} {hh} {mm} {ss}
+      {name} (original name) {camera} {tag} (first folder tag); default ${DEFAULT_NAME_TEMPLATE}.
   mediaparser resume <jobId> [--db FILE] [--json]
       Continue a paused, cancelled, halted, failed or interrupted job.
   mediaparser jobs [--db FILE] [--json]          List jobs.
@@ -232,6 +235,7 @@ export async function main(rawArgv: string[], io: Io = defaultIo): Promise<numbe
         json: { type: 'boolean', default: false },
         out: { type: 'string' },
         job: { type: 'string' },
+        'name-template': { type: 'string' },
         port: { type: 'string' },
         // shift
         file: { type: 'string', multiple: true },
@@ -296,6 +300,15 @@ export async function main(rawArgv: string[], io: Io = defaultIo): Promise<numbe
         // missing parent still fails the job, as a disconnected drive should.
         await mkdir(resolve(values.out)).catch(() => undefined);
         const importJobId = values.job !== undefined ? positiveInt(values.job, '--job') : undefined;
+        const template = values['name-template'];
+        if (template !== undefined) {
+          const why = validateNameTemplate(template);
+          if (why !== null) throw new UsageError(`--name-template cannot be used: ${why}`);
+          // Saved like the app's setting: the next export names files the same way (a one-off
+          // template would rename the whole archive back on the next run).
+          const saved = unwrap(await core.handlers['settings:set']({ nameTemplate: template }));
+          if (!json) io.err(`Files are named ${saved.nameTemplate} (saved for later exports)`);
+        }
         const started = unwrap(
           await core.handlers['jobs:export']({ outputDir: resolve(values.out), ...(importJobId ? { importJobId } : {}) }),
         );

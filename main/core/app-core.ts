@@ -22,6 +22,8 @@ import { openDatabase, type OpenDb } from './db/open-db.js';
 import { createHandlers, headlessHost, type HostServices } from './handlers.js';
 import { createShiftHandlers } from './date-shift-handlers.js';
 import { ShiftsRepo } from './db/shifts-repo.js';
+import { readSettings } from './db/settings-repo.js';
+import { templateOrDefault } from '../../shared/name-template.js';
 import { JobRunner, type WorkerFactory } from './jobs/runner.js';
 import { createThumbnailService } from './thumbnails/thumbnail-service.js';
 import { createWorkerFactory } from './worker-factory.js';
@@ -219,7 +221,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     {
       ...createHandlers({ db, files, archives, runner, host, version: appVersion() }),
       ...createVerifyHandlers(verify),
-      ...createShiftHandlers(new ShiftsRepo(db.sqlite)),
+      ...createShiftHandlers(new ShiftsRepo(db.sqlite, () => templateOrDefault(readSettings(db.db).nameTemplate))),
       ...createSimilarHandlers(db.sqlite, files, () => similarIndexer?.pending() ?? 0),
     },
     gate,

@@ -10,7 +10,8 @@ import { parseCaptureTime, isValidTimeZone, type CaptureTime } from '../../share
 import type { Handlers } from '../../shared/contract.js';
 import { err, ok, type Result } from '../../shared/errors.js';
 import type { ExportFidelityPreview, ExportPreview, WriteReason } from '../../shared/types.js';
-import { collisionKey, isNameFor, plannedRelativePath, relativePathFor, withCounter } from '../../shared/naming.js';
+import { collisionKey, isNameFor, relativePathFor, yearFolder } from '../../shared/naming.js';
+import { DEFAULT_TEMPLATE, parseNameTemplate, planName, validateNameTemplate, type NameTemplate } from '../../shared/name-template.js';
 import { companionPath, companionsOf } from './export/companions.js';
 import { needsXmpSidecar, plannedSidecarWrite, writableFormat, writeReasons, type WriteSettings } from './export/write-truth.js';
 import type { ArchivesRepo, ExportCursor, ExportScope } from './db/archives-repo.js';
@@ -174,10 +175,11 @@ export function createHandlers(deps: HandlerDeps): Omit<Handlers, VerifyChannel 
       if (counts.files === 0) {
         return err('not-found', scope.value.importJobId === null ? 'There are no kept files to export yet: import a folder first.' : `Import job ${scope.value.importJobId} has no kept files to export.`);
       }
+      // The job keeps the template it started with: a resume names files the same way.
       const job = createJob(
         db.db,
         'export',
-        { outputDir: out, ...(scope.value.importJobId !== null ? { importJobId: scope.value.importJobId } : {}) },
+        { outputDir: out, ...(scope.value.importJobId !== null ? { importJobId: scope.value.importJobId } : {}), nameTemplate: readSettings(db.db).nameTemplate },
         'queued',
       );
       runner.enqueue(job.id);
@@ -208,6 +210,10 @@ export function createHandlers(deps: HandlerDeps): Omit<Handlers, VerifyChannel 
     'settings:get': async () => ok(readSettings(db.db)),
 
     'settings:set': async (patch) => {
+      if (patch.nameTemplate !== undefined) {
+        const why = validateNameTemplate(patch.nameTemplate);
+        if (why !== null) return err('invalid-argument', `The naming template cannot be used: ${why}`);
+      }
       if (patch.timeZone !== undefined && !isValidTimeZone(patch.timeZone)) {
         return err('invalid-argument', `"${patch.timeZone}" is not a time zone this computer knows (try Europe/Paris).`);
       }
@@ -225,6 +231,7 @@ export function createHandlers(deps: HandlerDeps): Omit<Handlers, VerifyChannel 
           ...(patch.useGpsTimeZone !== undefined ? { useGpsTimeZone: patch.useGpsTimeZone } : {}),
           ...(patch.writeDatesIntoCopies !== undefined ? { writeDatesIntoCopies: patch.writeDatesIntoCopies } : {}),
           ...(patch.writeFolderTagsAsKeywords !== undefined ? { writeFolderTagsAsKeywords: patch.writeFolderTagsAsKeywords } : {}),
+          ...(patch.nameTemplate !== undefined ? { nameTemplate: patch.nameTemplate } : {}),
         }),
       );
     },
@@ -279,12 +286,17 @@ export function createHandlers(deps: HandlerDeps): Omit<Handlers, VerifyChannel 
       return host.showPath(abs.value);
     },
 
-    'export:preview': async ({ importJobId, outputDir }) => {
+    'export:preview': async ({ importJobId, outputDir, nameTemplate }) => {
       const scope = exportScope(importJobId);
       if (!scope.ok) return scope;
-      const out = outputDir ?? readSettings(db.db).outputDirectory;
       const s = readSettings(db.db);
-      return ok(await previewExport(archives, scope.value, out, { dates: s.writeDatesIntoCopies, tags: s.writeFolderTagsAsKeywords, timeZone: s.timeZone }));
+      const out = outputDir ?? s.outputDirectory;
+      // A template being edited is previewed before it is saved.
+      const parsed = parseNameTemplate(nameTemplate ?? s.nameTemplate);
+      if (!parsed.ok) return err('invalid-argument', `The naming template cannot be used: ${parsed.message}`);
+      return ok(
+        await previewExport(archives, scope.value, out, { dates: s.writeDatesIntoCopies, tags: s.writeFolderTagsAsKeywords, timeZone: s.timeZone }, parsed.template),
+      );
     },
 
     'app:info': async () =>
@@ -299,6 +311,9 @@ export function createHandlers(deps: HandlerDeps): Omit<Handlers, VerifyChannel 
   };
 }
 
+/** How many new files the preview names (the naming template's examples). */
+export const PREVIEW_NAMES = 6;
+
 /**
  * What an export into `outputDir` would do, in numbers, before anything is copied: files new to
  * this archive (with per-year counts, undated ones and `_001`.. suffixes), copies already there
@@ -310,6 +325,7 @@ export async function previewExport(
   scope: ExportScope,
   outputDir: string | null,
   write: WriteSettings = { dates: true, tags: true, timeZone: 'UTC' },
+  template: NameTemplate = DEFAULT_TEMPLATE,
 ): Promise<ExportPreview> {
   const fidelity: ExportFidelityPreview = { livePhotos: 0, rawPairs: 0, sidecars: 0, writes: [], xmpSidecars: 0, examples: [] };
   const writes = new Map<WriteReason, number>();
@@ -325,6 +341,8 @@ export async function previewExport(
   let toRename = 0;
   let undatedCount = 0;
   let collisionCount = 0;
+  /** The first new files' archive names, as the export will give them (the naming template's live example). */
+  const exampleNames: ExportPreview['names'] = [];
 
   const existingNames = async (dir: string): Promise<Set<string>> => {
     let names = dirCache.get(dir);
@@ -332,7 +350,7 @@ export async function previewExport(
       names = new Set<string>();
       if (outputDir) {
         try {
-          for (const n of await readdir(join(outputDir, dir))) names.add(collisionKey(`${dir}/${n}`));
+          for (const n of await readdir(join(outputDir, dir))) names.add(collisionKey(dir ? `${dir}/${n}` : n));
         } catch {
           // Folder not there yet: nothing collides.
         }
@@ -358,7 +376,7 @@ export async function previewExport(
     cursor = page.keys[page.keys.length - 1] ?? cursor;
     const present = await Promise.all(page.items.map((item) => (item.archived ? stillThere(item.archived.relPath, item.archived.size) : false)));
     for (const [i, item] of page.items.entries()) {
-      const planned = plannedRelativePath(item.timestamp, item.originalName);
+      const planned = planName(item, template);
       if (item.archived && present[i]) {
         if (isNameFor(item.archived.relPath, planned)) alreadyThere++;
         else toRename++;
@@ -384,18 +402,25 @@ export async function previewExport(
         fidelity.examples.push({ main: base, companions: companions.map((c) => companionPath(base, planned.ext, c.suffix)) });
       }
       if (item.timestamp === null) undatedCount++;
-      else perYear.set(planned.dir, (perYear.get(planned.dir) ?? 0) + 1);
+      else {
+        const year = yearFolder(item.timestamp);
+        perYear.set(year, (perYear.get(year) ?? 0) + 1);
+      }
       const onDisk = await existingNames(planned.dir);
       let n = 0;
-      let key = collisionKey(`${planned.dir}/${planned.stem}${planned.ext}`);
+      let key = collisionKey(relativePathFor(planned, 0));
       // A byte-identical file already given this name is adopted, not suffixed.
       while ((taken.has(key) && taken.get(key) !== item.sha256) || (!taken.has(key) && onDisk.has(key))) {
         if (n >= 999) break;
         n++;
-        key = collisionKey(`${planned.dir}/${withCounter(planned.stem, planned.ext, n)}`);
+        key = collisionKey(relativePathFor(planned, n));
       }
       if (n > 0) collisionCount++;
       taken.set(key, item.sha256);
+      if (exampleNames.length < PREVIEW_NAMES) {
+        const rel = relativePathFor(planned, n);
+        exampleNames.push({ original: item.originalName, name: rel, companions: companions.map((c) => companionPath(rel, planned.ext, c.suffix)) });
+      }
     }
     if (page.items.length < PAGE) break;
   }
@@ -428,6 +453,8 @@ export async function previewExport(
     perYear: [...perYear.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([year, count]) => ({ year, count })),
     undatedCount,
     collisionCount,
+    nameTemplate: template.source,
+    names: exampleNames,
     fidelity: { ...fidelity, writes: [...writes].map(([reason, count]) => ({ reason, count })) },
     outputDir,
     freeBytes,

@@ -30,6 +30,7 @@ import { Controller } from './export-control.js';
 import { MetadataStage } from './export-metadata.js';
 import { CopyLanes, serveCopies, type CopyThreadData, type CopyThreadSpawner, type FromCopyThread, type ToCopyThread } from './copy-lanes.js';
 import { TargetPlanner, type CompanionTarget } from '../core/export/targets.js';
+import { templateOrDefault } from '../../shared/name-template.js';
 import { plannedSidecarWrite, plannedWrite } from '../core/export/write-truth.js';
 import { archiveExt, companionKey, companionPath, companionsOf, ownXmpSidecars, targetOf, type Companion } from '../core/export/companions.js';
 import type { ManifestRecord } from '../core/archive/manifest.js';
@@ -175,7 +176,7 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
     }
     await removeStrayTemps(data.outputDir, { exceptRun: runNonce }, fs);
 
-    const planner = new TargetPlanner(data.outputDir, fs);
+    const planner = new TargetPlanner(data.outputDir, fs, templateOrDefault(data.nameTemplate));
     const lstatOrNull = (p: string): ReturnType<ExportFs['lstatSync']> | null => {
       try {
         return fs.lstatSync(p);

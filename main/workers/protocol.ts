@@ -137,8 +137,10 @@ export interface ExportItem {
   archived: ArchivedCopy | null;
   /** The file's own embedded capture time, when its detected time came from its metadata. */
   embedded?: CaptureTime | null;
-  /** Folder tags (written into the copy as keywords when the setting is on). */
+  /** Folder tags (written into the copy as keywords when the setting is on; the first names `{tag}`). */
   tags?: string[];
+  /** The camera model (`{camera}` in the naming template), null when unknown. */
+  cameraModel?: string | null;
   /** Group members (a Live Photo's video, a RAW beside its JPEG): exported under this file's base name. */
   members?: ExportItem[];
   /** This file's sidecars (main/core/import/sidecars.ts), exported under its base name. */
@@ -187,6 +189,8 @@ export interface ExportWorkerData {
   outputDir: string;
   /** What to write into the copies (main/core/export/write-truth.ts); absent: byte copies only. */
   write?: WriteSettings;
+  /** The naming template (validated; shared/name-template.ts); absent: the default. */
+  nameTemplate?: string;
 }
 
 /**

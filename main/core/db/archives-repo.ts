@@ -69,6 +69,7 @@ interface PageRow {
   x_rel: string | null;
   x_sha: string | null;
   x_size: number | null;
+  camera_model: string | null;
 }
 
 /**
@@ -82,7 +83,7 @@ const COPY_JOIN = `LEFT JOIN archive_copies c ON c.archive_id = @archiveId AND c
   LEFT JOIN xmp_copies x ON x.archive_id = @archiveId AND x.file_id = f.id`;
 const PAGE_COLUMNS = `f.id, f.original_path, f.original_path_bytes, f.original_name, f.size, f.sha256, f.final_at, f.final_offset, f.final_precision,
   f.detected_at, f.detected_offset, f.detected_source, f.confidence, ${EFFECTIVE_TS_SQL} AS k,
-  c.rel_path AS c_rel, c.sha256 AS c_sha, c.size AS c_size, c.mtime_ms AS c_mtime, x.rel_path AS x_rel, x.sha256 AS x_sha, x.size AS x_size,
+  c.rel_path AS c_rel, c.sha256 AS c_sha, c.size AS c_size, c.mtime_ms AS c_mtime, x.rel_path AS x_rel, x.sha256 AS x_sha, x.size AS x_size, f.camera_model,
   (SELECT group_concat(t.name, '|') FROM file_tags ft JOIN tags t ON t.id = ft.tag_id WHERE ft.file_id = f.id) AS tags`;
 // The key is split into >= and a tie-break because SQLite seeks an expression index on a plain
 // comparison, not on a row value.
@@ -113,6 +114,7 @@ function toItem(r: PageRow): ExportItem {
         : null,
     tags: r.tags ? r.tags.split('|').sort() : [],
     xmpArchived: r.x_rel !== null ? { relPath: r.x_rel, sha256: r.x_sha!, size: r.x_size! } : null,
+    cameraModel: r.camera_model ?? null,
   };
 }
 

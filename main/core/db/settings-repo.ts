@@ -1,4 +1,5 @@
 import { isValidTimeZone } from '../../../shared/capture-time.js';
+import { DEFAULT_NAME_TEMPLATE, validateNameTemplate } from '../../../shared/name-template.js';
 import type { Settings } from '../../../shared/types.js';
 import type { Db } from './open-db.js';
 import { settings } from './schema.js';
@@ -8,7 +9,7 @@ export function machineTimeZone(): string {
 }
 
 export function defaultSettings(): Settings {
-  return { outputDirectory: null, timeZone: machineTimeZone(), useFileDatesAsLastResort: false, useGpsTimeZone: true, writeDatesIntoCopies: true, writeFolderTagsAsKeywords: true };
+  return { outputDirectory: null, timeZone: machineTimeZone(), useFileDatesAsLastResort: false, useGpsTimeZone: true, writeDatesIntoCopies: true, writeFolderTagsAsKeywords: true, nameTemplate: DEFAULT_NAME_TEMPLATE };
 }
 
 const KEYS: Record<keyof Settings, string> = {
@@ -18,6 +19,7 @@ const KEYS: Record<keyof Settings, string> = {
   useGpsTimeZone: 'use_gps_time_zone',
   writeDatesIntoCopies: 'write_dates_into_copies',
   writeFolderTagsAsKeywords: 'write_folder_tags_as_keywords',
+  nameTemplate: 'name_template',
 };
 
 export function readSettings(db: Db): Settings {
@@ -36,6 +38,9 @@ export function readSettings(db: Db): Settings {
   if (typeof writeDates === 'boolean') out.writeDatesIntoCopies = writeDates;
   const writeTags = byKey.get(KEYS.writeFolderTagsAsKeywords);
   if (typeof writeTags === 'boolean') out.writeFolderTagsAsKeywords = writeTags;
+  const template = byKey.get(KEYS.nameTemplate);
+  // Validated when saved; a stored template the rules now refuse falls back to the default.
+  if (typeof template === 'string' && validateNameTemplate(template) === null) out.nameTemplate = template;
   return out;
 }
 

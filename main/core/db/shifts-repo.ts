@@ -17,7 +17,8 @@ import {
   type ShiftUndone,
 } from '../../../shared/date-shift.js';
 import { err, ok, type Result } from '../../../shared/errors.js';
-import { plannedRelativePath } from '../../../shared/naming.js';
+import { relativePathFor } from '../../../shared/naming.js';
+import { DEFAULT_TEMPLATE, planName, type NameTemplate } from '../../../shared/name-template.js';
 import { nowIso } from './jobs-repo.js';
 
 /** What a correction needs to know of a file. */
@@ -58,7 +59,11 @@ function plural(n: number, one: string, many = `${one}s`): string {
 }
 
 export class ShiftsRepo {
-  constructor(private readonly sqlite: Database.Database) {}
+  constructor(
+    private readonly sqlite: Database.Database,
+    /** The naming template the archive names in the preview follow (the setting's). */
+    private readonly nameTemplate: () => NameTemplate = () => DEFAULT_TEMPLATE,
+  ) {}
 
   getFile(id: number): ShiftRow | null {
     return (this.sqlite.prepare(`SELECT ${COLUMNS} FROM files f WHERE f.id = ?`).get(id) as ShiftRow | undefined) ?? null;
@@ -180,10 +185,13 @@ export class ShiftsRepo {
 
   preview(resolved: ResolvedTarget, deltaMs: number): ShiftPreview {
     const { planned, undated, outOfRange } = this.plan(resolved.rows, deltaMs);
-    const name = (local: string, offset: string | null, originalName: string): string => {
-      const p = plannedRelativePath({ local, offset }, originalName);
-      return `${p.dir}/${p.stem}${p.ext}`;
-    };
+    const template = this.nameTemplate();
+    const tagsOf = this.sqlite.prepare('SELECT t.name FROM file_tags ft JOIN tags t ON t.id = ft.tag_id WHERE ft.file_id = ?').pluck();
+    const name = (row: ShiftRow, local: string, offset: string | null): string =>
+      relativePathFor(
+        planName({ timestamp: { local, offset }, originalName: row.original_name, cameraModel: row.camera_model, tags: template.source.includes('{tag}') ? (tagsOf.all(row.id) as string[]).sort() : [] }, template),
+        0,
+      );
     const items: ShiftPreviewItem[] = planned.slice(0, PREVIEW_ITEMS).map(({ row, before, afterLocal }) => ({
       id: row.id,
       originalName: row.original_name,
@@ -191,8 +199,8 @@ export class ShiftsRepo {
       cameraModel: row.camera_model,
       before: formatCaptureTime(before),
       after: formatCaptureTime({ local: afterLocal, offset: before.offset }),
-      beforeName: name(before.local, before.offset, row.original_name),
-      afterName: name(afterLocal, before.offset, row.original_name),
+      beforeName: name(row, before.local, before.offset),
+      afterName: name(row, afterLocal, before.offset),
     }));
     return { deltaMs, delta: formatShiftOffset(deltaMs), total: planned.length, items, undated, outOfRange, description: resolved.description };
   }

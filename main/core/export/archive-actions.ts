@@ -9,7 +9,7 @@
 import * as fsSync from 'node:fs';
 import path from 'node:path';
 import { formatCaptureTime } from '../../../shared/capture-time.js';
-import { isNameFor, plannedRelativePath } from '../../../shared/naming.js';
+import { isNameFor } from '../../../shared/naming.js';
 import type { ExportItem, ExportOutcome, ExportWorkerMessage } from '../../workers/protocol.js';
 import { appendManifest, readManifest, type ManifestRecord, type ManifestState } from '../archive/manifest.js';
 import { sha256File, syncDirs, type ExportFs } from './copy.js';
@@ -127,7 +127,7 @@ export class ArchiveState {
    * order; hashes only a copy whose size or time no longer match what was recorded.
    */
   async decide(item: ExportItem, planner: TargetPlanner): Promise<ArchiveAction> {
-    const planned = plannedRelativePath(item.timestamp, item.originalName);
+    const planned = planner.planned(item);
     const recorded = item.archived;
     if (recorded) {
       const st = lstatOrNull(this.fs, this.abs(recorded.relPath));

@@ -15,6 +15,9 @@ export interface TargetItem {
   size: number;
   sha256: string;
   timestamp: CaptureTime | null;
+  /** For the naming template's `{camera}` and `{tag}`. */
+  cameraModel?: string | null;
+  tags?: readonly string[];
   /** A group's other members and sidecars: their names (same base, same counter) are claimed with this one. */
   companions?: readonly Companion[];
 }

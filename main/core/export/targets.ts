@@ -8,13 +8,8 @@
  */
 import path from 'node:path';
 import { appError, type AppError } from '../../../shared/errors.js';
-import {
-  collisionKey,
-  MAX_COLLISION_COUNTER,
-  plannedRelativePath,
-  relativePathFor,
-  type PlannedName,
-} from '../../../shared/naming.js';
+import { collisionKey, MAX_COLLISION_COUNTER, relativePathFor, withCounter, type PlannedName } from '../../../shared/naming.js';
+import { DEFAULT_TEMPLATE, planName, type NameTemplate } from '../../../shared/name-template.js';
 import { errnoCode, errnoToAppError } from '../errors.js';
 import { companionPath, type Companion, type TargetItem } from './companions.js';
 import { isTempName, nodeFs, sha256File, type ExportFs } from './copy.js';
@@ -53,6 +48,12 @@ export type TargetPlan =
   | { kind: 'adopt-run'; reservation: Reservation }
   | { kind: 'failed'; error: AppError };
 
+/** The folder of an archive-relative path: '' for the archive's root (never '.'). */
+function dirOf(relPath: string): string {
+  const dir = path.posix.dirname(relPath);
+  return dir === '.' ? '' : dir;
+}
+
 interface DiskEntry {
   name: string;
   size?: number;
@@ -67,7 +68,13 @@ export class TargetPlanner {
   constructor(
     private readonly outputDir: string,
     private readonly fs: ExportFs = nodeFs,
+    private readonly template: NameTemplate = DEFAULT_TEMPLATE,
   ) {}
+
+  /** Where `item` goes before collisions: the naming template's plan (the same `planName` the preview uses). */
+  planned(item: Pick<TargetItem, 'timestamp' | 'originalName' | 'cameraModel' | 'tags'>): PlannedName {
+    return planName(item, this.template);
+  }
 
   private dirEntries(dir: string): Promise<Map<string, DiskEntry>> {
     // Cache the promise, not the map: two plans for the same new folder must share one listing.
@@ -130,7 +137,7 @@ export class TargetPlanner {
   private async nameStatus(relPath: string, size: number, sha256: string): Promise<'free' | 'identical' | 'taken'> {
     const reserved = this.reservations.get(collisionKey(relPath));
     if (reserved) return 'taken';
-    const dir = path.posix.dirname(relPath);
+    const dir = dirOf(relPath);
     const onDisk = (await this.dirEntries(dir)).get(collisionKey(path.posix.basename(relPath)));
     if (!onDisk) return 'free';
     return (await this.identicalOnDisk(dir, onDisk, { fileId: 0, originalName: '', size, sha256, timestamp: null })) ? 'identical' : 'taken';
@@ -153,7 +160,7 @@ export class TargetPlanner {
     const out: CompanionTarget[] = [];
     for (const { companion, relPath, status } of statuses) {
       const absPath = path.join(this.outputDir, ...relPath.split('/'));
-      const entries = await this.dirEntries(path.posix.dirname(relPath));
+      const entries = await this.dirEntries(dirOf(relPath));
       const reservation = status === 'free' ? this.reserve(collisionKey(relPath), absPath, relPath, companion.size, companion.sha256, entries) : null;
       out.push({ companion, relPath, absPath, reservation });
     }
@@ -162,7 +169,7 @@ export class TargetPlanner {
 
   /** Picks the target of the next file in export order. Must be called sequentially. */
   async plan(item: TargetItem): Promise<TargetPlan> {
-    const planned: PlannedName = plannedRelativePath(item.timestamp, item.originalName);
+    const planned = this.planned(item);
     const companions = item.companions ?? [];
     let entries: Map<string, DiskEntry>;
     try {
@@ -179,13 +186,14 @@ export class TargetPlanner {
         if (companions.length === 0 && reserved.size === item.size && reserved.sha256 === item.sha256) return { kind: 'adopt-run', reservation: reserved };
         continue;
       }
-      const name = rel.slice(planned.dir.length + 1);
+      const name = withCounter(planned.stem, planned.ext, n);
       const onDisk = entries.get(collisionKey(name));
       if (onDisk) {
         if (await this.identicalOnDisk(planned.dir, onDisk, item)) {
           // A whole group moves to the next counter unless every companion fits beside it.
-          const targets = companions.length ? await this.claimCompanions(`${planned.dir}/${onDisk.name}`, planned.ext, companions) : [];
-          if (targets) return { kind: 'adopt', absPath: path.join(this.outputDir, planned.dir, onDisk.name), relPath: `${planned.dir}/${onDisk.name}`, companions: targets };
+          const onDiskRel = planned.dir ? `${planned.dir}/${onDisk.name}` : onDisk.name;
+          const targets = companions.length ? await this.claimCompanions(onDiskRel, planned.ext, companions) : [];
+          if (targets) return { kind: 'adopt', absPath: path.join(this.outputDir, planned.dir, onDisk.name), relPath: onDiskRel, companions: targets };
         }
         continue;
       }
@@ -216,20 +224,19 @@ export class TargetPlanner {
   /** The reserved file failed or was cancelled: free the name for whoever comes next. */
   async release(reservation: Reservation): Promise<void> {
     this.reservations.delete(reservation.key);
-    const dir = path.relative(this.outputDir, path.dirname(reservation.absPath));
-    (await this.known(dir))?.delete(collisionKey(path.basename(reservation.absPath)));
+    (await this.known(dirOf(reservation.relPath)))?.delete(collisionKey(path.posix.basename(reservation.relPath)));
     reservation.settle(false);
   }
 
   /** A name this run moved away (a rename or a changed copy set aside): it is free now. */
   async vacated(relPath: string): Promise<void> {
-    const dir = path.posix.dirname(relPath);
+    const dir = dirOf(relPath);
     (await this.known(dir))?.delete(collisionKey(path.posix.basename(relPath)));
   }
 
   /** A name this run created outside the plan (a changed copy set aside): it is taken now. */
   async occupied(relPath: string): Promise<void> {
-    const dir = path.posix.dirname(relPath);
+    const dir = dirOf(relPath);
     const name = path.posix.basename(relPath);
     (await this.known(dir))?.set(collisionKey(name), { name });
   }
@@ -237,9 +244,8 @@ export class TargetPlanner {
   /** Someone else created the reserved name meanwhile: forget what we assumed about it. */
   async takenExternally(reservation: Reservation): Promise<void> {
     this.reservations.delete(reservation.key);
-    const dir = path.relative(this.outputDir, path.dirname(reservation.absPath));
-    const name = path.basename(reservation.absPath);
-    (await this.known(dir))?.set(collisionKey(name), { name });
+    const name = path.posix.basename(reservation.relPath);
+    (await this.known(dirOf(reservation.relPath)))?.set(collisionKey(name), { name });
     reservation.settle(false);
   }
 }

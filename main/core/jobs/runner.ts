@@ -7,6 +7,7 @@ import type { Worker } from 'node:worker_threads';
 import { appError, err, ok, type AppError, type Result } from '../../../shared/errors.js';
 import type { JobFinishedEvent, JobProgress, JobStatus, JobStatusEvent, JobSummary } from '../../../shared/types.js';
 import { RESUMABLE_STATUSES } from '../../../shared/types.js';
+import { validateNameTemplate } from '../../../shared/name-template.js';
 import type { ArchivedResult, ArchivesRepo, ExportCursor, ExportScope } from '../db/archives-repo.js';
 import type { FilesRepo } from '../db/files-repo.js';
 import { getJob, jobFilePaths, markRunningAsInterrupted, nextQueuedJob, nowIso, resumePosition, updateJob } from '../db/jobs-repo.js';
@@ -327,6 +328,13 @@ export class JobRunner {
       this.kick();
       return;
     }
+    const nameTemplate = job.options.nameTemplate ?? settings.nameTemplate;
+    const templateProblem = validateNameTemplate(nameTemplate);
+    if (templateProblem !== null) {
+      this.finish(job.id, 'failed', appError('invalid-argument', `The naming template cannot be used: ${templateProblem}`));
+      this.kick();
+      return;
+    }
     const archives = this.deps.archives;
     const archiveId = archives.ensure(outputDir);
     const scope: ExportScope = { importJobId: job.options.importJobId ?? null };
@@ -342,6 +350,8 @@ export class JobRunner {
       outputDir,
       // Fidelity: what the copies get written into them (main/core/export/write-truth.ts).
       write: { dates: settings.writeDatesIntoCopies, tags: settings.writeFolderTagsAsKeywords, timeZone: settings.timeZone },
+      // The template the job was started with (a resume names files the same way), else today's setting.
+      nameTemplate,
     };
     const worker = this.deps.createWorker('export', data);
     const run = this.newRun(job, worker, control);

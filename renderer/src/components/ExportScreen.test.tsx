@@ -127,6 +127,8 @@ describe('Export screen', () => {
         perYear: [],
         undatedCount: 0,
         collisionCount: 2,
+        nameTemplate: '{YYYY}/{YYYY}{MM}{DD}_{hh}{mm}{ss}',
+        names: [],
         fidelity: {
           livePhotos: 1,
           rawPairs: 2,
@@ -150,12 +152,77 @@ describe('Export screen', () => {
     expect(within(preview).getByTestId('preview-collisions')).toHaveTextContent('2 share a date');
     expect(within(preview).getByTestId('preview-file-count')).toHaveTextContent('10');
     expect(within(preview).getByTestId('preview-already')).toHaveTextContent('1 already in this folder');
-    expect(within(preview).getByTestId('preview-rename')).toHaveTextContent('1 whose date you changed will be renamed');
+    expect(within(preview).getByTestId('preview-rename')).toHaveTextContent('1 whose date or naming changed will be renamed');
     expect(within(preview).getByTestId('preview-groups')).toHaveTextContent('1 Live Photo and 2 RAW+JPEG pairs');
     expect(within(preview).getByTestId('preview-sidecars')).toHaveTextContent('3 sidecar files');
     expect(within(preview).getByTestId('preview-writes')).toHaveTextContent('4 get the date you set written in');
     expect(within(preview).getByTestId('preview-writes')).toHaveTextContent('5 get their folder tags as keywords');
     expect(within(preview).getByTestId('preview-xmp-sidecars')).toHaveTextContent('1 file gets an XMP sidecar with the corrected date');
     expect(within(preview).getByTestId('preview-group-examples')).toHaveTextContent('2021/20210410_114400.jpg with 2021/20210410_114400.mov, 2021/20210410_114400.xmp');
+  });
+});
+
+describe('Export screen: naming template', () => {
+  beforeEach(async () => {
+    stop();
+    fake = installFakeApi({
+      settings: { outputDirectory: '/out' },
+      files: [
+        makeFile(1, { detectedTimestamp: '2019-01-01T10:00:00', cameraModel: 'Canon EOS 5D', tags: ['beach', 'alps'] }),
+        makeFile(2, { detectedTimestamp: null, confidence: 'none' }),
+      ],
+    });
+    stop = startSubscriptions(fake.api);
+    await loadAppInfo();
+    await loadSettings();
+  });
+
+  it('shows the names a template gives live, refuses a hostile one inline, and saves it when the export starts', async () => {
+    render(<ExportScreen />);
+    // The default: today's names.
+    const examples = await screen.findByTestId('name-examples');
+    expect(examples).toHaveTextContent('IMG_0001.jpg → 2019/20190101_100000.jpg');
+    expect(examples).toHaveTextContent('IMG_0002.jpg → unknown/IMG_0002.jpg');
+
+    const input = screen.getByTestId('name-template');
+    fireEvent.change(input, { target: { value: '{camera}/{tag}/{YYYY}-{MM}-{DD}_{name}' } });
+    expect(await screen.findByText('Canon EOS 5D/alps/2019-01-01_IMG_0001.jpg', {}, { timeout: 2000 })).toBeInTheDocument();
+    expect(fake.callsOf('previewExport').at(-1)).toEqual({ outputDir: '/out', nameTemplate: '{camera}/{tag}/{YYYY}-{MM}-{DD}_{name}' });
+    expect(screen.getByTestId('name-template-unsaved')).toBeInTheDocument();
+    expect(fake.callsOf('setSettings')).toEqual([]);
+
+    // Refused as typed, with the reason, and never sent to the core.
+    const previews = fake.callsOf('previewExport').length;
+    fireEvent.change(input, { target: { value: '../{YYYY}/{name}' } });
+    expect(screen.getByTestId('name-template-problem')).toHaveTextContent('outside the archive');
+    expect(input).toHaveAttribute('aria-invalid', 'true');
+    expect(screen.getByTestId('start-export')).toBeDisabled();
+    expect(screen.getByTestId('save-name-template')).toBeDisabled();
+    expect(screen.queryByTestId('name-examples')).not.toBeInTheDocument();
+    fireEvent.change(input, { target: { value: '{YYYY}/{nom}' } });
+    expect(screen.getByTestId('name-template-problem')).toHaveTextContent('{nom} is not a token');
+    await new Promise((r) => setTimeout(r, 400));
+    expect(fake.callsOf('previewExport').length).toBe(previews);
+
+    // A good template again: Start export saves it, then exports.
+    fireEvent.change(input, { target: { value: '{YYYY}/{MM}/{name}' } });
+    expect(screen.queryByTestId('name-template-problem')).not.toBeInTheDocument();
+    expect(await screen.findByText('2019/01/IMG_0001.jpg', {}, { timeout: 2000 })).toBeInTheDocument();
+    fireEvent.click(screen.getByTestId('start-export'));
+    await screen.findByTestId('job-progress');
+    expect(fake.callsOf('setSettings')).toEqual([{ nameTemplate: '{YYYY}/{MM}/{name}' }]);
+    expect(fake.callsOf('startExport')).toEqual([{ outputDir: '/out' }]);
+  });
+
+  it('saves a template with Save naming and goes back to the default', async () => {
+    render(<ExportScreen />);
+    const input = await screen.findByTestId('name-template');
+    fireEvent.change(input, { target: { value: '{YYYY}{MM}{DD}_{hh}{mm}{ss}' } });
+    fireEvent.click(screen.getByTestId('save-name-template'));
+    await screen.findByTestId('name-examples');
+    expect(fake.callsOf('setSettings')).toEqual([{ nameTemplate: '{YYYY}{MM}{DD}_{hh}{mm}{ss}' }]);
+    expect(await screen.findByText('20190101_100000.jpg')).toBeInTheDocument();
+    fireEvent.click(screen.getByTestId('default-name-template'));
+    expect(input).toHaveValue('{YYYY}/{YYYY}{MM}{DD}_{hh}{mm}{ss}');
   });
 });

@@ -1,7 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { AppError } from '../../../shared/errors.js';
+import { DEFAULT_NAME_TEMPLATE, NAME_TOKENS, validateNameTemplate } from '../../../shared/name-template.js';
 import type { WriteReason } from '../../../shared/types.js';
-import { clearCurrentJob, loadExportPreview, showPath, startExport } from '../store/actions.js';
+import { clearCurrentJob, loadExportPreview, saveSettings, showPath, startExport } from '../store/actions.js';
 import { isFinishedStatus } from '../store/jobs-slice.js';
 import { useAppStore } from '../store/store.js';
 import { formatBytes, formatCount } from '../lib/format.js';
@@ -38,9 +39,9 @@ export function ExportScreen() {
     <div className="screen">
       <h1>Export</h1>
       <p className="lead">
-        MediaParser copies every kept file of your library that this output folder does not hold yet into it as{' '}
-        <code>year/YYYYMMDD_HHMMSS</code>. Your originals are not touched, and nothing already in the folder is overwritten or
-        deleted.
+        MediaParser copies every kept file of your library that this output folder does not hold yet into it, named as you
+        choose below (by default <code>year/YYYYMMDD_HHMMSS</code>). Your originals are not touched, and nothing already in the
+        folder is overwritten or deleted.
       </p>
       <OutputFolderField />
       {showStart ? <PreviewAndStart /> : null}
@@ -57,17 +58,114 @@ export function ExportScreen() {
   );
 }
 
+/** How long typing may pause before the preview is asked for the names (ms). */
+const NAME_PREVIEW_DELAY_MS = 300;
+
+/**
+ * The naming template, edited in place: refused as typed (the same rule the core applies), and
+ * each valid template previewed by the core, which names the first files as the export will.
+ */
+function NamingTemplateField({ draft, onChange }: { draft: string; onChange: (value: string) => void }) {
+  const saved = useAppStore((s) => s.settings.value?.nameTemplate ?? DEFAULT_NAME_TEMPLATE);
+  const outputDir = useAppStore((s) => s.settings.value?.outputDirectory ?? null);
+  const preview = useAppStore((s) => s.ui.exportPreview);
+  const saving = useAppStore((s) => s.settings.saving);
+  const problem = validateNameTemplate(draft);
+
+  const previewed = preview.data?.nameTemplate;
+  // The template last asked for here: a preview that failed is not asked for again and again.
+  const requested = useRef<string | null>(null);
+  useEffect(() => {
+    // Asked for once typing pauses, whenever the preview shows another template than the one typed.
+    if (!outputDir || problem !== null || preview.loading || previewed === draft || requested.current === draft) return;
+    const timer = setTimeout(() => {
+      requested.current = draft;
+      void loadExportPreview(outputDir, draft === saved ? undefined : draft);
+    }, NAME_PREVIEW_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [draft, saved, outputDir, problem, preview.loading, previewed]);
+
+  const names = preview.data?.nameTemplate === draft ? preview.data.names : null;
+  return (
+    <section aria-labelledby="naming-title" className="naming-template">
+      <h3 id="naming-title">File names</h3>
+      <div className="field">
+        <label htmlFor="name-template">Naming template</label>
+        <input
+          id="name-template"
+          data-testid="name-template"
+          value={draft}
+          spellCheck={false}
+          aria-invalid={problem !== null}
+          aria-describedby="name-template-help"
+          onChange={(e) => onChange(e.target.value)}
+        />
+        <p className="muted" id="name-template-help">
+          Folders are separated by <code>/</code>; the extension and a number for files with the same name (<code>_001</code>)
+          are added. Tokens:{' '}
+          {Object.entries(NAME_TOKENS).map(([token, what], i) => (
+            <span key={token}>
+              {i > 0 ? ', ' : ''}
+              <code>{`{${token}}`}</code> {what}
+            </span>
+          ))}
+          . Files without a date go to <code>unknown/</code> under their own name.
+        </p>
+      </div>
+      {problem !== null ? (
+        <p className="error" role="alert" data-testid="name-template-problem">
+          {problem}
+        </p>
+      ) : null}
+      <div className="button-row">
+        <button
+          type="button"
+          data-testid="save-name-template"
+          disabled={problem !== null || draft === saved || saving}
+          onClick={() => void saveSettings({ nameTemplate: draft })}
+        >
+          Save naming
+        </button>
+        <button type="button" data-testid="default-name-template" disabled={draft === DEFAULT_NAME_TEMPLATE} onClick={() => onChange(DEFAULT_NAME_TEMPLATE)}>
+          Use the default
+        </button>
+      </div>
+      {problem === null && names !== null && names.length > 0 ? (
+        <ul className="preview-facts" data-testid="name-examples" aria-label="Example names">
+          {names.map((n) => (
+            <li key={`${n.original}\u0000${n.name}`}>
+              {n.original} → <code>{n.name}</code>
+              {n.companions.length ? <> with {n.companions.map((c) => c).join(', ')}</> : null}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {problem === null && draft !== saved ? (
+        <p className="muted" data-testid="name-template-unsaved">
+          Not saved yet: Start export saves it.
+        </p>
+      ) : null}
+    </section>
+  );
+}
+
 function PreviewAndStart() {
   const preview = useAppStore((s) => s.ui.exportPreview);
   const outputDir = useAppStore((s) => s.settings.value?.outputDirectory ?? null);
   const starting = useAppStore((s) => s.ui.exportStarting);
   const error = useAppStore((s) => s.ui.exportError);
+  const savedTemplate = useAppStore((s) => s.settings.value?.nameTemplate ?? DEFAULT_NAME_TEMPLATE);
+  const [draft, setDraft] = useState(savedTemplate);
+  // A template saved elsewhere (Settings, the CLI through serve) replaces an untouched draft.
+  useEffect(() => setDraft(savedTemplate), [savedTemplate]);
+  const templateOk = validateNameTemplate(draft) === null;
   const data = preview.data;
   const tooBig = data !== null && data.freeBytes !== null && data.newBytes > data.freeBytes;
 
   return (
     <section aria-labelledby="preview-title">
       <h2 id="preview-title">What will happen</h2>
+      <NamingTemplateField draft={draft} onChange={setDraft} />
       {!outputDir ? <p className="muted">Choose an output folder to see what the export will do.</p> : null}
       {preview.loading ? <p className="muted">Checking…</p> : null}
       <ErrorMessage error={preview.error} />
@@ -86,7 +184,7 @@ function PreviewAndStart() {
           <ul className="preview-facts" data-testid="preview-archive">
             <li data-testid="preview-already">{formatCount(data.alreadyThere)} already in this folder (checked, not copied again)</li>
             {data.toRename > 0 ? (
-              <li data-testid="preview-rename">{formatCount(data.toRename)} whose date you changed will be renamed in the folder (not copied again)</li>
+              <li data-testid="preview-rename">{formatCount(data.toRename)} whose date or naming changed will be renamed in the folder (not copied again)</li>
             ) : null}
             {data.problems > 0 ? (
               <li data-testid="preview-problems">{formatCount(data.problems)} cannot be exported because their import failed</li>
@@ -163,15 +261,20 @@ function PreviewAndStart() {
         </div>
       ) : null}
       <div className="button-row">
-        <button type="button" data-testid="refresh-preview" disabled={!outputDir || preview.loading} onClick={() => void loadExportPreview()}>
+        <button
+          type="button"
+          data-testid="refresh-preview"
+          disabled={!outputDir || preview.loading || !templateOk}
+          onClick={() => void loadExportPreview(undefined, draft === savedTemplate ? undefined : draft)}
+        >
           Check again
         </button>
         <button
           type="button"
           className="primary"
           data-testid="start-export"
-          disabled={!outputDir || starting || Boolean(data?.outputProblem)}
-          onClick={() => void startExport()}
+          disabled={!outputDir || starting || Boolean(data?.outputProblem) || !templateOk}
+          onClick={() => void startExport(draft === savedTemplate ? undefined : draft)}
         >
           {starting ? 'Starting…' : 'Start export'}
         </button>

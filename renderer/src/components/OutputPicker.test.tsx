@@ -14,7 +14,7 @@ let fake: FakeApi;
 function preview(outputProblem: string | null) {
   return {
     fileCount: 3, newCount: 3, newBytes: 3_000, alreadyThere: 0, toRename: 0, problems: 0, discardedInArchive: 0,
-    perYear: [], undatedCount: 0, collisionCount: 0, outputDir: '/home/me/out', freeBytes: 1e12, outputProblem,
+    perYear: [], undatedCount: 0, collisionCount: 0, nameTemplate: '{YYYY}/{YYYY}{MM}{DD}_{hh}{mm}{ss}', names: [], outputDir: '/home/me/out', freeBytes: 1e12, outputProblem,
     fidelity: { livePhotos: 0, rawPairs: 0, sidecars: 0, writes: [], xmpSidecars: 0, examples: [] },
   };
 }
