@@ -34,16 +34,20 @@ export function LibraryGrid() {
   const parentRef = useRef<HTMLDivElement>(null);
   const width = useElementWidth(parentRef);
   const columns = Math.max(1, Math.floor(width / CARD_WIDTH));
-  const layout = useMemo(() => layoutTimeline(total, columns, days), [total, columns, days]);
+  // Nothing is laid out until the grid's width is known (measured before the first paint): a
+  // one-column guess would lay out one row per file, 100,000 rows for nothing.
+  const layout = useMemo(() => layoutTimeline(width > 0 ? total : 0, columns, width > 0 ? days : null), [width, total, columns, days]);
   const [focusIndex, setFocusIndex] = useState(0);
   const focusPending = useRef(false);
 
   const estimateSize = useCallback((i: number) => layout.rows[i]?.height ?? 0, [layout]);
+  // Stable between renders: the virtualizer re-measures every row whenever this function changes.
+  const getItemKey = useCallback((i: number) => layout.rows[i]?.key ?? i, [layout]);
   const virtualizer = useVirtualizer({
     count: layout.rows.length,
     getScrollElement: () => parentRef.current,
     estimateSize,
-    getItemKey: (i) => layout.rows[i]?.key ?? i,
+    getItemKey,
     overscan: 3,
   });
   const rows = virtualizer.getVirtualItems();

@@ -1,10 +1,11 @@
 // @vitest-environment jsdom
 import '@testing-library/jest-dom/vitest';
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeFile, type FakeApi } from '../dev/fake-api.js';
 import { installFakeApi, stubLayout } from '../dev/test-helpers.js';
-import { loadAppInfo } from '../store/actions.js';
+import { loadAppInfo, loadCounts } from '../store/actions.js';
+import { getState } from '../store/store.js';
 import { LibraryScreen, folderTree } from './LibraryScreen.js';
 
 let fake: FakeApi;
@@ -73,6 +74,27 @@ describe('Library timeline', () => {
     await within(await screen.findByTestId('file-details')).findByText('IMG_3.jpg');
     expect(rowStyle()).toBe(before);
     expect(grid.scrollTop).toBe(40);
+  });
+
+  it('keeps the counts and the folder tree it has when a new answer says the same, and takes a changed one', async () => {
+    render(<LibraryScreen />);
+    await waitFor(() => expect(screen.getByTestId('filter-all')).toHaveTextContent('All 9'));
+    const { counts, folders } = getState().library;
+    const asked = fake.callsOf('countFiles').length;
+    fireEvent.click(screen.getByTestId('filter-needs-review'));
+    await screen.findByText('3 files');
+    await waitFor(() => expect(fake.callsOf('countFiles').length).toBeGreaterThan(asked));
+    await act(() => loadCounts());
+    expect(getState().library.counts).toBe(counts);
+    expect(getState().library.folders).toBe(folders);
+
+    // A file discarded elsewhere: the next answer differs, and the bar shows it.
+    fake.files.find((f) => f.id === 7)!.discarded = true;
+    await act(() => loadCounts());
+    expect(getState().library.counts).not.toBe(counts);
+    expect(getState().library.counts).toMatchObject({ 'needs-review': 2, discarded: 1 });
+    expect(getState().library.folders).toBe(folders);
+    expect(screen.getByTestId('filter-needs-review')).toHaveTextContent('Needs review 2');
   });
 
   it('builds the folder tree from the folders that hold files', () => {
