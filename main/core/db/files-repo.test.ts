@@ -232,6 +232,57 @@ describe('FilesRepo list, counts, timeline and folders', () => {
     expect(files.folders()).toEqual([...expected].sort((a, b) => compare(a[0], b[0])).map(([path, count]) => ({ path, count })));
   });
 
+  it('answers again from memory only while nothing changed, whoever changes the database', () => {
+    const snapshot = () => ({
+      counts: files.counts({}),
+      refined: files.counts({ tag: 'Holiday' }),
+      timeline: files.timeline({ filter: 'needs-review' }),
+      folders: files.folders(),
+      total: files.list({ filter: 'undated', offset: 0, limit: 1 }).total,
+    });
+    const expected = () => ({
+      counts: Object.fromEntries(FILTERS.map((f) => [f, expectedOrder(f, {}).length])),
+      refined: Object.fromEntries(FILTERS.map((f) => [f, expectedOrder(f, { tag: 'Holiday' }).length])),
+      timeline: expectedTimeline('needs-review', {}),
+      total: expectedOrder('undated', {}).length,
+    });
+    const first = snapshot();
+    const again = snapshot();
+    // Nothing changed: the same answers, not recomputed.
+    expect(again.counts).toBe(first.counts);
+    expect(again.timeline).toBe(first.timeline);
+    expect(again.folders).toBe(first.folders);
+
+    const undatedIds = () => expectedOrder('undated', {});
+    const changes: [string, () => void][] = [
+      ['a date set through the repo', () => files.setFinal([undatedIds()[0]!], { local: '2019-03-04T08:00:00.000', offset: null })],
+      ['a discard through the repo', () => files.setDiscarded([undatedIds()[0]!], true)],
+      ['an update in plain SQL on this connection', () => db.sqlite.prepare("UPDATE files SET confidence = 'low', final_at = NULL WHERE id = (SELECT MIN(id) FROM files WHERE confidence = 'high' AND discarded = 0)").run()],
+      [
+        'a commit by another connection (a worker, another process)',
+        () => {
+          const other = openDatabase(join(tmp, 'library.db'));
+          other.sqlite.prepare("UPDATE files SET detected_at = NULL, final_at = NULL, discarded = 0 WHERE id IN (SELECT id FROM files WHERE detected_at IS NOT NULL ORDER BY id LIMIT 3)").run();
+          other.close();
+        },
+      ],
+      ['a new file in a new folder', () => {
+        const job = createJob(db.db, 'import', { sourceFolders: ['/photos'] }, 'running');
+        files.recordImported(job.id, [{ kind: 'ok', file: { path: '/photos/New/x.jpg', root: '/photos', name: 'x.jpg', size: 1, mtimeMs: 0, sha256: 'sha-new', mediaType: 'image', mime: 'image/jpeg', width: null, height: null, candidates: [], detected: null, detectedSource: null, confidence: 'none', tags: ['Holiday'], warning: null } }]);
+        tagsOf.set(db.sqlite.prepare("SELECT id FROM files WHERE original_path = '/photos/New/x.jpg'").pluck().get() as number, ['Holiday']);
+      }],
+    ];
+    let before = snapshot();
+    for (const [what, change] of changes) {
+      change();
+      const after = snapshot();
+      expect(after, what).toMatchObject(expected());
+      expect(after, what).not.toEqual(before);
+      before = after;
+    }
+    expect(before.folders).toContainEqual({ path: '/photos/New', count: 1 });
+  });
+
   it('reads the counts, the timeline, the list totals and the folders from the narrow indexes, not the wide rows', () => {
     const seen: string[] = [];
     const prepare = db.sqlite.prepare.bind(db.sqlite);

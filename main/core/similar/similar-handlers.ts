@@ -9,7 +9,8 @@ export type SimilarChannel = 'similar:list' | 'similar:resolve-all';
 
 export function createSimilarHandlers(sqlite: Database.Database, files: FilesRepo): Pick<Handlers, SimilarChannel> {
   return {
-    'similar:list': async () => ok({ groups: findSimilarGroups(sqlite, files) }),
+    // The library screen asks on every visit; the grouping reads every hash in the library.
+    'similar:list': async () => ok({ groups: files.whileUnchanged('similar:list', () => findSimilarGroups(sqlite, files)) }),
     'similar:resolve-all': async ({ keep }) => ok(resolveSimilarGroups(sqlite, files, new Map((keep ?? []).map((k) => [k.group, k.keepId])))),
   };
 }
