@@ -4,6 +4,7 @@ import { clickCard, ensureRange, openDetails } from '../store/actions.js';
 import { PAGE_SIZE, itemAt } from '../store/library-slice.js';
 import { getState, useAppStore } from '../store/store.js';
 import { cardRowAt, layoutTimeline, suspicion, verticalMove, type TimelineRow } from '../lib/timeline-layout.js';
+import { createScrollSpeedTracker } from '../lib/scroll-speed.js';
 import { FileCard } from './FileCard.js';
 
 const CARD_WIDTH = 180;
@@ -39,6 +40,22 @@ export function LibraryGrid() {
   const layout = useMemo(() => layoutTimeline(width > 0 ? total : 0, columns, width > 0 ? days : null), [width, total, columns, days]);
   const [focusIndex, setFocusIndex] = useState(0);
   const focusPending = useRef(false);
+
+
+  // How fast the grid moves: cards that appear during a fling ask for their thumbnails once it slows.
+  // Listens before the virtualizer does (capture, and registered first), so the cards a scroll event
+  // brings in already know whether it is a fling.
+  useLayoutEffect(() => {
+    const el = parentRef.current;
+    if (!el) return;
+    const tracker = createScrollSpeedTracker();
+    const onScroll = (): void => tracker.onScroll(el.scrollTop, el.clientHeight);
+    el.addEventListener('scroll', onScroll, { passive: true, capture: true });
+    return () => {
+      el.removeEventListener('scroll', onScroll, { capture: true });
+      tracker.dispose();
+    };
+  }, []);
 
   const estimateSize = useCallback((i: number) => layout.rows[i]?.height ?? 0, [layout]);
   // Stable between renders: the virtualizer re-measures every row whenever this function changes.
