@@ -9,14 +9,25 @@ import { FileCard } from './FileCard.js';
 
 const CARD_WIDTH = 180;
 
+/** The grid's width when it was last on screen: a return to the library lays out its rows at once. */
+let lastWidth = 0;
+
 function useElementWidth(ref: RefObject<HTMLElement | null>): number {
-  const [width, setWidth] = useState(0);
+  const [width, setWidth] = useState(lastWidth);
   useLayoutEffect(() => {
     const el = ref.current;
     if (!el) return;
-    setWidth(el.clientWidth);
-    if (typeof ResizeObserver === 'undefined') return;
-    const observer = new ResizeObserver(() => setWidth(el.clientWidth));
+    const measure = (): void => {
+      lastWidth = el.clientWidth;
+      setWidth(lastWidth);
+    };
+    if (typeof ResizeObserver === 'undefined') {
+      measure();
+      return;
+    }
+    // The observer reports once the page is laid out (before it is painted), so reading the
+    // width there forces no extra layout; it reports again on every resize.
+    const observer = new ResizeObserver(measure);
     observer.observe(el);
     return () => observer.disconnect();
   }, [ref]);
