@@ -4,10 +4,14 @@ import { clickCard, ensureRange, openDetails } from '../store/actions.js';
 import { PAGE_SIZE, itemAt } from '../store/library-slice.js';
 import { getState, useAppStore } from '../store/store.js';
 import { cardRowAt, layoutTimeline, suspicion, verticalMove, type TimelineRow } from '../lib/timeline-layout.js';
+import { memoLast } from '../lib/memo-last.js';
 import { createScrollSpeedTracker } from '../lib/scroll-speed.js';
 import { FileCard } from './FileCard.js';
 
 const CARD_WIDTH = 180;
+
+/** The last layout, kept across visits: going back to the library does not lay 100k files out again. */
+const lastLayout = memoLast(layoutTimeline);
 
 /** The grid's width when it was last on screen: a return to the library lays out its rows at once. */
 let lastWidth = 0;
@@ -48,7 +52,7 @@ export function LibraryGrid() {
   const columns = Math.max(1, Math.floor(width / CARD_WIDTH));
   // Nothing is laid out until the grid's width is known (measured before the first paint): a
   // one-column guess would lay out one row per file, 100,000 rows for nothing.
-  const layout = useMemo(() => layoutTimeline(width > 0 ? total : 0, columns, width > 0 ? days : null), [width, total, columns, days]);
+  const layout = useMemo(() => lastLayout(width > 0 ? total : 0, columns, width > 0 ? days : null), [width, total, columns, days]);
   const [focusIndex, setFocusIndex] = useState(0);
   const focusPending = useRef(false);
 

@@ -1,4 +1,4 @@
-import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import type { FileFilter } from '../../../shared/types.js';
 import {
   clearSelection,
@@ -18,6 +18,7 @@ import { acceptCameraDates, acceptSuggested, pickCandidate, step, toggleDiscard,
 import { getState, useAppStore } from '../store/store.js';
 import { useShallow } from 'zustand/react/shallow';
 import { formatCount, validateDateInput } from '../lib/format.js';
+import { memoLast } from '../lib/memo-last.js';
 import { useFocusTrap } from '../lib/use-focus-trap.js';
 import { ErrorMessage } from './ErrorMessage.js';
 import { SelectionClockFix } from './SelectionClockFix.js';
@@ -240,12 +241,15 @@ function FilterBar() {
   );
 }
 
+/** The last tree, kept across visits to the library. */
+const lastFolderTree = memoLast(folderTree);
+
 /**
  * The folder tree as a select (thousands of options in a large library): rendered again only when
  * the folders or the choice change, not with every count or filter of the bar around it.
  */
 const FolderFilter = memo(function FolderFilter({ folders, folder }: { folders: { path: string; count: number }[]; folder: string | null }) {
-  const tree = useMemo(() => folderTree(folders), [folders]);
+  const tree = lastFolderTree(folders);
   if (tree.length === 0) return null;
   return (
     <label className="folder-filter">
