@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { observeElementRect, useVirtualizer, type Rect, type Virtualizer } from '@tanstack/react-virtual';
 import { clickCard, ensureRange, openDetails } from '../store/actions.js';
 import { PAGE_SIZE, itemAt } from '../store/library-slice.js';
 import { getState, useAppStore } from '../store/store.js';
@@ -15,6 +15,27 @@ const lastLayout = memoLast(layoutTimeline);
 
 /** The grid's width when it was last on screen: a return to the library lays out its rows at once. */
 let lastWidth = 0;
+/** The scroll box's size when it was last on screen, for the virtualizer (see observeGridRect). */
+let lastRect: Rect = { width: 0, height: 0 };
+
+/**
+ * The virtualizer's view of the scroll box's size. Its default reads the size synchronously when
+ * the grid mounts, which forces a layout of the whole new screen before its rows exist; on a
+ * return to the library the last size is right, and the ResizeObserver reports the real one once
+ * the page is laid out (before it is painted), so nothing is measured twice.
+ */
+function observeGridRect(instance: Virtualizer<HTMLDivElement, Element>, cb: (rect: Rect) => void): void | (() => void) {
+  const element = instance.scrollElement;
+  const report = (rect: Rect): void => {
+    lastRect = rect;
+    cb(rect);
+  };
+  if (!element || typeof ResizeObserver === 'undefined' || lastRect.height === 0) return observeElementRect(instance, report);
+  report(lastRect);
+  const observer = new ResizeObserver(() => report({ width: element.clientWidth, height: element.clientHeight }));
+  observer.observe(element, { box: 'content-box' });
+  return () => observer.disconnect();
+}
 
 function useElementWidth(ref: RefObject<HTMLElement | null>): number {
   const [width, setWidth] = useState(lastWidth);
@@ -81,6 +102,8 @@ export function LibraryGrid() {
     estimateSize,
     getItemKey,
     overscan: 3,
+    initialRect: lastRect,
+    observeElementRect: observeGridRect,
   });
   const rows = virtualizer.getVirtualItems();
   const firstRow = rows[0]?.index;
