@@ -142,6 +142,12 @@ export class FilesRepo {
   private readonly setContentIdById: Database.Statement;
   private readonly sidecarUpsert: Database.Statement;
   private readonly sidecarPrune: Database.Statement;
+  /** Prepared statements of the read paths, by SQL (the list, counts and thumbnails ask many times a second). */
+  private readonly cached = new Map<string, Database.Statement>();
+  /** Whole-library answers (counts, list totals, timelines, folders) kept while the database is unchanged. */
+  private readonly answers = new Map<string, unknown>();
+  private answersVersion = '';
+  private readonly changeMarks: Database.Statement;
 
   constructor(private readonly sqlite: Database.Database) {
     // A re-import of the same path refreshes what the file says but keeps the user's review;
@@ -191,6 +197,39 @@ export class FilesRepo {
     this.sidecarPrune = sqlite.prepare(
       `DELETE FROM sidecars WHERE file_id = ? AND path NOT IN (SELECT value FROM json_each(?))`,
     );
+    // Rows changed through this connection, and commits by any other connection (a worker's, another process's).
+    this.changeMarks = sqlite.prepare('SELECT total_changes() AS ours, (SELECT data_version FROM pragma_data_version) AS theirs');
+  }
+
+  /**
+   * `compute()`'s answer for `key`, computed again only after the database changed. The library
+   * screen asks for the same counts and timelines on every filter switch and every visit; at 100k
+   * files each costs tens of milliseconds on the thread that serves the UI. `compute` must read
+   * only the database, and callers must not modify the answer.
+   */
+  whileUnchanged<T>(key: string, compute: () => T): T {
+    const marks = this.changeMarks.get() as { ours: number; theirs: number };
+    const version = `${marks.ours}:${marks.theirs}`;
+    if (version !== this.answersVersion) {
+      this.answers.clear();
+      this.answersVersion = version;
+    }
+    if (this.answers.has(key)) return this.answers.get(key) as T;
+    const value = compute();
+    // A handful of filters times the refinements a user tries: keep the newest few dozen.
+    if (this.answers.size >= 64) this.answers.delete(this.answers.keys().next().value as string);
+    this.answers.set(key, value);
+    return value;
+  }
+
+  /** A prepared statement for `sql`, prepared once. */
+  private prepared(sql: string): Database.Statement {
+    let stmt = this.cached.get(sql);
+    if (!stmt) {
+      stmt = this.sqlite.prepare(sql);
+      this.cached.set(sql, stmt);
+    }
+    return stmt;
   }
 
   /** Runs `fn` in one transaction (nested calls become savepoints). */
@@ -311,16 +350,19 @@ export class FilesRepo {
     if (q.filter !== 'all') where.unshift(FILTER_SQL[q.filter]);
     const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const order = q.filter === 'duplicates' ? `f.duplicate_group, f.id` : `${EFFECTIVE_TS_SQL}, f.original_name, f.id`;
-    const total = this.sqlite.prepare(`SELECT COUNT(*) FROM files f ${whereSql}`).pluck().get(params) as number;
-    const rows = this.sqlite
-      .prepare(`${SELECT_FILE} ${whereSql} ORDER BY ${order} LIMIT @limit OFFSET @offset`)
-      .all({ ...params, limit: q.limit, offset: q.offset }) as FileRow[];
+    const countSql = `SELECT COUNT(*) FROM files f ${whereSql}`;
+    const total = this.whileUnchanged(`total ${countSql} ${JSON.stringify(params)}`, () => this.prepared(countSql).pluck().get(params) as number);
+    const rows = this.prepared(`${SELECT_FILE} ${whereSql} ORDER BY ${order} LIMIT @limit OFFSET @offset`).all({
+      ...params,
+      limit: q.limit,
+      offset: q.offset,
+    }) as FileRow[];
     return { items: rows.map(toFileSummary), total };
   }
 
   /** The original's exact path bytes, base64, when its path is not valid UTF-8 (core/byte-names.ts). */
   pathBytes(id: number): string | undefined {
-    const bytes = this.sqlite.prepare('SELECT original_path_bytes FROM files WHERE id = ?').pluck().get(id) as Buffer | null | undefined;
+    const bytes = this.prepared('SELECT original_path_bytes FROM files WHERE id = ?').pluck().get(id) as Buffer | null | undefined;
     return bytes ? encodePathBytes(bytes) : undefined;
   }
 
@@ -330,19 +372,19 @@ export class FilesRepo {
     const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const names = Object.keys(FILTER_SQL) as FileFilter[];
     const columns = names.map((n, i) => `COALESCE(SUM(CASE WHEN ${FILTER_SQL[n]} THEN 1 ELSE 0 END), 0) AS c${i}`).join(', ');
-    const row = this.sqlite.prepare(`SELECT ${columns} FROM files f ${whereSql}`).get(params) as Record<string, number>;
-    return Object.fromEntries(names.map((n, i) => [n, row[`c${i}`] ?? 0])) as Record<FileFilter, number>;
+    const sql = `SELECT ${columns} FROM files f ${whereSql}`;
+    return this.whileUnchanged(`counts ${sql} ${JSON.stringify(params)}`, () => {
+      const row = this.prepared(sql).get(params) as Record<string, number>;
+      return Object.fromEntries(names.map((n, i) => [n, row[`c${i}`] ?? 0])) as Record<FileFilter, number>;
+    });
   }
 
   /** Every folder that directly holds files, with how many (the UI builds the tree). */
   folders(): { path: string; count: number }[] {
     // rtrim(p, <p without '/'>) cuts the name after the last '/', leaving the folder.
-    return this.sqlite
-      .prepare(
-        `SELECT rtrim(rtrim(original_path, replace(original_path, '/', '')), '/') AS path, COUNT(*) AS count
-         FROM files GROUP BY path ORDER BY path`,
-      )
-      .all() as { path: string; count: number }[];
+    const sql = `SELECT rtrim(rtrim(original_path, replace(original_path, '/', '')), '/') AS path, COUNT(*) AS count
+       FROM files GROUP BY path ORDER BY path`;
+    return this.whileUnchanged(`folders ${sql}`, () => this.prepared(sql).all() as { path: string; count: number }[]);
   }
 
   /** The list's days in list order (the timeline's headers), with their suspicious files. */
@@ -351,15 +393,12 @@ export class FilesRepo {
     if (q.filter !== 'all') where.unshift(FILTER_SQL[q.filter]);
     const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const ts = 'COALESCE(f.final_at, f.detected_at)';
-    return this.sqlite
-      .prepare(
-        `SELECT substr(${ts}, 1, 10) AS day, COUNT(*) AS count,
-           SUM(CASE WHEN f.final_at IS NULL AND f.detected_source = 'file-mtime' THEN 1 ELSE 0 END) AS fileTimeOnly,
-           SUM(CASE WHEN f.final_at IS NULL AND f.confidence = 'low' THEN 1 ELSE 0 END) AS unsure,
-           SUM(CASE WHEN substr(${ts}, 6, 14) = '01-01T00:00:00' AND f.final_precision IS NULL THEN 1 ELSE 0 END) AS placeholder
-         FROM files f ${whereSql} GROUP BY day ORDER BY day IS NULL, day`,
-      )
-      .all(params) as TimelineDay[];
+    const sql = `SELECT substr(${ts}, 1, 10) AS day, COUNT(*) AS count,
+         SUM(CASE WHEN f.final_at IS NULL AND f.detected_source = 'file-mtime' THEN 1 ELSE 0 END) AS fileTimeOnly,
+         SUM(CASE WHEN f.final_at IS NULL AND f.confidence = 'low' THEN 1 ELSE 0 END) AS unsure,
+         SUM(CASE WHEN substr(${ts}, 6, 14) = '01-01T00:00:00' AND f.final_precision IS NULL THEN 1 ELSE 0 END) AS placeholder
+       FROM files f ${whereSql} GROUP BY day ORDER BY day IS NULL, day`;
+    return this.whileUnchanged(`timeline ${sql} ${JSON.stringify(params)}`, () => this.prepared(sql).all(params) as TimelineDay[]);
   }
 
   /**
@@ -380,7 +419,7 @@ export class FilesRepo {
   }
 
   getRow(id: number): FileRow | null {
-    return (this.sqlite.prepare(`${SELECT_FILE} WHERE f.id = ?`).get(id) as FileRow | undefined) ?? null;
+    return (this.prepared(`${SELECT_FILE} WHERE f.id = ?`).get(id) as FileRow | undefined) ?? null;
   }
 
   get(id: number): FileSummary | null {

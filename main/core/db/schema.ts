@@ -63,6 +63,24 @@ export const files = sqliteTable(
     index('files_group_main_idx').on(t.groupMain),
     // The export order (FilesRepo.exportPage): each page seeks here instead of sorting the whole job.
     index('files_export_order_idx').on(sql`COALESCE(${t.finalAt}, ${t.detectedAt}, '~')`, t.originalName, t.id),
+    // The library list (FilesRepo.list, counts, timeline): the list order followed by every column a
+    // filter, a count or a timeline day reads, so they scan this narrow index instead of the wide rows
+    // (the candidates JSON). Keep it in step with FILTER_SQL and the timeline's columns.
+    index('files_browse_idx').on(
+      sql`COALESCE(${t.finalAt}, ${t.detectedAt}, '~')`,
+      t.originalName,
+      t.id,
+      t.confidence,
+      t.finalAt,
+      t.detectedAt,
+      t.discarded,
+      t.detectedSource,
+      t.finalPrecision,
+      t.duplicateGroup,
+      t.error,
+    ),
+    // The folder tree (FilesRepo.folders groups by this exact expression: the path without its name).
+    index('files_folder_idx').on(sql`rtrim(rtrim(${t.originalPath}, replace(${t.originalPath}, '/', '')), '/')`),
   ],
 );
 

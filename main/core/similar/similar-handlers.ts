@@ -10,7 +10,8 @@ export type SimilarChannel = 'similar:list' | 'similar:resolve-all';
 /** `pending`: pictures the background hashing (similar-indexer.ts) has not reached yet. */
 export function createSimilarHandlers(sqlite: Database.Database, files: FilesRepo, pending: () => number): Pick<Handlers, SimilarChannel> {
   return {
-    'similar:list': async () => ok({ groups: findSimilarGroups(sqlite, files), pending: pending() }),
+    // The library screen asks on every visit; the grouping reads every hash in the library.
+    'similar:list': async () => ok({ groups: files.whileUnchanged('similar:list', () => findSimilarGroups(sqlite, files)), pending: pending() }),
     'similar:resolve-all': async ({ keep }) => ok(resolveSimilarGroups(sqlite, files, new Map((keep ?? []).map((k) => [k.group, k.keepId])))),
   };
 }

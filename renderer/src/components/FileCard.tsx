@@ -1,9 +1,10 @@
-import { memo } from 'react';
+import { memo, useEffect, useState } from 'react';
 import { clickCard } from '../store/actions.js';
 import { itemAt } from '../store/library-slice.js';
 import { thumbnailSrc } from '../store/settings-slice.js';
 import { useAppStore } from '../store/store.js';
 import { CONFIDENCE_LABEL, formatTimestamp } from '../lib/format.js';
+import { isScrollingFast, useScrollingFast } from '../lib/scroll-speed.js';
 import { Thumb } from './Thumb.js';
 
 /** One grid cell. Subscribes to its own row and its own selected flag only. */
@@ -12,6 +13,13 @@ export const FileCard = memo(function FileCard({ index, focused }: { index: numb
   const selected = useAppStore((s) => (item ? s.selection.ids.has(item.id) : false));
   const open = useAppStore((s) => (item ? s.library.details.id === item.id : false));
   const src = useAppStore((s) => (item ? thumbnailSrc(s.settings.app, item.id, 'small') : ''));
+  // A card that appears during a fling asks for its thumbnail once the scroll slows (lib/scroll-speed.ts);
+  // once asked, it keeps it.
+  const [wantsThumb, setWantsThumb] = useState(() => !isScrollingFast());
+  const fast = useScrollingFast(!wantsThumb);
+  useEffect(() => {
+    if (!fast && !wantsThumb) setWantsThumb(true);
+  }, [fast, wantsThumb]);
 
   if (!item) {
     return <div className="file-card placeholder" aria-hidden="true" data-index={index} />;
@@ -38,7 +46,7 @@ export const FileCard = memo(function FileCard({ index, focused }: { index: numb
       onClick={(e) => void clickCard(index, item.id, { shift: e.shiftKey, toggle: e.ctrlKey || e.metaKey })}
     >
       <div className="thumb">
-        <Thumb src={src} alt="" />
+        {wantsThumb ? <Thumb src={src} alt="" /> : <span className="thumb-pending" data-testid="thumb-pending" />}
         {item.discarded ? <span className="discarded-badge">Discarded</span> : null}
       </div>
       <div className="card-name" title={item.originalPath}>

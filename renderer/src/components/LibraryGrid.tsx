@@ -1,21 +1,58 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { observeElementRect, useVirtualizer, type Rect, type Virtualizer } from '@tanstack/react-virtual';
 import { clickCard, ensureRange, openDetails } from '../store/actions.js';
 import { PAGE_SIZE, itemAt } from '../store/library-slice.js';
 import { getState, useAppStore } from '../store/store.js';
 import { cardRowAt, layoutTimeline, suspicion, verticalMove, type TimelineRow } from '../lib/timeline-layout.js';
+import { memoLast } from '../lib/memo-last.js';
+import { createScrollSpeedTracker } from '../lib/scroll-speed.js';
 import { FileCard } from './FileCard.js';
 
 const CARD_WIDTH = 180;
 
+/** The last layout, kept across visits: going back to the library does not lay 100k files out again. */
+const lastLayout = memoLast(layoutTimeline);
+
+/** The grid's width when it was last on screen: a return to the library lays out its rows at once. */
+let lastWidth = 0;
+/** The scroll box's size when it was last on screen, for the virtualizer (see observeGridRect). */
+let lastRect: Rect = { width: 0, height: 0 };
+
+/**
+ * The virtualizer's view of the scroll box's size. Its default reads the size synchronously when
+ * the grid mounts, which forces a layout of the whole new screen before its rows exist; on a
+ * return to the library the last size is right, and the ResizeObserver reports the real one once
+ * the page is laid out (before it is painted), so nothing is measured twice.
+ */
+function observeGridRect(instance: Virtualizer<HTMLDivElement, Element>, cb: (rect: Rect) => void): void | (() => void) {
+  const element = instance.scrollElement;
+  const report = (rect: Rect): void => {
+    lastRect = rect;
+    cb(rect);
+  };
+  if (!element || typeof ResizeObserver === 'undefined' || lastRect.height === 0) return observeElementRect(instance, report);
+  report(lastRect);
+  const observer = new ResizeObserver(() => report({ width: element.clientWidth, height: element.clientHeight }));
+  observer.observe(element, { box: 'content-box' });
+  return () => observer.disconnect();
+}
+
 function useElementWidth(ref: RefObject<HTMLElement | null>): number {
-  const [width, setWidth] = useState(0);
+  const [width, setWidth] = useState(lastWidth);
   useLayoutEffect(() => {
     const el = ref.current;
     if (!el) return;
-    setWidth(el.clientWidth);
-    if (typeof ResizeObserver === 'undefined') return;
-    const observer = new ResizeObserver(() => setWidth(el.clientWidth));
+    const measure = (): void => {
+      lastWidth = el.clientWidth;
+      setWidth(lastWidth);
+    };
+    if (typeof ResizeObserver === 'undefined') {
+      measure();
+      return;
+    }
+    // The observer reports once the page is laid out (before it is painted), so reading the
+    // width there forces no extra layout; it reports again on every resize.
+    const observer = new ResizeObserver(measure);
     observer.observe(el);
     return () => observer.disconnect();
   }, [ref]);
@@ -34,17 +71,39 @@ export function LibraryGrid() {
   const parentRef = useRef<HTMLDivElement>(null);
   const width = useElementWidth(parentRef);
   const columns = Math.max(1, Math.floor(width / CARD_WIDTH));
-  const layout = useMemo(() => layoutTimeline(total, columns, days), [total, columns, days]);
+  // Nothing is laid out until the grid's width is known (measured before the first paint): a
+  // one-column guess would lay out one row per file, 100,000 rows for nothing.
+  const layout = useMemo(() => lastLayout(width > 0 ? total : 0, columns, width > 0 ? days : null), [width, total, columns, days]);
   const [focusIndex, setFocusIndex] = useState(0);
   const focusPending = useRef(false);
 
+
+  // How fast the grid moves: cards that appear during a fling ask for their thumbnails once it slows.
+  // Listens before the virtualizer does (capture, and registered first), so the cards a scroll event
+  // brings in already know whether it is a fling.
+  useLayoutEffect(() => {
+    const el = parentRef.current;
+    if (!el) return;
+    const tracker = createScrollSpeedTracker();
+    const onScroll = (): void => tracker.onScroll(el.scrollTop, el.clientHeight);
+    el.addEventListener('scroll', onScroll, { passive: true, capture: true });
+    return () => {
+      el.removeEventListener('scroll', onScroll, { capture: true });
+      tracker.dispose();
+    };
+  }, []);
+
   const estimateSize = useCallback((i: number) => layout.rows[i]?.height ?? 0, [layout]);
+  // Stable between renders: the virtualizer re-measures every row whenever this function changes.
+  const getItemKey = useCallback((i: number) => layout.rows[i]?.key ?? i, [layout]);
   const virtualizer = useVirtualizer({
     count: layout.rows.length,
     getScrollElement: () => parentRef.current,
     estimateSize,
-    getItemKey: (i) => layout.rows[i]?.key ?? i,
+    getItemKey,
     overscan: 3,
+    initialRect: lastRect,
+    observeElementRect: observeGridRect,
   });
   const rows = virtualizer.getVirtualItems();
   const firstRow = rows[0]?.index;

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import type { FileFilter } from '../../../shared/types.js';
 import {
   clearSelection,
@@ -18,6 +18,7 @@ import { acceptCameraDates, acceptSuggested, pickCandidate, step, toggleDiscard,
 import { getState, useAppStore } from '../store/store.js';
 import { useShallow } from 'zustand/react/shallow';
 import { formatCount, validateDateInput } from '../lib/format.js';
+import { memoLast } from '../lib/memo-last.js';
 import { useFocusTrap } from '../lib/use-focus-trap.js';
 import { ErrorMessage } from './ErrorMessage.js';
 import { SelectionClockFix } from './SelectionClockFix.js';
@@ -205,7 +206,6 @@ function FilterBar() {
   const counts = useAppStore((s) => s.library.counts);
   const folder = useAppStore((s) => s.library.folder);
   const folders = useAppStore((s) => s.library.folders);
-  const tree = useMemo(() => folderTree(folders), [folders]);
   return (
     <div className="filter-bar" role="toolbar" aria-label="Show">
       {FILTERS.map((f) => (
@@ -223,20 +223,7 @@ function FilterBar() {
         </button>
       ))}
       <SearchBox />
-      {tree.length > 0 ? (
-        <label className="folder-filter">
-          Folder
-          <select data-testid="filter-folder" value={folder ?? ''} onChange={(e) => narrow({ folder: e.target.value || null })}>
-            <option value="">Every folder</option>
-            {tree.map((t) => (
-              <option key={t.path} value={t.path} title={t.path}>
-                {'\u00a0\u00a0'.repeat(t.depth)}
-                {t.name} ({formatCount(t.count)})
-              </option>
-            ))}
-          </select>
-        </label>
-      ) : null}
+      <FolderFilter folders={folders} folder={folder} />
       {tags.length > 0 ? (
         <label className="tag-filter">
           Tag
@@ -253,6 +240,31 @@ function FilterBar() {
     </div>
   );
 }
+
+/** The last tree, kept across visits to the library. */
+const lastFolderTree = memoLast(folderTree);
+
+/**
+ * The folder tree as a select (thousands of options in a large library): rendered again only when
+ * the folders or the choice change, not with every count or filter of the bar around it.
+ */
+const FolderFilter = memo(function FolderFilter({ folders, folder }: { folders: { path: string; count: number }[]; folder: string | null }) {
+  const tree = lastFolderTree(folders);
+  if (tree.length === 0) return null;
+  return (
+    <label className="folder-filter">
+      Folder
+      <select data-testid="filter-folder" value={folder ?? ''} onChange={(e) => narrow({ folder: e.target.value || null })}>
+        <option value="">Every folder</option>
+        {tree.map((t) => (
+          <option key={t.path} value={t.path} title={t.path}>
+            {`${'\u00a0\u00a0'.repeat(t.depth)}${t.name} (${formatCount(t.count)})`}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+});
 
 /** Search by name; the list follows after a short pause in typing. */
 function SearchBox() {

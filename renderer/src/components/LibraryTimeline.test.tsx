@@ -1,10 +1,12 @@
 // @vitest-environment jsdom
 import '@testing-library/jest-dom/vitest';
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { makeFile, type FakeApi } from '../dev/fake-api.js';
 import { installFakeApi, stubLayout } from '../dev/test-helpers.js';
-import { loadAppInfo } from '../store/actions.js';
+import { loadAppInfo, loadCounts } from '../store/actions.js';
+import { getState } from '../store/store.js';
+import { SETTLE_MS } from '../lib/scroll-speed.js';
 import { LibraryScreen, folderTree } from './LibraryScreen.js';
 
 let fake: FakeApi;
@@ -73,6 +75,63 @@ describe('Library timeline', () => {
     await within(await screen.findByTestId('file-details')).findByText('IMG_3.jpg');
     expect(rowStyle()).toBe(before);
     expect(grid.scrollTop).toBe(40);
+  });
+
+  it('keeps the counts and the folder tree it has when a new answer says the same, and takes a changed one', async () => {
+    render(<LibraryScreen />);
+    await waitFor(() => expect(screen.getByTestId('filter-all')).toHaveTextContent('All 9'));
+    const { counts, folders } = getState().library;
+    const asked = fake.callsOf('countFiles').length;
+    fireEvent.click(screen.getByTestId('filter-needs-review'));
+    await screen.findByText('3 files');
+    await waitFor(() => expect(fake.callsOf('countFiles').length).toBeGreaterThan(asked));
+    await act(() => loadCounts());
+    expect(getState().library.counts).toBe(counts);
+    expect(getState().library.folders).toBe(folders);
+
+    // A file discarded elsewhere: the next answer differs, and the bar shows it.
+    fake.files.find((f) => f.id === 7)!.discarded = true;
+    await act(() => loadCounts());
+    expect(getState().library.counts).not.toBe(counts);
+    expect(getState().library.counts).toMatchObject({ 'needs-review': 2, discarded: 1 });
+    expect(getState().library.folders).toBe(folders);
+    expect(screen.getByTestId('filter-needs-review')).toHaveTextContent('Needs review 2');
+  });
+
+  it('cards that appear during a fling ask for their thumbnails once it slows; the others have theirs at once', async () => {
+    fake.files.push(...Array.from({ length: 300 }, (_, i) => makeFile(100 + i, { originalName: `Z_${i}.jpg`, detectedTimestamp: '2021-05-01T10:00:00' })));
+    render(<LibraryScreen />);
+    const first = await screen.findByTestId('file-card-1');
+    expect(first.querySelector('img')).not.toBeNull();
+    expect(screen.queryByTestId('thumb-pending')).toBeNull();
+
+    const grid = screen.getByTestId('file-grid');
+    const cardIds = () => [...grid.querySelectorAll<HTMLElement>('[data-testid^="file-card-"]')].map((c) => c.dataset.testid!);
+    // The clock stands still unless the test moves it (jsdom renders slowly); the rows shown are all loaded.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    try {
+      const scrollTo = (top: number) => {
+        grid.scrollTop = top;
+        act(() => void fireEvent.scroll(grid));
+      };
+      // Three quick screens and a half: a fling. The cards its next step brings in wait.
+      for (const top of [1300, 2600, 3900]) scrollTo(top);
+      const before = new Set(cardIds());
+      scrollTo(7000);
+      const flung = cardIds().filter((id) => !before.has(id));
+      expect(flung.length).toBeGreaterThan(3);
+      for (const id of flung) {
+        expect(within(screen.getByTestId(id)).getByTestId('thumb-pending')).toBeInTheDocument();
+        expect(screen.getByTestId(id).querySelector('img')).toBeNull();
+      }
+      act(() => void vi.advanceTimersByTime(SETTLE_MS + 1));
+      for (const id of flung) {
+        expect(screen.getByTestId(id).querySelector('img')).not.toBeNull();
+        expect(within(screen.getByTestId(id)).queryByTestId('thumb-pending')).toBeNull();
+      }
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('builds the folder tree from the folders that hold files', () => {

@@ -25,6 +25,17 @@ function dateOf(day: string): Date {
   return new Date(`${day}T00:00:00Z`);
 }
 
+/** Formatted header labels by day or month: a library's days are laid out again on every list change. */
+const labels = new Map<string, string>();
+function label(format: Intl.DateTimeFormat, key: string, day: string): string {
+  let text = labels.get(key);
+  if (text === undefined) {
+    text = format.format(dateOf(day));
+    labels.set(key, text);
+  }
+  return text;
+}
+
 /**
  * Lays a list out as a timeline: month headers (with the year), day headers, and rows of cards
  * that never mix two days. Without days (not known yet, or a list that is not in date order) the
@@ -54,10 +65,10 @@ export function layoutTimeline(total: number, columns: number, days: TimelineDay
       month = thisMonth;
       const year = day.day ? day.day.slice(0, 4) : 'No date';
       if (years.at(-1)?.year !== year) years.push({ year, row: rows.length });
-      const label = day.day ? monthName.format(dateOf(`${thisMonth}-01`)) : 'No date';
-      rows.push({ kind: 'month', key: `m${thisMonth}`, label, year, height: MONTH_ROW_HEIGHT });
+      const text = day.day ? label(monthName, `m${thisMonth}`, `${thisMonth}-01`) : 'No date';
+      rows.push({ kind: 'month', key: `m${thisMonth}`, label: text, year, height: MONTH_ROW_HEIGHT });
     }
-    if (day.day) rows.push({ kind: 'day', key: `d${day.day}`, label: dayName.format(dateOf(day.day)), day, height: DAY_ROW_HEIGHT });
+    if (day.day) rows.push({ kind: 'day', key: `d${day.day}`, label: label(dayName, `d${day.day}`, day.day), day, height: DAY_ROW_HEIGHT });
     pushCards(start, start + day.count);
     start += day.count;
   }

@@ -288,13 +288,22 @@ function listQuery(lib: LibraryState) {
   return { filter: lib.filter, ...refinements(lib) };
 }
 
+const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
 /** The counts on every filter and the folder tree, for the refinements chosen now. */
 export async function loadCounts(): Promise<void> {
   const lib = getState().library;
   const request = refinements(lib);
   const result = await call(() => api().countFiles(request));
   if (!result.ok) return;
-  setSlice('library', (l) => (JSON.stringify(refinements(l)) === JSON.stringify(request) ? { ...l, counts: result.value.filters, folders: result.value.folders } : l));
+  setSlice('library', (l) => {
+    if (JSON.stringify(refinements(l)) !== JSON.stringify(request)) return l;
+    // The same answer as before keeps the same objects: the filter bar and its folder tree (thousands
+    // of options) re-render only when a number changed.
+    const counts = sameJson(l.counts, result.value.filters) ? l.counts : result.value.filters;
+    const folders = sameJson(l.folders, result.value.folders) ? l.folders : result.value.folders;
+    return counts === l.counts && folders === l.folders ? l : { ...l, counts, folders };
+  });
 }
 
 /** The timeline's days for the list shown now (dropped if the list changed meanwhile). */
