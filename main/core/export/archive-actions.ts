@@ -68,7 +68,7 @@ export class ArchiveState {
   private readonly claimed = new Set<string>();
 
   constructor(
-    private readonly root: string,
+    readonly root: string,
     private readonly jobId: number,
     private readonly fs: ExportFs,
   ) {
@@ -190,6 +190,25 @@ export class ArchiveState {
  * manifest records appended (and synced) before the runner hears of them, so the database never
  * lists a copy a power cut could take away. One sync per batch, not per file.
  */
+/**
+ * The folders to sync for a batch: each folder that gained or lost a name, and every folder above
+ * it up to the archive root. A year folder (or a template's nested folders) made during the run is
+ * a new name in its parent, which only an fsync of that parent makes durable; the root is synced
+ * with every batch (one more fsync per batch, a few ms).
+ */
+export function withParents(dirs: Iterable<string>, root: string): string[] {
+  const top = path.resolve(root);
+  const out = new Set<string>();
+  for (const dir of dirs) {
+    out.add(dir);
+    for (let p = path.dirname(path.resolve(dir)); p.startsWith(top + path.sep) || p === top; p = path.dirname(p)) {
+      out.add(p);
+      if (p === top) break;
+    }
+  }
+  return [...out];
+}
+
 export class DurableResults {
   private results: FileDone[] = [];
   private readonly dirs = new Set<string>();
@@ -231,7 +250,7 @@ export class DurableResults {
     this.records = [];
     this.dirs.clear();
     try {
-      syncDirs(dirs, this.fs);
+      syncDirs(withParents(dirs, this.state.root), this.fs);
       if (records.length) this.state.appendNow(records);
     } catch (e) {
       this.onError(e);
