@@ -15,7 +15,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -146,7 +146,8 @@ async function main(): Promise<void> {
     args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
   });
   try {
-    if (!values.tree) {
+    // --tree names a library to reuse; one that is not there yet (or is empty) is built first.
+    if (!values.tree || !existsSync(tree) || readdirSync(tree).length === 0) {
       console.log(`Building a library of ${count} small JPEGs in ${tree} ...`);
       await buildJpegLibrary(tree, count);
     }
