@@ -3,6 +3,7 @@
  * serves) never blocks on image work: thumbnails, and the perceptual hashes of near-duplicates.
  * One job at a time; the service owns the queue.
  */
+import os from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import sharp from 'sharp';
 import { err } from '../../shared/errors.js';
@@ -18,6 +19,18 @@ if (!port) throw new Error('thumbnail-worker must run as a worker thread');
 // Each source is decoded once; libvips' operation cache would only hold memory.
 sharp.cache(false);
 
+let lowered = false;
+/** This thread (per-thread nice on Linux) below the app's main thread: it only hashes in the background. */
+function lowerPriorityOnce(): void {
+  if (lowered) return;
+  lowered = true;
+  try {
+    os.setPriority(10);
+  } catch {
+    // Not permitted or not supported: normal priority.
+  }
+}
+
 /** Never throws: a picture that cannot be read or decoded gets no hash. */
 async function hashPicture(job: { sourcePath: string; sourcePathBytes?: string }): Promise<string | null> {
   try {
@@ -30,6 +43,7 @@ async function hashPicture(job: { sourcePath: string; sourcePathBytes?: string }
 port.on('message', (request: ThumbnailWorkerRequest) => {
   void (async () => {
     if (request.type === 'phash') {
+      if (request.background) lowerPriorityOnce();
       port.postMessage({ type: 'hashed', id: request.id, hash: await hashPicture(request.job) } satisfies ThumbnailWorkerMessage);
       return;
     }

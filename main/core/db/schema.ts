@@ -81,6 +81,10 @@ export const files = sqliteTable(
     ),
     // The folder tree (FilesRepo.folders groups by this exact expression: the path without its name).
     index('files_folder_idx').on(sql`rtrim(rtrim(${t.originalPath}, replace(${t.originalPath}, '/', '')), '/')`),
+    // The pictures the background hashing has not reached yet (similar-indexer.ts): its next batch
+    // and its "left to compare" count read only these, not the whole library, which after a large
+    // import made every batch a scan (quadratic over the import).
+    index('files_unhashed_idx').on(t.id).where(sql`perceptual_hash IS NULL AND discarded = 0 AND media_type = 'image'`),
   ],
 );
 

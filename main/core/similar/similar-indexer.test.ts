@@ -11,7 +11,7 @@ import { openDatabase, type OpenDb } from '../db/open-db.js';
 import { makeTempDir, removeDir } from '../testing/corpus.js';
 import type { ImportedFile } from '../../workers/protocol.js';
 import type { HashJob } from '../thumbnails/thumbnail-protocol.js';
-import { SimilarIndexer } from './similar-indexer.js';
+import { PENDING_WHERE, SimilarIndexer } from './similar-indexer.js';
 
 function imported(name: string, mime: string, sha256: string): ImportedFile {
   return {
@@ -122,6 +122,13 @@ describe('SimilarIndexer', () => {
     h.answer('/photos/e.jpg', { hash: '0000000000000003' });
     await indexer.settled();
     expect(indexer.pending()).toBe(0);
+  });
+
+  it('finds its next pictures and its count through the partial index, not by scanning the library', () => {
+    for (const query of [`SELECT id FROM files WHERE ${PENDING_WHERE} ORDER BY id LIMIT 32`, `SELECT COUNT(*) FROM files WHERE ${PENDING_WHERE}`]) {
+      const plan = (db.sqlite.prepare(`EXPLAIN QUERY PLAN ${query}`).all() as { detail: string }[]).map((r) => r.detail).join('; ');
+      expect(plan, query).toContain('files_unhashed_idx');
+    }
   });
 
   it('a picture re-imported with other bytes is hashed again; the same bytes keep their hash', async () => {

@@ -14,6 +14,12 @@ import type Database from 'better-sqlite3';
 import { encodePathBytes } from '../byte-names.js';
 import { HASHABLE_MIMES, type HashJob } from '../thumbnails/thumbnail-protocol.js';
 
+/**
+ * The pictures not hashed yet. Its first three terms are the partial index `files_unhashed_idx`'s
+ * condition (schema.ts), so the batches and the count read that index, not the whole library.
+ */
+export const PENDING_WHERE = `perceptual_hash IS NULL AND discarded = 0 AND media_type = 'image' AND mime IN (${[...HASHABLE_MIMES].map((m) => `'${m}'`).join(', ')})`;
+
 /** Pictures asked for at once (the service hashes them one by one). */
 const BATCH = 32;
 
@@ -39,8 +45,7 @@ export class SimilarIndexer {
   private readonly recordStmt: Database.Statement;
 
   constructor(private readonly deps: SimilarIndexerDeps) {
-    const mimes = [...HASHABLE_MIMES].map((m) => `'${m}'`).join(', ');
-    const where = `perceptual_hash IS NULL AND discarded = 0 AND media_type = 'image' AND mime IN (${mimes})`;
+    const where = PENDING_WHERE;
     this.pendingStmt = deps.sqlite.prepare(
       `SELECT id, original_path AS path, original_path_bytes AS pathBytes, sha256 FROM files WHERE ${where} ORDER BY id LIMIT ${BATCH}`,
     );

@@ -44,7 +44,8 @@ export interface HashJob {
   sourcePathBytes?: string;
 }
 
-export type ThumbnailWorkerRequest = { type: 'render'; id: number; job: RenderJob } | { type: 'phash'; id: number; job: HashJob };
+/** `background`: the worker serves only background hashes and lowers its own priority (nice 10). */
+export type ThumbnailWorkerRequest = { type: 'render'; id: number; job: RenderJob } | { type: 'phash'; id: number; job: HashJob; background: true };
 
 /** `hash`: the dHash (perceptual-hash.ts), null when the picture cannot be decoded or read. */
 export type ThumbnailWorkerMessage = { type: 'rendered'; id: number; result: Result<RenderedThumbnail> } | { type: 'hashed'; id: number; hash: string | null };

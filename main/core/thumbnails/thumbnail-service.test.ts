@@ -1,3 +1,4 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -166,6 +167,33 @@ describe('createThumbnailService (queue and failures)', () => {
       expect(results.map(codeOf)).toEqual(['ok', 'ok', 'ok', 'ok']);
       expect(spawned).toBe(1);
       expect(service.stats().generated).toBe(4);
+    } finally {
+      await service.close();
+    }
+  });
+
+  it('hashes in the background on a worker of its own, niced, while thumbnails keep theirs', async () => {
+    let spawned = 0;
+    const service = createThumbnailService({
+      cacheDir: join(root, 'cache-hash'),
+      concurrency: 1,
+      createWorker: () => {
+        spawned++;
+        return new Worker(workerUrl, { execArgv });
+      },
+    });
+    try {
+      const [thumb, hashed] = await Promise.all([service.get(request(300, paths.png)), service.hash({ sourcePath: paths.jpeg })]);
+      expect(codeOf(thumb)).toBe('ok');
+      expect(hashed?.hash).toMatch(/^[0-9a-f]{16}$/);
+      // One render worker (the concurrency) and one for the hashes.
+      expect(spawned).toBe(2);
+      // Linux names each thread's nice value in /proc: the hashing thread runs at 10.
+      if (existsSync('/proc/self/task')) {
+        const nices = readdirSync('/proc/self/task').map((tid) => Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]));
+        expect(nices).toContain(10);
+      }
+      expect(await service.hash({ sourcePath: join(root, 'missing.jpg') })).toEqual({ hash: null });
     } finally {
       await service.close();
     }

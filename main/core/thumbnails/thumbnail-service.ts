@@ -116,6 +116,8 @@ interface HashTask {
 }
 
 interface Slot {
+  /** 'hash': the one thread of background hashes, below the app's priority; never a thumbnail. */
+  role: 'render' | 'hash';
   worker: Worker;
   task: Task | HashTask | null;
   idleTimer: NodeJS.Timeout | null;
@@ -205,17 +207,17 @@ export function createThumbnailService(opts: ThumbnailServiceOptions): Thumbnail
     pump();
   }
 
-  function startWorker(): Slot | null {
+  function startWorker(role: Slot['role']): Slot | null {
     let worker: Worker;
     try {
       worker = spawn();
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
-      const task = take();
-      task?.resolve(err('internal', 'The thumbnail worker could not be started.', detail));
+      if (role === 'hash') hashQueue.shift()?.resolve(null);
+      else take()?.resolve(err('internal', 'The thumbnail worker could not be started.', detail));
       return null;
     }
-    const slot: Slot = { worker, task: null, idleTimer: null };
+    const slot: Slot = { role, worker, task: null, idleTimer: null };
     slots.add(slot);
     worker.on('message', (message: ThumbnailWorkerMessage) => {
       const task = slot.task;
@@ -247,30 +249,42 @@ export function createThumbnailService(opts: ThumbnailServiceOptions): Thumbnail
     slot.idleTimer.unref();
   }
 
-  /** The next task: a thumbnail first; a background hash only when none waits and none is running. */
-  function next(): Task | HashTask | undefined {
-    if (queue.length > 0) return take();
-    if (hashQueue.length > 0 && ![...slots].some((s) => s.task?.kind === 'phash')) return hashQueue.shift();
-    return undefined;
+  /** A free worker of this role, started when the role has room; null when all are busy. */
+  function freeSlot(role: Slot['role']): Slot | null {
+    const mine = [...slots].filter((s) => s.role === role);
+    const free = mine.find((s) => s.task === null);
+    if (free) return free;
+    if (mine.length >= (role === 'render' ? concurrency : 1)) return null;
+    return startWorker(role);
   }
 
+  function assign(slot: Slot, task: Task | HashTask): void {
+    if (slot.idleTimer) clearTimeout(slot.idleTimer);
+    slot.idleTimer = null;
+    slot.task = task;
+    slot.worker.ref();
+    const request: ThumbnailWorkerRequest =
+      task.kind === 'render' ? { type: 'render', id: nextId++, job: task.job } : { type: 'phash', id: nextId++, job: task.job, background: true };
+    slot.worker.postMessage(request);
+  }
+
+  /**
+   * Thumbnails go to the render workers (newest request first); background hashes to a worker of
+   * their own, which lowers its priority below the app's, so hashing a large import's pictures
+   * never slows what the screen shows.
+   */
   function pump(): void {
-    while (!closed && (queue.length > 0 || hashQueue.length > 0)) {
-      let slot = [...slots].find((s) => s.task === null) ?? null;
-      if (!slot) {
-        if (slots.size >= concurrency) return;
-        slot = startWorker();
-        if (!slot) continue;
-      }
-      const task = next();
-      if (!task) return;
-      if (slot.idleTimer) clearTimeout(slot.idleTimer);
-      slot.idleTimer = null;
-      slot.task = task;
-      slot.worker.ref();
-      const request: ThumbnailWorkerRequest =
-        task.kind === 'render' ? { type: 'render', id: nextId++, job: task.job } : { type: 'phash', id: nextId++, job: task.job };
-      slot.worker.postMessage(request);
+    while (!closed && queue.length > 0) {
+      const slot = freeSlot('render');
+      if (!slot) break;
+      const task = take();
+      if (!task) break;
+      assign(slot, task);
+    }
+    while (!closed && hashQueue.length > 0) {
+      const slot = freeSlot('hash');
+      if (!slot) break;
+      assign(slot, hashQueue.shift()!);
     }
   }
 

@@ -54,9 +54,9 @@ describe('SimilarSection', () => {
     render(<SimilarSection />);
     await act(() => vi.advanceTimersByTimeAsync(0));
     expect(screen.getByTestId('similar-pending')).toHaveTextContent('3 left to compare');
-    await act(() => vi.advanceTimersByTimeAsync(2000));
+    await act(() => vi.advanceTimersByTimeAsync(5000));
     expect(screen.getByTestId('similar-pending')).toHaveTextContent('1 left to compare');
-    await act(() => vi.advanceTimersByTimeAsync(2000));
+    await act(() => vi.advanceTimersByTimeAsync(5000));
     expect(screen.queryByTestId('similar-pending')).toBeNull();
     // Nothing left: no more asking.
     await act(() => vi.advanceTimersByTimeAsync(10_000));

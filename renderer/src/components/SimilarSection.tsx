@@ -14,7 +14,7 @@ import { Thumb } from './Thumb.js';
  * chat app's re-encode, a resized copy), each group with the copy the app suggests keeping, and
  * one button that keeps every suggestion and discards the rest. Hidden when there are none.
  */
-const RECHECK_MS = 2000;
+const RECHECK_MS = 5000;
 
 export function SimilarSection() {
   const app = useAppStore((s) => s.settings.app);

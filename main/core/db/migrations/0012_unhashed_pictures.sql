@@ -1,0 +1,1 @@
+CREATE INDEX `files_unhashed_idx` ON `files` (`id`) WHERE perceptual_hash IS NULL AND discarded = 0 AND media_type = 'image';
