@@ -125,6 +125,9 @@ export function libraryBusyError(holder: WriterInfo | null): AppError {
   return appError('library-busy', libraryBusyMessage(holder));
 }
 
+/** How long the background hashing stands aside after the library was last asked for something. */
+const UI_QUIET_MS = 3000;
+
 export function createAppCore(options: AppCoreOptions): AppCore {
   const inMemory = options.dbPath === ':memory:';
   const who = options.writer ?? { kind: 'cli' as const };
@@ -226,6 +229,17 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     },
     gate,
   );
+  // Someone browsing or reviewing: the background hashing stands aside for a few seconds, so the
+  // library's answers never wait behind its writes (similar-indexer.ts holdFor). similar:list is
+  // left out: the Similar section asks it every few seconds while pictures are compared.
+  for (const channel of Object.keys(handlers) as (keyof Handlers)[]) {
+    if (!channel.startsWith('files:')) continue;
+    const handler = handlers[channel] as (request: unknown) => unknown;
+    (handlers as unknown as Record<string, (request: unknown) => unknown>)[channel] = (request) => {
+      similarIndexer?.holdFor(UI_QUIET_MS);
+      return handler(request);
+    };
+  }
   const thumbnailService = createThumbnailService({
     cacheDir: options.thumbnailCacheDir ?? join(dirname(options.dbPath), 'thumbnails'),
     ...(workerDir ? { workerDir } : {}),

@@ -5,7 +5,7 @@
  * the test answers by hand, so each step can be held where the test wants it.
  */
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FilesRepo } from '../db/files-repo.js';
 import { openDatabase, type OpenDb } from '../db/open-db.js';
 import { makeTempDir, removeDir } from '../testing/corpus.js';
@@ -122,6 +122,39 @@ describe('SimilarIndexer', () => {
     h.answer('/photos/e.jpg', { hash: '0000000000000003' });
     await indexer.settled();
     expect(indexer.pending()).toBe(0);
+  });
+
+  it('stands aside while someone uses the library, and goes on once they have been quiet', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      const h = manualHasher();
+      const indexer = new SimilarIndexer({ sqlite: db.sqlite, hash: (j) => h.hash(j) });
+      indexer.holdFor(3000);
+      indexer.resume();
+      await vi.advanceTimersByTimeAsync(2000);
+      expect(h.asked).toEqual([]);
+      // Asked again meanwhile: the quiet time starts over.
+      indexer.holdFor(3000);
+      await vi.advanceTimersByTimeAsync(2000);
+      expect(h.asked).toEqual([]);
+      await vi.advanceTimersByTimeAsync(1500);
+      await h.asks(1);
+      // A hold in the middle of a batch: the picture in hand is recorded, the next waits.
+      indexer.holdFor(3000);
+      h.answer('/photos/a.jpg', { hash: '0000000000000001' });
+      await indexer.settled();
+      expect(h.asked).toHaveLength(1);
+      expect(hashOf('a.jpg')).toBe('0000000000000001');
+      await vi.advanceTimersByTimeAsync(3500);
+      await h.asks(2);
+      h.answer('/photos/b.png', { hash: null });
+      await h.asks(3);
+      h.answer('/photos/e.jpg', { hash: '0000000000000003' });
+      await indexer.settled();
+      expect(indexer.pending()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('finds its next pictures and its count through the partial index, not by scanning the library', () => {

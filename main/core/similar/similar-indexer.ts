@@ -40,6 +40,9 @@ export class SimilarIndexer {
   private running: Promise<void> | null = null;
   private paused = true;
   private stopped = false;
+  /** Until when someone using the library keeps it standing aside (see holdFor). */
+  private heldUntil = 0;
+  private holdTimer: NodeJS.Timeout | null = null;
   private readonly pendingStmt: Database.Statement;
   private readonly countStmt: Database.Statement;
   private readonly recordStmt: Database.Statement;
@@ -63,17 +66,30 @@ export class SimilarIndexer {
   resume(): void {
     if (this.stopped) return;
     this.paused = false;
-    this.running ??= this.loop().finally(() => {
-      this.running = null;
-    });
+    this.start();
   }
 
-  /** Stops after the picture being hashed; `resume` goes on from there. */
+  /** Stops after the picture being hashed (a job runs); `resume` goes on from there. */
   pause(): void {
     this.paused = true;
   }
 
-  /** Resolves when the indexer has nothing left to do or is paused (tests, the bench). */
+  /**
+   * Someone is using the library (a list, a filter, a date set): stand aside for `ms`, so its
+   * answers do not wait behind the hashing's database writes and the caches those writes clear.
+   */
+  holdFor(ms: number): void {
+    if (this.stopped) return;
+    this.heldUntil = Math.max(this.heldUntil, Date.now() + ms);
+    if (this.holdTimer) clearTimeout(this.holdTimer);
+    this.holdTimer = setTimeout(() => {
+      this.holdTimer = null;
+      this.start();
+    }, ms);
+    this.holdTimer.unref();
+  }
+
+  /** Resolves when the indexer has nothing left to do, or is paused or held (tests, the bench). */
   async settled(): Promise<void> {
     while (this.running) await this.running;
   }
@@ -82,24 +98,47 @@ export class SimilarIndexer {
   async stop(): Promise<void> {
     this.stopped = true;
     this.paused = true;
+    if (this.holdTimer) clearTimeout(this.holdTimer);
+    this.holdTimer = null;
     await this.settled();
   }
 
+  private held(): boolean {
+    return Date.now() < this.heldUntil;
+  }
+
+  private start(): void {
+    if (this.stopped || this.paused || this.held()) return;
+    this.running ??= this.loop().finally(() => {
+      this.running = null;
+    });
+  }
+
   private async loop(): Promise<void> {
-    while (!this.paused) {
+    while (!this.paused && !this.held()) {
       const rows = this.pendingStmt.all() as PendingRow[];
       if (rows.length === 0) return;
-      let recorded = 0;
-      for (const row of rows) {
-        if (this.paused) return;
-        const result = await this.deps.hash({ sourcePath: row.path, ...(row.pathBytes ? { sourcePathBytes: encodePathBytes(row.pathBytes) } : {}) });
-        // Not done (the service stopped): left for the next run, never recorded as "no hash".
-        if (result === null) return;
-        if (this.stopped) return;
-        this.recordStmt.run(result.hash ?? '', row.id, row.sha256);
-        recorded++;
+      // Recorded together, in one transaction per batch (or when stopping early): one commit,
+      // not one per picture, on the thread that also answers the UI.
+      const done: { hash: string; row: PendingRow }[] = [];
+      try {
+        for (const row of rows) {
+          if (this.paused || this.held()) return;
+          const result = await this.deps.hash({ sourcePath: row.path, ...(row.pathBytes ? { sourcePathBytes: encodePathBytes(row.pathBytes) } : {}) });
+          // Not done (the service stopped): left for the next run, never recorded as "no hash".
+          if (result === null || this.stopped) return;
+          done.push({ hash: result.hash ?? '', row });
+        }
+      } finally {
+        if (!this.stopped && done.length > 0) this.record(done);
       }
-      if (recorded === 0) return;
+      if (done.length === 0) return;
     }
+  }
+
+  private record(done: readonly { hash: string; row: PendingRow }[]): void {
+    this.deps.sqlite.transaction(() => {
+      for (const { hash, row } of done) this.recordStmt.run(hash, row.id, row.sha256);
+    })();
   }
 }
