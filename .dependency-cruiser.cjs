@@ -71,7 +71,7 @@ module.exports = {
       comment: 'The library reaches worker threads by URL (worker-factory); it imports only their message protocols.',
       severity: 'error',
       from: prod(LIBRARY),
-      to: { path: '^main/workers/', pathNot: PROTOCOL },
+      to: { path: '^main/workers/', pathNot: [PROTOCOL, '^main/workers/tsx-loader\\.ts$'] },
     },
     {
       name: 'core-not-up',

@@ -9,10 +9,8 @@
 import { execFileSync } from 'node:child_process';
 import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { expect, test, type Page, type TestInfo } from '@playwright/test';
-import type { Api } from '../shared/contract.js';
-import type { FileSummary } from '../shared/types.js';
-import { listTree, startServeApp, type ServeApp } from './fixtures/serve-app.js';
+import { expect, test } from '@playwright/test';
+import { filesByName, snap, listTree, startServeApp, type ServeApp } from './fixtures/serve-app.js';
 
 /** What `exiftool -ContentIdentifier` reads from the corpus's elodie/photo.heic (its Apple MakerNotes). */
 const CONTENT_ID = '76C3E45A-2CCC-498B-9C1A-29C3ADD99D39';
@@ -36,18 +34,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await app?.stop();
 });
-
-async function snap(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  const path = testInfo.outputPath(`${name}.png`);
-  await page.screenshot({ path, fullPage: true });
-  await testInfo.attach(name, { path, contentType: 'image/png' });
-}
-
-async function filesByName(page: Page): Promise<Map<string, FileSummary>> {
-  const result = await page.evaluate(() => (globalThis as unknown as { api: Api }).api.listFiles({ filter: 'all', limit: 1000 }));
-  if (!result.ok) throw new Error(`files:list failed: ${result.error.message}`);
-  return new Map(result.value.items.map((f) => [f.originalName, f]));
-}
 
 /** What ExifTool itself reads from a file. */
 function exiftool(file: string, ...tags: string[]): Record<string, unknown> {

@@ -9,10 +9,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { expect, test, type Page, type TestInfo } from '@playwright/test';
-import type { Api } from '../shared/contract.js';
-import type { FileSummary } from '../shared/types.js';
-import { CORPUS_MEDIA, startServeApp, type ServeApp } from './fixtures/serve-app.js';
+import { expect, test, type Page } from '@playwright/test';
+import { filesByName, snap, CORPUS_MEDIA, startServeApp, type ServeApp } from './fixtures/serve-app.js';
 
 const HEIC = 'immich/IMG_2682.heic';
 const NEF = 'metadata-extractor/Issue 247-1.nef';
@@ -32,18 +30,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await app?.stop();
 });
-
-async function snap(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  const path = testInfo.outputPath(`${name}.png`);
-  await page.screenshot({ path, fullPage: true });
-  await testInfo.attach(name, { path, contentType: 'image/png' });
-}
-
-async function filesByName(page: Page): Promise<Map<string, FileSummary>> {
-  const result = await page.evaluate(() => (globalThis as unknown as { api: Api }).api.listFiles({ filter: 'all', limit: 1000 }));
-  if (!result.ok) throw new Error(`files:list failed: ${result.error.message}`);
-  return new Map(result.value.items.map((f) => [f.originalName, f]));
-}
 
 /** The decoded width of a card's thumbnail (0 while it loads; -1 when the card shows no <img>). */
 function thumbWidth(page: Page, id: number): Promise<number> {

@@ -5,10 +5,10 @@
  * scrubber, no reflow when details open), and axe-core on every screen in light and dark mode.
  */
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import type { Api } from '../shared/contract.js';
 import type { FileSummary } from '../shared/types.js';
-import { startServeApp, type ServeApp } from './fixtures/serve-app.js';
+import { snap, startServeApp, type ServeApp } from './fixtures/serve-app.js';
 
 const MEDIA = [
   'exif-samples/DSCN0010.jpg',
@@ -34,12 +34,6 @@ test.afterAll(async () => {
 });
 
 type PageWindow = { api: Api };
-
-async function snap(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  const path = testInfo.outputPath(`${name}.png`);
-  await page.screenshot({ path, fullPage: true });
-  await testInfo.attach(name, { path, contentType: 'image/png' });
-}
 
 async function list(page: Page, filter: 'all' | 'needs-review' | 'undated'): Promise<FileSummary[]> {
   const result = await page.evaluate((f) => (globalThis as unknown as PageWindow).api.listFiles({ filter: f, limit: 1000 }), filter);

@@ -6,10 +6,10 @@
 import { execFileSync } from 'node:child_process';
 import { open, readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import type { Api } from '../shared/contract.js';
 import type { FileSummary, JobStatusEvent } from '../shared/types.js';
-import { CORPUS_MEDIA, exportJob, listTree, oracle, sha256, startServeApp, type ServeApp } from './fixtures/serve-app.js';
+import { filesByName, snap, CORPUS_MEDIA, exportJob, listTree, oracle, sha256, startServeApp, type ServeApp } from './fixtures/serve-app.js';
 
 /** 16 corpus files (plus the large clip below): dated photos from many years, a video, names-only dates, and three with no date at all. */
 const MEDIA = [
@@ -87,19 +87,7 @@ test.afterAll(async () => {
   await app?.stop();
 });
 
-async function snap(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  const path = testInfo.outputPath(`${name}.png`);
-  await page.screenshot({ path, fullPage: true });
-  await testInfo.attach(name, { path, contentType: 'image/png' });
-}
-
 /** Files as main sees them, through the same `window.api` the UI uses. */
-async function filesByName(page: Page): Promise<Map<string, FileSummary>> {
-  const result = await page.evaluate(() => (globalThis as unknown as PageWindow).api.listFiles({ filter: 'all', limit: 1000 }));
-  if (!result.ok) throw new Error(`files:list failed: ${result.error.message}`);
-  return new Map(result.value.items.map((f) => [f.originalName, f]));
-}
-
 async function fileById(page: Page, id: number): Promise<FileSummary> {
   const result = await page.evaluate((fileId) => (globalThis as unknown as PageWindow).api.getFile({ id: fileId }), id);
   if (!result.ok) throw new Error(`files:get failed: ${result.error.message}`);

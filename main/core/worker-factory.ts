@@ -5,16 +5,11 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ExportWorkerData, ImportWorkerData } from '../workers/protocol.js';
+import { tsxExecArgv } from '../workers/tsx-loader.js';
 
 export type WorkerKind = 'import' | 'export' | 'thumbnail' | 'verify' | 'checkpoint';
 
-/**
- * `--import <register-tsx.mjs>` as an absolute URL, so it works from any working directory
- * (`--import tsx` alone does not install tsx's loader inside worker threads on Node 20).
- */
-export function tsxExecArgv(): string[] {
-  return ['--import', new URL('../workers/register-tsx.mjs', import.meta.url).href];
-}
+export { tsxExecArgv } from '../workers/tsx-loader.js';
 
 export function createWorkerFactory(workerDir?: string) {
   return (kind: WorkerKind, workerData: ImportWorkerData | ExportWorkerData | unknown): Worker => {

@@ -26,6 +26,7 @@ import {
 import { COPY_THREAD_NICE, inlineHasher, ThreadHasher, type BufferHasher } from '../core/export/hasher.js';
 import { batchingPost } from './batching.js';
 import { serveHashes } from './hash-thread.js';
+import { loaderFor } from './tsx-loader.js';
 import { Controller } from './export-control.js';
 import { MetadataStage } from './export-metadata.js';
 import { CopyLanes, serveCopies, type CopyThreadData, type CopyThreadSpawner, type FromCopyThread, type ToCopyThread } from './copy-lanes.js';
@@ -666,9 +667,9 @@ export function exportBatchingPost(send: (m: ExportWorkerMessage) => void, inter
 }
 
 /** The hashing thread (hash-thread.ts), started from this file like the copy threads. */
-export function spawnHashThread(execArgv?: string[]): Worker {
-  // From the sources the thread inherits this worker's loader flags (tsx), as the copy threads do.
-  return new Worker(ownEntry(), { workerData: { kind: 'export-hash' }, ...(execArgv ? { execArgv } : {}) });
+export function spawnHashThread(): Worker {
+  const entry = ownEntry();
+  return new Worker(entry, { workerData: { kind: 'export-hash' }, ...loaderFor(entry) });
 }
 
 /** This file, as the running bundle or source sees it: copy threads are started from it. */

@@ -139,7 +139,6 @@ export class FilesRepo {
   private readonly fileTagClear: Database.Statement;
   private readonly forgetStaleOutput: Database.Statement;
   private readonly setContentId: Database.Statement;
-  private readonly setContentIdById: Database.Statement;
   private readonly sidecarUpsert: Database.Statement;
   private readonly sidecarPrune: Database.Statement;
   /** Prepared statements of the read paths, by SQL (the list, counts and thumbnails ask many times a second). */
@@ -154,9 +153,9 @@ export class FilesRepo {
     // if the content changed, the earlier export no longer describes it.
     this.upsertStmt = sqlite.prepare(`
       INSERT INTO files (original_path, original_path_bytes, original_name, import_root, size, mtime_ms, sha256, media_type, mime,
-        width, height, detected_at, detected_offset, detected_source, candidates, confidence, error, camera_model, perceptual_hash)
+        width, height, detected_at, detected_offset, detected_source, candidates, confidence, error, camera_model, perceptual_hash, content_id)
       VALUES (@path, @pathBytes, @name, @root, @size, @mtimeMs, @sha256, @mediaType, @mime, @width, @height,
-        @detectedAt, @detectedOffset, @detectedSource, @candidates, @confidence, @error, @cameraModel, @perceptualHash)
+        @detectedAt, @detectedOffset, @detectedSource, @candidates, @confidence, @error, @cameraModel, @perceptualHash, @contentId)
       ON CONFLICT(original_path) DO UPDATE SET
         original_path_bytes = excluded.original_path_bytes,
         original_name = excluded.original_name, import_root = excluded.import_root, size = excluded.size,
@@ -165,7 +164,7 @@ export class FilesRepo {
         width = excluded.width, height = excluded.height, detected_at = excluded.detected_at,
         detected_offset = excluded.detected_offset, detected_source = excluded.detected_source,
         candidates = excluded.candidates, confidence = excluded.confidence, error = excluded.error,
-        camera_model = excluded.camera_model,
+        camera_model = excluded.camera_model, content_id = excluded.content_id,
         -- The same bytes keep their perceptual hash; other bytes are hashed again (similar-indexer.ts).
         perceptual_hash = CASE WHEN files.sha256 IS excluded.sha256 THEN files.perceptual_hash ELSE NULL END,
         updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`);
@@ -185,9 +184,8 @@ export class FilesRepo {
     this.forgetStaleOutput = sqlite.prepare(
       'DELETE FROM archive_copies WHERE file_id = (SELECT id FROM files WHERE original_path = @path AND sha256 IS NOT @sha256)',
     );
-    // Live Photo pairing: a file's own read (setContentIdById) or a still's later one (setContentId).
+    // Live Photo pairing: a still's ContentIdentifier read after the import saw every video.
     this.setContentId = sqlite.prepare('UPDATE files SET content_id = ? WHERE original_path = ?');
-    this.setContentIdById = sqlite.prepare('UPDATE files SET content_id = ? WHERE id = ?');
     // A sidecar whose bytes changed is a new sidecar: its recorded copies no longer describe it.
     this.sidecarUpsert = sqlite.prepare(`
       INSERT INTO sidecars (file_id, path, kind, suffix, size, sha256) VALUES (@fileId, @path, @kind, @suffix, @size, @sha256)
@@ -274,6 +272,8 @@ export class FilesRepo {
             cameraModel: f.cameraModel ?? null,
             // Hashed in the background (similar-indexer.ts), never by the import.
             perceptualHash: null,
+            // Live Photo pairing: the file's own read; a still's later one comes as a content-id item.
+            contentId: f.contentId ?? null,
           });
           const id = this.idByPath.get(f.path) as number;
           this.linkStmt.run(jobId, id, 'done', f.warning);
@@ -283,7 +283,6 @@ export class FilesRepo {
             this.fileTagInsert.run(id, this.tagId.get(tag));
           }
           this.recordSidecars(id, f);
-          this.setContentIdById.run(f.contentId ?? null, id);
         } else {
           const name = item.path.split(/[\\/]/).pop() ?? item.path;
           this.failStmt.run({ path: item.path, name, root: item.root, size: item.size, error: item.message });

@@ -3,7 +3,6 @@ import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { inlineHasher, ThreadHasher } from './hasher.js';
 import { spawnHashThread } from '../../workers/export-worker.js';
-import { tsxExecArgv } from '../worker-factory.js';
 
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 
@@ -15,7 +14,7 @@ describe('ThreadHasher', () => {
   });
 
   it('hashes shared buffers on its thread, only the given length, several at once', async () => {
-    hasher = new ThreadHasher(() => spawnHashThread(tsxExecArgv()));
+    hasher = new ThreadHasher(spawnHashThread);
     // Wait until the thread runs so the digests below really go through it.
     await once((hasher as unknown as { worker: NodeJS.EventEmitter }).worker, 'online');
     const bufs = [1, 1000, 300_000].map((n) => {
@@ -40,7 +39,7 @@ describe('ThreadHasher', () => {
   });
 
   it('hashes ordinary buffers inline and keeps working after close', async () => {
-    hasher = new ThreadHasher(() => spawnHashThread(tsxExecArgv()));
+    hasher = new ThreadHasher(spawnHashThread);
     const plain = Buffer.from('not shared');
     expect(await hasher.digest(plain, plain.length)).toBe(sha(plain));
     const shared = hasher.alloc(16);

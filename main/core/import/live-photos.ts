@@ -94,7 +94,11 @@ export class LivePhotoCandidates {
     const open = this.videos.filter((v) => !this.knownIds.has(v.contentId));
     if (open.length === 0) return [];
     const byDir = new Map<string, SeenVideo[]>();
-    for (const v of open) byDir.set(v.dir, [...(byDir.get(v.dir) ?? []), v]);
+    for (const v of open) {
+      const list = byDir.get(v.dir);
+      if (list) list.push(v);
+      else byDir.set(v.dir, [v]);
+    }
     const out: string[] = [];
     for (const [p, still] of this.stills) {
       const videos = byDir.get(still.dir);
