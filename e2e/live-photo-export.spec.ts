@@ -66,7 +66,10 @@ test('a Live Photo and a photo dated in the UI keep their truth in the archive',
     await page.getByTestId(`file-card-${undated.id}`).click();
     await expect(page.getByTestId('file-details')).toContainText('IMG_0001.JPG');
     await page.getByTestId('date-input').fill(UNDATED.typed);
+    await expect(page.getByTestId('date-input')).toHaveValue(UNDATED.typed);
     await page.getByTestId('save-date').click();
+    // The panel first: if the save was refused, its message is in what this assertion prints.
+    await expect(page.getByTestId('file-details')).toContainText('Set by you');
     await expect(page.getByTestId(`file-card-${undated.id}`)).toContainText('Checked');
     await snap(page, testInfo, 'live-02-dated');
   });
