@@ -1,44 +1,33 @@
 /**
- * Who may import what (HOUSE-STYLE section 2), checked by dependency-cruiser: `npm run lint:layers`,
- * part of `npm run lint`. Specifiers are resolved as TypeScript resolves them, type-only imports
- * count, and the `reachable` rules also catch an indirect path (library -> x -> engine).
+ * HOUSE-STYLE section 2 (who may import what), checked by dependency-cruiser: `npm run lint:layers`
+ * (part of `npm run lint`). Every specifier is resolved the way TypeScript resolves it, type-only
+ * imports count, and the `reachable` rules also catch an indirect path (library -> x -> engines).
+ * The folder says the thread (README, "How it is built"):
  *
- * Where code runs, by path (README, "How it is built"):
- *   shared/                       pure TypeScript for every process, the renderer included
- *   LIBRARY (main/core/db, jobs, similar, the handlers, app-core, the services that start workers)
- *                                 the main thread, the only code that opens the database
- *   ENGINES (main/core/import, export, archive/manifest + verify, thumbnails' renderers)
- *                                 worker threads only: blocking file I/O, sharp, exifr, ExifTool
- *   RULES (main/core/errors, byte-names)   pure helpers both sides use
- *   main/workers/                 thread entry points; *protocol.ts = messages both sides import
- *   main/desktop/                 the Electron shell, the only folder that imports electron
- *   main/serve/, main/cli/        the same library over HTTP + WebSocket and the command line
- *   preload/, renderer/           window.api, and the React UI that uses only window.api
+ *   shared/         every process, the renderer included: pure TypeScript, zod only
+ *   main/rules/     both threads: pure rules (no I/O, no database)
+ *   main/protocol/  both sides of a thread boundary: the messages, and how a thread starts
+ *   main/library/   main thread, no window: the database, jobs, handlers, services that start workers
+ *   main/engines/   worker threads only: blocking file I/O, sharp, exifr, ExifTool, ffmpeg
+ *   main/workers/   worker threads: one entry point per thread and its plumbing
+ *   main/desktop/   the Electron shell, the only folder that imports electron (preload aside)
+ *   main/serve/, main/cli/   the same library over HTTP+WebSocket and the command line
+ *   preload/, renderer/, e2e/, bench/, scripts/, bin/, test-support/
+ *
+ * Arrows run down only: front ends -> library -> rules/protocol -> shared; workers -> engines ->
+ * rules/protocol -> shared. The library and the engines never meet; they share rules and protocols.
  */
 const TEST = '(^e2e/|\\.(test|spec)\\.[cm]?[jt]sx?$)';
-const TEST_SUPPORT = '^main/core/testing/|^main/workers/testing/|^main/desktop/testing/|^main/core/thumbnails/test-helpers\\.ts$|^main/core/import/corpus-fixture\\.ts$';
-const NOT_PRODUCTION = [TEST, TEST_SUPPORT, '^bench/', '^scripts/', '(^|/)[^/]+\\.config\\.[cm]?[jt]s$'];
-
-const PROTOCOL = '^main/workers/[^/]*protocol\\.ts$|^main/core/(archive/verify|thumbnails/thumbnail)-protocol\\.ts$';
-const LIBRARY =
-  '^main/core/(db|jobs|similar)/|^main/core/(app-core|handlers|date-shift-handlers|write-guard|worker-factory|known-places|paths|byte-range)\\.ts$' +
-  '|^main/core/archive/verify-(handlers|service)\\.ts$|^main/core/thumbnails/thumbnail-service\\.ts$';
-const ENGINES = '^main/core/(import|export)/|^main/core/originals\\.ts$|^main/core/archive/(manifest|verify)\\.ts$|^main/core/thumbnails/(render-thumbnail|ffmpeg|heif-preview|raw-preview)\\.ts$';
-const DATABASE = '(^|/)node_modules/(better-sqlite3|drizzle-orm)/|^main/core/db/';
+const NOT_PRODUCTION = [TEST, '^test-support/', '^bench/', '^scripts/', '(^|/)[^/]+\\.config\\.[cm]?[jt]s$'];
+const DATABASE = '(^|/)node_modules/(better-sqlite3|drizzle-orm)/|^main/library/db/';
 const ELECTRON = '(^|/)node_modules/electron/|^electron$';
 const BLOCKING_PACKAGES = '(^|/)node_modules/(sharp|exifr|exiftool-vendored|image-size|file-type|@ffmpeg-installer)/';
 const FRONT_ENDS = '^main/(desktop|serve|cli)/';
+/** The one thread that opens the database besides the library: it only checkpoints the WAL. */
+const CHECKPOINT_WORKER = '^main/workers/checkpoint-worker\\.ts$';
 
-/**
- * Pure rules that still live in engine modules and that the library uses: what a copy gets
- * written (write-truth's EMBEDDED_SOURCES, writableFormat, writeReasons), the export groups and
- * the companions' names. They import nothing that blocks; they move to a rules folder with the
- * folder split by thread.
- */
-const PURE_RULES_IN_ENGINES = '^main/core/export/(write-truth|groups|companions)\\.ts$';
-
-/** Production files of one group. */
-const prod = (path) => ({ path, pathNot: NOT_PRODUCTION });
+/** Production files of one folder. */
+const prod = (path, ...not) => ({ path, pathNot: [...NOT_PRODUCTION, ...not] });
 
 module.exports = {
   forbidden: [
@@ -51,64 +40,87 @@ module.exports = {
       to: { pathNot: ['^shared/', '(^|/)node_modules/zod/'] },
     },
 
-    // ---- the library: main thread
+    // ---- main/rules and main/protocol: both threads
+    {
+      name: 'rules-are-pure',
+      comment: 'Rules run on both threads: shared/, other rules and protocol types only; no I/O (node:path and node:buffer aside).',
+      severity: 'error',
+      from: prod('^main/rules/'),
+      to: { pathNot: ['^shared/', '^main/(rules|protocol)/', '^(node:)?(path|buffer)$'], dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'protocols-are-messages',
+      comment: 'A protocol is types and constants both sides import, and the loader threads start with from the sources.',
+      severity: 'error',
+      from: prod('^main/protocol/'),
+      to: { pathNot: ['^shared/', '^main/protocol/', '(^|/)node_modules/tsx/'], dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'protocols-not-up',
+      comment: 'Protocols (types included) know shared/, rules and other protocols only.',
+      severity: 'error',
+      from: prod('^main/protocol/'),
+      to: { path: '^(main/(library|engines|workers|desktop|serve|cli)|preload|renderer)/' },
+    },
+
+    // ---- main/library: main thread
     {
       name: 'library-not-to-engines',
       comment: 'The library starts workers; it never runs engine code (blocking I/O) on the main thread, not even through another module.',
       severity: 'error',
-      from: prod(LIBRARY),
-      to: { path: ENGINES, pathNot: PURE_RULES_IN_ENGINES, reachable: true },
+      from: prod('^main/library/'),
+      to: { path: '^main/(engines|workers)/', reachable: true },
     },
     {
       name: 'library-no-blocking-packages',
       comment: 'sharp, exifr, exiftool-vendored, file-type, image-size and ffmpeg run in worker threads, not on the main thread (type-only imports aside).',
       severity: 'error',
-      from: prod(LIBRARY),
+      from: prod('^main/library/'),
       to: { path: BLOCKING_PACKAGES, dependencyTypesNot: ['type-only'] },
     },
     {
-      name: 'library-to-workers-only-protocols',
-      comment: 'The library reaches worker threads by URL (worker-factory); it imports only their message protocols.',
+      name: 'library-not-up',
+      comment: 'No arrow runs up: the library does not know desktop, serve, cli, preload or renderer.',
       severity: 'error',
-      from: prod(LIBRARY),
-      to: { path: '^main/workers/', pathNot: [PROTOCOL, '^main/workers/tsx-loader\\.ts$'] },
-    },
-    {
-      name: 'core-not-up',
-      comment: 'No arrow runs up: main/core does not know desktop, serve, cli, preload or renderer.',
-      severity: 'error',
-      from: prod('^main/core/'),
+      from: prod('^main/library/'),
       to: { path: '^(main/(desktop|serve|cli)|preload|renderer)/' },
     },
 
-    // ---- engines and workers: worker threads
+    // ---- main/engines and main/workers: worker threads
     {
       name: 'engines-no-database-no-electron',
       comment: 'Engines run inside worker threads: never the database (the runner is the single writer), never electron, directly or not.',
       severity: 'error',
-      from: prod(ENGINES),
-      to: { path: [DATABASE, ELECTRON, LIBRARY], reachable: true },
+      from: prod('^main/engines/'),
+      to: { path: [DATABASE, ELECTRON, '^main/library/'], reachable: true },
     },
     {
-      name: 'engines-not-to-worker-entries',
-      comment: 'Engines know shared/, the rules and the protocols; not the thread entry points.',
+      name: 'engines-not-up',
+      comment: 'Engines know shared/, the rules and the protocols; not the thread entry points, the library or the front ends.',
       severity: 'error',
-      from: prod(ENGINES),
-      to: { path: '^main/workers/', pathNot: PROTOCOL },
+      from: prod('^main/engines/'),
+      to: { path: '^(main/(library|workers|desktop|serve|cli)|preload|renderer)/' },
     },
     {
       name: 'workers-no-database-no-electron',
-      comment: 'Worker threads do file I/O only: never the database code, never electron, directly or not.',
+      comment: 'Worker threads do file I/O only: never the database, never electron, directly or not.',
       severity: 'error',
-      from: prod('^main/workers/'),
-      to: { path: [DATABASE, ELECTRON, LIBRARY], reachable: true },
+      from: prod('^main/workers/', CHECKPOINT_WORKER),
+      to: { path: [DATABASE, ELECTRON, '^main/library/'], reachable: true },
+    },
+    {
+      name: 'checkpoint-worker-no-database-code',
+      comment: 'The checkpoint thread loads better-sqlite3 for one pragma; never the library or its database code.',
+      severity: 'error',
+      from: { path: CHECKPOINT_WORKER },
+      to: { path: [ELECTRON, '^main/library/', '(^|/)node_modules/drizzle-orm/'], reachable: true },
     },
     {
       name: 'workers-not-up',
       comment: 'Worker threads import engines, rules, shared and the protocols only.',
       severity: 'error',
       from: prod('^main/workers/'),
-      to: { path: '^(main/(desktop|serve|cli)|preload|renderer)/' },
+      to: { path: '^(main/(library|desktop|serve|cli)|preload|renderer)/' },
     },
 
     // ---- the front ends
@@ -117,7 +129,14 @@ module.exports = {
       comment: 'desktop, serve and cli use the library and shared/; engines and worker entries run only inside worker threads.',
       severity: 'error',
       from: prod(FRONT_ENDS),
-      to: { path: [ENGINES, '^main/workers/'], pathNot: [PROTOCOL, PURE_RULES_IN_ENGINES] },
+      to: { path: '^main/(engines|workers)/' },
+    },
+    {
+      name: 'front-ends-no-blocking-packages',
+      comment: 'sharp and the metadata readers run in worker threads, not on the main thread (the library, rules and protocols reach them by type only: their own rules say so).',
+      severity: 'error',
+      from: prod(FRONT_ENDS),
+      to: { path: BLOCKING_PACKAGES, dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'serve-and-cli-not-desktop',
@@ -140,6 +159,13 @@ module.exports = {
       from: { pathNot: ['^main/desktop/', '^preload/', ...NOT_PRODUCTION] },
       to: { path: ELECTRON },
     },
+    {
+      name: 'main-not-to-renderer-or-preload',
+      comment: 'main/ reaches the renderer only through the contract (serve bundles the browser client from a path, not an import).',
+      severity: 'error',
+      from: prod('^main/'),
+      to: { path: '^(renderer|preload)/' },
+    },
 
     // ---- preload and renderer
     {
@@ -147,18 +173,17 @@ module.exports = {
       comment: 'The sandboxed preload builds window.api from the contract: shared/ and electron only.',
       severity: 'error',
       from: prod('^preload/'),
-      to: { pathNot: ['^preload/', '^shared/', ELECTRON, '(^|/)node_modules/zod/'] },
+      to: { pathNot: ['^preload/', '^shared/', ELECTRON] },
     },
     {
       name: 'renderer-through-window-api',
-      comment: 'The renderer reaches main only through window.api: no main/, no preload/, no electron, no Node-only packages.',
+      comment: 'The renderer reaches main only through window.api: no main/, no preload/, no node:*, no electron.',
       severity: 'error',
       from: prod('^renderer/'),
       to: { path: ['^(main|preload)/', ELECTRON, DATABASE, BLOCKING_PACKAGES] },
     },
     {
       name: 'renderer-no-node',
-      comment: 'The renderer runs in a browser: no node:* modules.',
       severity: 'error',
       from: prod('^renderer/src/'),
       to: { dependencyTypes: ['core'] },
@@ -166,17 +191,17 @@ module.exports = {
     {
       name: 'react-only-in-renderer',
       severity: 'error',
-      from: { path: '^(main|shared|preload)/', pathNot: NOT_PRODUCTION },
+      from: { pathNot: ['^renderer/', ...NOT_PRODUCTION] },
       to: { path: '(^|/)node_modules/(react|react-dom|zustand)/' },
     },
 
     // ---- tests
     {
       name: 'production-not-to-test-support',
-      comment: 'Test support and test files are for tests; production code never imports them.',
+      comment: 'test-support/ and test files are for tests; production code never imports them.',
       severity: 'error',
       from: prod('^(shared|main|preload|renderer|bin)/'),
-      to: { path: [TEST_SUPPORT, TEST, '(^|/)node_modules/(vitest|@playwright|@testing-library)/'] },
+      to: { path: ['^test-support/', TEST, '(^|/)node_modules/(vitest|@playwright|@testing-library)/'] },
     },
 
     // ---- hygiene
@@ -199,13 +224,13 @@ module.exports = {
           '\\.d\\.ts$',
           '(^|/)[^/]+\\.config\\.[cm]?[jt]s$',
           '^main/workers/[^/]+-worker\\.ts$',
-          '^main/workers/register-tsx\\.mjs$',
+          '^main/protocol/register-tsx\\.mjs$',
           '^main/desktop/main\\.ts$',
           '^main/cli/main\\.ts$',
           '^preload/index\\.ts$',
           '^renderer/src/main\\.tsx$',
           '^(bin|scripts|build|bench)/',
-          TEST_SUPPORT,
+          '^test-support/',
         ],
       },
       to: {},

@@ -2,6 +2,6 @@ import { defineConfig } from 'drizzle-kit';
 
 export default defineConfig({
   dialect: 'sqlite',
-  schema: './main/core/db/schema.ts',
-  out: './main/core/db/migrations',
+  schema: './main/library/db/schema.ts',
+  out: './main/library/db/migrations',
 });

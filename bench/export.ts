@@ -34,9 +34,9 @@ import Database from 'better-sqlite3';
 import { build } from 'esbuild';
 import type { Result } from '../shared/errors.js';
 import type { JobSummary } from '../shared/types.js';
-import { createAppCore, type AppCore } from '../main/core/app-core.js';
-import { createWorkerFactory } from '../main/core/worker-factory.js';
-import type { WorkerFactory } from '../main/core/jobs/runner.js';
+import { createAppCore, type AppCore } from '../main/library/app-core.js';
+import { createWorkerFactory } from '../main/library/worker-factory.js';
+import type { WorkerFactory } from '../main/library/jobs/runner.js';
 import { buildBenchTree } from './make-tree.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

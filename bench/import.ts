@@ -23,9 +23,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { scanFolders } from '../main/core/import/scan.js';
+import { scanFolders } from '../main/engines/import/scan.js';
 import { runImport } from '../main/workers/import-worker.js';
-import type { ImportWorkerData } from '../main/workers/protocol.js';
+import type { ImportWorkerData } from '../main/protocol/workers.js';
 import { buildJpegLibrary } from './make-library.js';
 import { buildBenchTree } from './make-tree.js';
 
@@ -129,7 +129,7 @@ async function timed(
  * the import, which the CLI ends without it): timed on the first round's library, in this process.
  */
 async function timeBackgroundHashing(dbPath: string, work: string): Promise<void> {
-  const { createAppCore } = await import('../main/core/app-core.js');
+  const { createAppCore } = await import('../main/library/app-core.js');
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   const core = createAppCore({ dbPath, thumbnailCacheDir: path.join(work, 'thumbs'), writer: { kind: 'serve' } });

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { corpusAvailable } from '../main/core/testing/corpus.js';
+import { corpusAvailable } from '../test-support/corpus.js';
 import { buildBenchTree } from './make-tree.js';
 
 let dir: string;

@@ -22,11 +22,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
-import { FilesRepo } from '../main/core/db/files-repo.js';
-import { createJob, updateJob } from '../main/core/db/jobs-repo.js';
-import { openDatabase } from '../main/core/db/open-db.js';
-import { scanFolders } from '../main/core/import/scan.js';
-import type { ImportedFile } from '../main/workers/protocol.js';
+import { FilesRepo } from '../main/library/db/files-repo.js';
+import { createJob, updateJob } from '../main/library/db/jobs-repo.js';
+import { openDatabase } from '../main/library/db/open-db.js';
+import { scanFolders } from '../main/engines/import/scan.js';
+import type { ImportedFile } from '../main/protocol/workers.js';
 import { buildJpegLibrary } from './make-library.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

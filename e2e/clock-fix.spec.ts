@@ -7,7 +7,7 @@
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import type { Api } from '../shared/contract.js';
 import type { FileSummary, JobFinishedEvent } from '../shared/types.js';
-import { buildClockFixture } from '../main/core/testing/clock-fixture.js';
+import { buildClockFixture } from '../test-support/clock-fixture.js';
 import { startServeApp, type ServeApp } from './fixtures/serve-app.js';
 
 type PageWindow = { api: Api };

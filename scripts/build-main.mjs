@@ -5,7 +5,7 @@
  *   main/desktop/main.ts          -> dist/desktop/main.cjs     (package.json "main")
  *   preload/index.ts              -> dist/preload/index.cjs    (sandboxed: only `electron` may stay a require)
  *   main/workers/<kind>-worker.ts -> dist/workers/<kind>-worker.cjs
- *   main/core/db/migrations       -> dist/migrations
+ *   main/library/db/migrations    -> dist/migrations
  *   build/icon.png                -> dist/desktop/icon.png     (window, tray and notification icon)
  *
  * Production dependencies stay external (native modules such as better-sqlite3 and sharp must be
@@ -22,7 +22,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** Electron 45 ships Node 22. */
 const NODE_TARGET = 'node22';
-/** The workers the core starts (main/core/worker-factory.ts, thumbnail-service.ts). */
+/** The workers the core starts (main/library/worker-factory.ts, thumbnail-service.ts). */
 export const WORKER_KINDS = ['import', 'export', 'thumbnail', 'verify', 'checkpoint'];
 
 /**
@@ -99,7 +99,7 @@ export async function buildMain({ root = ROOT, outDir = join(root, 'dist'), allo
   const leaked = nodeModuleInputs(preload.metafile);
   if (leaked.length > 0) fail(`the preload bundle pulls in packages it must not: ${leaked.join(', ')}`);
 
-  const migrations = join(root, 'main/core/db/migrations');
+  const migrations = join(root, 'main/library/db/migrations');
   if (!existsSync(join(migrations, 'meta', '_journal.json'))) fail(`no drizzle migrations in ${migrations}`);
   cpSync(migrations, join(outDir, 'migrations'), { recursive: true });
 

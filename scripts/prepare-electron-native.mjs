@@ -3,7 +3,7 @@
  * Run by `npm start` before Electron. `npm ci` builds better-sqlite3 for the system Node (the CLI,
  * serve mode and the tests use that build); Electron's Node has another ABI. This keeps a second
  * build for Electron beside the first, under node_modules/.cache/mediaparser/electron-native/,
- * which main/core/db/native-binding.ts hands to better-sqlite3 when it runs inside Electron.
+ * which main/library/db/native-binding.ts hands to better-sqlite3 when it runs inside Electron.
  * Neither build is ever rebuilt in place for the other.
  *
  * The build comes from better-sqlite3's own prebuilt binaries (prebuild-install, which npm ci
@@ -24,7 +24,7 @@ import { parseArgs } from 'node:util';
 const require = createRequire(import.meta.url);
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** The same path as electronBindingPath in main/core/db/native-binding.ts (a test keeps them in step). */
+/** The same path as electronBindingPath in main/library/db/native-binding.ts (a test keeps them in step). */
 export function electronBindingPath(nodeModules, target) {
   const key = `better-sqlite3-${target.version}-electron-${target.electron}-${target.platform}-${target.arch}`;
   return join(nodeModules, '.cache', 'mediaparser', 'electron-native', key, 'better_sqlite3.node');

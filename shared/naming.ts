@@ -162,5 +162,5 @@ export function isNameFor(relPath: string, planned: PlannedName): boolean {
   return n > 0 && key === collisionKey(relativePathFor(planned, n));
 }
 
-/** The archive's manifest, in its root (main/core/archive/manifest.ts writes it; verify reads it). */
+/** The archive's manifest, in its root (main/engines/archive/manifest.ts writes it; verify reads it). */
 export const MANIFEST_NAME = 'mediaparser-manifest.jsonl';

@@ -3,9 +3,9 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createJob } from '../core/db/jobs-repo.js';
-import { openDatabase } from '../core/db/open-db.js';
-import { makeTempDir, removeDir } from '../core/testing/corpus.js';
+import { createJob } from '../library/db/jobs-repo.js';
+import { openDatabase } from '../library/db/open-db.js';
+import { makeTempDir, removeDir } from '../../test-support/corpus.js';
 
 const bin = fileURLToPath(new URL('../../bin/mediaparser.mjs', import.meta.url));
 

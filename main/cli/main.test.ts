@@ -5,7 +5,7 @@ import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyCorpus, corpusAvailable, listTree, makeTempDir, removeDir } from '../core/testing/corpus.js';
+import { copyCorpus, corpusAvailable, listTree, makeTempDir, removeDir } from '../../test-support/corpus.js';
 import { main } from './main.js';
 import { renderProgressLine } from './progress-line.js';
 

@@ -12,12 +12,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobSummary } from '../../shared/types.js';
-import { copyCorpus, corpusAvailable, makeTempDir, removeDir } from '../core/testing/corpus.js';
-import { tsxExecArgv } from '../core/worker-factory.js';
+import { copyCorpus, corpusAvailable, makeTempDir, removeDir } from '../../test-support/corpus.js';
+import { tsxExecArgv } from '../library/worker-factory.js';
 import { EXIT_LIBRARY_BUSY } from './main.js';
 
 const bin = fileURLToPath(new URL('../../bin/mediaparser.mjs', import.meta.url));
-const holderScript = fileURLToPath(new URL('../core/testing/holder-child.ts', import.meta.url));
+const holderScript = fileURLToPath(new URL('../../test-support/holder-child.ts', import.meta.url));
 
 function mediaparser(args: string[]): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve, reject) => {

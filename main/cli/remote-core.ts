@@ -7,7 +7,7 @@ import { WebSocket } from 'ws';
 import { INVOKE_CHANNELS, type Handlers, type InvokeChannel } from '../../shared/contract.js';
 import type { AppError, Result } from '../../shared/errors.js';
 import type { JobSummary } from '../../shared/types.js';
-import type { AppCore, CoreEvent } from '../core/app-core.js';
+import type { AppCore, CoreEvent } from '../library/app-core.js';
 
 export type CliCore = Pick<AppCore, 'handlers' | 'subscribe' | 'waitForJob' | 'close'>;
 

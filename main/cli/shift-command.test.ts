@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ShiftApplied, ShiftPreview, ShiftRecord } from '../../shared/date-shift.js';
 import type { FileSummary } from '../../shared/types.js';
-import { CANON_MODEL, buildClockFixture } from '../core/testing/clock-fixture.js';
-import { corpusAvailable, makeTempDir, removeDir } from '../core/testing/corpus.js';
+import { CANON_MODEL, buildClockFixture } from '../../test-support/clock-fixture.js';
+import { corpusAvailable, makeTempDir, removeDir } from '../../test-support/corpus.js';
 
 const bin = fileURLToPath(new URL('../../bin/mediaparser.mjs', import.meta.url));
 

@@ -4,8 +4,8 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyCorpusArchive, flipByte } from '../core/testing/archive.js';
-import { CORPUS_MEDIA, corpusAvailable, makeTempDir, removeDir } from '../core/testing/corpus.js';
+import { copyCorpusArchive, flipByte } from '../../test-support/archive.js';
+import { CORPUS_MEDIA, corpusAvailable, makeTempDir, removeDir } from '../../test-support/corpus.js';
 import { HELP } from './main.js';
 
 const bin = fileURLToPath(new URL('../../bin/mediaparser.mjs', import.meta.url));

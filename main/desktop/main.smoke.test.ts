@@ -70,8 +70,8 @@ async function launch(scenario: 'first-run' | 'restart' | 'no-renderer'): Promis
     process.execPath,
     [
       '--require',
-      join(ROOT, 'main/desktop/testing/fake-electron.cjs'),
-      join(ROOT, 'main/desktop/testing/smoke-driver.cjs'),
+      join(ROOT, 'test-support/fake-electron.cjs'),
+      join(ROOT, 'test-support/smoke-driver.cjs'),
       join(dist, 'desktop', 'main.cjs'),
     ],
     {

@@ -25,7 +25,7 @@ import {
   type WebContents,
 } from 'electron';
 import { ok } from '../../shared/errors.js';
-import { createAppCore, libraryBusyMessage, type AppCore, type HostServices } from '../core/app-core.js';
+import { createAppCore, libraryBusyMessage, type AppCore, type HostServices } from '../library/app-core.js';
 import { e2ePickedPaths, formatLogEntry, openDialogOptions, resolveDesktopPaths, resumePrompt, showPath } from './host.js';
 import { bindIpc, forwardEvents } from './ipc.js';
 import { APP_SCHEME, isTrustedSender, navigationDecision, THUMBNAIL_URL_TEMPLATE, windowOpenDecision, withCsp } from './security.js';

@@ -6,7 +6,7 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { Result } from '../../shared/errors.js';
-import { parseRange } from '../core/byte-range.js';
+import { parseRange } from '../rules/byte-range.js';
 import { APP_SCHEME } from './security.js';
 
 /** The template `app:info` hands the renderer for originals. */

@@ -5,9 +5,9 @@
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAppCore } from '../core/app-core.js';
-import { parseRange } from '../core/byte-range.js';
-import { CORPUS_MEDIA, corpusAvailable, makeTempDir, removeDir } from '../core/testing/corpus.js';
+import { createAppCore } from '../library/app-core.js';
+import { parseRange } from '../rules/byte-range.js';
+import { CORPUS_MEDIA, corpusAvailable, makeTempDir, removeDir } from '../../test-support/corpus.js';
 import { startServer, type RunningServer } from './server.js';
 
 const VIDEO = join(CORPUS_MEDIA, 'metadata-extractor', 'with-gps.mp4');

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { lockPaths } from '../core/db/library-lock.js';
-import { copyCorpus, corpusAvailable } from '../core/testing/corpus.js';
+import { lockPaths } from '../library/db/library-lock.js';
+import { copyCorpus, corpusAvailable } from '../../test-support/corpus.js';
 import type { RunningServer } from './server.js';
 import { runServeCommand } from './serve-command.js';
 

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createAppCore, libraryBusyMessage } from '../core/app-core.js';
+import { createAppCore, libraryBusyMessage } from '../library/app-core.js';
 import { serveHostServices, startServer, type RunningServer } from './server.js';
 
 /** Same status as the CLI's: another process holds the library. */

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { INVOKE_CHANNELS, type EventChannel } from '../../shared/contract.js';
 import { err, ok, type Result } from '../../shared/errors.js';
-import type { AppCore, HostServices } from '../core/app-core.js';
+import type { AppCore, HostServices } from '../library/app-core.js';
 import { createBrowserConnection, type SocketLike } from '../../renderer/src/api/browser-client.js';
 import { injectClientScript, startServer, withMetaCsp, type RunningServer } from './server.js';
 

@@ -13,8 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { isInvokeChannel, parseRequest, type EventChannel } from '../../shared/contract.js';
 import { err, ok, type Result } from '../../shared/errors.js';
-import type { AppCore, HostServices } from '../core/app-core.js';
-import { parseRange } from '../core/byte-range.js';
+import type { AppCore, HostServices } from '../library/app-core.js';
+import { parseRange } from '../rules/byte-range.js';
 
 export interface StartServerOptions {
   /** A ready core, or a factory that gets serve mode's host services (the server then owns and closes it). */

@@ -1,5 +1,5 @@
 /**
- * The WAL checkpoint thread (main/core/db/checkpointer.ts): a second connection to the library
+ * The WAL checkpoint thread (main/library/db/checkpointer.ts): a second connection to the library
  * that runs PASSIVE checkpoints when asked and writes no rows. Started by the checkpointer like
  * the other workers (`checkpoint-worker.cjs` in a bundle, this file through tsx from sources).
  *
@@ -10,7 +10,7 @@
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import type { CheckpointWorkerData, CheckpointWorkerMessage } from './protocol.js';
+import type { CheckpointWorkerData, CheckpointWorkerMessage } from '../protocol/workers.js';
 
 /** What this thread uses of the driver (better-sqlite3). */
 interface Connection {

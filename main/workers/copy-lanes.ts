@@ -16,8 +16,8 @@
  */
 import { Worker } from 'node:worker_threads';
 import { appError } from '../../shared/errors.js';
-import { copyFileSafely, nodeFs, withoutFsync, type CopyControl, type CopyOptions, type SafeCopyOutcome, type SafeCopyRequest } from '../core/export/copy.js';
-import { CONTROL_CANCEL, CONTROL_RUN } from './protocol.js';
+import { copyFileSafely, nodeFs, withoutFsync, type CopyControl, type CopyOptions, type SafeCopyOutcome, type SafeCopyRequest } from '../engines/export/copy.js';
+import { CONTROL_CANCEL, CONTROL_RUN } from '../protocol/workers.js';
 
 /** workerData of a copy thread (the export worker's own entry, started with this kind). */
 export interface CopyThreadData {

@@ -3,8 +3,8 @@
  * control word (polled, and on each `control` message), posts `paused` / `resumed` once each, and
  * wakes whatever waits for a resume, a cancel or the next page of files.
  */
-import type { CopyControl } from '../core/export/copy.js';
-import { CONTROL_CANCEL, CONTROL_PAUSE, CONTROL_RUN, type ExportWorkerMessage } from './protocol.js';
+import type { CopyControl } from '../engines/export/copy.js';
+import { CONTROL_CANCEL, CONTROL_PAUSE, CONTROL_RUN, type ExportWorkerMessage } from '../protocol/workers.js';
 
 /** Pause/cancel state shared by every copy in flight; posts `paused`/`resumed` once each. */
 export class Controller implements CopyControl {

@@ -9,12 +9,12 @@
 import path from 'node:path';
 import type { ExifTool } from 'exiftool-vendored';
 import { appError, type AppError } from '../../shared/errors.js';
-import { sha256File, tempNameFor, type ExportFs } from '../core/export/copy.js';
-import { ownXmpSidecars } from '../core/export/companions.js';
-import { plannedSidecarWrite, plannedWrite, writeAndCheck } from '../core/export/write-truth.js';
-import { startExiftool } from '../core/import/exiftool-process.js';
+import { sha256File, tempNameFor, type ExportFs } from '../engines/export/copy.js';
+import { ownXmpSidecars } from '../rules/companions.js';
+import { plannedSidecarWrite, plannedWrite, writeAndCheck } from '../rules/write-truth.js';
+import { startExiftool } from '../engines/import/exiftool-process.js';
 import type { CopyLanes } from './copy-lanes.js';
-import type { ExportItem, MetadataWrite, WriteSettings } from './protocol.js';
+import type { ExportItem, MetadataWrite, WriteSettings } from '../protocol/workers.js';
 
 export interface MetadataStageDeps {
   fs: ExportFs;

@@ -8,11 +8,11 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CaptureTime } from '../../shared/capture-time.js';
-import { MANIFEST_NAME, readManifest } from '../core/archive/manifest.js';
-import { nodeFs, sha256File, type ExportFs } from '../core/export/copy.js';
+import { MANIFEST_NAME, readManifest } from '../engines/archive/manifest.js';
+import { nodeFs, sha256File, type ExportFs } from '../engines/export/copy.js';
 import type { CopyThreadData, FromCopyThread } from './copy-lanes.js';
 import { exportBatchingPost, runExport, type ExportDeps } from './export-worker.js';
-import { FakeRunner } from './testing/fake-runner.js';
+import { FakeRunner } from '../../test-support/fake-runner.js';
 import {
   CONTROL_CANCEL,
   CONTROL_PAUSE,
@@ -21,7 +21,7 @@ import {
   type ExportRunnerMessage,
   type ExportWorkerData,
   type ExportWorkerMessage,
-} from './protocol.js';
+} from '../protocol/workers.js';
 
 let root: string;
 let src: string;

@@ -12,8 +12,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { appError, type AppError } from '../../shared/errors.js';
-import { errnoCode, errnoToAppError } from '../core/errors.js';
-import { ArchiveState, DurableResults, type ArchiveAction } from '../core/export/archive-actions.js';
+import { errnoCode, errnoToAppError } from '../rules/errno.js';
+import { ArchiveState, DurableResults, type ArchiveAction } from '../engines/export/archive-actions.js';
 import {
   copyFileSafely,
   newRunNonce,
@@ -22,19 +22,19 @@ import {
   tempNameFor,
   withoutFsync,
   type ExportFs,
-} from '../core/export/copy.js';
-import { COPY_THREAD_NICE, inlineHasher, ThreadHasher, type BufferHasher } from '../core/export/hasher.js';
+} from '../engines/export/copy.js';
+import { COPY_THREAD_NICE, inlineHasher, ThreadHasher, type BufferHasher } from '../engines/export/hasher.js';
 import { batchingPost } from './batching.js';
 import { serveHashes } from './hash-thread.js';
-import { loaderFor } from './tsx-loader.js';
+import { loaderFor } from '../protocol/tsx-loader.js';
 import { Controller } from './export-control.js';
 import { MetadataStage } from './export-metadata.js';
 import { CopyLanes, serveCopies, type CopyThreadData, type CopyThreadSpawner, type FromCopyThread, type ToCopyThread } from './copy-lanes.js';
-import { TargetPlanner, type CompanionTarget } from '../core/export/targets.js';
+import { TargetPlanner, type CompanionTarget } from '../engines/export/targets.js';
 import { templateOrDefault } from '../../shared/name-template.js';
-import { plannedSidecarWrite, plannedWrite } from '../core/export/write-truth.js';
-import { archiveExt, companionKey, companionPath, companionsOf, ownXmpSidecars, targetOf, type Companion } from '../core/export/companions.js';
-import type { ManifestRecord } from '../core/archive/manifest.js';
+import { plannedSidecarWrite, plannedWrite } from '../rules/write-truth.js';
+import { archiveExt, companionKey, companionPath, companionsOf, ownXmpSidecars, targetOf, type Companion } from '../rules/companions.js';
+import type { ManifestRecord } from '../engines/archive/manifest.js';
 import {
   type CompanionDone,
   type CompanionError,
@@ -44,7 +44,7 @@ import {
   type BatchedExportMessage,
   type ExportWorkerData,
   type ExportWorkerMessage,
-} from './protocol.js';
+} from '../protocol/workers.js';
 
 /** The two directions of the runner link; the worker entry adapts `parentPort`, tests a fake runner. */
 export interface ExportPort {

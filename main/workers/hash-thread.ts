@@ -1,5 +1,5 @@
 /**
- * The export worker's hashing thread (ThreadHasher in main/core/export/hasher.ts): sha256 of a
+ * The export worker's hashing thread (ThreadHasher in main/engines/export/hasher.ts): sha256 of a
  * range of a SharedArrayBuffer, in place. Started from the export worker's own entry with
  * `kind: 'export-hash'`, so the packaged app needs no file of its own for it.
  *
@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import os from 'node:os';
-import { COPY_THREAD_NICE, type HashReply, type HashRequest } from '../core/export/hasher.js';
+import { COPY_THREAD_NICE, type HashReply, type HashRequest } from '../engines/export/hasher.js';
 
 export interface HashThreadPort {
   post(m: HashReply): void;

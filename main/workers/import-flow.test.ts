@@ -6,9 +6,9 @@
 import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CORPUS_MEDIA, makeTempDir, removeDir } from '../core/testing/corpus.js';
+import { CORPUS_MEDIA, makeTempDir, removeDir } from '../../test-support/corpus.js';
 import { runImport } from './import-worker.js';
-import type { ImportWorkerData, ImportWorkerMessage } from './protocol.js';
+import type { ImportWorkerData, ImportWorkerMessage } from '../protocol/workers.js';
 
 const JPEG = path.join(CORPUS_MEDIA, 'exiftool', 'Canon.jpg');
 const FILES = 1500;

@@ -5,12 +5,12 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalizeOffset, toUtcMs, utcToZone } from '../../shared/capture-time.js';
-import { copyCorpus, CORPUS_DIR, oracleMtimeMs, type CorpusCopy } from '../core/import/corpus-fixture.js';
-import { likelyNeedsExiftool } from '../core/import/metadata.js';
-import { implausibility, parseMetaDate, subSecToMs } from '../core/import/timestamps.js';
+import { copyCorpus, CORPUS_DIR, oracleMtimeMs, type CorpusCopy } from '../../test-support/corpus-fixture.js';
+import { likelyNeedsExiftool } from '../engines/import/metadata.js';
+import { implausibility, parseMetaDate, subSecToMs } from '../engines/import/timestamps.js';
 import { runImport } from './import-worker.js';
-import type { ImportedFile, ImportWorkerData, ImportWorkerMessage } from './protocol.js';
-import { CONTROL_CANCEL, CONTROL_PAUSE, CONTROL_RUN } from './protocol.js';
+import type { ImportedFile, ImportWorkerData, ImportWorkerMessage } from '../protocol/workers.js';
+import { CONTROL_CANCEL, CONTROL_PAUSE, CONTROL_RUN } from '../protocol/workers.js';
 
 const OPTIONS = { timeZone: 'Europe/Berlin', useFileDatesAsLastResort: false };
 

@@ -11,17 +11,17 @@ import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import type { ExifTool } from 'exiftool-vendored';
 import sharp from 'sharp';
 import { appError } from '../../shared/errors.js';
-import { errnoToAppError } from '../core/errors.js';
-import { analyzeFile } from '../core/import/analyze-file.js';
-import { ExiftoolBatcher } from '../core/import/exiftool-batch.js';
-import { likelyNeedsExiftool, type ReaderResult } from '../core/import/metadata.js';
-import { startExiftool } from '../core/import/exiftool-process.js';
-import { scanFolders, type ScanEntry } from '../core/import/scan.js';
-import { describeSidecars, matchSidecars, type MatchedSidecar, type SidecarCandidate } from '../core/import/sidecars.js';
-import { LivePhotoCandidates, needsContentId, readContentId } from '../core/import/live-photos.js';
+import { errnoToAppError } from '../rules/errno.js';
+import { analyzeFile } from '../engines/import/analyze-file.js';
+import { ExiftoolBatcher } from '../engines/import/exiftool-batch.js';
+import { likelyNeedsExiftool, type ReaderResult } from '../engines/import/metadata.js';
+import { startExiftool } from '../engines/import/exiftool-process.js';
+import { scanFolders, type ScanEntry } from '../engines/import/scan.js';
+import { describeSidecars, matchSidecars, type MatchedSidecar, type SidecarCandidate } from '../engines/import/sidecars.js';
+import { LivePhotoCandidates, needsContentId, readContentId } from '../engines/import/live-photos.js';
 import { batchingPost } from './batching.js';
-import type { BatchedImportMessage, ImportWorkerData, ImportWorkerMessage } from './protocol.js';
-import { CONTROL_CANCEL, CONTROL_PAUSE, CONTROL_RUN, SKIPPED_EXAMPLES, type SkippedEntries } from './protocol.js';
+import type { BatchedImportMessage, ImportWorkerData, ImportWorkerMessage } from '../protocol/workers.js';
+import { CONTROL_CANCEL, CONTROL_PAUSE, CONTROL_RUN, SKIPPED_EXAMPLES, type SkippedEntries } from '../protocol/workers.js';
 
 export type PostImportMessage = (message: ImportWorkerMessage) => void;
 

@@ -9,17 +9,17 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rename
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ArchivesRepo } from '../core/db/archives-repo.js';
-import { FilesRepo } from '../core/db/files-repo.js';
-import { createJob } from '../core/db/jobs-repo.js';
-import { openDatabase, type OpenDb } from '../core/db/open-db.js';
-import { CORPUS_DIR } from '../core/import/corpus-fixture.js';
-import { exiftoolWrite } from '../core/testing/exiftool-reference.js';
-import { renderThumbnail } from '../core/thumbnails/render-thumbnail.js';
+import { ArchivesRepo } from '../library/db/archives-repo.js';
+import { FilesRepo } from '../library/db/files-repo.js';
+import { createJob } from '../library/db/jobs-repo.js';
+import { openDatabase, type OpenDb } from '../library/db/open-db.js';
+import { CORPUS_DIR } from '../../test-support/corpus-fixture.js';
+import { exiftoolWrite } from '../../test-support/exiftool-reference.js';
+import { renderThumbnail } from '../engines/thumbnails/render-thumbnail.js';
 import { runExport } from './export-worker.js';
 import { runImport } from './import-worker.js';
-import type { ImportedFile, ImportWorkerData, ImportWorkerMessage } from './protocol.js';
-import { FakeRunner } from './testing/fake-runner.js';
+import type { ImportedFile, ImportWorkerData, ImportWorkerMessage } from '../protocol/workers.js';
+import { FakeRunner } from '../../test-support/fake-runner.js';
 
 const MEDIA = path.join(CORPUS_DIR, 'media');
 const b = (...parts: (string | number[] | Buffer)[]): Buffer =>

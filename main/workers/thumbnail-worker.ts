@@ -8,10 +8,10 @@ import { parentPort } from 'node:worker_threads';
 import sharp from 'sharp';
 import { err } from '../../shared/errors.js';
 import { readFile } from 'node:fs/promises';
-import { decodePathBytes } from '../core/byte-names.js';
-import { perceptualHash } from '../core/import/perceptual-hash.js';
-import { renderThumbnail } from '../core/thumbnails/render-thumbnail.js';
-import type { ThumbnailWorkerMessage, ThumbnailWorkerRequest } from '../core/thumbnails/thumbnail-protocol.js';
+import { decodePathBytes } from '../rules/byte-names.js';
+import { perceptualHash } from '../engines/import/perceptual-hash.js';
+import { renderThumbnail } from '../engines/thumbnails/render-thumbnail.js';
+import type { ThumbnailWorkerMessage, ThumbnailWorkerRequest } from '../protocol/thumbnail.js';
 
 const port = parentPort;
 if (!port) throw new Error('thumbnail-worker must run as a worker thread');

@@ -1,12 +1,12 @@
 /**
- * Verify worker thread: re-hashes one archive against its manifest (main/core/archive/verify.ts)
+ * Verify worker thread: re-hashes one archive against its manifest (main/engines/archive/verify.ts)
  * and reports progress and the result to the verify service. File I/O only: no database.
  */
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { appError } from '../../shared/errors.js';
-import { verifyArchive } from '../core/archive/verify.js';
-import type { VerifyWorkerData, VerifyWorkerMessage } from '../core/archive/verify-protocol.js';
-import { CONTROL_CANCEL } from './protocol.js';
+import { verifyArchive } from '../engines/archive/verify.js';
+import type { VerifyWorkerData, VerifyWorkerMessage } from '../protocol/verify.js';
+import { CONTROL_CANCEL } from '../protocol/workers.js';
 
 /** Runs one verification, posting throttled progress and exactly one final message. */
 export function runVerify(data: VerifyWorkerData, post: (message: VerifyWorkerMessage) => void, control: Int32Array): void {
