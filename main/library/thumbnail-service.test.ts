@@ -185,7 +185,7 @@ describe('createThumbnailService (queue and failures)', () => {
     try {
       const [thumb, hashed] = await Promise.all([service.get(request(300, paths.png)), service.hash({ sourcePath: paths.jpeg })]);
       expect(codeOf(thumb)).toBe('ok');
-      expect(hashed?.hash).toMatch(/^[0-9a-f]{16}$/);
+      expect(hashed).toEqual({ hash: expect.stringMatching(/^[0-9a-f]{16}$/) });
       // One render worker (the concurrency) and one for the hashes.
       expect(spawned).toBe(2);
       // Linux names each thread's nice value in /proc: the hashing thread runs at 10.
@@ -197,6 +197,22 @@ describe('createThumbnailService (queue and failures)', () => {
     } finally {
       await service.close();
     }
+  });
+
+  it('a hashing thread that dies with a picture answers "lost" (worth another try); a closed service answers null', async () => {
+    const root = await tempDir('thumbs-lost');
+    const service = createThumbnailService({
+      cacheDir: join(root, 'cache'),
+      // A thread that goes away as soon as it starts, as one that crashed in a decoder would.
+      createWorker: () => new Worker('process.exit(3)', { eval: true }),
+    });
+    try {
+      expect(await service.hash({ sourcePath: join(root, 'a.jpg') })).toBe('lost');
+    } finally {
+      await service.close();
+      await rm(root, { recursive: true, force: true });
+    }
+    expect(await service.hash({ sourcePath: join(root, 'a.jpg') })).toBeNull();
   });
 
   it('answers worker-died when the worker exits mid-job, and starts a new one next time', async () => {

@@ -26,6 +26,8 @@ import {
 export type { ThumbnailSize } from '../protocol/thumbnail.js';
 export { THUMBNAIL_MAX_EDGE } from '../protocol/thumbnail.js';
 
+export type HashAnswer = { hash: string | null } | 'lost' | null;
+
 export interface ThumbnailRequest {
   fileId: number;
   /** Absolute path of the original; only read. */
@@ -92,7 +94,11 @@ export interface ThumbnailService {
    * when no thumbnail waits, by one worker at most. `{ hash: null }` when the picture cannot be
    * read or decoded; null when it was not hashed (the service stopped, the worker died).
    */
-  hash(job: HashJob): Promise<{ hash: string | null } | null>;
+  /**
+   * A picture's perceptual hash (null: not decodable); `'lost'` when the hashing thread went away
+   * with it (it crashed or could not start: worth another try); null once the service is closed.
+   */
+  hash(job: HashJob): Promise<HashAnswer>;
   stats(): ThumbnailStats;
   /** Stops the workers; pending requests resolve with an error. */
   close(): Promise<void>;
@@ -112,7 +118,7 @@ interface Task {
 interface HashTask {
   kind: 'phash';
   job: HashJob;
-  resolve: (result: { hash: string | null } | null) => void;
+  resolve: (result: HashAnswer) => void;
 }
 
 interface Slot {
@@ -202,7 +208,7 @@ export function createThumbnailService(opts: ThumbnailServiceOptions): Thumbnail
     if (slot.idleTimer) clearTimeout(slot.idleTimer);
     const task = slot.task;
     slot.task = null;
-    if (task?.kind === 'phash') task.resolve(null);
+    if (task?.kind === 'phash') task.resolve(closed ? null : 'lost');
     else task?.resolve({ ok: false, error });
     pump();
   }
@@ -213,7 +219,7 @@ export function createThumbnailService(opts: ThumbnailServiceOptions): Thumbnail
       worker = spawn();
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
-      if (role === 'hash') hashQueue.shift()?.resolve(null);
+      if (role === 'hash') hashQueue.shift()?.resolve('lost');
       else take()?.resolve(err('internal', 'The thumbnail worker could not be started.', detail));
       return null;
     }

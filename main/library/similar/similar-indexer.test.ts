@@ -36,12 +36,12 @@ function imported(name: string, mime: string, sha256: string): ImportedFile {
 
 /** A hash function the test answers: each call waits until `answer` is called for its path. */
 function manualHasher() {
-  const waiting = new Map<string, (r: { hash: string | null } | null) => void>();
+  const waiting = new Map<string, (r: { hash: string | null } | 'lost' | null) => void>();
   const asked: string[] = [];
   let onAsk: (() => void) | null = null;
   return {
     asked,
-    hash(job: HashJob): Promise<{ hash: string | null } | null> {
+    hash(job: HashJob): Promise<{ hash: string | null } | 'lost' | null> {
       asked.push(job.sourcePath);
       onAsk?.();
       return new Promise((resolve) => waiting.set(job.sourcePath, resolve));
@@ -50,7 +50,7 @@ function manualHasher() {
     async asks(n: number): Promise<void> {
       while (asked.length < n) await new Promise<void>((resolve) => (onAsk = resolve));
     },
-    answer(path: string, result: { hash: string | null } | null): void {
+    answer(path: string, result: { hash: string | null } | 'lost' | null): void {
       const resolve = waiting.get(path);
       if (!resolve) throw new Error(`${path} was not asked for`);
       waiting.delete(path);
@@ -150,6 +150,63 @@ describe('SimilarIndexer', () => {
       h.answer('/photos/b.png', { hash: null });
       await h.asks(3);
       h.answer('/photos/e.jpg', { hash: '0000000000000003' });
+      await indexer.settled();
+      expect(indexer.pending()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a hashing thread lost with a picture: tried again a moment later on its own; a picture that keeps losing it has no hash', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      const h = manualHasher();
+      const indexer = new SimilarIndexer({ sqlite: db.sqlite, hash: (j) => h.hash(j) });
+      indexer.resume();
+      await h.asks(1);
+      h.answer('/photos/a.jpg', 'lost');
+      await indexer.settled();
+      expect(hashOf('a.jpg')).toBeNull();
+      // No job, no hold, nobody calls resume: the indexer goes on by itself.
+      await vi.advanceTimersByTimeAsync(2500);
+      await h.asks(2);
+      expect(h.asked).toEqual(['/photos/a.jpg', '/photos/a.jpg']);
+      h.answer('/photos/a.jpg', 'lost');
+      await vi.advanceTimersByTimeAsync(2500);
+      await h.asks(3);
+      // The third time: a.jpg counts as not decodable, and the others are hashed.
+      h.answer('/photos/a.jpg', 'lost');
+      await h.asks(4);
+      h.answer('/photos/b.png', { hash: '0000000000000002' });
+      await h.asks(5);
+      h.answer('/photos/e.jpg', { hash: '0000000000000003' });
+      await indexer.settled();
+      expect(hashOf('a.jpg')).toBe('');
+      expect(hashOf('b.png')).toBe('0000000000000002');
+      expect(indexer.pending()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a hold whose timer fires a little early (the event loop clock lags Date.now) still ends', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      const h = manualHasher();
+      const indexer = new SimilarIndexer({ sqlite: db.sqlite, hash: (j) => h.hash(j) });
+      indexer.holdFor(3000);
+      indexer.resume();
+      // The wall clock is 5 ms behind the timers when the hold's timer fires.
+      vi.setSystemTime(Date.now() - 5);
+      await vi.advanceTimersByTimeAsync(3000);
+      expect(h.asked).toEqual([]);
+      await vi.advanceTimersByTimeAsync(10);
+      await h.asks(1);
+      h.answer('/photos/a.jpg', { hash: '0000000000000001' });
+      await h.asks(2);
+      h.answer('/photos/b.png', { hash: null });
+      await h.asks(3);
+      h.answer('/photos/e.jpg', { hash: null });
       await indexer.settled();
       expect(indexer.pending()).toBe(0);
     } finally {

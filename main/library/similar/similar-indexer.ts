@@ -22,11 +22,18 @@ export const PENDING_WHERE = `perceptual_hash IS NULL AND discarded = 0 AND medi
 
 /** Pictures asked for at once (the service hashes them one by one). */
 const BATCH = 32;
+/** A picture whose hashing thread went away this often (it crashed on it) counts as not decodable. */
+const MAX_LOST = 3;
+/** How long after a lost hashing thread the next try starts. */
+const RETRY_MS = 2000;
 
 export interface SimilarIndexerDeps {
   sqlite: Database.Database;
-  /** The thumbnail service's background hash: null when it was not done (the service stopped). */
-  hash(job: HashJob): Promise<{ hash: string | null } | null>;
+  /**
+   * The thumbnail service's background hash: `'lost'` when its thread went away with the picture
+   * (tried again later), null when the service stopped (left for the next run).
+   */
+  hash(job: HashJob): Promise<{ hash: string | null } | 'lost' | null>;
 }
 
 interface PendingRow {
@@ -42,7 +49,10 @@ export class SimilarIndexer {
   private stopped = false;
   /** Until when someone using the library keeps it standing aside (see holdFor). */
   private heldUntil = 0;
-  private holdTimer: NodeJS.Timeout | null = null;
+  /** Wakes the indexer after a hold or before another try (see wakeIn). */
+  private timer: NodeJS.Timeout | null = null;
+  /** Pictures whose hashing thread went away, and how often. */
+  private readonly lost = new Map<number, number>();
   private readonly pendingStmt: Database.Statement;
   private readonly countStmt: Database.Statement;
   private readonly recordStmt: Database.Statement;
@@ -81,12 +91,7 @@ export class SimilarIndexer {
   holdFor(ms: number): void {
     if (this.stopped) return;
     this.heldUntil = Math.max(this.heldUntil, Date.now() + ms);
-    if (this.holdTimer) clearTimeout(this.holdTimer);
-    this.holdTimer = setTimeout(() => {
-      this.holdTimer = null;
-      this.start();
-    }, ms);
-    this.holdTimer.unref();
+    this.wakeIn(ms);
   }
 
   /** Resolves when the indexer has nothing left to do, or is paused or held (tests, the bench). */
@@ -98,13 +103,29 @@ export class SimilarIndexer {
   async stop(): Promise<void> {
     this.stopped = true;
     this.paused = true;
-    if (this.holdTimer) clearTimeout(this.holdTimer);
-    this.holdTimer = null;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
     await this.settled();
   }
 
   private held(): boolean {
     return Date.now() < this.heldUntil;
+  }
+
+  /**
+   * Starts again in `ms`. A timer can fire a little before Date.now() says its time has come
+   * (Node measures it from the event loop's cached clock): still held then, it waits out the rest
+   * instead of giving up until the next hold or job.
+   */
+  private wakeIn(ms: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      if (this.stopped) return;
+      if (this.held()) this.wakeIn(Math.max(1, this.heldUntil - Date.now()));
+      else this.start();
+    }, ms);
+    this.timer.unref();
   }
 
   private start(): void {
@@ -127,6 +148,20 @@ export class SimilarIndexer {
           const result = await this.deps.hash({ sourcePath: row.path, ...(row.pathBytes ? { sourcePathBytes: encodePathBytes(row.pathBytes) } : {}) });
           // Not done (the service stopped): left for the next run, never recorded as "no hash".
           if (result === null || this.stopped) return;
+          if (result === 'lost') {
+            // Its thread went away with it: another try in a moment; a picture that keeps
+            // taking the decoder down has no hash.
+            const times = (this.lost.get(row.id) ?? 0) + 1;
+            if (times < MAX_LOST) {
+              this.lost.set(row.id, times);
+              this.wakeIn(RETRY_MS);
+              return;
+            }
+            this.lost.delete(row.id);
+            done.push({ hash: '', row });
+            continue;
+          }
+          this.lost.delete(row.id);
           done.push({ hash: result.hash ?? '', row });
         }
       } finally {
