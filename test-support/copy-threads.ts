@@ -6,7 +6,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { tsxExecArgv } from '../main/library/worker-factory.js';
-import type { CopyThreadData, CopyThreadSpawner } from '../main/workers/copy-lanes.js';
+import type { CopyThreadData, CopyThreadSpawner } from '../main/workers/copy-pool.js';
 
 /** One injected failure: the first `times` calls of `fs[call]` on a path containing `pathIncludes` throw `errno`. */
 export interface FsFault {

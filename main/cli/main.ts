@@ -9,7 +9,8 @@ import type { FileSummary, JobProgress, JobSummary } from '../../shared/types.js
 import { createAppCore, libraryBusyError, readHolderToken, type AppCore } from '../library/app-core.js';
 import { resolveDbPath } from '../library/paths.js';
 import { DEFAULT_NAME_TEMPLATE, validateNameTemplate } from '../../shared/name-template.js';
-import { formatBytes, renderProgressLine } from './progress-line.js';
+import { formatBytes } from '../../shared/format.js';
+import { renderProgressLine } from './progress-line.js';
 import { runVerifyCommand } from './verify-command.js';
 import { connectRemoteCore, type CliCore } from './remote-core.js';
 import { extractSignedOffsets, runShiftCommand, ShiftUsageError } from './shift-command.js';

@@ -10,7 +10,8 @@ import { resolve } from 'node:path';
 import type { AppError } from '../../shared/errors.js';
 import { verifyProblemCount, type VerifyChanged, type VerifyProgress, type VerifyReport } from '../../shared/verify-report.js';
 import { createVerifyService } from '../library/verify-service.js';
-import { formatBytes, renderProgressLine } from './progress-line.js';
+import { formatBytes } from '../../shared/format.js';
+import { renderProgressLine } from './progress-line.js';
 
 export interface VerifyIo {
   out: (text: string) => void;

@@ -6,7 +6,7 @@ import { stat } from 'node:fs/promises';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { err, ok, type Result } from '../../shared/errors.js';
 import type { JobSummary } from '../../shared/types.js';
-import { formatCount } from './tray-model.js';
+import { formatCount } from '../../shared/format.js';
 
 export const DB_FILE_NAME = 'mediaparser.db';
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JobFinishedEvent, JobProgress, JobSummary } from '../../shared/types.js';
 import {
-  formatEta,
   jobViewFromSummary,
   notificationFor,
   pauseResumeAction,
@@ -45,24 +44,6 @@ function finished(over: Partial<JobFinishedEvent> = {}): JobFinishedEvent {
     ...over,
   };
 }
-
-describe('formatEta', () => {
-  it.each([
-    [null, null],
-    [-1, null],
-    [Number.NaN, null],
-    [0, 'less than a minute left'],
-    [59, 'less than a minute left'],
-    [60, '1 min left'],
-    [180, '3 min left'],
-    [3569, '59 min left'],
-    [3590, '1 h left'],
-    [3900, '1 h 5 min left'],
-    [26 * 3600 + 120, '26 h 2 min left'],
-  ])('%s s -> %s', (seconds, text) => {
-    expect(formatEta(seconds)).toBe(text);
-  });
-});
 
 describe('trayTooltip', () => {
   it('shows counts with thousands separators, percent and time left while running', () => {

@@ -3,6 +3,7 @@
  * as plain functions of the job's state. main.ts only hands the results to Electron.
  */
 import type { AppError } from '../../shared/errors.js';
+import { formatCount, formatEta } from '../../shared/format.js';
 import type { JobFinishedEvent, JobProgress, JobStatus, JobSummary, JobType } from '../../shared/types.js';
 import type { EventChannel } from '../../shared/contract.js';
 
@@ -13,24 +14,6 @@ export interface JobView extends JobProgress {
 
 /** Windows truncates tray tooltips beyond 127 characters. */
 const TOOLTIP_MAX = 127;
-
-const numberFormat = new Intl.NumberFormat('en-US');
-
-/** `1234` -> `1,234`. */
-export function formatCount(n: number): string {
-  return numberFormat.format(n);
-}
-
-/** `"3 min left"`, `"less than a minute left"`, `"1 h 5 min left"`; null when unknown. */
-export function formatEta(etaSeconds: number | null): string | null {
-  if (etaSeconds === null || !Number.isFinite(etaSeconds) || etaSeconds < 0) return null;
-  if (etaSeconds < 60) return 'less than a minute left';
-  const minutes = Math.round(etaSeconds / 60);
-  if (minutes < 60) return `${minutes} min left`;
-  const hours = Math.floor(minutes / 60);
-  const rest = minutes % 60;
-  return rest === 0 ? `${hours} h left` : `${hours} h ${rest} min left`;
-}
 
 /**
  * Share of the job done, 0..1: by files (what the tooltip counts), by bytes when the file total

@@ -101,7 +101,6 @@ export type ImportWorkerMessage =
   | BatchedImportMessage
   | { type: 'batch'; messages: BatchedImportMessage[] }
   | { type: 'paused' }
-  | { type: 'resumed' }
   | { type: 'cancelled' }
   | { type: 'done' }
   | { type: 'fatal'; error: AppError };
@@ -239,7 +238,6 @@ export type ExportWorkerMessage =
   | BatchedExportMessage
   | { type: 'batch'; messages: BatchedExportMessage[] }
   | { type: 'paused' }
-  | { type: 'resumed' }
   | { type: 'cancelled' }
   | { type: 'done' }
   /** Stops the whole job: output folder missing/unwritable (`output-unavailable`), disk full (`disk-full`). */

@@ -49,7 +49,6 @@ export class Controller implements CopyControl {
       this.post({ type: 'paused' });
     } else if (s === CONTROL_RUN && this.pauseAnnounced) {
       this.pauseAnnounced = false;
-      this.post({ type: 'resumed' });
       this.wake();
     } else if (s === CONTROL_CANCEL) {
       this.wake();
@@ -75,8 +74,8 @@ export class Controller implements CopyControl {
     }
   }
 
-  /** Wakes anything waiting (new page arrived). */
-  nudge(): void {
+  /** A page of files arrived: wakes anything waiting for work. */
+  pageArrived(): void {
     this.wake();
   }
 

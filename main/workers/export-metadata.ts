@@ -4,7 +4,7 @@
  * syncing and hashing it, before the export publishes it. One long-lived ExifTool (two
  * processes, started on the first write) serves the run.
  *
- * Runs on the export worker's thread; the copies themselves go through the copy lanes.
+ * Runs on the export worker's thread; the copies themselves go through the copy pool.
  */
 import path from 'node:path';
 import type { ExifTool } from 'exiftool-vendored';
@@ -13,12 +13,12 @@ import { sha256File, tempNameFor, type ExportFs } from '../engines/export/copy.j
 import { ownXmpSidecars } from '../rules/companions.js';
 import { plannedSidecarWrite, plannedWrite, writeAndCheck } from '../rules/write-truth.js';
 import { startExiftool } from '../engines/import/exiftool-process.js';
-import type { CopyLanes } from './copy-lanes.js';
+import type { CopyPool } from './copy-pool.js';
 import type { ExportItem, MetadataWrite, WriteSettings } from '../protocol/workers.js';
 
 export interface MetadataStageDeps {
   fs: ExportFs;
-  lanes: CopyLanes;
+  copyPool: CopyPool;
   outputDir: string;
   jobId: number;
   /** This run's temp-name tag. */
@@ -55,7 +55,7 @@ export class MetadataStage {
         this.dropStaged(staged);
         const write = sc ? plannedSidecarWrite(owner, this.deps.write!, true)! : owner.xmpWrite;
         if (sc) {
-          const copied = await this.deps.lanes.copy({
+          const copied = await this.deps.copyPool.copy({
             sourcePath: sc.sourcePath,
             size: sc.size,
             sha256: sc.sha256,
@@ -124,7 +124,7 @@ export class MetadataStage {
     const write = this.deps.write ? plannedWrite(item, this.deps.write) : null;
     if (write === null) return null;
     const stagingPath = path.join(path.dirname(finalPath), tempNameFor(this.deps.jobId, this.deps.runNonce, `w${item.fileId}`));
-    const copied = await this.deps.lanes.copy({
+    const copied = await this.deps.copyPool.copy({
       sourcePath: item.sourcePath,
       size: item.size,
       sha256: item.sha256,

@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CaptureTime } from '../../shared/capture-time.js';
 import { MANIFEST_NAME, readManifest } from '../engines/archive/manifest.js';
 import { nodeFs, sha256File, type ExportFs } from '../engines/export/copy.js';
-import type { CopyThreadData, FromCopyThread } from './copy-lanes.js';
+import type { CopyThreadData, FromCopyThread } from './copy-pool.js';
 import { exportBatchingPost, runExport, type ExportDeps } from './export-worker.js';
 import { FakeRunner } from '../../test-support/fake-runner.js';
 import {
@@ -378,8 +378,9 @@ describe('runExport', () => {
       await runner.waitFor('bytes');
       runner.signal(CONTROL_PAUSE);
       await runner.waitFor('paused');
+      // (The runner itself releases a paused worker with a cancel; a word set back to RUN
+      // lets the worker go on where it stood.)
       runner.signal(CONTROL_RUN);
-      await runner.waitFor('resumed');
       await running;
       expect(runner.messages.at(-1)).toEqual({ type: 'done' });
       const done = runner.done()[0]!;

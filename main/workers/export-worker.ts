@@ -4,7 +4,7 @@
  *
  * Names are assigned strictly in export order by one sequential planner; up to `concurrency`
  * copies then run at once, on copy threads started from this same file (`kind: 'export-copy'`,
- * see copy-lanes.ts). Pause/cancel come through the shared control word (slot 0) and are
+ * see copy-pool.ts). Pause/cancel come through the shared control word (slot 0) and are
  * checked between chunks, so they take effect within a chunk even inside a huge file.
  */
 import { parentPort, workerData, isMainThread, Worker } from 'node:worker_threads';
@@ -29,7 +29,7 @@ import { serveHashes } from './hash-thread.js';
 import { loaderFor } from '../protocol/tsx-loader.js';
 import { Controller } from './export-control.js';
 import { MetadataStage } from './export-metadata.js';
-import { CopyLanes, serveCopies, type CopyThreadData, type CopyThreadSpawner, type FromCopyThread, type ToCopyThread } from './copy-lanes.js';
+import { CopyPool, serveCopies, type CopyThreadData, type CopyThreadSpawner, type FromCopyThread, type ToCopyThread } from './copy-pool.js';
 import { TargetPlanner, type CompanionTarget } from '../engines/export/targets.js';
 import { templateOrDefault } from '../../shared/name-template.js';
 import { plannedSidecarWrite, plannedWrite } from '../rules/write-truth.js';
@@ -60,7 +60,7 @@ export interface ExportDeps {
    * synchronous on this thread; a file waiting for its hash lets the next file's I/O run.
    */
   concurrency?: number;
-  /** Copy threads (see copy-lanes.ts); without them this thread copies, as with an injected `fs`. */
+  /** Copy threads (see copy-pool.ts); without them this thread copies, as with an injected `fs`. */
   copyThreads?: { count: number; spawn: CopyThreadSpawner; /** Tests: copy only on the threads. */ waitForThreads?: boolean };
   /** Hashes whole-file buffers copied on this thread; by default a hashing thread when there are no copy threads. */
   hasher?: BufferHasher;
@@ -138,21 +138,21 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
     ...(deps.wholeFileLimit !== undefined ? { wholeFileLimit: deps.wholeFileLimit } : {}),
     ...(deps.retryDelaysMs !== undefined ? { retryDelaysMs: deps.retryDelaysMs } : {}),
   };
-  const lanes = new CopyLanes(
+  const copyPool = new CopyPool(
     (req) => copyFileSafely(req, { fs, control, hasher, ...copyOptions }),
     threads?.spawn ?? null,
     threads?.count ?? 0,
     { control: data.control, bytesIntervalMs: bytesInterval, ...copyOptions, ...(deps.unsafeNoFsync ? { unsafeNoFsync: true } : {}) },
     !(threads?.waitForThreads ?? false),
   );
-  const concurrency = Math.max(1, deps.concurrency ?? (threads ? lanes.capacity + 1 : DEFAULT_CONCURRENCY));
+  const concurrency = Math.max(1, deps.concurrency ?? (threads ? copyPool.capacity + 1 : DEFAULT_CONCURRENCY));
   const stopAll = (): void => {
     control.abort();
-    lanes.abort();
+    copyPool.abort();
   };
 
   /** Metadata written into staged copies and XMP sidecars (export-metadata.ts). */
-  const stage = new MetadataStage({ fs, lanes, outputDir: data.outputDir, jobId: data.jobId, runNonce, write: data.write });
+  const stage = new MetadataStage({ fs, copyPool, outputDir: data.outputDir, jobId: data.jobId, runNonce, write: data.write });
   const queue: ExportItem[] = [];
   let lastPage = false;
   let requested = false;
@@ -163,7 +163,7 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
       lastPageSize = m.items.length;
       lastPage = m.last;
       requested = false;
-      control.nudge();
+      control.pageArrived();
     } else {
       control.poll();
     }
@@ -308,7 +308,7 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
                 const dir = path.dirname(t.absPath);
                 const [stagedKey, tempKey] = c.kind === 'xmp' ? ([`z${c.ownerId}`, `x${c.ownerId}`] as const) : ([`y${c.sidecar.sidecarId}`, `s${c.sidecar.sidecarId}`] as const);
                 const staged = path.join(dir, tempNameFor(data.jobId, runNonce, stagedKey));
-                const copied = await lanes.copy({ sourcePath: c.from, size: c.size, sha256: c.sha256, finalPath: staged, tempPath: path.join(dir, tempNameFor(data.jobId, runNonce, tempKey)), onBytes: () => undefined });
+                const copied = await copyPool.copy({ sourcePath: c.from, size: c.size, sha256: c.sha256, finalPath: staged, tempPath: path.join(dir, tempNameFor(data.jobId, runNonce, tempKey)), onBytes: () => undefined });
                 if (copied.kind === 'published') {
                   // Replaces the moved copy: ours, and recorded under this name by nothing but the move.
                   fs.renameSync(staged, t.absPath);
@@ -327,7 +327,7 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
               continue;
             }
           }
-          const copied = await lanes.copy({
+          const copied = await copyPool.copy({
             sourcePath: source,
             size: c.size,
             sha256: c.sha256,
@@ -427,10 +427,10 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
           case 'failed':
             fail(item, plan.error);
             return;
-          case 'adopt':
+          case 'identical-on-disk':
             await kept(item, 'adopted', plan.relPath, item.sha256, plan.companions);
             return;
-          case 'adopt-run':
+          case 'identical-in-flight':
             if (await plan.reservation.published) {
               // Identical originals share one copy: its own bytes (written or not) are what it holds.
               await kept(item, 'adopted', plan.reservation.relPath, plan.reservation.copySha256 ?? item.sha256, null);
@@ -491,7 +491,7 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
             // Fidelity: a copy that needs the truth written in is staged under a temp name first.
             const write = data.write ? plannedWrite(item, data.write) : null;
             const stagingPath = write ? path.join(path.dirname(plan.absPath), tempNameFor(data.jobId, runNonce, `w${item.fileId}`)) : null;
-            const outcome = await lanes.copy({
+            const outcome = await copyPool.copy({
               sourcePath: item.sourcePath,
               ...(item.sourcePathBytes !== undefined ? { sourcePathBytes: item.sourcePathBytes } : {}),
               size: item.size,
@@ -652,7 +652,7 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
   } finally {
     control.stop();
     unsubscribe();
-    await lanes.close();
+    await copyPool.close();
     if (!deps.hasher) await hasher.close();
     await stage.close();
   }

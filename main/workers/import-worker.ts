@@ -39,7 +39,7 @@ export interface RunImportOptions {
    * `concurrency` an exact cap on the files in flight.
    */
   maxWaitingForExiftool?: number;
-  /** With `data.received`: results posted but not yet taken by the runner before lanes wait. Default 2048. */
+  /** With `data.received`: results posted but not yet taken by the runner before readers wait. Default 2048. */
   maxUnread?: number;
 }
 
@@ -48,11 +48,10 @@ const SCAN_PROGRESS_EVERY = 200;
 const LOOKAHEAD = 1024;
 /**
  * A small photo's analysis runs on promises that resolve at once (sync reads, in-memory parsing),
- * so a lane can go from file to file without the event loop ever reaching its I/O phase, and
+ * so a reader can go from file to file without the event loop ever reaching its I/O phase, and
  * ExifTool's replies would wait unread in their pipe until the photos are done: perl then sat
- * idle for most of the import. So every lane steps aside to the event loop before each file.
- * (Measured on 2 cores, 3000 files: 4.7 s without, 3.2 s with; stepping aside only after 4 ms of
- * work kept most of the delay.)
+ * idle for most of the import. So every reader steps aside to the event loop before each file
+ * (stepping aside only after a few ms of work kept most of the delay; bench:import shows it).
  */
 const yieldToIo = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
 /** Re-check the control word this often while paused, in case a wake-up notify was missed. */
@@ -89,16 +88,15 @@ export async function runImport(
   let batcher: ExiftoolBatcher | null = null;
   // One ExifTool process per core: while this thread hashes photos they share the cores with it,
   // and once the photos are done every core reads with ExifTool (a camcorder's AVCHD folder is
-  // all ExifTool). Measured on 2 cores with the bench tree, where ExifTool now reads only ~200 of
-  // 3000 files: 3.2 s with two processes, 3.9 s with one.
+  // all ExifTool). On 2 cores with the bench tree, two processes beat one (bench:import).
   const maxProcs = Math.max(1, Math.min(4, os.availableParallelism()));
   const concurrency = Math.max(1, runOptions.concurrency ?? 16);
   const maxWaiting = Math.max(0, runOptions.maxWaitingForExiftool ?? (runOptions.concurrency === undefined ? 64 : 0));
-  /** Lanes alive; lanes parked on ExifTool; files taken from the ExifTool queue, not finished. */
-  let lanes = 0;
+  /** Readers alive; readers parked on ExifTool; files taken from the ExifTool queue, not finished. */
+  let readers = 0;
   let waiting = 0;
   let exiftoolClaimed = 0;
-  let startLane: () => void = () => undefined;
+  let startReader: () => void = () => undefined;
   const readExiftool = async (file: string): Promise<ReaderResult> => {
     // Started only when a file needs it: a folder of JPEGs never spawns perl.
     if (batcher === null) {
@@ -106,10 +104,10 @@ export async function runImport(
       batcher = new ExiftoolBatcher(exiftool, maxProcs);
     }
     waiting++;
-    // This lane now only waits; let another one use the CPU meanwhile. (The ExifTool queue's
+    // This reader now only waits; let another one use the CPU meanwhile. (The ExifTool queue's
     // claims keep `waiting` near maxWaiting; files that turned out to need ExifTool, such as
     // HEIF brands exifr does not know, may add some; the hard cap bounds a folder of those.)
-    if (waiting <= 4 * maxWaiting && lanes - waiting < concurrency) startLane();
+    if (waiting <= 4 * maxWaiting && readers - waiting < concurrency) startReader();
     try {
       return await batcher.read(file);
     } finally {
@@ -241,9 +239,7 @@ export async function runImport(
           pausePromise = (async () => {
             while (inFlight > 0) await new Promise<void>((resolve) => (idle = resolve));
             post({ type: 'paused' });
-            const after = await waitWhilePaused(control);
-            if (after !== CONTROL_CANCEL) post({ type: 'resumed' });
-            return after;
+            return waitWhilePaused(control);
           })();
           const after = await pausePromise;
           pausePromise = null;
@@ -257,11 +253,11 @@ export async function runImport(
       }
     };
 
-    const lane = async (): Promise<void> => {
+    const reader = async (): Promise<void> => {
       for (;;) {
         await yieldToIo();
-        // A lane back from ExifTool while its replacement runs: one of them retires.
-        if (lanes - waiting > concurrency) return;
+        // A reader back from ExifTool while its replacement runs: one of them retires.
+        if (readers - waiting > concurrency) return;
         await waitForRoom();
         if (!(await gate())) return;
         // gate() answered a tick ago; claim a file only if that answer still holds, so no file
@@ -297,23 +293,23 @@ export async function runImport(
         }
       }
     };
-    // Lanes start and end on their own (see readExiftool), so wait for the last one out.
+    // Readers start and end on their own (see readExiftool), so wait for the last one out.
     let failure: { error: unknown } | null = null;
-    let allLanesDone: () => void = () => undefined;
-    const lanesDone = new Promise<void>((resolve) => (allLanesDone = resolve));
-    startLane = () => {
-      lanes++;
-      lane()
+    let allReadersDone: () => void = () => undefined;
+    const readersDone = new Promise<void>((resolve) => (allReadersDone = resolve));
+    startReader = () => {
+      readers++;
+      reader()
         .catch((e: unknown) => {
           failure ??= { error: e };
           stopping = true;
         })
         .finally(() => {
-          if (--lanes === 0) allLanesDone();
+          if (--readers === 0) allReadersDone();
         });
     };
-    for (let i = 0; i < concurrency; i++) startLane();
-    await lanesDone;
+    for (let i = 0; i < concurrency; i++) startReader();
+    await readersDone;
     if (failure !== null) throw (failure as { error: unknown }).error;
     // Fidelity: the few stills whose ContentIdentifier may pair them with a Live Photo video.
     if (!stopping && !cancelled()) {

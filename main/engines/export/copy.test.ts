@@ -205,11 +205,11 @@ describe('TargetPlanner', () => {
     const planner = new TargetPlanner(out);
     const t = { local: '2024-12-31T22:00:00.000', offset: '-05:00' };
     const same = await planner.plan({ fileId: 1, originalName: 'a.jpg', size: 8, sha256: sha('existing'), timestamp: t });
-    expect(same).toEqual({ kind: 'adopt', companions: [], absPath: path.join(out, '2024', '20241231_220000.JPG'), relPath: '2024/20241231_220000.JPG' });
+    expect(same).toEqual({ kind: 'identical-on-disk', companions: [], absPath: path.join(out, '2024', '20241231_220000.JPG'), relPath: '2024/20241231_220000.JPG' });
     const other = await planner.plan({ fileId: 2, originalName: 'b.jpg', size: 3, sha256: sha('new'), timestamp: t });
     expect(other).toMatchObject({ kind: 'copy', relPath: '2024/20241231_220000_001.jpg' });
     const dup = await planner.plan({ fileId: 3, originalName: 'c.jpg', size: 3, sha256: sha('new'), timestamp: t });
-    expect(dup.kind).toBe('adopt-run');
+    expect(dup.kind).toBe('identical-in-flight');
     const undated = await planner.plan({ fileId: 4, originalName: 'x.png', size: 1, sha256: sha('x'), timestamp: null });
     expect(undated).toMatchObject({ kind: 'copy', relPath: 'unknown/x.png' });
     expect((await fsp.stat(path.join(out, 'unknown'))).isDirectory()).toBe(true);

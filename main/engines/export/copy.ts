@@ -22,8 +22,8 @@ import { inlineHasher, type BufferHasher } from './hasher.js';
 /**
  * The file-system calls the export makes; injectable so tests can simulate a full disk or a busy
  * file. Synchronous on purpose: this code runs in the export worker thread, whose whole job is
- * file I/O, and one syscall costs microseconds where a thread-pool round trip costs ~0.15 ms
- * (11 of them per file made the async version 3-5x slower than `cp -a`). The copy still yields
+ * file I/O, and one syscall costs far less than a thread-pool round trip (with about a dozen of
+ * them per file, the async version lost clearly to `cp -a` in bench:export). The copy still yields
  * to the worker's event loop between chunks, so messages and pause/cancel are seen promptly.
  */
 export interface ExportFs {
@@ -272,7 +272,8 @@ interface Copied {
   bytes: number;
 }
 
-function sourceCall<T>(f: () => T): T {
+/** Runs one step on the original (open, fstat, read): what fails there is the source's fault, not the archive's. */
+function fromOriginal<T>(f: () => T): T {
   try {
     return f();
   } catch (e) {
@@ -282,7 +283,7 @@ function sourceCall<T>(f: () => T): T {
 
 /**
  * Reads the original once, in chunks, hashing exactly the bytes it writes to the temp.
- * Pause/cancel are honoured between chunks; the event loop gets a turn every ~10 ms.
+ * Pause/cancel are honoured between chunks; the event loop gets a turn between them.
  */
 async function copyToTemp(
   fs: ExportFs,
@@ -292,12 +293,12 @@ async function copyToTemp(
   wholeFileLimit: number,
   hasher: BufferHasher,
 ): Promise<Copied | { changed: string }> {
-  const input = sourceCall(() => openOriginal(openablePath(req.sourcePath, req.sourcePathBytes), (p, flags) => fs.openSync(p, flags)));
+  const input = fromOriginal(() => openOriginal(openablePath(req.sourcePath, req.sourcePathBytes), (p, flags) => fs.openSync(p, flags)));
   let output: number | null = null;
   let buf: Buffer | null = null;
   try {
     // Opened without blocking (a FIFO would wait for a writer forever); only a regular file is read.
-    const st = sourceCall(() => fs.fstatSync(input));
+    const st = fromOriginal(() => fs.fstatSync(input));
     const kind = nonRegularKind(st);
     if (kind !== null) return { changed: `now ${kind}, not a regular file` };
     if (st.size !== BigInt(req.size)) return { changed: `size ${st.size} != ${req.size}` };
@@ -313,7 +314,7 @@ async function copyToTemp(
       // overlaps the next file's I/O instead of serialising with it.
       buf = takeBuffer(wholeFileLimit, hasher);
       while (pos < req.size) {
-        const n = sourceCall(() => fs.readSync(input, buf!, pos, req.size - pos, pos));
+        const n = fromOriginal(() => fs.readSync(input, buf!, pos, req.size - pos, pos));
         if (n === 0) break;
         pos += n;
       }
@@ -324,7 +325,7 @@ async function copyToTemp(
       const hash = createHash('sha256');
       let lastYield = performance.now();
       while (pos < req.size) {
-        const n = sourceCall(() => fs.readSync(input, buf!, 0, Math.min(buf!.length, req.size - pos), pos));
+        const n = fromOriginal(() => fs.readSync(input, buf!, 0, Math.min(buf!.length, req.size - pos), pos));
         if (n === 0) break;
         hash.update(buf.subarray(0, n));
         writeAll(fs, output, buf, n);

@@ -3,8 +3,8 @@
  *
  * The export worker's own thread does the synchronous file I/O; hashing the same bytes there
  * serialises the two and leaves the second core idle. WebCrypto's digest does run on the thread
- * pool, but it first copies its input on the calling thread (a fresh allocation per file, ~0.3 s
- * of page faults and copying for 455 MB). Here the bytes live in SharedArrayBuffer-backed buffers
+ * pool, but it first copies its input on the calling thread (a fresh allocation per file: page
+ * faults and copying that cost more than the hash saves). Here the bytes live in SharedArrayBuffer-backed buffers
  * that a small dedicated thread hashes in place: nothing is copied, only `{ id, offset, length }`
  * crosses threads.
  *

@@ -43,9 +43,9 @@ export type TargetPlan =
   /** Copy to `absPath` (reserved for this file). */
   | { kind: 'copy'; absPath: string; relPath: string; reservation: Reservation; companions: CompanionTarget[] }
   /** An identical file is already on disk at `absPath`. */
-  | { kind: 'adopt'; absPath: string; relPath: string; companions: CompanionTarget[] }
+  | { kind: 'identical-on-disk'; absPath: string; relPath: string; companions: CompanionTarget[] }
   /** An identical file of this run is being written to `reservation.absPath`: wait for it. */
-  | { kind: 'adopt-run'; reservation: Reservation }
+  | { kind: 'identical-in-flight'; reservation: Reservation }
   | { kind: 'failed'; error: AppError };
 
 /** The folder of an archive-relative path: '' for the archive's root (never '.'). */
@@ -183,7 +183,7 @@ export class TargetPlanner {
       const reserved = this.reservations.get(key);
       if (reserved) {
         // A group never waits on another file's copy: it takes a counter of its own.
-        if (companions.length === 0 && reserved.size === item.size && reserved.sha256 === item.sha256) return { kind: 'adopt-run', reservation: reserved };
+        if (companions.length === 0 && reserved.size === item.size && reserved.sha256 === item.sha256) return { kind: 'identical-in-flight', reservation: reserved };
         continue;
       }
       const name = withCounter(planned.stem, planned.ext, n);
@@ -193,7 +193,7 @@ export class TargetPlanner {
           // A whole group moves to the next counter unless every companion fits beside it.
           const onDiskRel = planned.dir ? `${planned.dir}/${onDisk.name}` : onDisk.name;
           const targets = companions.length ? await this.claimCompanions(onDiskRel, planned.ext, companions) : [];
-          if (targets) return { kind: 'adopt', absPath: path.join(this.outputDir, planned.dir, onDisk.name), relPath: onDiskRel, companions: targets };
+          if (targets) return { kind: 'identical-on-disk', absPath: path.join(this.outputDir, planned.dir, onDisk.name), relPath: onDiskRel, companions: targets };
         }
         continue;
       }

@@ -107,7 +107,7 @@ async function readAndHash(file: string | Buffer): Promise<ReadResult | { notReg
         const bytes = buf.subarray(0, off);
         // (WebCrypto's thread-pool digest was tried: copying the data in costs more than it saves.
         // So was a hashing thread reading shared buffers, as the export does: on 2 cores the
-        // import ran 1.2 s longer, with twice the system time.)
+        // import got slower, with twice the system time; bench:import compares.)
         const sha256 = createHash('sha256').update(bytes).digest('hex');
         // A file that shrank while we read it is hashed as far as it goes; the size says so.
         return { sha256, size: off, bytes, whole: true, pooled: buf };

@@ -64,7 +64,7 @@ function localMs(local: string | null | undefined): number | null {
 /**
  * Finds the stills whose ContentIdentifier is worth an ExifTool read, once every file has been
  * analysed. A video's identifier comes free with its metadata (the movie reader or ExifTool read
- * its Keys); a still's sits in Apple's MakerNotes, which only ExifTool reads, at ~20 ms a file.
+ * its Keys); a still's sits in Apple's MakerNotes, which only ExifTool reads, at a real cost per file.
  * So a still is read only when a video of its folder carries an identifier that no same-named
  * still explains and no still read so far holds, and the two are dated within 10 s (or one of
  * them is undated): a folder of ordinary phone videos, which carry none, costs no reads at all.

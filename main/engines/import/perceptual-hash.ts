@@ -19,8 +19,8 @@ const HASH_TIMEOUT_SECONDS = 20;
 export async function perceptualHash(input: Buffer | string): Promise<string | null> {
   try {
     // 9x8 greyscale: each row gives 8 left/right comparisons, 64 bits in all.
-    // ignoreIcc: a colour profile's transform can cost 15x the decode (an sRGB v4 LUT profile:
-    // 90 ms against 6 ms) and changes nothing a 9x8 grey gradient can see.
+    // ignoreIcc: a colour profile's transform can cost many times the decode (an sRGB v4 LUT
+    // profile does) and changes nothing a 9x8 grey gradient can see.
     const { data, info } = await sharp(input, { failOn: 'truncated', pages: 1, limitInputPixels: 200_000_000, ignoreIcc: true })
       .rotate()
       .greyscale()

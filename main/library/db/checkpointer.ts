@@ -4,7 +4,7 @@
  * With SQLite's automatic checkpoints, the commit that crosses the threshold copies the WAL into
  * the database file and fsyncs both, inside that commit, on the main thread: during an export,
  * while the copy threads fill the disk's write queue, one such commit stalled the event loop
- * (UI, IPC, progress) for 30-100 ms. Here the main connection never checkpoints; a second
+ * (UI, IPC, progress) noticeably. Here the main connection never checkpoints; a second
  * connection on a small thread runs PASSIVE checkpoints (which never block the writer) about
  * once a second while there are new commits. It writes no rows: the main thread stays the only
  * writer of the data. If the thread cannot run, the main connection checkpoints itself again.

@@ -114,7 +114,7 @@ export class JobRunner {
   /** Marks jobs that were running when the process died as interrupted, then starts the queue. */
   start(): number[] {
     const interrupted = markRunningAsInterrupted(this.deps.db);
-    this.kick();
+    this.startNextQueued();
     return interrupted;
   }
 
@@ -127,7 +127,7 @@ export class JobRunner {
     updateJob(this.deps.db, jobId, { status: 'queued', queuedAt: nowIso() });
     const job = getJob(this.deps.db, jobId);
     if (job) this.emitStatus(job);
-    this.kick();
+    this.startNextQueued();
   }
 
   /** Resolves once the job leaves queued/running (paused, completed, failed, ...). */
@@ -180,7 +180,7 @@ export class JobRunner {
     updateJob(this.deps.db, jobId, { status: 'queued', queuedAt: nowIso(), error: null, retryCount: 0, completedAt: null });
     const queued = getJob(this.deps.db, jobId) ?? job;
     this.emitStatus(queued);
-    this.kick();
+    this.startNextQueued();
     return ok(getJob(this.deps.db, jobId) ?? queued);
   }
 
@@ -222,7 +222,7 @@ export class JobRunner {
 
   // ------------------------------------------------------------------ internals
 
-  private kick(): void {
+  private startNextQueued(): void {
     if (this.closed || this.active) return;
     const queued = nextQueuedJob(this.deps.db);
     if (!queued) return;
@@ -231,7 +231,7 @@ export class JobRunner {
     if (notBefore !== null && notBefore > Date.now()) {
       // A crashed job waits out its retry delay; check again then.
       if (this.retryTimer) clearTimeout(this.retryTimer);
-      this.retryTimer = setTimeout(() => this.kick(), notBefore - Date.now());
+      this.retryTimer = setTimeout(() => this.startNextQueued(), notBefore - Date.now());
       return;
     }
     try {
@@ -242,7 +242,7 @@ export class JobRunner {
       console.error('[runner] start failed', e);
       this.active = null;
       this.finish(next.id, 'failed', error);
-      this.kick();
+      this.startNextQueued();
     }
   }
 
@@ -325,14 +325,14 @@ export class JobRunner {
     const outputDir = job.options.outputDir ?? settings.outputDirectory;
     if (!outputDir) {
       this.finish(job.id, 'failed', appError('output-unavailable', 'Choose an output folder before exporting.'));
-      this.kick();
+      this.startNextQueued();
       return;
     }
     const nameTemplate = job.options.nameTemplate ?? settings.nameTemplate;
     const templateProblem = validateNameTemplate(nameTemplate);
     if (templateProblem !== null) {
       this.finish(job.id, 'failed', appError('invalid-argument', `The naming template cannot be used: ${templateProblem}`));
-      this.kick();
+      this.startNextQueued();
       return;
     }
     const archives = this.deps.archives;
@@ -440,7 +440,6 @@ export class JobRunner {
         this.maybeCommit(run);
         break;
       case 'paused':
-      case 'resumed':
       case 'cancelled':
         this.onControlAck(run, m.type);
         break;
@@ -530,7 +529,6 @@ export class JobRunner {
         }
         break;
       case 'paused':
-      case 'resumed':
       case 'cancelled':
         this.onControlAck(run, m.type);
         break;
@@ -563,9 +561,9 @@ export class JobRunner {
   }
 
   /** Pause/cancel acknowledgements mean the same for every kind of worker. */
-  private onControlAck(run: ActiveRun, type: 'paused' | 'resumed' | 'cancelled'): void {
+  private onControlAck(run: ActiveRun, type: 'paused' | 'cancelled'): void {
     if (type === 'paused') this.onPausedAck(run);
-    else if (type === 'cancelled') this.onCancelledAck(run);
+    else this.onCancelledAck(run);
   }
 
   private onPausedAck(run: ActiveRun): void {
@@ -614,7 +612,7 @@ export class JobRunner {
       }
     }
     if (!this.active) this.stopProgressTimer();
-    this.kick();
+    this.startNextQueued();
   }
 
   /** Ends this run's job in `status`, committing everything first. */

@@ -2,8 +2,8 @@
  * Near-duplicates, part 1: the perceptual hash of every picture, computed in the background
  * once an import has recorded and dated its files, never while a job runs.
  *
- * Decoding a picture costs ~10x what reading its dates does (a 12-megapixel JPEG: ~10-40 ms
- * against ~3 ms), so hashing inside the import made it slower than ExifTool's plain date read;
+ * Decoding a picture costs many times what reading its dates does, so hashing inside the import
+ * made it slower than ExifTool's plain date read;
  * here the import ends as soon as the dates are in, the review can start, and the hashes follow
  * in the thumbnail workers (one at a time, behind any thumbnail the screen asks for). Only the
  * library's writer runs it; it stops when a job starts and goes on when the job has finished.

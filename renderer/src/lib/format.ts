@@ -1,23 +1,8 @@
 import { formatCaptureTime, parseCaptureTime } from '../../../shared/capture-time.js';
+import { formatBytes, formatEta as timeLeft } from '../../../shared/format.js';
 
-const numberFormat = new Intl.NumberFormat();
+export { formatBytes, formatCount } from '../../../shared/format.js';
 
-export function formatCount(n: number): string {
-  return numberFormat.format(n);
-}
-
-export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 0) return '—';
-  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  const digits = unit === 0 || value >= 100 ? 0 : 1;
-  return `${value.toFixed(digits)} ${units[unit]}`;
-}
 
 export function formatSpeed(bytesPerSecond: number): string {
   return bytesPerSecond > 0 ? `${formatBytes(bytesPerSecond)}/s` : '—';
@@ -25,13 +10,7 @@ export function formatSpeed(bytesPerSecond: number): string {
 
 /** "3 min left" style wording for people, not stopwatch precision. */
 export function formatEta(seconds: number | null): string {
-  if (seconds === null || !Number.isFinite(seconds) || seconds < 0) return 'working out time left…';
-  if (seconds < 60) return 'less than a minute left';
-  const minutes = Math.round(seconds / 60);
-  if (minutes < 60) return `${minutes} min left`;
-  const hours = Math.floor(minutes / 60);
-  const rest = minutes % 60;
-  return rest === 0 ? `${hours} h left` : `${hours} h ${rest} min left`;
+  return timeLeft(seconds) ?? 'working out time left…';
 }
 
 /** `2024-12-31T22:00:00-05:00` -> `2024-12-31 22:00:00 (UTC-05:00)`; the raw text when it does not parse. */

@@ -1,6 +1,6 @@
 /**
  * Where the export's copies run. The export worker plans names strictly in export order and
- * hands each copy to a lane:
+ * hands each copy to one of:
  *  - copy threads (the default of the real worker): each copies, hashes and publishes whole
  *    files on its own thread, so two files are copied and verified at once on two cores. The
  *    sha256 check is as costly as the copy itself; one thread doing both left a core idle.
@@ -167,7 +167,7 @@ interface Pending {
 }
 
 /** The export worker's side of one copy thread. */
-class ThreadLane {
+class CopyThread {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   online = false;
@@ -240,11 +240,11 @@ class ThreadLane {
 const PER_THREAD = 8;
 
 /**
- * The lanes of one export. `copy` never throws; a copy thread that dies hands its copies to the
+ * The copy threads of one export. `copy` never throws; a copy thread that dies hands its copies to the
  * worker's own thread (the temp name is per file, a leftover is replaced).
  */
-export class CopyLanes {
-  private readonly threads: ThreadLane[] = [];
+export class CopyPool {
+  private readonly threads: CopyThread[] = [];
   private readonly abortWord: Int32Array;
 
   constructor(
@@ -261,7 +261,7 @@ export class CopyLanes {
     for (let i = 0; i < count; i++) {
       try {
         this.threads.push(
-          new ThreadLane(spawn({ kind: 'export-copy', abort, ...data }), (left) => {
+          new CopyThread(spawn({ kind: 'export-copy', abort, ...data }), (left) => {
             for (const p of left) void this.local(p.req).then(p.resolve);
           }),
         );
@@ -287,7 +287,7 @@ export class CopyLanes {
       const starting = this.threads.filter((t) => !t.dead && !t.online);
       if (starting.length === this.threads.length && starting.length > 0) await Promise.race(starting.map((t) => t.ready));
     }
-    let best: ThreadLane | null = null;
+    let best: CopyThread | null = null;
     for (const t of this.threads) {
       if (!t.dead && t.online && (!best || t.load < best.load)) best = t;
     }
