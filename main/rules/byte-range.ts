@@ -31,3 +31,26 @@ export function parseRange(header: string | null | undefined, size: number): Ran
   if (!Number.isSafeInteger(end) || end < start) return { kind: 'unsatisfiable' };
   return { kind: 'partial', start, end };
 }
+
+/** The status, the range headers and the bytes to send (start..end inclusive; none for 416). */
+export type RangeReply =
+  | { status: 416; headers: Record<string, string> }
+  | { status: 200 | 206; headers: Record<string, string>; start: number; end: number };
+
+/** How to answer a request for a file of `size` bytes with this Range header. */
+export function rangeReply(header: string | null | undefined, size: number): RangeReply {
+  const range = parseRange(header, size);
+  if (range.kind === 'unsatisfiable') return { status: 416, headers: { 'Accept-Ranges': 'bytes', 'Content-Range': `bytes */${size}` } };
+  const start = range.kind === 'partial' ? range.start : 0;
+  const end = range.kind === 'partial' ? range.end : size - 1;
+  return {
+    status: range.kind === 'partial' ? 206 : 200,
+    start,
+    end,
+    headers: {
+      'Accept-Ranges': 'bytes',
+      'Content-Length': String(Math.max(0, end - start + 1)),
+      ...(range.kind === 'partial' ? { 'Content-Range': `bytes ${start}-${end}/${size}` } : {}),
+    },
+  };
+}

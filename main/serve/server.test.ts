@@ -9,7 +9,9 @@ import { INVOKE_CHANNELS, type EventChannel } from '../../shared/contract.js';
 import { err, ok, type Result } from '../../shared/errors.js';
 import type { AppCore, HostServices } from '../library/app-core.js';
 import { createBrowserConnection, type SocketLike } from '../../renderer/src/api/browser-client.js';
-import { injectClientScript, startServer, withMetaCsp, type RunningServer } from './server.js';
+import { injectClientScript } from './browser-client.js';
+import { startServer, type RunningServer } from './server.js';
+import { withMetaCsp } from './static-files.js';
 
 /** A core whose handlers echo what they were given, so the tests see exactly what reached them. */
 function fakeCore() {
