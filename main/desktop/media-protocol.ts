@@ -6,8 +6,8 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { Result } from '../../shared/errors.js';
-import { parseRange } from '../rules/byte-range.js';
-import { APP_SCHEME } from './security.js';
+import { rangeReply } from '../rules/byte-range.js';
+import { APP_SCHEME, appFileUrl } from './security.js';
 
 /** The template `app:info` hands the renderer for originals. */
 export const MEDIA_URL_TEMPLATE = `${APP_SCHEME}://media/{id}`;
@@ -16,17 +16,7 @@ export type GetOriginal = (fileId: number) => Promise<Result<{ path: string; mim
 
 /** The file id a media URL asks for, or null when it is not one. */
 export function parseMediaUrl(url: string): number | null {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return null;
-  }
-  if (parsed.protocol !== `${APP_SCHEME}:` || parsed.hostname !== 'media') return null;
-  const match = /^\/(\d{1,15})\/?$/.exec(parsed.pathname);
-  if (!match) return null;
-  const id = Number(match[1]);
-  return Number.isSafeInteger(id) && id > 0 ? id : null;
+  return appFileUrl(url, 'media')?.fileId ?? null;
 }
 
 function text(status: number, body: string): Response {
@@ -39,18 +29,9 @@ export async function mediaResponse(url: string, rangeHeader: string | null, get
   const found = await getOriginal(id);
   if (!found.ok) return text(found.error.code === 'not-found' ? 404 : 500, found.error.message);
   const { path, mime, size } = found.value;
-  const range = parseRange(rangeHeader, size);
-  const headers: Record<string, string> = { 'Content-Type': mime, 'Accept-Ranges': 'bytes', 'X-Content-Type-Options': 'nosniff' };
-  if (range.kind === 'unsatisfiable') return new Response(null, { status: 416, headers: { ...headers, 'Content-Range': `bytes */${size}` } });
-  const start = range.kind === 'partial' ? range.start : 0;
-  const end = range.kind === 'partial' ? range.end : size - 1;
-  const body = size === 0 ? null : (Readable.toWeb(createReadStream(path, { start, end })) as ReadableStream<Uint8Array>);
-  return new Response(body, {
-    status: range.kind === 'partial' ? 206 : 200,
-    headers: {
-      ...headers,
-      'Content-Length': String(Math.max(0, end - start + 1)),
-      ...(range.kind === 'partial' ? { 'Content-Range': `bytes ${start}-${end}/${size}` } : {}),
-    },
-  });
+  const reply = rangeReply(rangeHeader, size);
+  const headers = { 'Content-Type': mime, 'X-Content-Type-Options': 'nosniff', ...reply.headers };
+  if (reply.status === 416) return new Response(null, { status: 416, headers });
+  const body = size === 0 ? null : (Readable.toWeb(createReadStream(path, { start: reply.start, end: reply.end })) as ReadableStream<Uint8Array>);
+  return new Response(body, { status: reply.status, headers });
 }

@@ -9,6 +9,21 @@ export const APP_SCHEME = 'mediaparser';
 /** The template `app:info` hands the renderer for thumbnail URLs. */
 export const THUMBNAIL_URL_TEMPLATE = `${APP_SCHEME}://thumb/{id}?size={size}`;
 
+/** The file a `mediaparser://<host>/<id>` URL names, with its query; null when `url` is not one. */
+export function appFileUrl(url: string, host: 'thumb' | 'media'): { fileId: number; query: URLSearchParams } | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return null;
+  }
+  if (parsed.protocol !== `${APP_SCHEME}:` || parsed.hostname !== host) return null;
+  const match = /^\/(\d{1,15})\/?$/.exec(parsed.pathname);
+  if (!match) return null;
+  const fileId = Number(match[1]);
+  return Number.isSafeInteger(fileId) && fileId > 0 ? { fileId, query: parsed.searchParams } : null;
+}
+
 /**
  * The renderer's Content-Security-Policy. Scripts only from the app itself; images and media
  * also from the thumbnail scheme. Inline styles stay allowed because React style props and

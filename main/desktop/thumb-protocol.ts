@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Result } from '../../shared/errors.js';
-import { APP_SCHEME } from './security.js';
+import { appFileUrl } from './security.js';
 
 export type ThumbSize = 'small' | 'large';
 
@@ -13,20 +13,10 @@ export type GetThumbnail = (fileId: number, size: ThumbSize) => Promise<Result<{
 
 /** The file id and size a thumbnail URL asks for, or null when it is not one. */
 export function parseThumbUrl(url: string): { fileId: number; size: ThumbSize } | null {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return null;
-  }
-  if (parsed.protocol !== `${APP_SCHEME}:` || parsed.hostname !== 'thumb') return null;
-  const match = /^\/(\d{1,15})\/?$/.exec(parsed.pathname);
-  if (!match) return null;
-  const fileId = Number(match[1]);
-  if (!Number.isSafeInteger(fileId) || fileId <= 0) return null;
-  const size = parsed.searchParams.get('size') ?? 'small';
-  if (size !== 'small' && size !== 'large') return null;
-  return { fileId, size };
+  const found = appFileUrl(url, 'thumb');
+  const size = found?.query.get('size') ?? 'small';
+  if (!found || (size !== 'small' && size !== 'large')) return null;
+  return { fileId: found.fileId, size };
 }
 
 function textResponse(status: number, text: string): Response {
