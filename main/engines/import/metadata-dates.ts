@@ -49,6 +49,13 @@ export interface MetadataDates {
   contentId?: string;
 }
 
+/** What a reader learns of a file: its date tags and its stored picture size (null: not found). */
+export interface DatesAndSize {
+  dates: MetadataDates;
+  width: number | null;
+  height: number | null;
+}
+
 export interface GpsPosition {
   latitude: number;
   longitude: number;

@@ -19,8 +19,9 @@
  * tell whether a movie carries anything only ExifTool reads.)
  */
 import { utcToZone } from '../../../shared/capture-time.js';
-import type { GpsPosition, MetadataDates } from './metadata-dates.js';
+import type { DatesAndSize, GpsPosition } from './metadata-dates.js';
 import { emptyMetadataDates, parseIso6709 } from './metadata-dates.js';
+import { nullIfUnsupported, unsupported } from './unsupported.js';
 import { convertXmpDate, xmpDatesLikeExiftool } from './xmp-dates.js';
 
 /** Seconds from 1904-01-01 (QuickTime's epoch) to 1970-01-01. */
@@ -91,12 +92,6 @@ interface Box {
   start: number;
   /** Offset just past the box. */
   end: number;
-}
-
-class Unsupported extends Error {}
-
-function unsupported(): never {
-  throw new Unsupported();
 }
 
 function typeAt(buf: Buffer, pos: number): string {
@@ -377,10 +372,7 @@ export interface MovieParts {
   brand: string | null;
 }
 
-export interface QuickTimeReading {
-  dates: MetadataDates;
-  width: number | null;
-  height: number | null;
+export interface QuickTimeReading extends DatesAndSize {
   /** CR3 only: the EXIF tags of its IFD0 and EXIF blocks, as exifr names them (for datesFromExifr). */
   exif?: Record<string, unknown>;
 }
@@ -390,12 +382,7 @@ export interface QuickTimeReading {
  * holds anything only ExifTool reads.
  */
 export function readMovie(parts: MovieParts): QuickTimeReading | null {
-  try {
-    return readMovieOrThrow(parts, null);
-  } catch (e) {
-    if (e instanceof Unsupported || e instanceof RangeError) return null;
-    throw e;
-  }
+  return nullIfUnsupported(() => readMovieOrThrow(parts, null));
 }
 
 /**
@@ -405,15 +392,10 @@ export function readMovie(parts: MovieParts): QuickTimeReading | null {
  * Null when only ExifTool can read the file.
  */
 export async function readCanonRaw(parts: MovieParts, exifrReader: (tiff: Buffer) => Promise<Record<string, Record<string, unknown> | undefined>>): Promise<QuickTimeReading | null> {
+  if (parts.brand !== 'crx ') return null;
   const canon: CanonBlocks = {};
-  let reading: QuickTimeReading;
-  try {
-    if (parts.brand !== 'crx ') return null;
-    reading = readMovieOrThrow(parts, canon);
-  } catch (e) {
-    if (e instanceof Unsupported || e instanceof RangeError) return null;
-    throw e;
-  }
+  const reading = nullIfUnsupported(() => readMovieOrThrow(parts, canon));
+  if (reading === null) return null;
   if (canon.cmt1 === undefined || canon.cmt2 === undefined) return null;
   const blocks = await Promise.all([exifrReader(canon.cmt1), exifrReader(canon.cmt2)]).catch(() => null);
   if (blocks === null) return null;
@@ -527,7 +509,7 @@ function readMovieOrThrow(parts: MovieParts, canon: CanonBlocks | null): QuickTi
  * but the plain movie boxes (or padding with content), or is not tiled exactly by its boxes.
  */
 export function findMovie(file: Buffer): MovieParts | null {
-  try {
+  return nullIfUnsupported(() => {
     const parts: Omit<MovieParts, 'moov'> & { moov: Buffer | null } = { moov: null, xmp: null, otherUuids: [], brand: null };
     for (const box of children(file, 0, file.length)) {
       if (!PLAIN_TOP_LEVEL.has(box.type)) return null;
@@ -546,10 +528,7 @@ export function findMovie(file: Buffer): MovieParts | null {
       }
     }
     return parts.moov === null ? null : { ...parts, moov: parts.moov };
-  } catch (e) {
-    if (e instanceof Unsupported || e instanceof RangeError) return null;
-    throw e;
-  }
+  });
 }
 
 function isBlank(buf: Buffer, start: number, end: number): boolean {
