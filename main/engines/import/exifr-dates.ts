@@ -7,7 +7,8 @@
 import exifr from 'exifr';
 import type { MetadataDates, ReaderResult } from './metadata-dates.js';
 import { cameraModelText, combineIptc, emptyMetadataDates, gpsPosition, tagDimension, tagText } from './metadata-dates.js';
-import { type MovieParts, readCanonRaw } from './quicktime.js';
+import { readCanonRaw } from './quicktime.js';
+import type { MovieParts } from './quicktime-boxes.js';
 
 const EXIFR_OPTIONS = {
   tiff: true,
