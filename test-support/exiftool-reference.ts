@@ -13,7 +13,8 @@ import { afterAll, beforeAll } from 'vitest';
 import type { DateCandidate } from '../shared/types.js';
 import type { ImportedFile, ImportOptions } from '../main/protocol/workers.js';
 import { analyzeFile } from '../main/engines/import/analyze-file.js';
-import { exiftoolEnv, readWithExiftool } from '../main/engines/import/metadata.js';
+import { readWithExiftool } from '../main/engines/import/exiftool-dates.js';
+import { exiftoolEnv } from '../main/engines/import/exiftool-process.js';
 import { buildCandidates } from '../main/engines/import/timestamps.js';
 
 export interface ReaderComparison {

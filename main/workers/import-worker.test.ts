@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalizeOffset, toUtcMs, utcToZone } from '../../shared/capture-time.js';
 import { copyCorpus, CORPUS_DIR, oracleMtimeMs, type CorpusCopy } from '../../test-support/corpus-fixture.js';
-import { likelyNeedsExiftool } from '../engines/import/metadata.js';
+import { likelyNeedsExiftool } from '../engines/import/reader-choice.js';
 import { implausibility, parseMetaDate, subSecToMs } from '../engines/import/timestamps.js';
 import { runImport } from './import-worker.js';
 import type { ImportedFile, ImportWorkerData, ImportWorkerMessage } from '../protocol/workers.js';

@@ -12,14 +12,18 @@ import { closeSync, fstatSync, read as readCallback, readSync } from 'node:fs';
 import { promisify } from 'node:util';
 import path from 'node:path';
 import type { ExifTool } from 'exiftool-vendored';
+import { imageSize } from 'image-size';
 import { err, ok, type Result } from '../../../shared/errors.js';
 import type { ImportedFile, ImportOptions } from '../../protocol/workers.js';
 import { errnoToAppError } from '../../rules/errno.js';
 import { encodePathBytes } from '../../rules/byte-names.js';
 import { nonRegularKind, openOriginal, withStringPath } from '../originals.js';
-import { emptyMetadataDates, type MetadataDates } from './metadata-dates.js';
-import { dimensionsFromBuffer, planMetadataRead, readCanonRawMetadata, readWithExifr, readWithExiftool, type ReaderResult } from './metadata.js';
-import { findMovie, looksLikeMovie, MovieCollector, type MovieParts, QUICKTIME_MIMES, readMovie } from './quicktime.js';
+import { readCanonRawMetadata, readWithExifr } from './exifr-dates.js';
+import { readWithExiftool } from './exiftool-dates.js';
+import { emptyMetadataDates, type MetadataDates, type ReaderResult } from './metadata-dates.js';
+import { planMetadataRead } from './reader-choice.js';
+import { QUICKTIME_MIMES, readMovie } from './quicktime.js';
+import { findMovie, looksLikeMovie, MovieCollector, type MovieParts } from './quicktime-boxes.js';
 import type { ScanEntry } from './scan.js';
 import { SNIFF_BYTES, sniffMedia } from './sniff.js';
 import { readTakeoutJson } from './takeout.js';
@@ -140,6 +144,17 @@ async function readAndHash(file: string | Buffer): Promise<ReadResult | { notReg
     } catch {
       // closing a read-only descriptor cannot lose data
     }
+  }
+}
+
+/** Width and height from the bytes in memory, when the format is one image-size knows. */
+function dimensionsFromBuffer(buf: Uint8Array): { width: number | null; height: number | null } {
+  try {
+    const size = imageSize(buf);
+    // Stored (unrotated) size, as ExifTool reports it.
+    return { width: size.width || null, height: size.height || null };
+  } catch {
+    return { width: null, height: null };
   }
 }
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { CORPUS_DIR, readOracle } from '../../../test-support/corpus-fixture.js';
 import { compareWithExiftool, exiftoolSuite } from '../../../test-support/exiftool-reference.js';
 import { readAvchd } from './avchd.js';
-import { readWithExiftool } from './metadata.js';
+import { readWithExiftool } from './exiftool-dates.js';
 
 const MEDIA = path.join(CORPUS_DIR, 'media');
 const oracle = readOracle();

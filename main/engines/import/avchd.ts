@@ -14,20 +14,9 @@
  * warning, a scan that does not end within the bytes at hand) makes `readAvchd` answer null, and
  * the file goes to ExifTool.
  */
-import type { MetadataDates } from './metadata-dates.js';
+import type { DatesAndSize } from './metadata-dates.js';
 import { emptyMetadataDates } from './metadata-dates.js';
-
-export interface AvchdReading {
-  dates: MetadataDates;
-  width: number | null;
-  height: number | null;
-}
-
-class Unsupported extends Error {}
-
-function unsupported(): never {
-  throw new Unsupported();
-}
+import { nullIfUnsupported, unsupported } from './unsupported.js';
 
 /** Packet size with the 4-byte timecode of AVCHD's `.MTS`. */
 const PACKET = 192;
@@ -301,7 +290,7 @@ function parsePid(state: H264State, type: number | undefined, data: Buffer): num
   return 0;
 }
 
-function readAvchdOrThrow(buf: Buffer, whole: boolean): AvchdReading {
+function readAvchdOrThrow(buf: Buffer, whole: boolean): DatesAndSize {
   // ExifTool's sync test (M2TS.pm): 192-byte packets from the first byte, four of them in sight.
   if (buf.length < 4 * PACKET) unsupported();
   for (let i = 0; i < 4; i++) if (buf[i] === 0x47) unsupported();
@@ -467,11 +456,6 @@ function readAvchdOrThrow(buf: Buffer, whole: boolean): AvchdReading {
  * Reads an AVCHD clip's date, model and size from its first bytes (`whole`: they are the entire
  * file). Null when only ExifTool can tell.
  */
-export function readAvchd(buf: Buffer, whole: boolean): AvchdReading | null {
-  try {
-    return readAvchdOrThrow(buf, whole);
-  } catch (e) {
-    if (e instanceof Unsupported || e instanceof RangeError) return null;
-    throw e;
-  }
+export function readAvchd(buf: Buffer, whole: boolean): DatesAndSize | null {
+  return nullIfUnsupported(() => readAvchdOrThrow(buf, whole));
 }

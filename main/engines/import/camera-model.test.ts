@@ -8,7 +8,7 @@ import { ExifTool } from 'exiftool-vendored';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeFile } from './analyze-file.js';
 import { CORPUS_DIR } from '../../../test-support/corpus-fixture.js';
-import { readWithExiftool } from './metadata.js';
+import { readWithExiftool } from './exiftool-dates.js';
 
 const MEDIA = path.join(CORPUS_DIR, 'media');
 const OPTIONS = { timeZone: 'UTC', useFileDatesAsLastResort: false };

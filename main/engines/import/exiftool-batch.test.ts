@@ -5,7 +5,7 @@ import { ExifTool } from 'exiftool-vendored';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CORPUS_DIR } from '../../../test-support/corpus-fixture.js';
 import { ExiftoolBatcher } from './exiftool-batch.js';
-import { readWithExiftool } from './metadata.js';
+import { readWithExiftool } from './exiftool-dates.js';
 
 const MEDIA = path.join(CORPUS_DIR, 'media');
 

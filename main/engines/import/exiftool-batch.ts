@@ -6,7 +6,8 @@
  * whole (one unreadable file can do that), its files are read one by one.
  */
 import { ExifToolTask, type ExifTool } from 'exiftool-vendored';
-import { EXIFTOOL_ARGS, readWithExiftool, resultFromExiftool, type ReaderResult } from './metadata.js';
+import { EXIFTOOL_ARGS, readWithExiftool, resultFromExiftool } from './exiftool-dates.js';
+import type { ReaderResult } from './metadata-dates.js';
 
 class ReadManyTask extends ExifToolTask<Record<string, unknown>[]> {
   constructor(paths: string[]) {

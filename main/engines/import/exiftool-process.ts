@@ -6,10 +6,19 @@
  */
 import os from 'node:os';
 import { ExifTool, type ExifToolOptions } from 'exiftool-vendored';
-import { exiftoolEnv } from './metadata.js';
 
 /** Nice value of ExifTool's processes (os PRIORITY_BELOW_NORMAL, like the copy threads). */
 export const EXIFTOOL_NICE = 10;
+
+/**
+ * The environment for ExifTool's perl processes. exiftool-vendored gives them a fresh
+ * environment, so without this a TZ set for the app would not reach perl, and the dates ExifTool
+ * shows in its own zone (a CR3's movie dates) would follow the system zone instead of the one the
+ * app runs in (which the CR3 reader in quicktime.ts uses).
+ */
+export function exiftoolEnv(): Record<string, string> {
+  return process.env.TZ ? { TZ: process.env.TZ } : {};
+}
 
 export function startExiftool(options: Partial<ExifToolOptions>): ExifTool {
   const exiftool = new ExifTool({ useMWG: false, exiftoolEnv: exiftoolEnv(), ...options });

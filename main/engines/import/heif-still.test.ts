@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { CORPUS_DIR, readOracle } from '../../../test-support/corpus-fixture.js';
 import { compareWithExiftool, exiftoolSuite } from '../../../test-support/exiftool-reference.js';
 import { heifItems } from './heif-items.js';
-import { planMetadataRead } from './metadata.js';
+import { planMetadataRead } from './reader-choice.js';
 
 const MEDIA = path.join(CORPUS_DIR, 'media');
 const HIF = 'exiv2/Sony.HIF';

@@ -1,4 +1,9 @@
 /**
+ * What every metadata reader gives the import (MetadataDates, DatesAndSize, ReaderResult), and
+ * the tag-value conversions the exifr and ExifTool normalisers share.
+ */
+
+/**
  * The date-related tags a file carries, as the metadata readers report them (raw strings,
  * never converted). Both readers (exifr, ExifTool) are normalised into this shape so the date
  * rules in timestamps.ts never depend on which library read the file.
@@ -49,6 +54,19 @@ export interface MetadataDates {
   contentId?: string;
 }
 
+/** What a reader learns of a file: its date tags and its stored picture size (null: not found). */
+export interface DatesAndSize {
+  dates: MetadataDates;
+  width: number | null;
+  height: number | null;
+}
+
+/** What the exifr and ExifTool readers give the import. */
+export interface ReaderResult extends DatesAndSize {
+  /** A problem the reader met (damaged or truncated metadata); the dates found are still used. */
+  problem: string | null;
+}
+
 export interface GpsPosition {
   latitude: number;
   longitude: number;
@@ -83,4 +101,36 @@ export function parseIso6709(text: string): GpsPosition | undefined {
 
 export function emptyMetadataDates(): MetadataDates {
   return { xmp: [] };
+}
+
+/** A tag's value as text: strings (blank ones excepted) and numbers; undefined otherwise. */
+export function tagText(v: unknown): string | undefined {
+  if (v === null || v === undefined) return undefined;
+  if (typeof v === 'string') return v.trim() === '' ? undefined : v;
+  if (typeof v === 'number') return String(v);
+  return undefined;
+}
+
+/** A width or height tag: a positive finite number, rounded; null otherwise. */
+export function tagDimension(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.round(v) : null;
+}
+
+/** `20061029` + `062751-0500` (IPTC) -> `2006:10:29 06:27:51-05:00`. */
+export function combineIptc(date: string | undefined, time: string | undefined): string | undefined {
+  if (!date || !time) return undefined;
+  const d = /^(\d{4})[:-]?(\d{2})[:-]?(\d{2})$/.exec(date.trim());
+  const t = /^(\d{2}):?(\d{2}):?(\d{2})(?:\.\d+)?\s*([+-]\d{2}:?\d{2}|Z)?$/.exec(time.trim());
+  if (!d || !t) return undefined;
+  let zone = t[4] ?? '';
+  if (/^[+-]\d{4}$/.test(zone)) zone = `${zone.slice(0, 3)}:${zone.slice(3)}`;
+  return `${d[1]}:${d[2]}:${d[3]} ${t[1]}:${t[2]}:${t[3]}${zone}`;
+}
+
+/** A camera model as stored (`Canon EOS 5D`), trimmed of the padding and NULs some cameras write; undefined when blank. */
+export function cameraModelText(v: unknown): string | undefined {
+  if (typeof v !== 'string' && typeof v !== 'number') return undefined;
+  // eslint-disable-next-line no-control-regex
+  const t = String(v).replace(/\u0000/g, '').trim();
+  return t === '' ? undefined : t.slice(0, 200);
 }

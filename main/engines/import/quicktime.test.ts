@@ -3,7 +3,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CORPUS_DIR, readOracle } from '../../../test-support/corpus-fixture.js';
 import { compareWithExiftool, exiftoolSuite } from '../../../test-support/exiftool-reference.js';
-import { findMovie, keysDateString, MovieCollector, type MovieParts, quickTimeDateString, QUICKTIME_MIMES, readCanonRaw, readMovie } from './quicktime.js';
+import { quickTimeDateString, QUICKTIME_MIMES, readCanonRaw, readMovie } from './quicktime.js';
+import { findMovie, MovieCollector, type MovieParts } from './quicktime-boxes.js';
+import { keysDateString } from './quicktime-tag-lists.js';
 
 const MEDIA = path.join(CORPUS_DIR, 'media');
 const oracle = readOracle();

@@ -10,20 +10,9 @@
  * `readAvi` answer null, and the file goes to ExifTool. INFO `ICRD` (ExifTool's RIFF:DateCreated)
  * is not a tag the import uses (see datesFromExiftool), so it is skipped as ExifTool's is.
  */
-import type { MetadataDates } from './metadata-dates.js';
+import type { DatesAndSize } from './metadata-dates.js';
 import { emptyMetadataDates } from './metadata-dates.js';
-
-export interface AviReading {
-  dates: MetadataDates;
-  width: number | null;
-  height: number | null;
-}
-
-class Unsupported extends Error {}
-
-function unsupported(): never {
-  throw new Unsupported();
-}
+import { nullIfUnsupported, unsupported } from './unsupported.js';
 
 /** Top-level chunks whose content gives none of the import's tags (or is read here). */
 const TOP_LEVEL_SKIPPED = new Set(['LIST_INFO', 'LIST_hdrl', 'JUNK', 'IDIT', 'LIST_hydt', 'LIST_pntx']);
@@ -122,7 +111,7 @@ function checkPentaxData(buf: Buffer, list: Chunk): void {
   }
 }
 
-function readAviOrThrow(buf: Buffer): AviReading {
+function readAviOrThrow(buf: Buffer): DatesAndSize {
   if (buf.length < 12 || buf.toString('latin1', 0, 4) !== 'RIFF' || buf.toString('latin1', 8, 12) !== 'AVI ') unsupported();
   const dates = emptyMetadataDates();
   const found: string[] = [];
@@ -181,11 +170,6 @@ function readAviOrThrow(buf: Buffer): AviReading {
  * Reads an AVI's dates and size from its first bytes (the whole file, or a head that reaches the
  * movie data). Null when only ExifTool can tell.
  */
-export function readAvi(buf: Buffer): AviReading | null {
-  try {
-    return readAviOrThrow(buf);
-  } catch (e) {
-    if (e instanceof Unsupported || e instanceof RangeError) return null;
-    throw e;
-  }
+export function readAvi(buf: Buffer): DatesAndSize | null {
+  return nullIfUnsupported(() => readAviOrThrow(buf));
 }

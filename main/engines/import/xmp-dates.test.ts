@@ -4,7 +4,8 @@ import { ExifTool } from 'exiftool-vendored';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CORPUS_DIR, readOracle } from '../../../test-support/corpus-fixture.js';
 import { compareWithExiftool, exiftoolSuite } from '../../../test-support/exiftool-reference.js';
-import { exiftoolEnv, readWithExiftool } from './metadata.js';
+import { readWithExiftool } from './exiftool-dates.js';
+import { exiftoolEnv } from './exiftool-process.js';
 import { convertXmpDate, xmpDatesLikeExiftool } from './xmp-dates.js';
 
 const MEDIA = path.join(CORPUS_DIR, 'media');

@@ -5,7 +5,7 @@
  * ended when no RAW came for a while, so a grid without RAWs never runs perl.
  */
 import { ExifTool } from 'exiftool-vendored';
-import { exiftoolEnv } from '../import/metadata.js';
+import { exiftoolEnv } from '../import/exiftool-process.js';
 
 const IDLE_END_MS = 10_000;
 /** Largest first: the full-size JPEG gives the sharpest large thumbnail; any gives a small one. */

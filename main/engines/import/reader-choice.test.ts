@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { likelyNeedsExiftool } from './metadata.js';
+import { likelyNeedsExiftool } from './reader-choice.js';
 
 describe('likelyNeedsExiftool', () => {
   it('names the formats only ExifTool reads, not the ones exifr or the container readers handle', () => {
