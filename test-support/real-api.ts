@@ -44,7 +44,9 @@ export interface RealApi {
   callsOf(method: string): unknown[];
   /** Puts rows in the library as one finished import; returns their ids in the order given. */
   addRows(rows: FileRow[]): number[];
-  /** Copies corpus pictures under `<dir>/photos`, imports them for real, and lists the library. */
+  /** Copies corpus pictures (paths under the corpus' media/) into `<dir>/photos`; returns that folder. */
+  copyPictures(rels: string[]): Promise<string>;
+  /** Copies corpus pictures, imports them for real, and lists the library. */
   importCorpus(rels: string[]): Promise<FileSummary[]>;
   close(): Promise<void>;
 }
@@ -86,6 +88,12 @@ export async function createRealApi(options: RealApiOptions = {}): Promise<RealA
     },
     (channel, listener) => core.subscribe((e) => e.channel === channel && listener(structuredClone(e.payload))),
   );
+
+  async function copyPictures(rels: string[]): Promise<string> {
+    const src = join(dir, 'photos');
+    await copyCorpus(src, rels);
+    return src;
+  }
 
   let rowCount = 0;
   return {
@@ -130,9 +138,9 @@ export async function createRealApi(options: RealApiOptions = {}): Promise<RealA
       const idOf = core.db.sqlite.prepare('SELECT id FROM files WHERE original_path = ?').pluck();
       return rows.map((r) => idOf.get(r.path) as number);
     },
+    copyPictures,
     async importCorpus(rels) {
-      const src = join(dir, 'photos');
-      await copyCorpus(src, rels);
+      const src = await copyPictures(rels);
       const started = await core.handlers['import:start']({ folders: [src] });
       if (!started.ok) throw new Error(started.error.message);
       await core.waitForJob(started.value.jobId);

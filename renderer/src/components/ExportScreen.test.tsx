@@ -1,14 +1,20 @@
-// @vitest-environment jsdom
+// @vitest-environment jsdom-core
 import '@testing-library/jest-dom/vitest';
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSubscriptions } from '../api/subscriptions.js';
 import { makeFile, type FakeApi } from '../dev/fake-api.js';
-import { installFakeApi } from '../dev/test-helpers.js';
+import { installApi, installFakeApi } from '../dev/test-helpers.js';
+import { createRealApi, type RealApi } from '../../../test-support/real-api.js';
 import { loadAppInfo, loadSettings } from '../store/actions.js';
 import { ExportScreen } from './ExportScreen.js';
 
 let fake: FakeApi;
+
+function unwrap<T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value;
+}
 let stop: () => void;
 
 beforeEach(async () => {
@@ -163,18 +169,28 @@ describe('Export screen', () => {
 });
 
 describe('Export screen: naming template', () => {
+  let real: RealApi;
+  let out: string;
+
   beforeEach(async () => {
     stop();
-    fake = installFakeApi({
-      settings: { outputDirectory: '/out' },
-      files: [
-        makeFile(1, { detectedTimestamp: '2019-01-01T10:00:00', cameraModel: 'Canon EOS 5D', tags: ['beach', 'alps'] }),
-        makeFile(2, { detectedTimestamp: null, confidence: 'none' }),
-      ],
-    });
-    stop = startSubscriptions(fake.api);
+    real = await createRealApi();
+    out = `${real.dir}/out`;
+    real.addRows([
+      { path: '/photos/IMG_0001.jpg', detected: '2019-01-01T10:00:00', cameraModel: 'Canon EOS 5D', tags: ['beach', 'alps'] },
+      { path: '/photos/IMG_0002.jpg', detected: null },
+    ]);
+    installApi(real.api);
+    unwrap(await real.api.setSettings({ outputDirectory: out }));
+    stop = startSubscriptions(real.api);
     await loadAppInfo();
     await loadSettings();
+  });
+
+  afterEach(async () => {
+    stop();
+    cleanup();
+    await real.close();
   });
 
   it('shows the names a template gives live, refuses a hostile one inline, and saves it when the export starts', async () => {
@@ -187,12 +203,12 @@ describe('Export screen: naming template', () => {
     const input = screen.getByTestId('name-template');
     fireEvent.change(input, { target: { value: '{camera}/{tag}/{YYYY}-{MM}-{DD}_{name}' } });
     expect(await screen.findByText('Canon EOS 5D/alps/2019-01-01_IMG_0001.jpg', {}, { timeout: 2000 })).toBeInTheDocument();
-    expect(fake.callsOf('previewExport').at(-1)).toEqual({ outputDir: '/out', nameTemplate: '{camera}/{tag}/{YYYY}-{MM}-{DD}_{name}' });
+    expect(real.callsOf('previewExport').at(-1)).toEqual({ outputDir: out, nameTemplate: '{camera}/{tag}/{YYYY}-{MM}-{DD}_{name}' });
     expect(screen.getByTestId('name-template-unsaved')).toBeInTheDocument();
-    expect(fake.callsOf('setSettings')).toEqual([]);
+    expect(real.callsOf('setSettings')).toEqual([{ outputDirectory: out }]);
 
     // Refused as typed, with the reason, and never sent to the core.
-    const previews = fake.callsOf('previewExport').length;
+    const previews = real.callsOf('previewExport').length;
     fireEvent.change(input, { target: { value: '../{YYYY}/{name}' } });
     expect(screen.getByTestId('name-template-problem')).toHaveTextContent('outside the archive');
     expect(input).toHaveAttribute('aria-invalid', 'true');
@@ -202,7 +218,7 @@ describe('Export screen: naming template', () => {
     fireEvent.change(input, { target: { value: '{YYYY}/{nom}' } });
     expect(screen.getByTestId('name-template-problem')).toHaveTextContent('{nom} is not a token');
     await new Promise((r) => setTimeout(r, 400));
-    expect(fake.callsOf('previewExport').length).toBe(previews);
+    expect(real.callsOf('previewExport').length).toBe(previews);
 
     // A good template again: Start export saves it, then exports.
     fireEvent.change(input, { target: { value: '{YYYY}/{MM}/{name}' } });
@@ -210,8 +226,9 @@ describe('Export screen: naming template', () => {
     expect(await screen.findByText('2019/01/IMG_0001.jpg', {}, { timeout: 2000 })).toBeInTheDocument();
     fireEvent.click(screen.getByTestId('start-export'));
     await screen.findByTestId('job-progress');
-    expect(fake.callsOf('setSettings')).toEqual([{ nameTemplate: '{YYYY}/{MM}/{name}' }]);
-    expect(fake.callsOf('startExport')).toEqual([{ outputDir: '/out' }]);
+    expect(real.callsOf('setSettings').slice(1)).toEqual([{ nameTemplate: '{YYYY}/{MM}/{name}' }]);
+    expect(unwrap(await real.api.getSettings({})).nameTemplate).toBe('{YYYY}/{MM}/{name}');
+    expect(real.callsOf('startExport')).toEqual([{ outputDir: out }]);
   });
 
   it('saves a template with Save naming and goes back to the default', async () => {
@@ -220,7 +237,7 @@ describe('Export screen: naming template', () => {
     fireEvent.change(input, { target: { value: '{YYYY}{MM}{DD}_{hh}{mm}{ss}' } });
     fireEvent.click(screen.getByTestId('save-name-template'));
     await screen.findByTestId('name-examples');
-    expect(fake.callsOf('setSettings')).toEqual([{ nameTemplate: '{YYYY}{MM}{DD}_{hh}{mm}{ss}' }]);
+    expect(real.callsOf('setSettings').slice(1)).toEqual([{ nameTemplate: '{YYYY}{MM}{DD}_{hh}{mm}{ss}' }]);
     expect(await screen.findByText('20190101_100000.jpg')).toBeInTheDocument();
     fireEvent.click(screen.getByTestId('default-name-template'));
     expect(input).toHaveValue('{YYYY}/{YYYY}{MM}{DD}_{hh}{mm}{ss}');

@@ -5,8 +5,7 @@
  */
 import type { Api } from '../../../shared/contract.js';
 import { parseCaptureTime, formatCaptureTime } from '../../../shared/capture-time.js';
-import { DEFAULT_NAME_TEMPLATE, parseNameTemplate, planName, validateNameTemplate } from '../../../shared/name-template.js';
-import { relativePathFor } from '../../../shared/naming.js';
+import { DEFAULT_NAME_TEMPLATE } from '../../../shared/name-template.js';
 import type { AppError, Result } from '../../../shared/errors.js';
 import type {
   SimilarGroup,
@@ -359,8 +358,6 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     getSettings: (r) => answer('getSettings', r, () => ({ ok: true, value: { ...settings } })),
     setSettings: (r) =>
       answer('setSettings', r, () => {
-        const why = r.nameTemplate === undefined ? null : validateNameTemplate(r.nameTemplate);
-        if (why !== null) return { ok: false, error: { code: 'invalid-argument', message: `The naming template cannot be used: ${why}` } };
         if (r.nameTemplate !== undefined) settings.nameTemplate = r.nameTemplate;
         if (r.outputDirectory !== undefined) settings.outputDirectory = r.outputDirectory;
         if (r.timeZone !== undefined) settings.timeZone = r.timeZone;
@@ -396,17 +393,9 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     showPath: (r) => answer('showPath', r, () => ({ ok: true, value: { shown: true } })),
     previewExport: (r) =>
       answer('previewExport', r, () => {
+        // Counts only; the names a template gives come from the real core (ExportScreen's naming tests).
         if (options.preview) return { ok: true, value: options.preview };
-        const parsed = parseNameTemplate(r.nameTemplate ?? settings.nameTemplate);
-        if (!parsed.ok) return { ok: false, error: { code: 'invalid-argument', message: `The naming template cannot be used: ${parsed.message}` } };
         const kept = files.filter((f) => !f.discarded);
-        // Names from the shared planner (no collisions modelled here).
-        const names = kept.slice(0, 6).map((f) => {
-          const t = f.finalTimestamp ?? f.detectedTimestamp;
-          const timestamp = t ? parseCaptureTime(t) : null;
-          const planned = planName({ timestamp, originalName: f.originalName, cameraModel: f.cameraModel, tags: [...f.tags].sort() }, parsed.template);
-          return { original: f.originalName, name: relativePathFor(planned, 0), companions: [] };
-        });
         const perYear = new Map<string, number>();
         let undatedCount = 0;
         for (const f of kept) {
@@ -427,8 +416,8 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
             perYear: [...perYear].map(([year, count]) => ({ year, count })).sort((a, b) => a.year.localeCompare(b.year)),
             undatedCount,
             collisionCount: 0,
-            nameTemplate: parsed.template.source,
-            names,
+            nameTemplate: r.nameTemplate ?? settings.nameTemplate,
+            names: [],
             fidelity: { livePhotos: 0, rawPairs: 0, sidecars: 0, writes: [], xmpSidecars: 0, examples: [] },
             outputDir: r.outputDir ?? settings.outputDirectory,
             freeBytes: 500_000_000_000,
