@@ -113,23 +113,10 @@ export function makeJob(id: number, overrides: Partial<JobSummary> = {}): JobSum
   };
 }
 
-interface Narrowing {
-  tag?: string | undefined;
-  folder?: string | undefined;
-  search?: string | undefined;
-}
-
-function refined(file: FileSummary, r: Narrowing): boolean {
-  if (r.tag !== undefined && !file.tags.includes(r.tag)) return false;
-  if (r.folder !== undefined && !file.originalPath.startsWith(`${r.folder}/`)) return false;
-  if (r.search !== undefined && !file.originalName.toLowerCase().includes(r.search.toLowerCase())) return false;
-  return true;
-}
-
 const FILTER_NAMES: FileFilter[] = ['all', 'needs-review', 'undated', 'duplicates', 'discarded', 'exported', 'errors'];
 
-function matches(file: FileSummary, filter: FileFilter, tag: string | undefined): boolean {
-  if (tag !== undefined && !file.tags.includes(tag)) return false;
+/** The filters only: narrowing by tag, folder or name is the real core's (renderer tests on test-support/real-api.ts). */
+function matches(file: FileSummary, filter: FileFilter): boolean {
   switch (filter) {
     case 'all':
       return true;
@@ -230,27 +217,21 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
       answer('startImport', r, () => ({ ok: true, value: { jobId: newJob('import', { options: { sourceFolders: r.folders } }).id, status: 'queued' } })),
     listFiles: (r) =>
       answer('listFiles', r, () => {
-        const matching = files.filter((f) => matches(f, r.filter ?? 'all', r.tag) && refined(f, r));
+        const matching = files.filter((f) => matches(f, r.filter ?? 'all'));
         const offset = r.offset ?? 0;
         const limit = r.limit ?? 200;
         return { ok: true, value: { items: matching.slice(offset, offset + limit).map((f) => ({ ...f })), total: matching.length } };
       }),
     countFiles: (r) =>
       answer('countFiles', r, () => {
-        const inScope = files.filter((f) => refined(f, r));
-        const filters = Object.fromEntries(FILTER_NAMES.map((n) => [n, inScope.filter((f) => matches(f, n, undefined)).length])) as Record<FileFilter, number>;
-        const folders = new Map<string, number>();
-        for (const f of files) {
-          const dir = f.originalPath.slice(0, f.originalPath.lastIndexOf('/'));
-          folders.set(dir, (folders.get(dir) ?? 0) + 1);
-        }
-        return { ok: true, value: { filters, folders: [...folders].sort().map(([path, count]) => ({ path, count })) } };
+        const filters = Object.fromEntries(FILTER_NAMES.map((n) => [n, files.filter((f) => matches(f, n)).length])) as Record<FileFilter, number>;
+        return { ok: true, value: { filters, folders: [] } };
       }),
     fileTimeline: (r) =>
       answer('fileTimeline', r, () => {
-        // The fake lists in array order; its days follow that order (tests give files sorted by date).
+        // The fake lists in array order; its days follow that order. Which days look suspicious is the real core's.
         const days: TimelineDay[] = [];
-        for (const f of files.filter((x) => matches(x, r.filter ?? 'all', r.tag) && refined(x, r))) {
+        for (const f of files.filter((x) => matches(x, r.filter ?? 'all'))) {
           const ts = f.finalTimestamp ?? f.detectedTimestamp;
           const day = ts ? ts.slice(0, 10) : null;
           let last = days.at(-1);
@@ -259,9 +240,6 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
             days.push(last);
           }
           last.count++;
-          if (!f.finalTimestamp && f.timestampSource === 'file-mtime') last.fileTimeOnly++;
-          if (!f.finalTimestamp && f.confidence === 'low') last.unsure++;
-          if (ts && ts.slice(5, 19) === '01-01T00:00:00') last.placeholder++;
         }
         return { ok: true, value: { days } };
       }),
