@@ -1,16 +1,16 @@
 /**
- * An in-memory `Api` for renderer tests (and for poking at the UI without a backend). It records
- * every call, answers from a small model of files/jobs/settings, and lets a test push events.
- * Only tests import it, so the production bundle never contains it.
+ * An in-memory `Api` for the renderer tests that need what a real core does not give on demand:
+ * a chosen error, an answer held back, events pushed at a given moment (progress, verify), a
+ * folder dialog, a canned preview. It records every call and answers from a small model of
+ * files/jobs/settings; the library's own behaviour (lists, counts, edits, names) is tested on a
+ * real core instead (test-support/real-api.ts). Only tests import it.
  */
 import type { Api } from '../../../shared/contract.js';
-import { parseCaptureTime, formatCaptureTime } from '../../../shared/capture-time.js';
 import { DEFAULT_NAME_TEMPLATE } from '../../../shared/name-template.js';
 import type { AppError, Result } from '../../../shared/errors.js';
 import type {
   SimilarGroup,
   ExportPreview,
-  FileDetails,
   FileFilter,
   FileSummary,
   JobFinishedEvent,
@@ -37,7 +37,6 @@ export interface FakeApiOptions {
   dirs?: Record<string, string[]>;
   /** What pickFolder answers. */
   pickedFolders?: string[];
-  details?: Record<number, Partial<FileDetails>>;
   preview?: ExportPreview;
   /** Near-duplicate groups listSimilar answers (resolved groups drop out). */
   similar?: SimilarGroup[];
@@ -177,6 +176,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     return compute();
   }
 
+  const unsupported: Result<never> = { ok: false, error: { code: 'unsupported', message: 'Not modelled by the fake API.' } };
   const notFound = (what: string): Result<never> => ({ ok: false, error: { code: 'not-found', message: `${what} not found.` } });
 
   let index = new Map<number, FileSummary>();
@@ -191,12 +191,6 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     if (!f) return notFound('File');
     Object.assign(f, change);
     return { ok: true, value: { ...f } };
-  }
-
-  function normalise(timestamp: string | null): string | null | AppError {
-    if (timestamp === null) return null;
-    const ct = parseCaptureTime(timestamp);
-    return ct ? formatCaptureTime(ct) : { code: 'invalid-argument', message: 'That date does not exist.' };
   }
 
   function jobChange(id: number, status: JobStatus): Result<JobSummary> {
@@ -247,45 +241,16 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
       answer('getFile', r, () => {
         const f = file(r.id);
         if (!f) return notFound('File');
-        const extra = options.details?.[r.id] ?? {};
-        const duplicates = f.duplicateGroup === null ? [] : files.filter((d) => d.duplicateGroup === f.duplicateGroup && d.id !== f.id);
-        return { ok: true, value: { ...f, importRoot: '/photos', candidates: [], duplicates, ...extra } };
+        return { ok: true, value: { ...f, importRoot: '/photos', candidates: [], duplicates: [] } };
       }),
-    setFileDate: (r) =>
-      answer('setFileDate', r, () => {
-        const t = normalise(r.timestamp);
-        if (t !== null && typeof t === 'object') return { ok: false, error: t };
-        return update(r.id, { finalTimestamp: t, reviewedAt: t === null ? null : '2026-01-01T00:00:00.000Z' });
-      }),
-    setFilesDate: (r) =>
-      answer('setFilesDate', r, () => {
-        const t = normalise(r.timestamp);
-        if (t !== null && typeof t === 'object') return { ok: false, error: t };
-        for (const id of r.ids) update(id, { finalTimestamp: t });
-        return { ok: true, value: { updated: r.ids.length } };
-      }),
-    discardFile: (r) => answer('discardFile', r, () => update(r.id, { discarded: true })),
-    restoreFile: (r) => answer('restoreFile', r, () => update(r.id, { discarded: false })),
-    discardFiles: (r) =>
-      answer('discardFiles', r, () => {
-        for (const id of r.ids) update(id, { discarded: true });
-        return { ok: true, value: { updated: r.ids.length } };
-      }),
-    restoreFiles: (r) =>
-      answer('restoreFiles', r, () => {
-        for (const id of r.ids) update(id, { discarded: false });
-        return { ok: true, value: { updated: r.ids.length } };
-      }),
-    resolveDuplicates: (r) =>
-      answer('resolveDuplicates', r, () => {
-        let discarded = 0;
-        for (const f of files) {
-          if (f.duplicateGroup !== r.group) continue;
-          f.discarded = f.id !== r.keepId;
-          if (f.discarded) discarded++;
-        }
-        return { ok: true, value: { kept: r.keepId, discarded } };
-      }),
+    // Edits: the real core's (renderer tests on test-support/real-api.ts).
+    setFileDate: (r) => answer('setFileDate', r, () => unsupported),
+    setFilesDate: (r) => answer('setFilesDate', r, () => unsupported),
+    discardFile: (r) => answer('discardFile', r, () => unsupported),
+    restoreFile: (r) => answer('restoreFile', r, () => unsupported),
+    discardFiles: (r) => answer('discardFiles', r, () => unsupported),
+    restoreFiles: (r) => answer('restoreFiles', r, () => unsupported),
+    resolveDuplicates: (r) => answer('resolveDuplicates', r, () => unsupported),
     listSimilar: (r) =>
       answer('listSimilar', r, () => ({
         ok: true,
@@ -422,9 +387,9 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
       }),
     cancelVerify: (r) => answer('cancelVerify', r, () => ({ ok: true, value: { cancelled: r.verifyId < nextVerifyId } })),
     // Clock correction: only the real core models it (handlers and e2e tests cover it).
-    previewDateShift: (r) => answer('previewDateShift', r, () => ({ ok: false, error: { code: 'unsupported', message: 'Not modelled by the fake API.' } })),
-    applyDateShift: (r) => answer('applyDateShift', r, () => ({ ok: false, error: { code: 'unsupported', message: 'Not modelled by the fake API.' } })),
-    undoDateShift: (r) => answer('undoDateShift', r, () => ({ ok: false, error: { code: 'unsupported', message: 'Not modelled by the fake API.' } })),
+    previewDateShift: (r) => answer('previewDateShift', r, () => unsupported),
+    applyDateShift: (r) => answer('applyDateShift', r, () => unsupported),
+    undoDateShift: (r) => answer('undoDateShift', r, () => unsupported),
     listDateShifts: (r) => answer('listDateShifts', r, () => ({ ok: true, value: [] })),
     onJobProgress: (cb) => {
       listeners.progress.add(cb);
