@@ -6,7 +6,7 @@ import { startSubscriptions } from '../api/subscriptions.js';
 import { makeFile, type FakeApi } from '../dev/fake-api.js';
 import { installApi, installFakeApi } from '../dev/test-helpers.js';
 import { createRealApi, type RealApi } from '../../../test-support/real-api.js';
-import { loadAppInfo, loadSettings } from '../store/actions.js';
+import { loadAppInfo, loadSettings } from '../store/settings-actions.js';
 import { ExportScreen } from './ExportScreen.js';
 
 let fake: FakeApi;

@@ -6,7 +6,8 @@ import { startSubscriptions } from '../api/subscriptions.js';
 import { corpusAvailable } from '../../../test-support/corpus.js';
 import { createRealApi, type RealApi } from '../../../test-support/real-api.js';
 import { installApi, stubLayout } from '../dev/test-helpers.js';
-import { loadAppInfo, loadJobs, loadSettings } from '../store/actions.js';
+import { loadJobs } from '../store/job-actions.js';
+import { loadAppInfo, loadSettings } from '../store/settings-actions.js';
 import { getState } from '../store/store.js';
 import { App } from './App.js';
 

@@ -1,5 +1,6 @@
 import { useState, type DragEvent } from 'react';
-import { addSourceFolders, removeSourceFolder, reviewImported, startImport } from '../store/actions.js';
+import { reviewImported, startImport } from '../store/job-actions.js';
+import { addSourceFolders, removeSourceFolder } from '../store/ui-actions.js';
 import { useAppStore } from '../store/store.js';
 import { ErrorMessage } from './ErrorMessage.js';
 import { FolderPickerButton } from './FolderPickerButton.js';

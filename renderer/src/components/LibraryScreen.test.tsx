@@ -4,7 +4,8 @@ import { act, cleanup, fireEvent, render, screen, within } from '@testing-librar
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRealApi, type RealApi } from '../../../test-support/real-api.js';
 import { installApi, stubLayout } from '../dev/test-helpers.js';
-import { clickCard, loadAppInfo, selectAll } from '../store/actions.js';
+import { clickCard, selectAll } from '../store/selection-actions.js';
+import { loadAppInfo } from '../store/settings-actions.js';
 import { getState } from '../store/store.js';
 import { LibraryScreen } from './LibraryScreen.js';
 

@@ -4,7 +4,8 @@ import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testi
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createRealApi, type RealApi } from '../../../test-support/real-api.js';
 import { installApi, stubLayout } from '../dev/test-helpers.js';
-import { loadAppInfo, loadCounts } from '../store/actions.js';
+import { loadCounts } from '../store/library-actions.js';
+import { loadAppInfo } from '../store/settings-actions.js';
 import { getState } from '../store/store.js';
 import { SETTLE_MS } from '../lib/scroll-speed.js';
 import { LibraryScreen, folderTree } from './LibraryScreen.js';

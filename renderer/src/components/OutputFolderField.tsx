@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { saveSettings } from '../store/actions.js';
+import { saveSettings } from '../store/settings-actions.js';
 import { useAppStore } from '../store/store.js';
 import { FolderPickerButton } from './FolderPickerButton.js';
 

@@ -4,7 +4,8 @@ import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testi
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRealApi, type RealApi } from '../../../test-support/real-api.js';
 import { installApi, stubLayout } from '../dev/test-helpers.js';
-import { loadAppInfo, setFilter } from '../store/actions.js';
+import { setFilter } from '../store/library-actions.js';
+import { loadAppInfo } from '../store/settings-actions.js';
 import { getState } from '../store/store.js';
 import { LibraryScreen } from './LibraryScreen.js';
 
@@ -142,7 +143,7 @@ describe('keyboard triage', () => {
     await opened(3);
     // Page 1 starts at list index 200; two rows above it have left the server's list.
     await act(async () => {
-      const { ensureRange } = await import('../store/actions.js');
+      const { ensureRange } = await import('../store/library-actions.js');
       await ensureRange(200, 200);
     });
     expect(real.callsOf('listFiles').at(-1)).toMatchObject({ filter: 'needs-review', offset: 198 });

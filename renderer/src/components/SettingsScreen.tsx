@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { saveSettings } from '../store/actions.js';
+import { saveSettings } from '../store/settings-actions.js';
 import { useAppStore } from '../store/store.js';
 import { ErrorMessage } from './ErrorMessage.js';
 import { OutputFolderField } from './OutputFolderField.js';

@@ -6,7 +6,7 @@ import type { VerifyReport } from '../../../shared/verify-report.js';
 import { startSubscriptions } from '../api/subscriptions.js';
 import type { FakeApi } from '../dev/fake-api.js';
 import { installFakeApi } from '../dev/test-helpers.js';
-import { loadAppInfo, loadSettings } from '../store/actions.js';
+import { loadAppInfo, loadSettings } from '../store/settings-actions.js';
 import { ExportScreen } from './ExportScreen.js';
 import { VerifyArchivePanel } from './VerifyArchivePanel.js';
 
