@@ -10,7 +10,7 @@ import { buildApi } from '../preload/build-api.js';
 import { INVOKE_METHODS } from '../shared/channels.js';
 import { parseRequest, type Api, type InvokeChannel } from '../shared/contract.js';
 import { err, type Result } from '../shared/errors.js';
-import type { Confidence, DateCandidate, FileSummary, TimestampSource } from '../shared/types.js';
+import type { Confidence, DateCandidate, FileDetails, FileSummary, TimestampSource } from '../shared/types.js';
 import { createAppCore, type AppCore, type HostServices } from '../main/library/app-core.js';
 import { FilesRepo } from '../main/library/db/files-repo.js';
 import { createJob } from '../main/library/db/jobs-repo.js';
@@ -40,6 +40,8 @@ export interface RealApi {
   core: AppCore;
   /** The temp folder holding the library (and any copied pictures under `photos/`). */
   dir: string;
+  /** One file as the library has it now (not as the renderer thinks it is). */
+  file(id: number): Promise<FileDetails>;
   /** Requests sent to one `window.api` method, oldest first. */
   callsOf(method: string): unknown[];
   /** Puts rows in the library as one finished import; returns their ids in the order given. */
@@ -100,6 +102,11 @@ export async function createRealApi(options: RealApiOptions = {}): Promise<RealA
     api,
     core,
     dir,
+    async file(id) {
+      const r = await core.handlers['files:get']({ id });
+      if (!r.ok) throw new Error(r.error.message);
+      return r.value;
+    },
     callsOf: (method) => calls.filter((c) => c.method === method).map((c) => c.request),
     addRows(rows) {
       const files = new FilesRepo(core.db.sqlite);

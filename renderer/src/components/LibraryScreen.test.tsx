@@ -60,13 +60,6 @@ afterEach(async () => {
   await real.close();
 });
 
-/** The library's own answer, not what the renderer thinks. */
-async function stored(id: number) {
-  const r = await real.core.handlers['files:get']({ id });
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
-}
-
 async function renderLibrary() {
   render(<LibraryScreen />);
   await screen.findByTestId('file-card-1');
@@ -128,8 +121,8 @@ describe('Library', () => {
     await screen.findByText('Nothing selected');
     const [request] = real.callsOf('discardFiles') as { ids: number[] }[];
     expect(request?.ids.sort((a, b) => a - b)).toEqual([2, 3, 5, 6, 9]);
-    expect((await stored(9)).discarded).toBe(true);
-    expect((await stored(4)).discarded).toBe(false);
+    expect((await real.file(9)).discarded).toBe(true);
+    expect((await real.file(4)).discarded).toBe(false);
   });
 
   it('a shift range across pages that were never loaded fetches them first', async () => {
@@ -160,8 +153,8 @@ describe('Library', () => {
     expect(request?.ids).toHaveLength(1000);
     expect(request?.timestamp).toBe('2021-02-28T10:00:00');
     // The core keeps their order: a second apart, in name order.
-    expect((await stored(1)).finalTimestamp).toBe('2021-02-28T10:00:00');
-    expect((await stored(1000)).finalTimestamp).toBe('2021-02-28T10:16:39');
+    expect((await real.file(1)).finalTimestamp).toBe('2021-02-28T10:00:00');
+    expect((await real.file(1000)).finalTimestamp).toBe('2021-02-28T10:16:39');
   });
 
   it('arrow keys move focus and Space selects', async () => {
@@ -203,7 +196,7 @@ describe('File details', () => {
     fireEvent.click(within(panel).getByTestId('save-date'));
     await within(panel).findByText('2021-02-28 10:00:00');
     expect(real.callsOf('setFileDate')).toEqual([{ id: 3, timestamp: '2021-02-28T10:00:00' }]);
-    expect((await stored(3)).finalTimestamp).toBe('2021-02-28T10:00:00');
+    expect((await real.file(3)).finalTimestamp).toBe('2021-02-28T10:00:00');
     expect(within(panel).queryByTestId('date-input-error')).not.toBeInTheDocument();
   });
 
@@ -229,7 +222,7 @@ describe('File details', () => {
     fireEvent.click(within(panel).getByTestId('restore-file'));
     await within(panel).findByTestId('discard-file');
     expect(real.callsOf('restoreFile')).toEqual([{ id: 5 }]);
-    expect((await stored(5)).discarded).toBe(false);
+    expect((await real.file(5)).discarded).toBe(false);
   });
 
   it('shows a duplicate group side by side and keeps the chosen one', async () => {
@@ -239,9 +232,9 @@ describe('File details', () => {
     expect(group).toHaveTextContent('4000 × 3000');
     fireEvent.click(within(group).getByTestId('keep-duplicate-5'));
     await within(panel).findByTestId('restore-file');
-    const group4 = (await stored(4)).duplicateGroup;
+    const group4 = (await real.file(4)).duplicateGroup;
     expect(real.callsOf('resolveDuplicates')).toEqual([{ group: group4, keepId: 5 }]);
-    expect((await stored(4)).discarded).toBe(true);
-    expect((await stored(5)).discarded).toBe(false);
+    expect((await real.file(4)).discarded).toBe(true);
+    expect((await real.file(5)).discarded).toBe(false);
   });
 });

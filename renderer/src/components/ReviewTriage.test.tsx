@@ -55,13 +55,6 @@ afterEach(async () => {
   await real.close();
 });
 
-/** The library's own answer, not what the renderer thinks. */
-async function stored(id: number) {
-  const r = await real.core.handlers['files:get']({ id });
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
-}
-
 const press = (key: string, init: KeyboardEventInit = {}) => fireEvent.keyDown(document.body, { key, ...init });
 const openName = () => getState().library.details.data?.originalName;
 async function opened(id: number) {
@@ -123,10 +116,10 @@ describe('keyboard triage', () => {
     await waitFor(() => expect(real.callsOf('restoreFile')).toEqual([{ id: 2 }]));
     await opened(2);
     // Undone in the library too.
-    expect((await stored(2)).discarded).toBe(false);
-    expect((await stored(3)).finalTimestamp).toBeNull();
-    expect((await stored(4)).finalTimestamp).toBeNull();
-    expect((await stored(1)).finalTimestamp).toBe('2019-05-01T10:00:00');
+    expect((await real.file(2)).discarded).toBe(false);
+    expect((await real.file(3)).finalTimestamp).toBeNull();
+    expect((await real.file(4)).finalTimestamp).toBeNull();
+    expect((await real.file(1)).finalTimestamp).toBe('2019-05-01T10:00:00');
     expect(screen.getByTestId('review-progress')).toHaveTextContent('1 of 300 reviewed');
 
     press('Escape');
@@ -179,7 +172,7 @@ describe('keyboard triage', () => {
     fireEvent.click(screen.getByTestId('accept-camera-dates'));
     expect(await screen.findByTestId('bulk-note')).toHaveTextContent('Accepted 1 camera date; 3 without one left for you.');
     expect(real.callsOf('setFileDate')).toEqual([{ id: 1, timestamp: '2019-05-01T10:00:00' }]);
-    expect((await stored(2)).finalTimestamp).toBeNull();
+    expect((await real.file(2)).finalTimestamp).toBeNull();
   });
 
   it('bulk dating keeps the order one second apart unless one identical time is asked for', async () => {
@@ -202,7 +195,7 @@ describe('keyboard triage', () => {
     await waitFor(() => expect(real.callsOf('setFilesDate')).toHaveLength(2));
     expect(real.callsOf('setFilesDate')[1]).toMatchObject({ spacing: 'same' });
     await screen.findByText('Nothing selected');
-    expect((await stored(5)).finalTimestamp).toBe('2001-02-03T04:05:06');
-    expect((await stored(6)).finalTimestamp).toBe('2001-02-03T04:05:06');
+    expect((await real.file(5)).finalTimestamp).toBe('2001-02-03T04:05:06');
+    expect((await real.file(6)).finalTimestamp).toBe('2001-02-03T04:05:06');
   });
 });
