@@ -84,9 +84,7 @@ export function FolderBrowser({
           label="Go to"
           value={typed}
           onChange={setTyped}
-          onSubmit={() => {
-            if (typed.trim()) void open(typed.trim());
-          }}
+          onSubmit={(path) => void open(path)}
           placeholder="/mnt/photos"
           inputTestId="folder-browser-go-input"
           buttonTestId="folder-browser-go"

@@ -4,7 +4,8 @@ export interface InlineTextFormProps {
   label: string;
   value: string;
   onChange(value: string): void;
-  onSubmit(): void;
+  /** Called with the trimmed text, never with an empty one. */
+  onSubmit(text: string): void;
   placeholder: string;
   inputTestId: string;
   buttonTestId: string;
@@ -18,7 +19,7 @@ export function InlineTextForm(p: InlineTextFormProps) {
       className="inline-form"
       onSubmit={(e) => {
         e.preventDefault();
-        p.onSubmit();
+        if (p.value.trim()) p.onSubmit(p.value.trim());
       }}
     >
       <label htmlFor={p.id}>{p.label}</label>

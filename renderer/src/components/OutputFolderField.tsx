@@ -39,9 +39,7 @@ export function OutputFolderField() {
         label="Or type a folder path"
         value={typed}
         onChange={setTyped}
-        onSubmit={() => {
-          if (typed.trim()) void saveSettings({ outputDirectory: typed.trim() });
-        }}
+        onSubmit={(path) => void saveSettings({ outputDirectory: path })}
         placeholder="/home/me/Photos-organised"
         inputTestId="output-folder-input"
         buttonTestId="set-output-folder"
