@@ -33,6 +33,8 @@ export interface FileRow {
   cameraModel?: string | null;
   warning?: string | null;
   candidates?: DateCandidate[];
+  /** 16 hex digits, as the background hashing writes them: rows within a few bits look alike. */
+  perceptualHash?: string;
 }
 
 export interface RealApi {
@@ -142,6 +144,8 @@ export async function createRealApi(options: RealApiOptions = {}): Promise<RealA
       );
       files.recomputeDuplicateGroups();
       files.recomputeExportGroups();
+      const setHash = core.db.sqlite.prepare('UPDATE files SET perceptual_hash = ? WHERE original_path = ?');
+      for (const r of rows) if (r.perceptualHash !== undefined) setHash.run(r.perceptualHash, r.path);
       const idOf = core.db.sqlite.prepare('SELECT id FROM files WHERE original_path = ?').pluck();
       return rows.map((r) => idOf.get(r.path) as number);
     },

@@ -9,7 +9,6 @@ import type { Api } from '../../../shared/contract.js';
 import { DEFAULT_NAME_TEMPLATE } from '../../../shared/name-template.js';
 import type { AppError, Result } from '../../../shared/errors.js';
 import type {
-  SimilarGroup,
   ExportPreview,
   FileFilter,
   FileSummary,
@@ -38,8 +37,6 @@ export interface FakeApiOptions {
   /** What pickFolder answers. */
   pickedFolders?: string[];
   preview?: ExportPreview;
-  /** Near-duplicate groups listSimilar answers (resolved groups drop out). */
-  similar?: SimilarGroup[];
   /** Pictures listSimilar says are still being hashed, one answer per call (the last one repeats). */
   similarPending?: number[];
 }
@@ -179,20 +176,6 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
   const unsupported: Result<never> = { ok: false, error: { code: 'unsupported', message: 'Not modelled by the fake API.' } };
   const notFound = (what: string): Result<never> => ({ ok: false, error: { code: 'not-found', message: `${what} not found.` } });
 
-  let index = new Map<number, FileSummary>();
-  function file(id: number): FileSummary | undefined {
-    // Tests may push to `files`; rebuild the index when it no longer matches.
-    if (index.size !== files.length) index = new Map(files.map((f) => [f.id, f]));
-    return index.get(id);
-  }
-
-  function update(id: number, change: Partial<FileSummary>): Result<FileSummary> {
-    const f = file(id);
-    if (!f) return notFound('File');
-    Object.assign(f, change);
-    return { ok: true, value: { ...f } };
-  }
-
   function jobChange(id: number, status: JobStatus): Result<JobSummary> {
     const job = jobs.get(id);
     if (!job) return notFound('Job');
@@ -239,7 +222,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
       }),
     getFile: (r) =>
       answer('getFile', r, () => {
-        const f = file(r.id);
+        const f = files.find((x) => x.id === r.id);
         if (!f) return notFound('File');
         return { ok: true, value: { ...f, importRoot: '/photos', candidates: [], duplicates: [] } };
       }),
@@ -251,25 +234,16 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     discardFiles: (r) => answer('discardFiles', r, () => unsupported),
     restoreFiles: (r) => answer('restoreFiles', r, () => unsupported),
     resolveDuplicates: (r) => answer('resolveDuplicates', r, () => unsupported),
+    // Near-duplicate groups are the real core's; the fake says only how many are left to compare.
     listSimilar: (r) =>
       answer('listSimilar', r, () => ({
         ok: true,
         value: {
-          groups: (options.similar ?? []).filter((g) => g.members.filter((m) => !file(m.id)?.discarded).length > 1),
+          groups: [],
           pending: options.similarPending?.length ? (options.similarPending.length > 1 ? options.similarPending.shift()! : options.similarPending[0]!) : 0,
         },
       })),
-    resolveAllSimilar: (r) =>
-      answer('resolveAllSimilar', r, () => {
-        let discarded = 0;
-        let groups = 0;
-        for (const g of options.similar ?? []) {
-          groups++;
-          const keepId = r.keep?.find((k) => k.group === g.id)?.keepId ?? g.keepId;
-          for (const m of g.members) if (m.id !== keepId && update(m.id, { discarded: true }).ok) discarded++;
-        }
-        return { ok: true, value: { groups, discarded } };
-      }),
+    resolveAllSimilar: (r) => answer('resolveAllSimilar', r, () => unsupported),
     listTags: (r) =>
       answer('listTags', r, () => {
         const counts = new Map<string, number>();
