@@ -38,6 +38,51 @@ afterEach(() => {
   cleanup();
 });
 
+describe('Export screen: preview on a real library', () => {
+  let real: RealApi;
+
+  beforeEach(async () => {
+    stop();
+    real = await createRealApi();
+    const [, , , discarded] = real.addRows([
+      { path: '/photos/IMG_0001.jpg', detected: '2019-01-01T10:00:00' },
+      { path: '/photos/IMG_0002.jpg', detected: '2021-01-01T10:00:00' },
+      { path: '/photos/IMG_0003.jpg', detected: null },
+      { path: '/photos/IMG_0004.jpg', detected: '2019-06-01T10:00:00' },
+    ]);
+    unwrap(await real.core.handlers['files:discard']({ id: discarded! }));
+    installApi(real.api);
+    stop = startSubscriptions(real.api);
+    await loadAppInfo();
+    await loadSettings();
+  });
+
+  afterEach(async () => {
+    stop();
+    cleanup();
+    await real.close();
+  });
+
+  it('saves the output folder and previews what the export will do: kept files only, per year, the undated ones', async () => {
+    const out = `${real.dir}/out`;
+    render(<ExportScreen />);
+    expect(screen.getByTestId('start-export')).toBeDisabled();
+    fireEvent.change(screen.getByTestId('output-folder-input'), { target: { value: out } });
+    fireEvent.click(screen.getByTestId('set-output-folder'));
+    expect(await screen.findByTestId('output-folder')).toHaveTextContent(out);
+    expect(unwrap(await real.api.getSettings({})).outputDirectory).toBe(out);
+
+    const preview = await screen.findByTestId('export-preview');
+    expect(within(preview).getByTestId('preview-file-count')).toHaveTextContent('3');
+    expect(within(preview).getByTestId('preview-undated')).toHaveTextContent('1 without a date');
+    const table = within(preview).getByRole('table');
+    expect(table).toHaveTextContent('2019');
+    expect(table).toHaveTextContent('2021');
+    expect(real.callsOf('previewExport').at(-1)).toEqual({ outputDir: out });
+    expect(screen.getByTestId('start-export')).toBeEnabled();
+  });
+});
+
 describe('Export screen', () => {
   it('saves the output folder, previews, exports with live progress and ends with a summary', async () => {
     render(<ExportScreen />);
@@ -47,10 +92,7 @@ describe('Export screen', () => {
     expect(await screen.findByTestId('output-folder')).toHaveTextContent('/out');
     expect(fake.callsOf('setSettings')).toEqual([{ outputDirectory: '/out' }]);
 
-    const preview = await screen.findByTestId('export-preview');
-    expect(within(preview).getByTestId('preview-file-count')).toHaveTextContent('3');
-    expect(within(preview).getByTestId('preview-undated')).toHaveTextContent('1 without a date');
-    expect(within(preview).getByRole('table')).toHaveTextContent('2019');
+    await screen.findByTestId('export-preview');
     expect(fake.callsOf('previewExport').at(-1)).toEqual({ outputDir: '/out' });
 
     fireEvent.click(screen.getByTestId('start-export'));

@@ -310,16 +310,9 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     showPath: (r) => answer('showPath', r, () => ({ ok: true, value: { shown: true } })),
     previewExport: (r) =>
       answer('previewExport', r, () => {
-        // Counts only; the names a template gives come from the real core (ExportScreen's naming tests).
+        // A canned preview: what an export would do (counts per year, names) is the real core's.
         if (options.preview) return { ok: true, value: options.preview };
         const kept = files.filter((f) => !f.discarded);
-        const perYear = new Map<string, number>();
-        let undatedCount = 0;
-        for (const f of kept) {
-          const t = f.finalTimestamp ?? f.detectedTimestamp;
-          if (t) perYear.set(t.slice(0, 4), (perYear.get(t.slice(0, 4)) ?? 0) + 1);
-          else undatedCount++;
-        }
         return {
           ok: true,
           value: {
@@ -330,8 +323,8 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
             toRename: 0,
             problems: 0,
             discardedInArchive: 0,
-            perYear: [...perYear].map(([year, count]) => ({ year, count })).sort((a, b) => a.year.localeCompare(b.year)),
-            undatedCount,
+            perYear: [],
+            undatedCount: 0,
             collisionCount: 0,
             nameTemplate: r.nameTemplate ?? settings.nameTemplate,
             names: [],
