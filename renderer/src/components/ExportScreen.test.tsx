@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSubscriptions } from '../api/subscriptions.js';
 import { makeFile, type FakeApi } from '../dev/fake-api.js';
 import { installApi, installFakeApi } from '../dev/test-helpers.js';
-import { createRealApi, type RealApi } from '../../../test-support/real-api.js';
+import { createRealApi, type FileRow, type RealApi } from '../../../test-support/real-api.js';
 import { loadAppInfo, loadSettings } from '../store/settings-actions.js';
 import { ExportScreen } from './ExportScreen.js';
 
@@ -38,23 +38,29 @@ afterEach(() => {
   cleanup();
 });
 
+/** A real core with these rows instead of the fake: the store and its subscriptions over it. */
+async function withRealCore(rows: FileRow[], prepare: (real: RealApi, ids: number[]) => Promise<unknown>): Promise<RealApi> {
+  stop();
+  const real = await createRealApi();
+  await prepare(real, real.addRows(rows));
+  installApi(real.api);
+  stop = startSubscriptions(real.api);
+  await loadAppInfo();
+  await loadSettings();
+  return real;
+}
+
 describe('Export screen: preview on a real library', () => {
   let real: RealApi;
 
   beforeEach(async () => {
-    stop();
-    real = await createRealApi();
-    const [, , , discarded] = real.addRows([
+    const rows = [
       { path: '/photos/IMG_0001.jpg', detected: '2019-01-01T10:00:00' },
       { path: '/photos/IMG_0002.jpg', detected: '2021-01-01T10:00:00' },
       { path: '/photos/IMG_0003.jpg', detected: null },
       { path: '/photos/IMG_0004.jpg', detected: '2019-06-01T10:00:00' },
-    ]);
-    unwrap(await real.core.handlers['files:discard']({ id: discarded! }));
-    installApi(real.api);
-    stop = startSubscriptions(real.api);
-    await loadAppInfo();
-    await loadSettings();
+    ];
+    real = await withRealCore(rows, async (r, ids) => unwrap(await r.core.handlers['files:discard']({ id: ids[3]! })));
   });
 
   afterEach(async () => {
@@ -215,18 +221,14 @@ describe('Export screen: naming template', () => {
   let out: string;
 
   beforeEach(async () => {
-    stop();
-    real = await createRealApi();
-    out = `${real.dir}/out`;
-    real.addRows([
+    const rows = [
       { path: '/photos/IMG_0001.jpg', detected: '2019-01-01T10:00:00', cameraModel: 'Canon EOS 5D', tags: ['beach', 'alps'] },
       { path: '/photos/IMG_0002.jpg', detected: null },
-    ]);
-    installApi(real.api);
-    unwrap(await real.api.setSettings({ outputDirectory: out }));
-    stop = startSubscriptions(real.api);
-    await loadAppInfo();
-    await loadSettings();
+    ];
+    real = await withRealCore(rows, async (r) => {
+      out = `${r.dir}/out`;
+      unwrap(await r.api.setSettings({ outputDirectory: out }));
+    });
   });
 
   afterEach(async () => {
