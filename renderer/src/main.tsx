@@ -3,7 +3,8 @@ import { createRoot } from 'react-dom/client';
 import { waitForApi } from './api/api.js';
 import { startSubscriptions, watchConnection } from './api/subscriptions.js';
 import { App } from './components/App.js';
-import { loadAppInfo, loadJobs, loadSettings } from './store/actions.js';
+import { loadJobs } from './store/job-actions.js';
+import { loadAppInfo, loadSettings } from './store/settings-actions.js';
 import { setSlice } from './store/store.js';
 import './styles/app.css';
 

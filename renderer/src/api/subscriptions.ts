@@ -1,7 +1,8 @@
 import type { Api } from '../../../shared/contract.js';
 import { applyProgress, applyStatus } from '../store/jobs-slice.js';
 import { setSlice } from '../store/store.js';
-import { connectionChanged, jobFinished, refreshJob } from '../store/actions.js';
+import { connectionChanged } from '../store/connection-actions.js';
+import { jobFinished, refreshJob } from '../store/job-actions.js';
 import { CONNECTION_EVENT } from './connection-event.js';
 import { verifyFinished, verifyProgress } from '../store/verify-actions.js';
 

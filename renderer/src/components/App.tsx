@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { navigate } from '../store/actions.js';
+import { navigate } from '../store/ui-actions.js';
 import { useAppStore } from '../store/store.js';
 import type { Screen } from '../store/ui-slice.js';
 import { ErrorMessage } from './ErrorMessage.js';

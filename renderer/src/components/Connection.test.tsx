@@ -6,7 +6,8 @@ import { CONNECTION_EVENT } from '../api/connection-event.js';
 import { watchConnection } from '../api/subscriptions.js';
 import { makeJob, type FakeApi } from '../dev/fake-api.js';
 import { installFakeApi, stubLayout } from '../dev/test-helpers.js';
-import { loadAppInfo, loadJobs, loadSettings } from '../store/actions.js';
+import { loadJobs } from '../store/job-actions.js';
+import { loadAppInfo, loadSettings } from '../store/settings-actions.js';
 import { getState } from '../store/store.js';
 import { App } from './App.js';
 

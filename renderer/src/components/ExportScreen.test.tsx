@@ -1,14 +1,20 @@
-// @vitest-environment jsdom
+// @vitest-environment jsdom-core
 import '@testing-library/jest-dom/vitest';
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSubscriptions } from '../api/subscriptions.js';
 import { makeFile, type FakeApi } from '../dev/fake-api.js';
-import { installFakeApi } from '../dev/test-helpers.js';
-import { loadAppInfo, loadSettings } from '../store/actions.js';
+import { installApi, installFakeApi } from '../dev/test-helpers.js';
+import { createRealApi, type FileRow, type RealApi } from '../../../test-support/real-api.js';
+import { loadAppInfo, loadSettings } from '../store/settings-actions.js';
 import { ExportScreen } from './ExportScreen.js';
 
 let fake: FakeApi;
+
+function unwrap<T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value;
+}
 let stop: () => void;
 
 beforeEach(async () => {
@@ -32,6 +38,57 @@ afterEach(() => {
   cleanup();
 });
 
+/** A real core with these rows instead of the fake: the store and its subscriptions over it. */
+async function withRealCore(rows: FileRow[], prepare: (real: RealApi, ids: number[]) => Promise<unknown>): Promise<RealApi> {
+  stop();
+  const real = await createRealApi();
+  await prepare(real, real.addRows(rows));
+  installApi(real.api);
+  stop = startSubscriptions(real.api);
+  await loadAppInfo();
+  await loadSettings();
+  return real;
+}
+
+describe('Export screen: preview on a real library', () => {
+  let real: RealApi;
+
+  beforeEach(async () => {
+    const rows = [
+      { path: '/photos/IMG_0001.jpg', detected: '2019-01-01T10:00:00' },
+      { path: '/photos/IMG_0002.jpg', detected: '2021-01-01T10:00:00' },
+      { path: '/photos/IMG_0003.jpg', detected: null },
+      { path: '/photos/IMG_0004.jpg', detected: '2019-06-01T10:00:00' },
+    ];
+    real = await withRealCore(rows, async (r, ids) => unwrap(await r.core.handlers['files:discard']({ id: ids[3]! })));
+  });
+
+  afterEach(async () => {
+    stop();
+    cleanup();
+    await real.close();
+  });
+
+  it('saves the output folder and previews what the export will do: kept files only, per year, the undated ones', async () => {
+    const out = `${real.dir}/out`;
+    render(<ExportScreen />);
+    expect(screen.getByTestId('start-export')).toBeDisabled();
+    fireEvent.change(screen.getByTestId('output-folder-input'), { target: { value: out } });
+    fireEvent.click(screen.getByTestId('set-output-folder'));
+    expect(await screen.findByTestId('output-folder')).toHaveTextContent(out);
+    expect(unwrap(await real.api.getSettings({})).outputDirectory).toBe(out);
+
+    const preview = await screen.findByTestId('export-preview');
+    expect(within(preview).getByTestId('preview-file-count')).toHaveTextContent('3');
+    expect(within(preview).getByTestId('preview-undated')).toHaveTextContent('1 without a date');
+    const table = within(preview).getByRole('table');
+    expect(table).toHaveTextContent('2019');
+    expect(table).toHaveTextContent('2021');
+    expect(real.callsOf('previewExport').at(-1)).toEqual({ outputDir: out });
+    expect(screen.getByTestId('start-export')).toBeEnabled();
+  });
+});
+
 describe('Export screen', () => {
   it('saves the output folder, previews, exports with live progress and ends with a summary', async () => {
     render(<ExportScreen />);
@@ -41,10 +98,7 @@ describe('Export screen', () => {
     expect(await screen.findByTestId('output-folder')).toHaveTextContent('/out');
     expect(fake.callsOf('setSettings')).toEqual([{ outputDirectory: '/out' }]);
 
-    const preview = await screen.findByTestId('export-preview');
-    expect(within(preview).getByTestId('preview-file-count')).toHaveTextContent('3');
-    expect(within(preview).getByTestId('preview-undated')).toHaveTextContent('1 without a date');
-    expect(within(preview).getByRole('table')).toHaveTextContent('2019');
+    await screen.findByTestId('export-preview');
     expect(fake.callsOf('previewExport').at(-1)).toEqual({ outputDir: '/out' });
 
     fireEvent.click(screen.getByTestId('start-export'));
@@ -59,11 +113,11 @@ describe('Export screen', () => {
         status: 'running',
         filesDone: 1,
         filesTotal: 3,
-        bytesDone: 1024 * 1024,
-        bytesTotal: 3 * 1024 * 1024,
+        bytesDone: 1_000_000,
+        bytesTotal: 3_000_000,
         currentFile: '/photos/IMG_0002.jpg',
         errorCount: 0,
-        bytesPerSecond: 1024 * 1024,
+        bytesPerSecond: 1_000_000,
         etaSeconds: 120,
       }),
     );
@@ -163,18 +217,24 @@ describe('Export screen', () => {
 });
 
 describe('Export screen: naming template', () => {
+  let real: RealApi;
+  let out: string;
+
   beforeEach(async () => {
-    stop();
-    fake = installFakeApi({
-      settings: { outputDirectory: '/out' },
-      files: [
-        makeFile(1, { detectedTimestamp: '2019-01-01T10:00:00', cameraModel: 'Canon EOS 5D', tags: ['beach', 'alps'] }),
-        makeFile(2, { detectedTimestamp: null, confidence: 'none' }),
-      ],
+    const rows = [
+      { path: '/photos/IMG_0001.jpg', detected: '2019-01-01T10:00:00', cameraModel: 'Canon EOS 5D', tags: ['beach', 'alps'] },
+      { path: '/photos/IMG_0002.jpg', detected: null },
+    ];
+    real = await withRealCore(rows, async (r) => {
+      out = `${r.dir}/out`;
+      unwrap(await r.api.setSettings({ outputDirectory: out }));
     });
-    stop = startSubscriptions(fake.api);
-    await loadAppInfo();
-    await loadSettings();
+  });
+
+  afterEach(async () => {
+    stop();
+    cleanup();
+    await real.close();
   });
 
   it('shows the names a template gives live, refuses a hostile one inline, and saves it when the export starts', async () => {
@@ -187,12 +247,12 @@ describe('Export screen: naming template', () => {
     const input = screen.getByTestId('name-template');
     fireEvent.change(input, { target: { value: '{camera}/{tag}/{YYYY}-{MM}-{DD}_{name}' } });
     expect(await screen.findByText('Canon EOS 5D/alps/2019-01-01_IMG_0001.jpg', {}, { timeout: 2000 })).toBeInTheDocument();
-    expect(fake.callsOf('previewExport').at(-1)).toEqual({ outputDir: '/out', nameTemplate: '{camera}/{tag}/{YYYY}-{MM}-{DD}_{name}' });
+    expect(real.callsOf('previewExport').at(-1)).toEqual({ outputDir: out, nameTemplate: '{camera}/{tag}/{YYYY}-{MM}-{DD}_{name}' });
     expect(screen.getByTestId('name-template-unsaved')).toBeInTheDocument();
-    expect(fake.callsOf('setSettings')).toEqual([]);
+    expect(real.callsOf('setSettings')).toEqual([{ outputDirectory: out }]);
 
     // Refused as typed, with the reason, and never sent to the core.
-    const previews = fake.callsOf('previewExport').length;
+    const previews = real.callsOf('previewExport').length;
     fireEvent.change(input, { target: { value: '../{YYYY}/{name}' } });
     expect(screen.getByTestId('name-template-problem')).toHaveTextContent('outside the archive');
     expect(input).toHaveAttribute('aria-invalid', 'true');
@@ -202,7 +262,7 @@ describe('Export screen: naming template', () => {
     fireEvent.change(input, { target: { value: '{YYYY}/{nom}' } });
     expect(screen.getByTestId('name-template-problem')).toHaveTextContent('{nom} is not a token');
     await new Promise((r) => setTimeout(r, 400));
-    expect(fake.callsOf('previewExport').length).toBe(previews);
+    expect(real.callsOf('previewExport').length).toBe(previews);
 
     // A good template again: Start export saves it, then exports.
     fireEvent.change(input, { target: { value: '{YYYY}/{MM}/{name}' } });
@@ -210,8 +270,9 @@ describe('Export screen: naming template', () => {
     expect(await screen.findByText('2019/01/IMG_0001.jpg', {}, { timeout: 2000 })).toBeInTheDocument();
     fireEvent.click(screen.getByTestId('start-export'));
     await screen.findByTestId('job-progress');
-    expect(fake.callsOf('setSettings')).toEqual([{ nameTemplate: '{YYYY}/{MM}/{name}' }]);
-    expect(fake.callsOf('startExport')).toEqual([{ outputDir: '/out' }]);
+    expect(real.callsOf('setSettings').slice(1)).toEqual([{ nameTemplate: '{YYYY}/{MM}/{name}' }]);
+    expect(unwrap(await real.api.getSettings({})).nameTemplate).toBe('{YYYY}/{MM}/{name}');
+    expect(real.callsOf('startExport')).toEqual([{ outputDir: out }]);
   });
 
   it('saves a template with Save naming and goes back to the default', async () => {
@@ -220,7 +281,7 @@ describe('Export screen: naming template', () => {
     fireEvent.change(input, { target: { value: '{YYYY}{MM}{DD}_{hh}{mm}{ss}' } });
     fireEvent.click(screen.getByTestId('save-name-template'));
     await screen.findByTestId('name-examples');
-    expect(fake.callsOf('setSettings')).toEqual([{ nameTemplate: '{YYYY}{MM}{DD}_{hh}{mm}{ss}' }]);
+    expect(real.callsOf('setSettings').slice(1)).toEqual([{ nameTemplate: '{YYYY}{MM}{DD}_{hh}{mm}{ss}' }]);
     expect(await screen.findByText('20190101_100000.jpg')).toBeInTheDocument();
     fireEvent.click(screen.getByTestId('default-name-template'));
     expect(input).toHaveValue('{YYYY}/{YYYY}{MM}{DD}_{hh}{mm}{ss}');

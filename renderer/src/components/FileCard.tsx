@@ -1,5 +1,5 @@
 import { memo, useEffect, useState } from 'react';
-import { clickCard } from '../store/actions.js';
+import { clickCard } from '../store/selection-actions.js';
 import { itemAt } from '../store/library-slice.js';
 import { thumbnailSrc } from '../store/settings-slice.js';
 import { useAppStore } from '../store/store.js';

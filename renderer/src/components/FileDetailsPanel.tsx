@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { formatCaptureTime } from '../../../shared/capture-time.js';
 import type { AppError } from '../../../shared/errors.js';
 import type { FileDetails, FileSummary } from '../../../shared/types.js';
-import { closeDetails, keepDuplicate, setFileDate } from '../store/actions.js';
+import { closeDetails, keepDuplicate, setFileDate } from '../store/details-actions.js';
 import { saveTypedDate, toggleDiscard } from '../store/review-actions.js';
 import { thumbnailSrc } from '../store/settings-slice.js';
 import { useAppStore } from '../store/store.js';

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { AppError } from '../../../shared/errors.js';
 import { api, call } from '../api/api.js';
 import { ErrorMessage } from './ErrorMessage.js';
+import { InlineTextForm } from './InlineTextForm.js';
 import { useFocusTrap } from '../lib/use-focus-trap.js';
 
 interface Listing {
@@ -78,27 +79,18 @@ export function FolderBrowser({
         <p className="path" data-testid="folder-browser-path">
           {listing?.path ?? '…'}
         </p>
-        <form
-          className="inline-form"
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (typed.trim()) void open(typed.trim());
-          }}
-        >
-          <label htmlFor="folder-browser-go">Go to</label>
-          <input
-            id="folder-browser-go"
-            data-testid="folder-browser-go-input"
-            type="text"
-            spellCheck={false}
-            value={typed}
-            placeholder="/mnt/photos"
-            onChange={(e) => setTyped(e.target.value)}
-          />
-          <button type="submit" data-testid="folder-browser-go" disabled={!typed.trim()}>
-            Go
-          </button>
-        </form>
+        <InlineTextForm
+          id="folder-browser-go"
+          label="Go to"
+          value={typed}
+          onChange={setTyped}
+          onSubmit={(path) => void open(path)}
+          placeholder="/mnt/photos"
+          inputTestId="folder-browser-go-input"
+          buttonTestId="folder-browser-go"
+          button="Go"
+          disabled={!typed.trim()}
+        />
         <ErrorMessage error={error} />
         <ul className="folder-list" aria-label="Folders" aria-busy={loading}>
           {listing?.parent ? (
@@ -117,27 +109,18 @@ export function FolderBrowser({
           ))}
           {listing && listing.dirs.length === 0 ? <li className="muted">No folders inside this one.</li> : null}
         </ul>
-        <form
-          className="inline-form"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void makeFolder();
-          }}
-        >
-          <label htmlFor="folder-browser-new">New folder here</label>
-          <input
-            id="folder-browser-new"
-            data-testid="folder-browser-new-name"
-            type="text"
-            spellCheck={false}
-            value={newName}
-            placeholder="Photos-organised"
-            onChange={(e) => setNewName(e.target.value)}
-          />
-          <button type="submit" data-testid="folder-browser-create" disabled={!listing || !newName.trim()}>
-            Create
-          </button>
-        </form>
+        <InlineTextForm
+          id="folder-browser-new"
+          label="New folder here"
+          value={newName}
+          onChange={setNewName}
+          onSubmit={() => void makeFolder()}
+          placeholder="Photos-organised"
+          inputTestId="folder-browser-new-name"
+          buttonTestId="folder-browser-create"
+          button="Create"
+          disabled={!listing || !newName.trim()}
+        />
         <div className="button-row">
           <button
             type="button"

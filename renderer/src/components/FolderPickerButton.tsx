@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { AppError } from '../../../shared/errors.js';
-import { pickFolders } from '../store/actions.js';
+import { pickFolders } from '../store/settings-actions.js';
 import { useAppStore } from '../store/store.js';
 import { ErrorMessage } from './ErrorMessage.js';
 import { FolderBrowser } from './FolderBrowser.js';

@@ -3,7 +3,7 @@ import '@testing-library/jest-dom/vitest';
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSubscriptions } from '../api/subscriptions.js';
-import { loadAppInfo } from '../store/actions.js';
+import { loadAppInfo } from '../store/settings-actions.js';
 import { getState } from '../store/store.js';
 import { installFakeApi } from '../dev/test-helpers.js';
 import type { FakeApi } from '../dev/fake-api.js';

@@ -1,7 +1,9 @@
 import { useState, type DragEvent } from 'react';
-import { addSourceFolders, removeSourceFolder, reviewImported, startImport } from '../store/actions.js';
+import { reviewImported, startImport } from '../store/job-actions.js';
+import { addSourceFolders, removeSourceFolder } from '../store/ui-actions.js';
 import { useAppStore } from '../store/store.js';
 import { ErrorMessage } from './ErrorMessage.js';
+import { InlineTextForm } from './InlineTextForm.js';
 import { FolderPickerButton } from './FolderPickerButton.js';
 import { JobProgress } from './JobProgress.js';
 import { formatCount } from '../lib/format.js';
@@ -68,27 +70,18 @@ export function ImportScreen() {
             onPicked={(paths) => addSourceFolders(paths)}
           />
         </div>
-        <form
-          className="inline-form"
-          onSubmit={(e) => {
-            e.preventDefault();
-            addTyped();
-          }}
-        >
-          <label htmlFor="source-folder-input">Or type a folder path</label>
-          <input
-            id="source-folder-input"
-            data-testid="source-folder-input"
-            type="text"
-            value={typed}
-            placeholder="/home/me/Pictures"
-            spellCheck={false}
-            onChange={(e) => setTyped(e.target.value)}
-          />
-          <button type="submit" data-testid="add-source-folder" disabled={!typed.trim()}>
-            Add folder
-          </button>
-        </form>
+        <InlineTextForm
+          id="source-folder-input"
+          label="Or type a folder path"
+          value={typed}
+          onChange={setTyped}
+          onSubmit={addTyped}
+          placeholder="/home/me/Pictures"
+          inputTestId="source-folder-input"
+          buttonTestId="add-source-folder"
+          button="Add folder"
+          disabled={!typed.trim()}
+        />
         <p className="muted">You can also drop folders here.</p>
         {dropHint ? (
           <p className="hint" role="status">

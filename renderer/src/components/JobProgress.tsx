@@ -1,5 +1,5 @@
 import { RESUMABLE_STATUSES } from '../../../shared/types.js';
-import { cancelJob, pauseJob, resumeJob } from '../store/actions.js';
+import { cancelJob, pauseJob, resumeJob } from '../store/job-actions.js';
 import { doneFraction } from '../store/jobs-slice.js';
 import { useAppStore } from '../store/store.js';
 import { formatBytes, formatCount, formatEta, formatSpeed, formatStatus } from '../lib/format.js';

@@ -1,7 +1,8 @@
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { RESUMABLE_STATUSES } from '../../../shared/types.js';
-import { loadJobs, navigate, resumeJob } from '../store/actions.js';
+import { loadJobs, resumeJob } from '../store/job-actions.js';
+import { navigate } from '../store/ui-actions.js';
 import { useAppStore } from '../store/store.js';
 import { formatCount, formatStatus } from '../lib/format.js';
 import { ErrorMessage } from './ErrorMessage.js';

@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import { observeElementRect, useVirtualizer, type Rect, type Virtualizer } from '@tanstack/react-virtual';
-import { clickCard, ensureRange, openDetails } from '../store/actions.js';
+import { openDetails } from '../store/details-actions.js';
+import { ensureRange } from '../store/library-actions.js';
+import { clickCard } from '../store/selection-actions.js';
 import { PAGE_SIZE, itemAt } from '../store/library-slice.js';
 import { getState, useAppStore } from '../store/store.js';
 import { cardRowAt, layoutTimeline, suspicion, verticalMove, type TimelineRow } from '../lib/timeline-layout.js';

@@ -1,18 +1,8 @@
 import { memo, useEffect, useRef, useState } from 'react';
 import type { FileFilter } from '../../../shared/types.js';
-import {
-  clearSelection,
-  discardSelected,
-  loadCounts,
-  loadTags,
-  loadTimeline,
-  narrow,
-  restoreSelected,
-  selectAll,
-  setFilter,
-  closeDetails,
-  setSelectedDate,
-} from '../store/actions.js';
+import { closeDetails } from '../store/details-actions.js';
+import { loadCounts, loadTags, loadTimeline, narrow, setFilter } from '../store/library-actions.js';
+import { clearSelection, discardSelected, restoreSelected, selectAll, setSelectedDate } from '../store/selection-actions.js';
 import { reviewProgress } from '../store/library-slice.js';
 import { acceptCameraDates, acceptSuggested, pickCandidate, step, toggleDiscard, undoLast } from '../store/review-actions.js';
 import { getState, useAppStore } from '../store/store.js';

@@ -1,32 +1,35 @@
-// @vitest-environment jsdom
+// @vitest-environment jsdom-core
 import '@testing-library/jest-dom/vitest';
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { makeFile, type FakeApi } from '../dev/fake-api.js';
-import { installFakeApi, stubLayout } from '../dev/test-helpers.js';
-import { loadAppInfo, loadCounts } from '../store/actions.js';
+import { createRealApi, type RealApi } from '../../../test-support/real-api.js';
+import { installApi, stubLayout } from '../dev/test-helpers.js';
+import { loadCounts } from '../store/library-actions.js';
+import { loadAppInfo } from '../store/settings-actions.js';
 import { getState } from '../store/store.js';
 import { SETTLE_MS } from '../lib/scroll-speed.js';
 import { LibraryScreen, folderTree } from './LibraryScreen.js';
 
-let fake: FakeApi;
+let real: RealApi;
 let unstub: () => void;
 
 beforeEach(async () => {
   unstub = stubLayout(1000, 800);
-  const files = [
-    ...Array.from({ length: 6 }, (_, i) => makeFile(i + 1, { originalPath: `/photos/2019/summer/IMG_${i + 1}.jpg`, originalName: `IMG_${i + 1}.jpg`, detectedTimestamp: `2019-07-14T1${i}:00:00` })),
-    makeFile(7, { originalPath: '/photos/2020/scan_a.tif', originalName: 'scan_a.tif', detectedTimestamp: '2020-01-01T00:00:00', confidence: 'low' }),
-    makeFile(8, { originalPath: '/photos/2020/scan_b.tif', originalName: 'scan_b.tif', detectedTimestamp: '2020-01-01T00:00:00', timestampSource: 'file-mtime', confidence: 'low' }),
-    makeFile(9, { originalPath: '/photos/misc/beach.jpg', originalName: 'beach.jpg', detectedTimestamp: null, confidence: 'none' }),
-  ];
-  fake = installFakeApi({ files });
+  real = await createRealApi();
+  real.addRows([
+    ...Array.from({ length: 6 }, (_, i) => ({ path: `/photos/2019/summer/IMG_${i + 1}.jpg`, detected: `2019-07-14T1${i}:00:00` })),
+    { path: '/photos/2020/scan_a.tif', detected: '2020-01-01T00:00:00', confidence: 'low' as const },
+    { path: '/photos/2020/scan_b.tif', detected: '2020-01-01T00:00:00', source: 'file-mtime' as const, confidence: 'low' as const },
+    { path: '/photos/misc/beach.jpg', detected: null },
+  ]);
+  installApi(real.api);
   await loadAppInfo();
 });
 
-afterEach(() => {
+afterEach(async () => {
   cleanup();
   unstub();
+  await real.close();
 });
 
 describe('Library timeline', () => {
@@ -51,7 +54,7 @@ describe('Library timeline', () => {
 
     fireEvent.change(screen.getByTestId('search'), { target: { value: 'scan' } });
     await screen.findByText('2 files');
-    expect(fake.callsOf('listFiles').at(-1)).toMatchObject({ search: 'scan', offset: 0 });
+    expect(real.callsOf('listFiles').at(-1)).toMatchObject({ search: 'scan', offset: 0 });
     await waitFor(() => expect(screen.getByTestId('filter-all')).toHaveTextContent('All 2'));
     fireEvent.change(screen.getByTestId('search'), { target: { value: '' } });
     await screen.findByText('9 files');
@@ -61,7 +64,7 @@ describe('Library timeline', () => {
     expect(options).toEqual(['Every folder', 'photos (9)', '··2019 (6)', '····summer (6)', '··2020 (2)', '··misc (1)']);
     fireEvent.change(folder, { target: { value: '/photos/2019' } });
     await screen.findByText('6 files');
-    expect(fake.callsOf('listFiles').at(-1)).toMatchObject({ folder: '/photos/2019' });
+    expect(real.callsOf('listFiles').at(-1)).toMatchObject({ folder: '/photos/2019' });
   });
 
   it('opening a file neither reflows the grid nor moves the scroll position', async () => {
@@ -81,16 +84,16 @@ describe('Library timeline', () => {
     render(<LibraryScreen />);
     await waitFor(() => expect(screen.getByTestId('filter-all')).toHaveTextContent('All 9'));
     const { counts, folders } = getState().library;
-    const asked = fake.callsOf('countFiles').length;
+    const asked = real.callsOf('countFiles').length;
     fireEvent.click(screen.getByTestId('filter-needs-review'));
     await screen.findByText('3 files');
-    await waitFor(() => expect(fake.callsOf('countFiles').length).toBeGreaterThan(asked));
+    await waitFor(() => expect(real.callsOf('countFiles').length).toBeGreaterThan(asked));
     await act(() => loadCounts());
     expect(getState().library.counts).toBe(counts);
     expect(getState().library.folders).toBe(folders);
 
     // A file discarded elsewhere: the next answer differs, and the bar shows it.
-    fake.files.find((f) => f.id === 7)!.discarded = true;
+    expect((await real.core.handlers['files:discard']({ id: 7 })).ok).toBe(true);
     await act(() => loadCounts());
     expect(getState().library.counts).not.toBe(counts);
     expect(getState().library.counts).toMatchObject({ 'needs-review': 2, discarded: 1 });
@@ -99,7 +102,7 @@ describe('Library timeline', () => {
   });
 
   it('cards that appear during a fling ask for their thumbnails once it slows; the others have theirs at once', async () => {
-    fake.files.push(...Array.from({ length: 300 }, (_, i) => makeFile(100 + i, { originalName: `Z_${i}.jpg`, detectedTimestamp: '2021-05-01T10:00:00' })));
+    real.addRows(Array.from({ length: 300 }, (_, i) => ({ path: `/photos/Z_${i}.jpg`, detected: '2021-05-01T10:00:00' })));
     render(<LibraryScreen />);
     const first = await screen.findByTestId('file-card-1');
     expect(first.querySelector('img')).not.toBeNull();

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { saveSettings } from '../store/actions.js';
+import { saveSettings } from '../store/settings-actions.js';
+import { InlineTextForm } from './InlineTextForm.js';
 import { useAppStore } from '../store/store.js';
 import { FolderPickerButton } from './FolderPickerButton.js';
 
@@ -33,27 +34,18 @@ export function OutputFolderField() {
           }}
         />
       </div>
-      <form
-        className="inline-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (typed.trim()) void saveSettings({ outputDirectory: typed.trim() });
-        }}
-      >
-        <label htmlFor="output-folder-input">Or type a folder path</label>
-        <input
-          id="output-folder-input"
-          data-testid="output-folder-input"
-          type="text"
-          spellCheck={false}
-          value={typed}
-          placeholder="/home/me/Photos-organised"
-          onChange={(e) => setTyped(e.target.value)}
-        />
-        <button type="submit" data-testid="set-output-folder" disabled={!typed.trim() || saving}>
-          Use this folder
-        </button>
-      </form>
+      <InlineTextForm
+        id="output-folder-input"
+        label="Or type a folder path"
+        value={typed}
+        onChange={setTyped}
+        onSubmit={(path) => void saveSettings({ outputDirectory: path })}
+        placeholder="/home/me/Photos-organised"
+        inputTestId="output-folder-input"
+        buttonTestId="set-output-folder"
+        button="Use this folder"
+        disabled={!typed.trim() || saving}
+      />
     </div>
   );
 }

@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeJob, type FakeApi } from '../dev/fake-api.js';
 import { installFakeApi } from '../dev/test-helpers.js';
 import { startSubscriptions } from '../api/subscriptions.js';
-import { loadAppInfo, loadJobs, loadSettings } from '../store/actions.js';
+import { loadJobs } from '../store/job-actions.js';
+import { loadAppInfo, loadSettings } from '../store/settings-actions.js';
 import { getState } from '../store/store.js';
 import { ExportScreen } from './ExportScreen.js';
 

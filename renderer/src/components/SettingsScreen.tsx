@@ -1,5 +1,6 @@
-import { useMemo } from 'react';
-import { saveSettings } from '../store/actions.js';
+import { useMemo, type ReactNode } from 'react';
+import type { Settings } from '../../../shared/types.js';
+import { saveSettings } from '../store/settings-actions.js';
 import { useAppStore } from '../store/store.js';
 import { ErrorMessage } from './ErrorMessage.js';
 import { OutputFolderField } from './OutputFolderField.js';
@@ -14,6 +15,20 @@ function timeZones(current: string | undefined): string[] {
   if (!zones.includes('UTC')) zones = ['UTC', ...zones];
   if (current && !zones.includes(current)) zones = [current, ...zones];
   return zones;
+}
+
+type BooleanSetting = { [K in keyof Settings]: Settings[K] extends boolean ? K : never }[keyof Settings];
+
+/** One on/off setting: saved as soon as it is ticked, with what it does below. */
+function SettingCheckbox({ id, setting, label, children }: { id: string; setting: BooleanSetting; label: string; children: ReactNode }) {
+  const checked = useAppStore((s) => s.settings.value?.[setting] ?? false);
+  return (
+    <div className="field checkbox">
+      <input id={id} data-testid={id} type="checkbox" checked={checked} onChange={(e) => void saveSettings({ [setting]: e.target.checked })} />
+      <label htmlFor={id}>{label}</label>
+      <p className="muted">{children}</p>
+    </div>
+  );
 }
 
 export function SettingsScreen() {
@@ -51,59 +66,21 @@ export function SettingsScreen() {
               </select>
               <p className="muted">Many cameras and phones store video times in UTC; this zone turns them into local time.</p>
             </div>
-            <div className="field checkbox">
-              <input
-                id="gps-time-zone"
-                data-testid="gps-time-zone"
-                type="checkbox"
-                checked={settings.useGpsTimeZone}
-                onChange={(e) => void saveSettings({ useGpsTimeZone: e.target.checked })}
-              />
-              <label htmlFor="gps-time-zone">Use the time zone where the file was taken</label>
-              <p className="muted">
-                When a video (or a Google Takeout photo) stores its time in UTC and carries a GPS position, show it in the time
-                zone of that place instead of the zone above.
-              </p>
-            </div>
-            <div className="field checkbox">
-              <input
-                id="file-dates-last-resort"
-                data-testid="file-dates-last-resort"
-                type="checkbox"
-                checked={settings.useFileDatesAsLastResort}
-                onChange={(e) => void saveSettings({ useFileDatesAsLastResort: e.target.checked })}
-              />
-              <label htmlFor="file-dates-last-resort">Use file dates as a last resort</label>
-              <p className="muted">
-                When a file has no date inside it, use the date the file was last changed. This is often wrong for copied files,
-                so such files are still marked for review.
-              </p>
-            </div>
-            <div className="field checkbox">
-              <input
-                id="write-dates-into-copies"
-                data-testid="write-dates-into-copies"
-                type="checkbox"
-                checked={settings.writeDatesIntoCopies}
-                onChange={(e) => void saveSettings({ writeDatesIntoCopies: e.target.checked })}
-              />
-              <label htmlFor="write-dates-into-copies">Write corrected dates into copies</label>
-              <p className="muted">
-                When a date came from you, a file name or the file time, the copy in the archive gets it written inside, so other
-                photo apps sort it the same way. Your originals are never changed.
-              </p>
-            </div>
-            <div className="field checkbox">
-              <input
-                id="write-folder-tags"
-                data-testid="write-folder-tags"
-                type="checkbox"
-                checked={settings.writeFolderTagsAsKeywords}
-                onChange={(e) => void saveSettings({ writeFolderTagsAsKeywords: e.target.checked })}
-              />
-              <label htmlFor="write-folder-tags">Write folder tags as keywords</label>
-              <p className="muted">Tags from folder names go into the copies as keywords that photo apps can search.</p>
-            </div>
+            <SettingCheckbox id="gps-time-zone" setting="useGpsTimeZone" label="Use the time zone where the file was taken">
+              When a video (or a Google Takeout photo) stores its time in UTC and carries a GPS position, show it in the time
+              zone of that place instead of the zone above.
+            </SettingCheckbox>
+            <SettingCheckbox id="file-dates-last-resort" setting="useFileDatesAsLastResort" label="Use file dates as a last resort">
+              When a file has no date inside it, use the date the file was last changed. This is often wrong for copied files,
+              so such files are still marked for review.
+            </SettingCheckbox>
+            <SettingCheckbox id="write-dates-into-copies" setting="writeDatesIntoCopies" label="Write corrected dates into copies">
+              When a date came from you, a file name or the file time, the copy in the archive gets it written inside, so other
+              photo apps sort it the same way. Your originals are never changed.
+            </SettingCheckbox>
+            <SettingCheckbox id="write-folder-tags" setting="writeFolderTagsAsKeywords" label="Write folder tags as keywords">
+              Tags from folder names go into the copies as keywords that photo apps can search.
+            </SettingCheckbox>
           </section>
           {savedAt ? (
             <p className="muted" role="status" data-testid="settings-saved">

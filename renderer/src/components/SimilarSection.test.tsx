@@ -1,31 +1,32 @@
-// @vitest-environment jsdom
+// @vitest-environment jsdom-core
 import '@testing-library/jest-dom/vitest';
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createRealApi, type RealApi } from '../../../test-support/real-api.js';
 import { makeFile } from '../dev/fake-api.js';
-import { installFakeApi } from '../dev/test-helpers.js';
+import { installApi, installFakeApi } from '../dev/test-helpers.js';
 import { SimilarSection } from './SimilarSection.js';
 
-afterEach(() => {
+let real: RealApi | null = null;
+
+afterEach(async () => {
   cleanup();
   vi.useRealTimers();
+  await real?.close();
+  real = null;
 });
 
 describe('SimilarSection', () => {
   it('lists each group with the suggested copy and resolves them all with one button', async () => {
-    const files = [
-      makeFile(1, { originalName: 'IMG_1.jpg', width: 4000, height: 3000 }),
-      makeFile(2, { originalName: 'IMG-WA0001.jpg', width: 1600, height: 1200 }),
-      makeFile(3, { originalName: 'beach.jpg', width: 2000, height: 1500 }),
-      makeFile(4, { originalName: 'beach small.jpg', width: 500, height: 375 }),
-    ];
-    const fake = installFakeApi({
-      files,
-      similar: [
-        { id: 1, keepId: 1, reason: 'largest (4000×3000)', memberCount: 2, members: [files[0]!, files[1]!] },
-        { id: 3, keepId: 3, reason: 'largest (2000×1500)', memberCount: 2, members: [files[2]!, files[3]!] },
-      ],
-    });
+    // Two pictures and a smaller copy of each, with other bytes: hashes a bit apart, the same shape.
+    real = await createRealApi();
+    const ids = real.addRows([
+      { path: '/photos/IMG_1.jpg', width: 4000, height: 3000, perceptualHash: 'f0f0f0f0f0f0f0f0' },
+      { path: '/photos/IMG-WA0001.jpg', width: 1600, height: 1200, perceptualHash: 'f0f0f0f0f0f0f0f1' },
+      { path: '/photos/beach.jpg', width: 2000, height: 1500, perceptualHash: '0123456789abcdef' },
+      { path: '/photos/beach small.jpg', width: 500, height: 375, perceptualHash: '0123456789abcdee' },
+    ]);
+    installApi(real.api);
     render(<SimilarSection />);
     const section = await screen.findByTestId('similar-section');
     expect(section).toHaveTextContent('2 groups, 2 copies to discard');
@@ -36,15 +37,18 @@ describe('SimilarSection', () => {
 
     fireEvent.click(within(section).getByTestId('similar-resolve-all'));
     expect(await screen.findByTestId('similar-done')).toHaveTextContent('Kept 2 pictures, discarded 2 copies.');
-    expect(fake.callsOf('resolveAllSimilar')).toHaveLength(1);
-    expect(fake.files.filter((f) => f.discarded).map((f) => f.id)).toEqual([2, 4]);
+    expect(real.callsOf('resolveAllSimilar')).toHaveLength(1);
+    const discarded = await Promise.all(ids.map(async (id) => (await real!.file(id)).discarded));
+    expect(discarded).toEqual([false, true, false, true]);
   });
 
   it('shows nothing when there are no near-duplicates', async () => {
-    const fake = installFakeApi({ files: [makeFile(1)] });
+    real = await createRealApi();
+    real.addRows([{ path: '/photos/IMG_1.jpg', perceptualHash: 'f0f0f0f0f0f0f0f0' }, { path: '/photos/other.jpg', perceptualHash: '0f0f0f0f0f0f0f0f' }]);
+    installApi(real.api);
     const { container } = render(<SimilarSection />);
     await screen.findByText((_, el) => el === container);
-    expect(fake.callsOf('listSimilar')).toHaveLength(1);
+    expect(real.callsOf('listSimilar')).toHaveLength(1);
     expect(screen.queryByTestId('similar-section')).toBeNull();
   });
 

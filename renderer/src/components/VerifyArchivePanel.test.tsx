@@ -6,7 +6,7 @@ import type { VerifyReport } from '../../../shared/verify-report.js';
 import { startSubscriptions } from '../api/subscriptions.js';
 import type { FakeApi } from '../dev/fake-api.js';
 import { installFakeApi } from '../dev/test-helpers.js';
-import { loadAppInfo, loadSettings } from '../store/actions.js';
+import { loadAppInfo, loadSettings } from '../store/settings-actions.js';
 import { ExportScreen } from './ExportScreen.js';
 import { VerifyArchivePanel } from './VerifyArchivePanel.js';
 
@@ -21,7 +21,7 @@ function report(overrides: Partial<VerifyReport> = {}): VerifyReport {
     manifestRecords: 5,
     manifestSkippedLines: 0,
     ok: 5,
-    bytesChecked: 5 * 1024 * 1024,
+    bytesChecked: 5_000_000,
     missing: [],
     changed: [],
     notInManifest: [],
@@ -56,14 +56,14 @@ describe('Verify archive', () => {
         root: '/out',
         filesDone: 1,
         filesTotal: 4,
-        bytesDone: 1024 * 1024,
-        bytesTotal: 4 * 1024 * 1024,
+        bytesDone: 1_000_000,
+        bytesTotal: 4_000_000,
         currentFile: '2003/20031204_064652.jpg',
       }),
     );
     expect(screen.getByTestId('verify-progress-text')).toHaveTextContent('1 of 4 files · 1.0 MB of 4.0 MB checked (25%)');
     expect(screen.getByTestId('verify-current')).toHaveTextContent('2003/20031204_064652.jpg');
-    expect(screen.getByRole('progressbar', { name: 'Verified' })).toHaveAttribute('value', String(1024 * 1024));
+    expect(screen.getByRole('progressbar', { name: 'Verified' })).toHaveAttribute('value', '1000000');
 
     fireEvent.click(screen.getByTestId('verify-cancel'));
     expect(fake.callsOf('cancelVerify')).toEqual([{ verifyId: 1 }]);

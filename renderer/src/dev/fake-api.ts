@@ -1,17 +1,15 @@
 /**
- * An in-memory `Api` for renderer tests (and for poking at the UI without a backend). It records
- * every call, answers from a small model of files/jobs/settings, and lets a test push events.
- * Only tests import it, so the production bundle never contains it.
+ * An in-memory `Api` for the renderer tests that need what a real core does not give on demand:
+ * a chosen error, an answer held back, events pushed at a given moment (progress, verify), a
+ * folder dialog, a canned preview. It records every call and answers from a small model of
+ * files/jobs/settings; the library's own behaviour (lists, counts, edits, names) is tested on a
+ * real core instead (test-support/real-api.ts). Only tests import it.
  */
 import type { Api } from '../../../shared/contract.js';
-import { parseCaptureTime, formatCaptureTime } from '../../../shared/capture-time.js';
-import { DEFAULT_NAME_TEMPLATE, parseNameTemplate, planName, validateNameTemplate } from '../../../shared/name-template.js';
-import { relativePathFor } from '../../../shared/naming.js';
+import { DEFAULT_NAME_TEMPLATE } from '../../../shared/name-template.js';
 import type { AppError, Result } from '../../../shared/errors.js';
 import type {
-  SimilarGroup,
   ExportPreview,
-  FileDetails,
   FileFilter,
   FileSummary,
   JobFinishedEvent,
@@ -38,10 +36,7 @@ export interface FakeApiOptions {
   dirs?: Record<string, string[]>;
   /** What pickFolder answers. */
   pickedFolders?: string[];
-  details?: Record<number, Partial<FileDetails>>;
   preview?: ExportPreview;
-  /** Near-duplicate groups listSimilar answers (resolved groups drop out). */
-  similar?: SimilarGroup[];
   /** Pictures listSimilar says are still being hashed, one answer per call (the last one repeats). */
   similarPending?: number[];
 }
@@ -114,23 +109,10 @@ export function makeJob(id: number, overrides: Partial<JobSummary> = {}): JobSum
   };
 }
 
-interface Narrowing {
-  tag?: string | undefined;
-  folder?: string | undefined;
-  search?: string | undefined;
-}
-
-function refined(file: FileSummary, r: Narrowing): boolean {
-  if (r.tag !== undefined && !file.tags.includes(r.tag)) return false;
-  if (r.folder !== undefined && !file.originalPath.startsWith(`${r.folder}/`)) return false;
-  if (r.search !== undefined && !file.originalName.toLowerCase().includes(r.search.toLowerCase())) return false;
-  return true;
-}
-
 const FILTER_NAMES: FileFilter[] = ['all', 'needs-review', 'undated', 'duplicates', 'discarded', 'exported', 'errors'];
 
-function matches(file: FileSummary, filter: FileFilter, tag: string | undefined): boolean {
-  if (tag !== undefined && !file.tags.includes(tag)) return false;
+/** The filters only: narrowing by tag, folder or name is the real core's (renderer tests on test-support/real-api.ts). */
+function matches(file: FileSummary, filter: FileFilter): boolean {
   switch (filter) {
     case 'all':
       return true;
@@ -191,27 +173,8 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     return compute();
   }
 
+  const unsupported: Result<never> = { ok: false, error: { code: 'unsupported', message: 'Not modelled by the fake API.' } };
   const notFound = (what: string): Result<never> => ({ ok: false, error: { code: 'not-found', message: `${what} not found.` } });
-
-  let index = new Map<number, FileSummary>();
-  function file(id: number): FileSummary | undefined {
-    // Tests may push to `files`; rebuild the index when it no longer matches.
-    if (index.size !== files.length) index = new Map(files.map((f) => [f.id, f]));
-    return index.get(id);
-  }
-
-  function update(id: number, change: Partial<FileSummary>): Result<FileSummary> {
-    const f = file(id);
-    if (!f) return notFound('File');
-    Object.assign(f, change);
-    return { ok: true, value: { ...f } };
-  }
-
-  function normalise(timestamp: string | null): string | null | AppError {
-    if (timestamp === null) return null;
-    const ct = parseCaptureTime(timestamp);
-    return ct ? formatCaptureTime(ct) : { code: 'invalid-argument', message: 'That date does not exist.' };
-  }
 
   function jobChange(id: number, status: JobStatus): Result<JobSummary> {
     const job = jobs.get(id);
@@ -231,27 +194,21 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
       answer('startImport', r, () => ({ ok: true, value: { jobId: newJob('import', { options: { sourceFolders: r.folders } }).id, status: 'queued' } })),
     listFiles: (r) =>
       answer('listFiles', r, () => {
-        const matching = files.filter((f) => matches(f, r.filter ?? 'all', r.tag) && refined(f, r));
+        const matching = files.filter((f) => matches(f, r.filter ?? 'all'));
         const offset = r.offset ?? 0;
         const limit = r.limit ?? 200;
         return { ok: true, value: { items: matching.slice(offset, offset + limit).map((f) => ({ ...f })), total: matching.length } };
       }),
     countFiles: (r) =>
       answer('countFiles', r, () => {
-        const inScope = files.filter((f) => refined(f, r));
-        const filters = Object.fromEntries(FILTER_NAMES.map((n) => [n, inScope.filter((f) => matches(f, n, undefined)).length])) as Record<FileFilter, number>;
-        const folders = new Map<string, number>();
-        for (const f of files) {
-          const dir = f.originalPath.slice(0, f.originalPath.lastIndexOf('/'));
-          folders.set(dir, (folders.get(dir) ?? 0) + 1);
-        }
-        return { ok: true, value: { filters, folders: [...folders].sort().map(([path, count]) => ({ path, count })) } };
+        const filters = Object.fromEntries(FILTER_NAMES.map((n) => [n, files.filter((f) => matches(f, n)).length])) as Record<FileFilter, number>;
+        return { ok: true, value: { filters, folders: [] } };
       }),
     fileTimeline: (r) =>
       answer('fileTimeline', r, () => {
-        // The fake lists in array order; its days follow that order (tests give files sorted by date).
+        // The fake lists in array order; its days follow that order. Which days look suspicious is the real core's.
         const days: TimelineDay[] = [];
-        for (const f of files.filter((x) => matches(x, r.filter ?? 'all', r.tag) && refined(x, r))) {
+        for (const f of files.filter((x) => matches(x, r.filter ?? 'all'))) {
           const ts = f.finalTimestamp ?? f.detectedTimestamp;
           const day = ts ? ts.slice(0, 10) : null;
           let last = days.at(-1);
@@ -260,74 +217,33 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
             days.push(last);
           }
           last.count++;
-          if (!f.finalTimestamp && f.timestampSource === 'file-mtime') last.fileTimeOnly++;
-          if (!f.finalTimestamp && f.confidence === 'low') last.unsure++;
-          if (ts && ts.slice(5, 19) === '01-01T00:00:00') last.placeholder++;
         }
         return { ok: true, value: { days } };
       }),
     getFile: (r) =>
       answer('getFile', r, () => {
-        const f = file(r.id);
+        const f = files.find((x) => x.id === r.id);
         if (!f) return notFound('File');
-        const extra = options.details?.[r.id] ?? {};
-        const duplicates = f.duplicateGroup === null ? [] : files.filter((d) => d.duplicateGroup === f.duplicateGroup && d.id !== f.id);
-        return { ok: true, value: { ...f, importRoot: '/photos', candidates: [], duplicates, ...extra } };
+        return { ok: true, value: { ...f, importRoot: '/photos', candidates: [], duplicates: [] } };
       }),
-    setFileDate: (r) =>
-      answer('setFileDate', r, () => {
-        const t = normalise(r.timestamp);
-        if (t !== null && typeof t === 'object') return { ok: false, error: t };
-        return update(r.id, { finalTimestamp: t, reviewedAt: t === null ? null : '2026-01-01T00:00:00.000Z' });
-      }),
-    setFilesDate: (r) =>
-      answer('setFilesDate', r, () => {
-        const t = normalise(r.timestamp);
-        if (t !== null && typeof t === 'object') return { ok: false, error: t };
-        for (const id of r.ids) update(id, { finalTimestamp: t });
-        return { ok: true, value: { updated: r.ids.length } };
-      }),
-    discardFile: (r) => answer('discardFile', r, () => update(r.id, { discarded: true })),
-    restoreFile: (r) => answer('restoreFile', r, () => update(r.id, { discarded: false })),
-    discardFiles: (r) =>
-      answer('discardFiles', r, () => {
-        for (const id of r.ids) update(id, { discarded: true });
-        return { ok: true, value: { updated: r.ids.length } };
-      }),
-    restoreFiles: (r) =>
-      answer('restoreFiles', r, () => {
-        for (const id of r.ids) update(id, { discarded: false });
-        return { ok: true, value: { updated: r.ids.length } };
-      }),
-    resolveDuplicates: (r) =>
-      answer('resolveDuplicates', r, () => {
-        let discarded = 0;
-        for (const f of files) {
-          if (f.duplicateGroup !== r.group) continue;
-          f.discarded = f.id !== r.keepId;
-          if (f.discarded) discarded++;
-        }
-        return { ok: true, value: { kept: r.keepId, discarded } };
-      }),
+    // Edits: the real core's (renderer tests on test-support/real-api.ts).
+    setFileDate: (r) => answer('setFileDate', r, () => unsupported),
+    setFilesDate: (r) => answer('setFilesDate', r, () => unsupported),
+    discardFile: (r) => answer('discardFile', r, () => unsupported),
+    restoreFile: (r) => answer('restoreFile', r, () => unsupported),
+    discardFiles: (r) => answer('discardFiles', r, () => unsupported),
+    restoreFiles: (r) => answer('restoreFiles', r, () => unsupported),
+    resolveDuplicates: (r) => answer('resolveDuplicates', r, () => unsupported),
+    // Near-duplicate groups are the real core's; the fake says only how many are left to compare.
     listSimilar: (r) =>
       answer('listSimilar', r, () => ({
         ok: true,
         value: {
-          groups: (options.similar ?? []).filter((g) => g.members.filter((m) => !file(m.id)?.discarded).length > 1),
+          groups: [],
           pending: options.similarPending?.length ? (options.similarPending.length > 1 ? options.similarPending.shift()! : options.similarPending[0]!) : 0,
         },
       })),
-    resolveAllSimilar: (r) =>
-      answer('resolveAllSimilar', r, () => {
-        let discarded = 0;
-        let groups = 0;
-        for (const g of options.similar ?? []) {
-          groups++;
-          const keepId = r.keep?.find((k) => k.group === g.id)?.keepId ?? g.keepId;
-          for (const m of g.members) if (m.id !== keepId && update(m.id, { discarded: true }).ok) discarded++;
-        }
-        return { ok: true, value: { groups, discarded } };
-      }),
+    resolveAllSimilar: (r) => answer('resolveAllSimilar', r, () => unsupported),
     listTags: (r) =>
       answer('listTags', r, () => {
         const counts = new Map<string, number>();
@@ -359,8 +275,6 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     getSettings: (r) => answer('getSettings', r, () => ({ ok: true, value: { ...settings } })),
     setSettings: (r) =>
       answer('setSettings', r, () => {
-        const why = r.nameTemplate === undefined ? null : validateNameTemplate(r.nameTemplate);
-        if (why !== null) return { ok: false, error: { code: 'invalid-argument', message: `The naming template cannot be used: ${why}` } };
         if (r.nameTemplate !== undefined) settings.nameTemplate = r.nameTemplate;
         if (r.outputDirectory !== undefined) settings.outputDirectory = r.outputDirectory;
         if (r.timeZone !== undefined) settings.timeZone = r.timeZone;
@@ -396,24 +310,9 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     showPath: (r) => answer('showPath', r, () => ({ ok: true, value: { shown: true } })),
     previewExport: (r) =>
       answer('previewExport', r, () => {
+        // A canned preview: what an export would do (counts per year, names) is the real core's.
         if (options.preview) return { ok: true, value: options.preview };
-        const parsed = parseNameTemplate(r.nameTemplate ?? settings.nameTemplate);
-        if (!parsed.ok) return { ok: false, error: { code: 'invalid-argument', message: `The naming template cannot be used: ${parsed.message}` } };
         const kept = files.filter((f) => !f.discarded);
-        // Names from the shared planner (no collisions modelled here).
-        const names = kept.slice(0, 6).map((f) => {
-          const t = f.finalTimestamp ?? f.detectedTimestamp;
-          const timestamp = t ? parseCaptureTime(t) : null;
-          const planned = planName({ timestamp, originalName: f.originalName, cameraModel: f.cameraModel, tags: [...f.tags].sort() }, parsed.template);
-          return { original: f.originalName, name: relativePathFor(planned, 0), companions: [] };
-        });
-        const perYear = new Map<string, number>();
-        let undatedCount = 0;
-        for (const f of kept) {
-          const t = f.finalTimestamp ?? f.detectedTimestamp;
-          if (t) perYear.set(t.slice(0, 4), (perYear.get(t.slice(0, 4)) ?? 0) + 1);
-          else undatedCount++;
-        }
         return {
           ok: true,
           value: {
@@ -424,11 +323,11 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
             toRename: 0,
             problems: 0,
             discardedInArchive: 0,
-            perYear: [...perYear].map(([year, count]) => ({ year, count })).sort((a, b) => a.year.localeCompare(b.year)),
-            undatedCount,
+            perYear: [],
+            undatedCount: 0,
             collisionCount: 0,
-            nameTemplate: parsed.template.source,
-            names,
+            nameTemplate: r.nameTemplate ?? settings.nameTemplate,
+            names: [],
             fidelity: { livePhotos: 0, rawPairs: 0, sidecars: 0, writes: [], xmpSidecars: 0, examples: [] },
             outputDir: r.outputDir ?? settings.outputDirectory,
             freeBytes: 500_000_000_000,
@@ -455,9 +354,9 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
       }),
     cancelVerify: (r) => answer('cancelVerify', r, () => ({ ok: true, value: { cancelled: r.verifyId < nextVerifyId } })),
     // Clock correction: only the real core models it (handlers and e2e tests cover it).
-    previewDateShift: (r) => answer('previewDateShift', r, () => ({ ok: false, error: { code: 'unsupported', message: 'Not modelled by the fake API.' } })),
-    applyDateShift: (r) => answer('applyDateShift', r, () => ({ ok: false, error: { code: 'unsupported', message: 'Not modelled by the fake API.' } })),
-    undoDateShift: (r) => answer('undoDateShift', r, () => ({ ok: false, error: { code: 'unsupported', message: 'Not modelled by the fake API.' } })),
+    previewDateShift: (r) => answer('previewDateShift', r, () => unsupported),
+    applyDateShift: (r) => answer('applyDateShift', r, () => unsupported),
+    undoDateShift: (r) => answer('undoDateShift', r, () => unsupported),
     listDateShifts: (r) => answer('listDateShifts', r, () => ({ ok: true, value: [] })),
     onJobProgress: (cb) => {
       listeners.progress.add(cb);

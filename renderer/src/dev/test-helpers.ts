@@ -1,12 +1,18 @@
 /** Shared set-up for the renderer's DOM tests. Imported only by *.test.tsx files. */
+import type { Api } from '../../../shared/contract.js';
 import { createFakeApi, type FakeApi, type FakeApiOptions } from './fake-api.js';
 import { resetStore } from '../store/store.js';
+
+/** A fresh store over this `window.api` (a real core's: test-support/real-api.ts). */
+export function installApi(api: Api): void {
+  window.api = api;
+  resetStore();
+}
 
 /** A fresh store and a fresh fake `window.api`. */
 export function installFakeApi(options: FakeApiOptions = {}): FakeApi {
   const fake = createFakeApi(options);
-  window.api = fake.api;
-  resetStore();
+  installApi(fake.api);
   return fake;
 }
 

@@ -5,7 +5,8 @@
 import type { ShiftApplied, ShiftChange, ShiftPreview, ShiftTarget, ShiftUndone } from '../../../shared/date-shift.js';
 import type { Result } from '../../../shared/errors.js';
 import { api, call } from '../api/api.js';
-import { openDetails, reloadLibrary } from './actions.js';
+import { openDetails } from './details-actions.js';
+import { reloadLibrary } from './library-actions.js';
 import { getState } from './store.js';
 
 export interface ShiftRequest {

@@ -7,7 +7,8 @@ import { formatCaptureTime } from '../../../shared/capture-time.js';
 import type { AppError } from '../../../shared/errors.js';
 import type { FileSummary, TimestampSource } from '../../../shared/types.js';
 import { api, call } from '../api/api.js';
-import { discardFile, ensureRange, findLoaded, openDetails, restoreFile, setFileDate } from './actions.js';
+import { discardFile, openDetails, restoreFile, setFileDate } from './details-actions.js';
+import { ensureRange, findLoaded } from './library-actions.js';
 import { forgetReviewed, isTriageFilter, itemAt, replaceItem } from './library-slice.js';
 import { getState, setSlice } from './store.js';
 

@@ -7,7 +7,7 @@ import { initialSettingsState, type SettingsState } from './settings-slice.js';
 import { initialUiState, type UiState } from './ui-slice.js';
 import { initialVerifyState, type VerifyState } from './verify-slice.js';
 
-/** One store, one key per slice; actions live in ./actions.ts and run outside React. */
+/** One store, one key per slice; actions live in the ./*-actions.ts modules and run outside React. */
 export interface AppState {
   jobs: JobsState;
   library: LibraryState;
