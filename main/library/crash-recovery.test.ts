@@ -3,12 +3,13 @@
  * points; the next start shows the job as interrupted, and resuming it leaves no duplicate,
  * missing or temporary file.
  */
-import { mkdir, open, truncate } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppCore, type CoreEvent } from './app-core.js';
 import { copyCorpus, corpusAvailable, listTree, loadOracle, makeTempDir, removeDir, sha256File } from '../../test-support/corpus.js';
-import { allFiles, exportAndKill, unwrap } from '../../test-support/export-kill.js';
+import { allFiles, byteCopiesOnly, importAndWait, unwrap, writeSparseVideo } from '../../test-support/app-core.js';
+import { exportAndKill } from '../../test-support/export-kill.js';
 import { verifyArchive } from '../engines/archive/verify.js';
 import { verifyProblemCount } from '../../shared/verify-report.js';
 
@@ -26,11 +27,7 @@ describe.skipIf(!corpusAvailable())('crash recovery', () => {
     tmp = await makeTempDir('crash');
     src = join(tmp, 'media');
     await copyCorpus(src, Object.keys(loadOracle()).filter((r) => r.startsWith('exiftool/')));
-    const fh = await open(join(src, BIG), 'w');
-    const header = Buffer.from('000000186674797069736f6d0000020069736f6d69736f32', 'hex');
-    await fh.write(header, 0, header.length, 0);
-    await fh.close();
-    await truncate(join(src, BIG), BIG_SIZE);
+    await writeSparseVideo(join(src, BIG), BIG_SIZE);
   });
 
   afterAll(async () => {
@@ -55,9 +52,8 @@ describe.skipIf(!corpusAvailable())('crash recovery', () => {
     {
       const core = createAppCore({ dbPath, thumbnailCacheDir: join(dir, 'thumbs') });
       // Byte copies: these kill points are about copying (metadata writes: write-crash.test.ts).
-      unwrap(await core.handlers['settings:set']({ writeDatesIntoCopies: false, writeFolderTagsAsKeywords: false }));
-      importJobId = unwrap(await core.handlers['import:start']({ folders: [src] })).jobId;
-      expect((await core.waitForJob(importJobId)).status).toBe('completed');
+      await byteCopiesOnly(core);
+      importJobId = await importAndWait(core, src);
       const big = (await allFiles(core)).find((f) => f.originalName === BIG)!;
       // The large file's date puts it first or last in export order, so a kill point can land inside it.
       unwrap(await core.handlers['files:set-date']({ id: big.id, timestamp: bigDate }));
@@ -111,9 +107,8 @@ describe.skipIf(!corpusAvailable())('crash recovery', () => {
     {
       const core = createAppCore({ dbPath, thumbnailCacheDir: join(dir, 'thumbs') });
       // Byte copies: this test is about renames (the new dates written into copies: fidelity.test.ts).
-      unwrap(await core.handlers['settings:set']({ writeDatesIntoCopies: false, writeFolderTagsAsKeywords: false }));
-      importJobId = unwrap(await core.handlers['import:start']({ folders: [src] })).jobId;
-      expect((await core.waitForJob(importJobId)).status).toBe('completed');
+      await byteCopiesOnly(core);
+      importJobId = await importAndWait(core, src);
       const files = await allFiles(core);
       const big = files.find((f) => f.originalName === BIG)!;
       // The large file waits (discarded) while everything else is exported.
