@@ -9,29 +9,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FilesRepo } from '../db/files-repo.js';
 import { openDatabase, type OpenDb } from '../db/open-db.js';
 import { makeTempDir, removeDir } from '../../../test-support/corpus.js';
+import { importedFile } from '../../../test-support/imported-file.js';
 import type { ImportedFile } from '../../protocol/workers.js';
 import type { HashJob } from '../../protocol/thumbnail.js';
 import { PENDING_WHERE, SimilarIndexer } from './similar-indexer.js';
 
 function imported(name: string, mime: string, sha256: string): ImportedFile {
-  return {
-    path: `/photos/${name}`,
-    root: '/photos',
-    name,
-    size: 10,
-    mtimeMs: 0,
-    sha256,
-    mediaType: mime.startsWith('video/') ? 'video' : 'image',
-    mime,
-    width: null,
-    height: null,
-    candidates: [],
-    detected: null,
-    detectedSource: null,
-    confidence: 'none',
-    tags: [],
-    warning: null,
-  };
+  return importedFile({ name, sha256, size: 10, mediaType: mime.startsWith('video/') ? 'video' : 'image', mime });
 }
 
 /** A hash function the test answers: each call waits until `answer` is called for its path. */
