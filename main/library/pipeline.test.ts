@@ -14,6 +14,21 @@ import { copyCorpus, corpusAvailable, listTree, loadOracle, makeTempDir, removeD
 
 const PLACEHOLDER = /^0000|^\s*:/;
 
+/**
+ * A library in `tmp/<dbFolder>` that imported `src`. Its archives are checked byte for byte against
+ * the originals, so nothing is written into the copies (metadata writes: write-truth.test.ts).
+ */
+async function byteCopyLibrary(tmp: string, dbFolder: string, src: string): Promise<{ core: AppCore; importJobId: number }> {
+  const core = openLibrary(tmp, dbFolder);
+  try {
+    await byteCopiesOnly(core);
+    return { core, importJobId: await importAndWait(core, src) };
+  } catch (e) {
+    await core.close();
+    throw e;
+  }
+}
+
 /** Checks the archive: every kept file has one verified output, nothing extra, no temp files. */
 async function expectConsistentArchive(core: AppCore, out: string): Promise<void> {
   const files = (await allFiles(core)).filter((f) => !f.discarded && f.sha256);
@@ -45,10 +60,7 @@ describe.skipIf(!corpusAvailable())('pipeline on the real corpus', () => {
     out = join(tmp, 'archive');
     await mkdir(out);
     await copyCorpus(src);
-    core = openLibrary(tmp);
-    // This archive is checked byte for byte against the originals (metadata writes: write-truth.test.ts).
-    await byteCopiesOnly(core);
-    importJobId = await importAndWait(core, src);
+    ({ core, importJobId } = await byteCopyLibrary(tmp, 'db', src));
   });
 
   afterAll(async () => {
@@ -109,11 +121,8 @@ describe.skipIf(!corpusAvailable())('pipeline on the real corpus', () => {
     expect(await listTree(out)).toEqual(before);
 
     // Even a fresh database (no memory of the first export) adopts the identical targets.
-    const core2 = openLibrary(tmp, 'db2');
-    // This archive is checked byte for byte against the originals (metadata writes: write-truth.test.ts).
-    await byteCopiesOnly(core2);
+    const { core: core2, importJobId: imp2 } = await byteCopyLibrary(tmp, 'db2', src);
     try {
-      const imp2 = await importAndWait(core2, src);
       const exp2 = unwrap(await core2.handlers['jobs:export']({ importJobId: imp2, outputDir: out }));
       const job2 = await core2.waitForJob(exp2.jobId);
       expect(job2.status).toBe('completed');
@@ -148,10 +157,7 @@ describe.skipIf(!corpusAvailable())('export control: pause, resume, cancel, revi
     await copyCorpus(src, rels);
     // A large video (sparse: an MP4 header then zeros) so a pause lands in the middle of a copy.
     await writeSparseVideo(join(src, BIG), 384 * 1024 * 1024);
-    core = openLibrary(tmp);
-    // This archive is checked byte for byte against the originals (metadata writes: write-truth.test.ts).
-    await byteCopiesOnly(core);
-    importJobId = await importAndWait(core, src);
+    ({ core, importJobId } = await byteCopyLibrary(tmp, 'db', src));
   });
 
   afterAll(async () => {
@@ -198,11 +204,8 @@ describe.skipIf(!corpusAvailable())('export control: pause, resume, cancel, revi
 
   it('cancel stops, keeps what was done, and the job can be resumed', async () => {
     // Fresh file rows: re-import into a new database so nothing is exported yet.
-    const core2 = openLibrary(tmp, 'db-cancel');
-    // This archive is checked byte for byte against the originals (metadata writes: write-truth.test.ts).
-    await byteCopiesOnly(core2);
+    const { core: core2, importJobId: imp } = await byteCopyLibrary(tmp, 'db-cancel', src);
     try {
-      const imp = await importAndWait(core2, src);
       const out = join(tmp, 'cancelled');
       await mkdir(out);
       const started = unwrap(await core2.handlers['jobs:export']({ importJobId: imp, outputDir: out }));
@@ -222,11 +225,8 @@ describe.skipIf(!corpusAvailable())('export control: pause, resume, cancel, revi
   });
 
   it('review: a set date names the file, a discarded file stays out, collisions get _001', async () => {
-    const core3 = openLibrary(tmp, 'db-review');
-    // This archive is checked byte for byte against the originals (metadata writes: write-truth.test.ts).
-    await byteCopiesOnly(core3);
+    const { core: core3, importJobId: imp } = await byteCopyLibrary(tmp, 'db-review', src);
     try {
-      const imp = await importAndWait(core3, src);
       const files = await allFiles(core3);
       const undated = files.find((f) => f.originalName === 'IMG_0001.JPG')!;
       const discard = files.find((f) => f.originalName === 'Canon.jpg')!;
