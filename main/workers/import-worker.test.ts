@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { normalizeOffset, toUtcMs, utcToZone } from '../../shared/capture-time.js';
 import { corpusCopy, CORPUS_DIR, oracleMtimeMs } from '../../test-support/corpus-fixture.js';
+import { importWorkerData } from '../../test-support/import-data.js';
 import { likelyNeedsExiftool } from '../engines/import/metadata.js';
 import { implausibility, parseMetaDate, subSecToMs } from '../engines/import/timestamps.js';
 import { runImport } from './import-worker.js';
@@ -15,7 +16,7 @@ import { CONTROL_CANCEL, CONTROL_PAUSE, CONTROL_RUN } from '../protocol/workers.
 const OPTIONS = { timeZone: 'Europe/Berlin', useFileDatesAsLastResort: false };
 
 function workerData(roots: string[], over: Partial<ImportWorkerData> = {}): ImportWorkerData {
-  return { kind: 'import', control: new SharedArrayBuffer(4), roots, options: OPTIONS, skipPaths: [], ...over };
+  return importWorkerData(roots, { options: OPTIONS, ...over });
 }
 
 /**
