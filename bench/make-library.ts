@@ -11,6 +11,7 @@ import { mkdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { corpusMediaDir, shiftDates } from './make-tree.js';
+import { rng } from '../test-support/rng.js';
 
 /** Small real camera JPEGs with a DateTimeOriginal (see the corpus oracle). */
 const SOURCES = [
@@ -31,17 +32,6 @@ const SOURCES = [
   'exif-samples/WWL_(Polaroid)_ION230.jpg',
   'exifr/issue-exifr-13.jpg',
 ];
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const p2 = (n: number): string => String(n).padStart(2, '0');
 

@@ -15,6 +15,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { rng } from '../test-support/rng.js';
 
 /** The corpus `media/` folder: `MEDIAPARSER_CORPUS` (the corpus or its media folder), else `../shared/corpus`. */
 export function corpusMediaDir(): string {
@@ -33,18 +34,6 @@ const VIDEO = new Set(['.mp4', '.mov', '.3gp']);
 const CAMCORDER = new Set(['.mts', '.m2ts']);
 const AVI = new Set(['.avi']);
 const SCREEN = new Set(['.png', '.gif']);
-
-/** Small deterministic PRNG (mulberry32) so a tree is the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function listFiles(dir: string): Promise<string[]> {
   const out: string[] = [];

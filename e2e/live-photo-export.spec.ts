@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { filesByName, snap, listTree, startServeApp, type ServeApp } from './fixtures/serve-app.js';
+import { filesByName, importFolder, snap, listTree, startServeApp, type ServeApp } from './fixtures/serve-app.js';
 
 /** What `exiftool -ContentIdentifier` reads from the corpus's elodie/photo.heic (its Apple MakerNotes). */
 const CONTENT_ID = '76C3E45A-2CCC-498B-9C1A-29C3ADD99D39';
@@ -46,11 +46,7 @@ test('a Live Photo and a photo dated in the UI keep their truth in the archive',
 
   await test.step('import the folder', async () => {
     await page.goto(app.url);
-    await page.getByTestId('nav-import').click();
-    await page.getByTestId('source-folder-input').fill(app.mediaDir);
-    await page.getByTestId('add-source-folder').click();
-    await page.getByTestId('start-import').click();
-    await expect(page.getByTestId('job-status')).toHaveAttribute('data-status', 'completed', { timeout: 90_000 });
+    await importFolder(page, app.mediaDir);
     await expect(page.getByTestId('job-files')).toContainText('3 of 3');
     await snap(page, testInfo, 'live-01-imported');
   });

@@ -10,7 +10,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { expect, test, type Page } from '@playwright/test';
-import { filesByName, snap, CORPUS_MEDIA, startServeApp, type ServeApp } from './fixtures/serve-app.js';
+import { filesByName, importFolder, snap, CORPUS_MEDIA, startServeApp, type ServeApp } from './fixtures/serve-app.js';
 import type { Api } from '../shared/contract.js';
 
 const HEIC = 'immich/IMG_2682.heic';
@@ -46,11 +46,7 @@ test('every file gets a picture, the video plays, and the near-duplicate is reso
 
   await test.step('import the folder', async () => {
     await page.goto(app.url);
-    await page.getByTestId('nav-import').click();
-    await page.getByTestId('source-folder-input').fill(app.mediaDir);
-    await page.getByTestId('add-source-folder').click();
-    await page.getByTestId('start-import').click();
-    await expect(page.getByTestId('job-status')).toHaveAttribute('data-status', 'completed', { timeout: 90_000 });
+    await importFolder(page, app.mediaDir);
     await expect(page.getByTestId('job-files')).toContainText('5 of 5');
   });
 

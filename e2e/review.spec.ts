@@ -8,7 +8,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import type { Api } from '../shared/contract.js';
 import type { FileSummary } from '../shared/types.js';
-import { snap, startServeApp, type ServeApp } from './fixtures/serve-app.js';
+import { importFolder, snap, startServeApp, type ServeApp } from './fixtures/serve-app.js';
 
 const MEDIA = [
   'exif-samples/DSCN0010.jpg',
@@ -62,11 +62,7 @@ test('import summary, keyboard triage, timeline and no reflow', async ({ page },
   await expect(page.getByTestId('library-count')).toHaveText('No files here.');
 
   await test.step('import, summary in numbers, Review the files opens Needs review', async () => {
-    await page.getByTestId('nav-import').click();
-    await page.getByTestId('source-folder-input').fill(app.mediaDir);
-    await page.getByTestId('add-source-folder').click();
-    await page.getByTestId('start-import').click();
-    await expect(page.getByTestId('job-status')).toHaveAttribute('data-status', 'completed', { timeout: 90_000 });
+    await importFolder(page, app.mediaDir);
     await expect(page.getByTestId('import-summary')).toContainText(`${MEDIA.length} new`);
     await expect(page.getByTestId('import-summary')).toContainText('0 already known');
     await snap(page, testInfo, 'review-01-import-summary');

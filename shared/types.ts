@@ -87,8 +87,8 @@ export interface ExportStats {
   bytesCopied: number;
 }
 
-export interface JobSummary {
-  id: number;
+/** Where a job stands, as its summary and its progress events both say. */
+interface JobCounts {
   type: JobType;
   status: JobStatus;
   filesDone: number;
@@ -97,6 +97,10 @@ export interface JobSummary {
   bytesTotal: number;
   currentFile: string | null;
   errorCount: number;
+}
+
+export interface JobSummary extends JobCounts {
+  id: number;
   error: AppError | null;
   retryCount: number;
   options: JobOptions;
@@ -108,16 +112,8 @@ export interface JobSummary {
 }
 
 /** Pushed to subscribers at most about ten times a second. */
-export interface JobProgress {
+export interface JobProgress extends JobCounts {
   jobId: number;
-  type: JobType;
-  status: JobStatus;
-  filesDone: number;
-  filesTotal: number;
-  bytesDone: number;
-  bytesTotal: number;
-  currentFile: string | null;
-  errorCount: number;
   /** Smoothed throughput; 0 when unknown. */
   bytesPerSecond: number;
   /** Seconds left, or null when unknown. */

@@ -5,6 +5,7 @@
 import { cpSync, mkdtempSync, rmSync, utimesSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 
 import { CORPUS_DIR, loadOracle } from './corpus.js';
 
@@ -30,7 +31,7 @@ export interface CorpusCopy {
 }
 
 /** Copies `media/` (or one of its sub-folders) into a temp folder and restores the oracle's mtimes. */
-export function copyCorpus(subFolder = ''): CorpusCopy {
+function copyCorpus(subFolder: string): CorpusCopy {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'mp-corpus-'));
   const media = path.join(tmp, 'media');
   cpSync(path.join(CORPUS_DIR, 'media', subFolder), path.join(media, subFolder), { recursive: true });
@@ -41,4 +42,20 @@ export function copyCorpus(subFolder = ''): CorpusCopy {
     utimesSync(path.join(media, rel), t, t);
   }
   return { media, oracle, cleanup: () => rmSync(tmp, { recursive: true, force: true }) };
+}
+
+/**
+ * For one describe block: that copy (of `media/` or one of its sub-folders), made before its
+ * tests (and before the block's own beforeAll) and removed after them.
+ */
+export function corpusCopy(subFolder = ''): Pick<CorpusCopy, 'media' | 'oracle'> {
+  const suite = { media: '', oracle: {} as CorpusCopy['oracle'] };
+  let copy: CorpusCopy | undefined;
+  beforeAll(() => {
+    copy = copyCorpus(subFolder);
+    suite.media = copy.media;
+    suite.oracle = copy.oracle;
+  });
+  afterAll(() => copy?.cleanup());
+  return suite;
 }

@@ -76,3 +76,9 @@ const exiftoolScript = createRequire(import.meta.url)('exiftool-vendored.pl') as
 export function exiftoolWrite(file: string, args: string[]): void {
   execFileSync('perl', [exiftoolScript, '-q', '-overwrite_original', ...args, file], { stdio: ['ignore', 'ignore', 'pipe'] });
 }
+
+/** What ExifTool itself reads from a file (`exiftool -j -G1`), an independent reader for checks. */
+export function exiftoolJson(file: string, ...tags: string[]): Record<string, unknown> {
+  const out = execFileSync('perl', [exiftoolScript, '-j', '-G1', ...tags.map((t) => `-${t}`), file], { encoding: 'utf8' });
+  return (JSON.parse(out) as Record<string, unknown>[])[0]!;
+}

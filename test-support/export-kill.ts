@@ -5,14 +5,8 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import type { FileSummary } from '../shared/types.js';
-import type { AppCore, CoreEvent } from '../main/library/app-core.js';
+import type { CoreEvent } from '../main/library/app-core.js';
 import { tsxExecArgv } from '../main/library/worker-factory.js';
-
-export function unwrap<T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
-}
 
 /** Runs the export in a child process and kills it when `killWhen` first holds for an event. */
 export function exportAndKill(dbPath: string, importJobId: number, out: string, killWhen: (e: CoreEvent) => boolean): Promise<CoreEvent[]> {
@@ -33,8 +27,4 @@ export function exportAndKill(dbPath: string, importJobId: number, out: string, 
     child.on('error', reject);
     child.on('exit', () => (killed ? resolve(seen) : reject(new Error('the export finished before the kill point'))));
   });
-}
-
-export async function allFiles(core: AppCore): Promise<FileSummary[]> {
-  return unwrap(await core.handlers['files:list']({ filter: 'all', offset: 0, limit: 5000 })).items;
 }

@@ -32,6 +32,22 @@ function asRoot(): string | null {
   return process.getuid?.() === 0 ? null : 'mounting a test file system needs root';
 }
 
+/** The mount at `dir`; its unmount runs `undo` the first time only. */
+function mounted(dir: string, undo: () => Promise<void>): MountResult {
+  let done = false;
+  return {
+    ok: true,
+    mount: {
+      dir,
+      unmount: async () => {
+        if (done) return;
+        done = true;
+        await undo();
+      },
+    },
+  };
+}
+
 /** An exFAT file system of `sizeMb` MB in `parent` (image file + loop device + exfat-fuse). */
 export async function mountExfat(parent: string, sizeMb = 512): Promise<MountResult> {
   const notRoot = asRoot();
@@ -51,20 +67,11 @@ export async function mountExfat(parent: string, sizeMb = 512): Promise<MountRes
     return { ok: false, reason: `no exFAT file system could be mounted: ${why(e)}` };
   }
   const device = loop;
-  let mounted = true;
-  return {
-    ok: true,
-    mount: {
-      dir,
-      unmount: async () => {
-        if (!mounted) return;
-        mounted = false;
-        await run('umount', [dir]);
-        await run('losetup', ['-d', device]).catch(() => undefined);
-        await rm(image, { force: true });
-      },
-    },
-  };
+  return mounted(dir, async () => {
+    await run('umount', [dir]);
+    await run('losetup', ['-d', device]).catch(() => undefined);
+    await rm(image, { force: true });
+  });
 }
 
 /** A tmpfs of `size` (e.g. `3m`) mounted on `dir`: a real disk that fills up. */
@@ -77,18 +84,9 @@ export async function mountTmpfs(dir: string, size: string): Promise<MountResult
   } catch (e) {
     return { ok: false, reason: `no tmpfs could be mounted: ${why(e)}` };
   }
-  let mounted = true;
-  return {
-    ok: true,
-    mount: {
-      dir,
-      unmount: async () => {
-        if (!mounted) return;
-        mounted = false;
-        await run('umount', [dir]);
-      },
-    },
-  };
+  return mounted(dir, async () => {
+    await run('umount', [dir]);
+  });
 }
 
 /**

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { JobSummary } from '../../shared/types.js';
+import { jobSummary } from '../../test-support/job-summary.js';
 import {
   e2ePickedPaths,
   formatLogEntry,
@@ -68,35 +68,13 @@ describe('openDialogOptions', () => {
   });
 });
 
-function job(over: Partial<JobSummary>): JobSummary {
-  return {
-    id: 1,
-    type: 'export',
-    status: 'interrupted',
-    filesDone: 1234,
-    filesTotal: 5000,
-    bytesDone: 0,
-    bytesTotal: 0,
-    currentFile: null,
-    errorCount: 0,
-    error: null,
-    retryCount: 0,
-    options: {},
-    stats: null,
-    createdAt: '2026-01-01T00:00:00Z',
-    startedAt: null,
-    completedAt: null,
-    ...over,
-  };
-}
-
 describe('resumePrompt', () => {
   it('offers nothing when nothing is unfinished', () => {
     expect(resumePrompt([])).toBeNull();
   });
 
   it('offers the newest unfinished job and mentions the others', () => {
-    const prompt = resumePrompt([job({ id: 3, type: 'import', status: 'paused' }), job({ id: 5 })]);
+    const prompt = resumePrompt([jobSummary({ id: 3, type: 'import', status: 'paused' }), jobSummary({ id: 5 })]);
     expect(prompt).toMatchObject({
       jobId: 5,
       message: 'Your last export was interrupted after 1,234 of 5,000 files. Resume it now?',
@@ -105,7 +83,7 @@ describe('resumePrompt', () => {
       cancelId: 1,
     });
     expect(prompt?.detail).toContain('One more job is waiting in Jobs.');
-    expect(resumePrompt([job({ status: 'paused', type: 'import', filesTotal: 0 })])?.message).toBe(
+    expect(resumePrompt([jobSummary({ status: 'paused', type: 'import', filesTotal: 0 })])?.message).toBe(
       'Your last import was paused. Resume it now?',
     );
   });

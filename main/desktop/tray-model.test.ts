@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { JobFinishedEvent, JobProgress, JobSummary } from '../../shared/types.js';
+import type { JobFinishedEvent, JobProgress } from '../../shared/types.js';
 import {
   jobViewFromSummary,
   notificationFor,
@@ -11,6 +11,7 @@ import {
   trayTooltip,
   type JobView,
 } from './tray-model.js';
+import { jobSummary } from '../../test-support/job-summary.js';
 
 function view(over: Partial<JobView> = {}): JobView {
   return {
@@ -229,24 +230,7 @@ describe('reduceJobView', () => {
   });
 
   it('builds a view from a job summary', () => {
-    const summary: JobSummary = {
-      id: 3,
-      type: 'export',
-      status: 'interrupted',
-      filesDone: 10,
-      filesTotal: 20,
-      bytesDone: 1,
-      bytesTotal: 2,
-      currentFile: null,
-      errorCount: 1,
-      error: null,
-      retryCount: 0,
-      options: {},
-      stats: null,
-      createdAt: '2026-01-01T00:00:00Z',
-      startedAt: null,
-      completedAt: null,
-    };
+    const summary = jobSummary({ id: 3, filesDone: 10, filesTotal: 20, bytesDone: 1, bytesTotal: 2, errorCount: 1 });
     expect(trayTooltip(jobViewFromSummary(summary))).toBe('Export interrupted at 10 of 20 — 50% — can be resumed');
   });
 });

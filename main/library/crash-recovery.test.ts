@@ -3,12 +3,13 @@
  * points; the next start shows the job as interrupted, and resuming it leaves no duplicate,
  * missing or temporary file.
  */
-import { mkdir, open, truncate } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAppCore, type CoreEvent } from './app-core.js';
+import { createAppCore, type AppCore, type CoreEvent } from './app-core.js';
 import { copyCorpus, corpusAvailable, listTree, loadOracle, makeTempDir, removeDir, sha256File } from '../../test-support/corpus.js';
-import { allFiles, exportAndKill, unwrap } from '../../test-support/export-kill.js';
+import { allFiles, byteCopiesOnly, exportAndWait, importAndWait, setDateOf, unwrap, writeSparseVideo } from '../../test-support/app-core.js';
+import { exportAndKill } from '../../test-support/export-kill.js';
 import { verifyArchive } from '../engines/archive/verify.js';
 import { verifyProblemCount } from '../../shared/verify-report.js';
 
@@ -18,6 +19,31 @@ const BIG_SIZE = 256 * 1024 * 1024;
 const insideBig = (p: { bytesDone: number; bytesTotal: number }): boolean =>
   p.bytesDone - (p.bytesTotal - BIG_SIZE) > 1024 * 1024 && p.bytesTotal - p.bytesDone > 1024 * 1024;
 
+/**
+ * A temp folder with an empty archive and a library there that imported `src` (byte copies: these
+ * tests are about copying and renames; metadata writes: write-crash.test.ts, fidelity.test.ts),
+ * readied by `prepare` and closed again, for an export run in another process.
+ */
+async function importedLibrary(
+  prefix: string,
+  src: string,
+  prepare: (core: AppCore, made: { importJobId: number; out: string }) => Promise<void>,
+): Promise<{ dir: string; dbPath: string; out: string; importJobId: number }> {
+  const dir = await makeTempDir(prefix);
+  const dbPath = join(dir, 'mediaparser.db');
+  const out = join(dir, 'archive');
+  await mkdir(out);
+  const core = createAppCore({ dbPath, thumbnailCacheDir: join(dir, 'thumbs') });
+  try {
+    await byteCopiesOnly(core);
+    const importJobId = await importAndWait(core, src);
+    await prepare(core, { importJobId, out });
+    return { dir, dbPath, out, importJobId };
+  } finally {
+    await core.close();
+  }
+}
+
 describe.skipIf(!corpusAvailable())('crash recovery', () => {
   let tmp: string;
   let src: string;
@@ -26,11 +52,7 @@ describe.skipIf(!corpusAvailable())('crash recovery', () => {
     tmp = await makeTempDir('crash');
     src = join(tmp, 'media');
     await copyCorpus(src, Object.keys(loadOracle()).filter((r) => r.startsWith('exiftool/')));
-    const fh = await open(join(src, BIG), 'w');
-    const header = Buffer.from('000000186674797069736f6d0000020069736f6d69736f32', 'hex');
-    await fh.write(header, 0, header.length, 0);
-    await fh.close();
-    await truncate(join(src, BIG), BIG_SIZE);
+    await writeSparseVideo(join(src, BIG), BIG_SIZE);
   });
 
   afterAll(async () => {
@@ -47,22 +69,10 @@ describe.skipIf(!corpusAvailable())('crash recovery', () => {
   ];
 
   it.each(points)('killed %s, then resumed: no duplicate, missing or temporary file', async (_name, killWhen, bigDate, leavesTemp) => {
-    const dir = await makeTempDir('crash-point');
-    const dbPath = join(dir, 'mediaparser.db');
-    const out = join(dir, 'archive');
-    await mkdir(out);
-    let importJobId: number;
-    {
-      const core = createAppCore({ dbPath, thumbnailCacheDir: join(dir, 'thumbs') });
-      // Byte copies: these kill points are about copying (metadata writes: write-crash.test.ts).
-      unwrap(await core.handlers['settings:set']({ writeDatesIntoCopies: false, writeFolderTagsAsKeywords: false }));
-      importJobId = unwrap(await core.handlers['import:start']({ folders: [src] })).jobId;
-      expect((await core.waitForJob(importJobId)).status).toBe('completed');
-      const big = (await allFiles(core)).find((f) => f.originalName === BIG)!;
+    const { dir, dbPath, out, importJobId } = await importedLibrary('crash-point', src, async (core) => {
       // The large file's date puts it first or last in export order, so a kill point can land inside it.
-      unwrap(await core.handlers['files:set-date']({ id: big.id, timestamp: bigDate }));
-      await core.close();
-    }
+      await setDateOf(core, BIG, bigDate);
+    });
 
     const events = await exportAndKill(dbPath, importJobId, out, killWhen);
     // Killed mid-copy, the half-written temporary file is still there until the job resumes.
@@ -103,23 +113,12 @@ describe.skipIf(!corpusAvailable())('crash recovery', () => {
   // A date fixed after the export: the next export renames copies; a kill in the middle of that
   // (renames done on disk, their records not yet committed) must still leave exactly one copy.
   it('killed while renaming re-dated copies, then resumed: one copy of each file, at its new name, manifest intact', { timeout: 180_000 }, async () => {
-    const dir = await makeTempDir('crash-rename');
-    const dbPath = join(dir, 'mediaparser.db');
-    const out = join(dir, 'archive');
-    await mkdir(out);
-    let importJobId: number;
-    {
-      const core = createAppCore({ dbPath, thumbnailCacheDir: join(dir, 'thumbs') });
-      // Byte copies: this test is about renames (the new dates written into copies: fidelity.test.ts).
-      unwrap(await core.handlers['settings:set']({ writeDatesIntoCopies: false, writeFolderTagsAsKeywords: false }));
-      importJobId = unwrap(await core.handlers['import:start']({ folders: [src] })).jobId;
-      expect((await core.waitForJob(importJobId)).status).toBe('completed');
+    const { dir, dbPath, out, importJobId } = await importedLibrary('crash-rename', src, async (core, made) => {
       const files = await allFiles(core);
       const big = files.find((f) => f.originalName === BIG)!;
       // The large file waits (discarded) while everything else is exported.
       unwrap(await core.handlers['files:discard']({ id: big.id }));
-      const first = unwrap(await core.handlers['jobs:export']({ importJobId, outputDir: out }));
-      expect((await core.waitForJob(first.jobId)).status).toBe('completed');
+      await exportAndWait(core, made.out, made.importJobId);
       // Every dated file moves to 2001 (renames); the large file, new to the archive, sorts among them.
       unwrap(await core.handlers['files:restore']({ id: big.id }));
       const dated = files.filter((f) => f.sha256 && (f.finalTimestamp ?? f.detectedTimestamp) && f.id !== big.id);
@@ -127,8 +126,7 @@ describe.skipIf(!corpusAvailable())('crash recovery', () => {
         unwrap(await core.handlers['files:set-date']({ id: f.id, timestamp: `2001-01-01T00:${String(i).padStart(2, '0')}:00` }));
       }
       unwrap(await core.handlers['files:set-date']({ id: big.id, timestamp: `2001-01-01T00:${String(Math.floor(dated.length / 2)).padStart(2, '0')}:30` }));
-      await core.close();
-    }
+    });
 
     const events = await exportAndKill(dbPath, importJobId, out, (e) => e.channel === 'job:progress' && e.payload.currentFile === BIG && e.payload.bytesDone > 0);
     const exportJobId = (events.find((e) => e.channel === 'job:status' && e.payload.type === 'export')!.payload as { jobId: number }).jobId;

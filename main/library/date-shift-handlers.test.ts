@@ -7,21 +7,17 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FileSummary } from '../../shared/types.js';
 import { createAppCore, type AppCore } from './app-core.js';
+import { allFiles, fileNamed, importAndWait, openLibrary, unwrap } from '../../test-support/app-core.js';
 import { CANON_MODEL, PHONE_MODEL, buildClockFixture } from '../../test-support/clock-fixture.js';
 import { corpusAvailable, makeTempDir, removeDir } from '../../test-support/corpus.js';
-
-function unwrap<T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
-}
 
 describe.skipIf(!corpusAvailable())('camera clock correction handlers', () => {
   let tmp: string;
   let src: string;
   let core: AppCore;
   let jobId: number;
-  const list = async (): Promise<FileSummary[]> => unwrap(await core.handlers['files:list']({ filter: 'all', offset: 0, limit: 100 })).items;
-  const byName = async (name: string): Promise<FileSummary> => (await list()).find((f) => f.originalName === name)!;
+  const list = (): Promise<FileSummary[]> => allFiles(core);
+  const byName = (name: string): Promise<FileSummary> => fileNamed(core, name);
   const timeOf = async (name: string): Promise<string | null> => {
     const f = await byName(name);
     return f.finalTimestamp ?? f.detectedTimestamp;
@@ -32,9 +28,8 @@ describe.skipIf(!corpusAvailable())('camera clock correction handlers', () => {
     src = join(tmp, 'photos');
     await mkdir(src, { recursive: true });
     await buildClockFixture(src);
-    core = createAppCore({ dbPath: join(tmp, 'db', 'mediaparser.db'), thumbnailCacheDir: join(tmp, 'thumbs') });
-    jobId = unwrap(await core.handlers['import:start']({ folders: [src] })).jobId;
-    await core.waitForJob(jobId);
+    core = openLibrary(tmp);
+    jobId = await importAndWait(core, src);
   });
 
   afterAll(async () => {

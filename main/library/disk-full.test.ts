@@ -9,13 +9,9 @@ import { mkdir, open, rm, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppCore } from './app-core.js';
+import { allFiles, byteCopiesOnly, importAndWait, unwrap } from '../../test-support/app-core.js';
 import { copyCorpus, corpusAvailable, listTree, loadOracle, makeTempDir, removeDir, sha256File } from '../../test-support/corpus.js';
 import { mountOrSkip, mountTmpfs } from '../../test-support/mounts.js';
-
-function unwrap<T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
-}
 
 describe.skipIf(!corpusAvailable())('a full output drive', () => {
   let tmp: string;
@@ -48,14 +44,13 @@ describe.skipIf(!corpusAvailable())('a full output drive', () => {
       const core = createAppCore({ dbPath: join(tmp, 'mediaparser.db'), thumbnailCacheDir: join(tmp, 'thumbs') });
       try {
         // Byte copies: the checks below compare each copy with its original.
-        unwrap(await core.handlers['settings:set']({ writeDatesIntoCopies: false, writeFolderTagsAsKeywords: false }));
-        const importJobId = unwrap(await core.handlers['import:start']({ folders: [src] })).jobId;
-        expect((await core.waitForJob(importJobId)).status).toBe('completed');
+        await byteCopiesOnly(core);
+        const importJobId = await importAndWait(core, src);
         const exportJobId = unwrap(await core.handlers['jobs:export']({ importJobId, outputDir: archive })).jobId;
         const stopped = await core.waitForJob(exportJobId);
         expect(stopped.status).toBe('paused');
         expect(stopped.error?.code).toBe('disk-full');
-        const files = unwrap(await core.handlers['files:list']({ filter: 'all', offset: 0, limit: 5000 })).items.filter((f) => f.sha256);
+        const files = (await allFiles(core)).filter((f) => f.sha256);
         const rel = (p: string): string => relative(archive, p).split(sep).join('/');
         const recorded = files.filter((f) => f.outputPath);
         expect(recorded.length).toBeLessThan(files.length);
@@ -66,7 +61,7 @@ describe.skipIf(!corpusAvailable())('a full output drive', () => {
         await rm(filler);
         unwrap(await core.handlers['jobs:resume']({ id: exportJobId }));
         expect((await core.waitForJob(exportJobId)).status).toBe('completed');
-        const after = unwrap(await core.handlers['files:list']({ filter: 'all', offset: 0, limit: 5000 })).items.filter((f) => f.sha256);
+        const after = (await allFiles(core)).filter((f) => f.sha256);
         for (const f of after) {
           expect(f.outputPath, f.originalPath).not.toBeNull();
           expect(await sha256File(f.outputPath!)).toBe(f.sha256);

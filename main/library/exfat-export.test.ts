@@ -7,14 +7,15 @@
  * saying why, elsewhere, and fails under CI.
  */
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, open, readFile, rm, truncate, utimes, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppCore, type AppCore, type CoreEvent } from './app-core.js';
 import { copyFileSafely, tempNameFor } from '../engines/export/copy.js';
 import { CORPUS_MEDIA, copyCorpus, corpusAvailable, listTree, loadOracle, makeTempDir, removeDir, sha256File } from '../../test-support/corpus.js';
 import { mountExfat, mountOrSkip, type Mount } from '../../test-support/mounts.js';
-import { allFiles, exportAndKill, unwrap } from '../../test-support/export-kill.js';
+import { allFiles, byteCopiesOnly, importAndWait, unwrap, writeSparseVideo } from '../../test-support/app-core.js';
+import { exportAndKill } from '../../test-support/export-kill.js';
 
 const BIG = 'big-clip.mp4';
 const BIG_SIZE = 160 * 1024 * 1024;
@@ -67,11 +68,7 @@ describe.skipIf(!corpusAvailable())('export to a real exFAT drive', () => {
     mount = m;
     src = join(tmp, 'media');
     await copyCorpus(src, Object.keys(loadOracle()).filter((r) => r.startsWith('exiftool/')));
-    const fh = await open(join(src, BIG), 'w');
-    const header = Buffer.from('000000186674797069736f6d0000020069736f6d69736f32', 'hex');
-    await fh.write(header, 0, header.length, 0);
-    await fh.close();
-    await truncate(join(src, BIG), BIG_SIZE);
+    await writeSparseVideo(join(src, BIG), BIG_SIZE);
     // Two undated photos whose names differ only in case: both go to unknown/.
     const pair = join(src, 'pair');
     await mkdir(pair);
@@ -85,9 +82,8 @@ describe.skipIf(!corpusAvailable())('export to a real exFAT drive', () => {
       const core = createAppCore({ dbPath: templateDb, thumbnailCacheDir: join(lib, 'thumbs') });
       try {
         // Byte copies, checked against the originals (metadata writes: write-truth.test.ts).
-        unwrap(await core.handlers['settings:set']({ writeDatesIntoCopies: false, writeFolderTagsAsKeywords: false }));
-        importJobId = unwrap(await core.handlers['import:start']({ folders: [src] })).jobId;
-        expect((await core.waitForJob(importJobId)).status).toBe('completed');
+        await byteCopiesOnly(core);
+        importJobId = await importAndWait(core, src);
         const undated = (await allFiles(core)).filter((f) => f.originalPath.startsWith(pair));
         expect(undated.map((f) => f.finalTimestamp)).toEqual([null, null]);
       } finally {

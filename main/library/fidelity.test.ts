@@ -7,25 +7,10 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ExifTool, type WriteTags } from 'exiftool-vendored';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FileSummary } from '../../shared/types.js';
 import { MANIFEST_NAME } from '../engines/archive/manifest.js';
-import { createAppCore, type AppCore } from './app-core.js';
+import type { AppCore } from './app-core.js';
+import { allFiles, exportAndWait, importAndWait, openLibrary, unwrap } from '../../test-support/app-core.js';
 import { CORPUS_MEDIA, corpusAvailable, makeTempDir, removeDir, sha256File } from '../../test-support/corpus.js';
-
-function unwrap<T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
-}
-
-async function allFiles(core: AppCore): Promise<FileSummary[]> {
-  return unwrap(await core.handlers['files:list']({ filter: 'all', offset: 0, limit: 5000 })).items;
-}
-
-async function exportTo(core: AppCore, out: string): Promise<void> {
-  const started = unwrap(await core.handlers['jobs:export']({ outputDir: out }));
-  const job = await core.waitForJob(started.jobId);
-  expect(job.status).toBe('completed');
-}
 
 const CONTENT_ID = 'E905E6C6-0A0B-4C2D-9E1F-1234567890AB';
 /** What `exiftool -ContentIdentifier` reads from the corpus's elodie/photo.heic. */
@@ -63,9 +48,8 @@ describe.skipIf(!corpusAvailable())('groups and sidecars in the archive', () => 
     await et.write(at('DSC_0002.JPG'), { DateTimeOriginal: '2004:06:09 16:02:36' }, { writeArgs: ['-overwrite_original'] });
     writeFileSync(at('DSC_0002.xmp'), '<x:xmpmeta xmlns:x="adobe:ns:meta/"><!-- raw --></x:xmpmeta>');
     writeFileSync(at('DSC_0002.JPG.xmp'), '<x:xmpmeta xmlns:x="adobe:ns:meta/"><!-- jpg --></x:xmpmeta>');
-    core = createAppCore({ dbPath: join(tmp, 'db', 'mediaparser.db'), thumbnailCacheDir: join(tmp, 'thumbs') });
-    const { jobId } = unwrap(await core.handlers['import:start']({ folders: [src] }));
-    expect((await core.waitForJob(jobId)).status).toBe('completed');
+    core = openLibrary(tmp);
+    await importAndWait(core, src);
   });
 
   afterAll(async () => {
@@ -91,7 +75,7 @@ describe.skipIf(!corpusAvailable())('groups and sidecars in the archive', () => 
       main: '2004/20040609_160236.jpg',
       companions: ['2004/20040609_160236.nef', '2004/20040609_160236.jpg.xmp', '2004/20040609_160236.xmp'],
     });
-    await exportTo(core, out);
+    await exportAndWait(core, out);
     expect((await readdir(join(out, '2003'))).sort()).toEqual([
       '20031204_064652.mov',
       '20031204_064652_001.jpg',
@@ -117,7 +101,7 @@ describe.skipIf(!corpusAvailable())('groups and sidecars in the archive', () => 
     expect(files.every((f) => f.outputPath !== null)).toBe(true);
 
     // A second export finds everything in place.
-    await exportTo(core, out);
+    await exportAndWait(core, out);
     const jobs = unwrap(await core.handlers['jobs:list']({ limit: 100 }));
     const last = jobs.find((j) => j.type === 'export' && j.status === 'completed');
     expect(last?.stats?.copied).toBe(0);
@@ -126,11 +110,11 @@ describe.skipIf(!corpusAvailable())('groups and sidecars in the archive', () => 
   it('a new date renames the whole group; discarding the main file keeps its group out', async () => {
     const out = join(tmp, 'archive2');
     mkdirSync(out);
-    await exportTo(core, out);
+    await exportAndWait(core, out);
     const files = await allFiles(core);
     const jpg = files.find((f) => f.originalName === 'DSC_0002.JPG')!;
     unwrap(await core.handlers['files:set-date']({ id: jpg.id, timestamp: '2004-06-10T08:00:00' }));
-    await exportTo(core, out);
+    await exportAndWait(core, out);
     expect((await readdir(join(out, '2004'))).sort()).toEqual([
       '20040610_080000.jpg',
       '20040610_080000.jpg.xmp',
@@ -141,7 +125,7 @@ describe.skipIf(!corpusAvailable())('groups and sidecars in the archive', () => 
     unwrap(await core.handlers['files:discard']({ id: live.id }));
     const fresh = join(tmp, 'archive3');
     mkdirSync(fresh);
-    await exportTo(core, fresh);
+    await exportAndWait(core, fresh);
     expect(existsSync(join(fresh, '2003'))).toBe(false);
     const mov = (await allFiles(core)).find((f) => f.originalName === 'IMG_0001.MOV')!;
     expect(mov.discarded).toBe(true);

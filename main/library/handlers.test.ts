@@ -3,13 +3,9 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FileSummary } from '../../shared/types.js';
-import { createAppCore, type AppCore } from './app-core.js';
+import type { AppCore } from './app-core.js';
+import { allFiles, importAndWait, openLibrary, unwrap } from '../../test-support/app-core.js';
 import { copyCorpus, corpusAvailable, makeTempDir, removeDir } from '../../test-support/corpus.js';
-
-function unwrap<T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
-}
 
 describe.skipIf(!corpusAvailable())('handlers', () => {
   let tmp: string;
@@ -30,10 +26,9 @@ describe.skipIf(!corpusAvailable())('handlers', () => {
       'names/IMG_20190514_103000.jpg',
       'immich/silver_fir.jpg', // same bytes as IMG_20190514_103000.jpg
     ]);
-    core = createAppCore({ dbPath: join(tmp, 'db', 'mediaparser.db'), thumbnailCacheDir: join(tmp, 'thumbs') });
-    importJobId = unwrap(await core.handlers['import:start']({ folders: [src] })).jobId;
-    await core.waitForJob(importJobId);
-    files = unwrap(await core.handlers['files:list']({ filter: 'all', offset: 0, limit: 100 })).items;
+    core = openLibrary(tmp);
+    importJobId = await importAndWait(core, src);
+    files = await allFiles(core);
   });
 
   afterAll(async () => {

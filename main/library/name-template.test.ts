@@ -11,13 +11,9 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { DEFAULT_NAME_TEMPLATE } from '../../shared/name-template.js';
 import { main } from '../cli/main.js';
 import { MANIFEST_NAME } from '../engines/archive/manifest.js';
-import { createAppCore, type AppCore } from './app-core.js';
+import type { AppCore } from './app-core.js';
+import { byteCopiesOnly, exportAndWait, importAndWait, openLibrary, unwrap } from '../../test-support/app-core.js';
 import { CORPUS_MEDIA, corpusAvailable, listTree, makeTempDir, removeDir, sha256File } from '../../test-support/corpus.js';
-
-function unwrap<T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
-}
 
 /** The paths the archive's manifest lists (its `add` records), sorted. */
 function manifestPaths(out: string): string[] {
@@ -73,11 +69,10 @@ describe.skipIf(!corpusAvailable())('the naming template through the real export
     await et.write(at('misc', 'P1.jpg'), { Model: null } as unknown as WriteTags, { writeArgs: ['-overwrite_original'] });
     // Undated.
     copyFileSync(join(CORPUS_MEDIA, 'exiftool', 'GIF.gif'), at('scans', 'scan.gif'));
-    core = createAppCore({ dbPath: join(tmp, 'db', 'mediaparser.db'), thumbnailCacheDir: join(tmp, 'thumbs') });
+    core = openLibrary(tmp);
     // Byte copies only: this test is about names.
-    unwrap(await core.handlers['settings:set']({ writeDatesIntoCopies: false, writeFolderTagsAsKeywords: false }));
-    const { jobId } = unwrap(await core.handlers['import:start']({ folders: [src] }));
-    expect((await core.waitForJob(jobId)).status).toBe('completed');
+    await byteCopiesOnly(core);
+    await importAndWait(core, src);
   });
 
   afterAll(async () => {
@@ -85,13 +80,6 @@ describe.skipIf(!corpusAvailable())('the naming template through the real export
     await core?.close();
     await removeDir(tmp);
   });
-
-  async function exportTo(out: string) {
-    const started = unwrap(await core.handlers['jobs:export']({ outputDir: out }));
-    const job = await core.waitForJob(started.jobId);
-    expect(job.status).toBe('completed');
-    return job;
-  }
 
   const DEFAULT_TREE = [
     '1999/19991206_163840.jpg',
@@ -116,7 +104,7 @@ describe.skipIf(!corpusAvailable())('the naming template through the real export
     mkdirSync(out);
     const preview = unwrap(await core.handlers['export:preview']({ outputDir: out }));
     expect(preview.nameTemplate).toBe(DEFAULT_NAME_TEMPLATE);
-    const job = await exportTo(out);
+    const job = await exportAndWait(core, out);
     expect(job.stats).toMatchObject({ copied: 4, failed: 0 });
     expect(await listTree(out)).toEqual(DEFAULT_TREE);
     const previewed = preview.names.flatMap((n) => [n.name, ...n.companions]).sort();
@@ -135,7 +123,7 @@ describe.skipIf(!corpusAvailable())('the naming template through the real export
       { year: '1999', count: 1 },
       { year: '2003', count: 2 },
     ]);
-    const job = await exportTo(out);
+    const job = await exportAndWait(core, out);
     // The job keeps the template it started with: a resume names files the same way.
     expect(job.options.nameTemplate).toBe(CUSTOM);
     expect(await listTree(out)).toEqual(CUSTOM_TREE);
@@ -145,7 +133,7 @@ describe.skipIf(!corpusAvailable())('the naming template through the real export
     expect(await sha256File(join(out, '2003', 'PowerShot A-B- 1', '20031204_064652_beach_001.mov'))).toBe(await sha256File(at('Trip {beach}', 'IMG_0001.MOV')));
     expect(await sha256File(join(out, '2003', 'PowerShot A-B- 1', '20031204_064652_beach_001.jpg'))).toBe(await sha256File(at('Trip {beach}', 'IMG_0001.JPG')));
     // A second run finds everything in place.
-    const again = await exportTo(out);
+    const again = await exportAndWait(core, out);
     expect(again.stats).toMatchObject({ copied: 0, renamed: 0, failed: 0 });
   });
 
@@ -153,7 +141,7 @@ describe.skipIf(!corpusAvailable())('the naming template through the real export
     const out = join(tmp, 'archive-a');
     const preview = unwrap(await core.handlers['export:preview']({ outputDir: out }));
     expect(preview).toMatchObject({ newCount: 0, toRename: 2, alreadyThere: 2 });
-    const job = await exportTo(out);
+    const job = await exportAndWait(core, out);
     expect(job.stats).toMatchObject({ copied: 0, renamed: 2, failed: 0 });
     expect(await listTree(out)).toEqual(CUSTOM_TREE);
   });
@@ -165,7 +153,7 @@ describe.skipIf(!corpusAvailable())('the naming template through the real export
     });
     const out = join(tmp, 'archive-flat');
     mkdirSync(out);
-    await exportTo(out);
+    await exportAndWait(core, out);
     expect(await listTree(out, true)).toEqual([
       '19991206_163840.jpg',
       '20031204_064652.jpg',
@@ -177,7 +165,7 @@ describe.skipIf(!corpusAvailable())('the naming template through the real export
     ]);
     // The manifest and the library record the same relative paths (no leading "/").
     expect(manifestPaths(out)).toEqual(await listTree(out));
-    const again = await exportTo(out);
+    const again = await exportAndWait(core, out);
     expect(again.stats).toMatchObject({ copied: 0, renamed: 0, failed: 0 });
   });
 

@@ -4,29 +4,29 @@
  * the originals' integrity.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, open, readdir, stat, truncate } from 'node:fs/promises';
+import { mkdir, readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FileSummary, JobProgress } from '../../shared/types.js';
-import { createAppCore, type AppCore } from './app-core.js';
+import type { JobProgress } from '../../shared/types.js';
+import type { AppCore } from './app-core.js';
+import { allFiles, byteCopiesOnly, exportAndWait, importAndWait, openLibrary, unwrap, writeSparseVideo } from '../../test-support/app-core.js';
 import { copyCorpus, corpusAvailable, listTree, loadOracle, makeTempDir, removeDir, sha256File } from '../../test-support/corpus.js';
 
 const PLACEHOLDER = /^0000|^\s*:/;
 
-function unwrap<T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
-}
-
-async function allFiles(core: AppCore): Promise<FileSummary[]> {
-  return unwrap(await core.handlers['files:list']({ filter: 'all', offset: 0, limit: 5000 })).items;
-}
-
-async function importAndWait(core: AppCore, folder: string): Promise<number> {
-  const { jobId } = unwrap(await core.handlers['import:start']({ folders: [folder] }));
-  const job = await core.waitForJob(jobId);
-  expect(job.status).toBe('completed');
-  return jobId;
+/**
+ * A library in `tmp/<dbFolder>` that imported `src`. Its archives are checked byte for byte against
+ * the originals, so nothing is written into the copies (metadata writes: write-truth.test.ts).
+ */
+async function byteCopyLibrary(tmp: string, dbFolder: string, src: string): Promise<{ core: AppCore; importJobId: number }> {
+  const core = openLibrary(tmp, dbFolder);
+  try {
+    await byteCopiesOnly(core);
+    return { core, importJobId: await importAndWait(core, src) };
+  } catch (e) {
+    await core.close();
+    throw e;
+  }
 }
 
 /** Checks the archive: every kept file has one verified output, nothing extra, no temp files. */
@@ -60,10 +60,7 @@ describe.skipIf(!corpusAvailable())('pipeline on the real corpus', () => {
     out = join(tmp, 'archive');
     await mkdir(out);
     await copyCorpus(src);
-    core = createAppCore({ dbPath: join(tmp, 'db', 'mediaparser.db'), thumbnailCacheDir: join(tmp, 'thumbs') });
-    // This archive is checked byte for byte against the originals (metadata writes: write-truth.test.ts).
-    unwrap(await core.handlers['settings:set']({ writeDatesIntoCopies: false, writeFolderTagsAsKeywords: false }));
-    importJobId = await importAndWait(core, src);
+    ({ core, importJobId } = await byteCopyLibrary(tmp, 'db', src));
   });
 
   afterAll(async () => {
@@ -124,11 +121,8 @@ describe.skipIf(!corpusAvailable())('pipeline on the real corpus', () => {
     expect(await listTree(out)).toEqual(before);
 
     // Even a fresh database (no memory of the first export) adopts the identical targets.
-    const core2 = createAppCore({ dbPath: join(tmp, 'db2', 'mediaparser.db'), thumbnailCacheDir: join(tmp, 'thumbs') });
-    // This archive is checked byte for byte against the originals (metadata writes: write-truth.test.ts).
-    unwrap(await core2.handlers['settings:set']({ writeDatesIntoCopies: false, writeFolderTagsAsKeywords: false }));
+    const { core: core2, importJobId: imp2 } = await byteCopyLibrary(tmp, 'db2', src);
     try {
-      const imp2 = await importAndWait(core2, src);
       const exp2 = unwrap(await core2.handlers['jobs:export']({ importJobId: imp2, outputDir: out }));
       const job2 = await core2.waitForJob(exp2.jobId);
       expect(job2.status).toBe('completed');
@@ -162,16 +156,8 @@ describe.skipIf(!corpusAvailable())('export control: pause, resume, cancel, revi
     const rels = Object.keys(loadOracle()).filter((r) => r.startsWith('exiftool/') || r.startsWith('names/'));
     await copyCorpus(src, rels);
     // A large video (sparse: an MP4 header then zeros) so a pause lands in the middle of a copy.
-    const bigPath = join(src, BIG);
-    const fh = await open(bigPath, 'w');
-    const header = Buffer.from('000000186674797069736f6d0000020069736f6d69736f32', 'hex');
-    await fh.write(header, 0, header.length, 0);
-    await fh.close();
-    await truncate(bigPath, 384 * 1024 * 1024);
-    core = createAppCore({ dbPath: join(tmp, 'db', 'mediaparser.db'), thumbnailCacheDir: join(tmp, 'thumbs') });
-    // This archive is checked byte for byte against the originals (metadata writes: write-truth.test.ts).
-    unwrap(await core.handlers['settings:set']({ writeDatesIntoCopies: false, writeFolderTagsAsKeywords: false }));
-    importJobId = await importAndWait(core, src);
+    await writeSparseVideo(join(src, BIG), 384 * 1024 * 1024);
+    ({ core, importJobId } = await byteCopyLibrary(tmp, 'db', src));
   });
 
   afterAll(async () => {
@@ -218,11 +204,8 @@ describe.skipIf(!corpusAvailable())('export control: pause, resume, cancel, revi
 
   it('cancel stops, keeps what was done, and the job can be resumed', async () => {
     // Fresh file rows: re-import into a new database so nothing is exported yet.
-    const core2 = createAppCore({ dbPath: join(tmp, 'db-cancel', 'mediaparser.db'), thumbnailCacheDir: join(tmp, 'thumbs') });
-    // This archive is checked byte for byte against the originals (metadata writes: write-truth.test.ts).
-    unwrap(await core2.handlers['settings:set']({ writeDatesIntoCopies: false, writeFolderTagsAsKeywords: false }));
+    const { core: core2, importJobId: imp } = await byteCopyLibrary(tmp, 'db-cancel', src);
     try {
-      const imp = await importAndWait(core2, src);
       const out = join(tmp, 'cancelled');
       await mkdir(out);
       const started = unwrap(await core2.handlers['jobs:export']({ importJobId: imp, outputDir: out }));
@@ -242,11 +225,8 @@ describe.skipIf(!corpusAvailable())('export control: pause, resume, cancel, revi
   });
 
   it('review: a set date names the file, a discarded file stays out, collisions get _001', async () => {
-    const core3 = createAppCore({ dbPath: join(tmp, 'db-review', 'mediaparser.db'), thumbnailCacheDir: join(tmp, 'thumbs') });
-    // This archive is checked byte for byte against the originals (metadata writes: write-truth.test.ts).
-    unwrap(await core3.handlers['settings:set']({ writeDatesIntoCopies: false, writeFolderTagsAsKeywords: false }));
+    const { core: core3, importJobId: imp } = await byteCopyLibrary(tmp, 'db-review', src);
     try {
-      const imp = await importAndWait(core3, src);
       const files = await allFiles(core3);
       const undated = files.find((f) => f.originalName === 'IMG_0001.JPG')!;
       const discard = files.find((f) => f.originalName === 'Canon.jpg')!;
@@ -260,8 +240,7 @@ describe.skipIf(!corpusAvailable())('export control: pause, resume, cancel, revi
       const preview = unwrap(await core3.handlers['export:preview']({ importJobId: imp, outputDir: out }));
       expect(preview.fileCount).toBe(files.length - 1);
       expect(preview.collisionCount).toBeGreaterThanOrEqual(1);
-      const started = unwrap(await core3.handlers['jobs:export']({ importJobId: imp, outputDir: out }));
-      expect((await core3.waitForJob(started.jobId)).status).toBe('completed');
+      await exportAndWait(core3, out, imp);
       const after = new Map((await allFiles(core3)).map((f) => [f.id, f]));
       expect(relative(out, after.get(undated.id)!.outputPath!).split(sep).join('/')).toBe('2024/20241231_220000.jpg');
       expect(after.get(discard.id)!.outputPath).toBeNull();

@@ -3,40 +3,21 @@
  * independent reader): user-set, name-derived and corrected dates, folder tags as keywords;
  * copies that need nothing stay byte-identical; a new date is written on re-export.
  */
-import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join, relative, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FileSummary } from '../../shared/types.js';
 import { MANIFEST_NAME } from '../engines/archive/manifest.js';
-import { createAppCore, type AppCore } from './app-core.js';
+import type { FileSummary } from '../../shared/types.js';
+import type { AppCore } from './app-core.js';
+import { byteCopiesOnly, exportAndWait, fileNamed, importAndWait, openLibrary, setDateOf, unwrap } from '../../test-support/app-core.js';
 import { CORPUS_MEDIA, corpusAvailable, makeTempDir, removeDir, sha256File } from '../../test-support/corpus.js';
-
-const require = createRequire(import.meta.url);
-const EXIFTOOL = join(dirname(require.resolve('exiftool-vendored.pl/package.json')), 'bin', 'exiftool');
-
-function unwrap<T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
-}
-
-/** What ExifTool itself reads from a file (`exiftool -j -G1`). */
-function exiftoolJson(file: string, ...tags: string[]): Record<string, unknown> {
-  const out = execFileSync('perl', [EXIFTOOL, '-j', '-G1', ...tags.map((t) => `-${t}`), file], { encoding: 'utf8' });
-  return (JSON.parse(out) as Record<string, unknown>[])[0]!;
-}
+import { exiftoolJson } from '../../test-support/exiftool-reference.js';
 
 describe.skipIf(!corpusAvailable())('writing the truth into copies', () => {
   let tmp: string;
   let src: string;
   let core: AppCore;
-  const byName = async (name: string): Promise<FileSummary> =>
-    unwrap(await core.handlers['files:list']({ filter: 'all', offset: 0, limit: 100 })).items.find((f) => f.originalName === name)!;
-  const exportTo = async (out: string): Promise<void> => {
-    const started = unwrap(await core.handlers['jobs:export']({ outputDir: out }));
-    expect((await core.waitForJob(started.jobId)).status).toBe('completed');
-  };
+  const byName = (name: string): Promise<FileSummary> => fileNamed(core, name);
   const outputOf = async (name: string): Promise<string> => (await byName(name)).outputPath!;
 
   beforeAll(async () => {
@@ -48,11 +29,10 @@ describe.skipIf(!corpusAvailable())('writing the truth into copies', () => {
     copyFileSync(join(CORPUS_MEDIA, 'exiftool', 'Canon.jpg'), join(src, 'Canon.jpg'));
     copyFileSync(join(CORPUS_MEDIA, 'exiftool', 'Sony.jpg'), join(src, 'Vacation 2021', '{beach,family}', 'Sony.jpg'));
     copyFileSync(join(CORPUS_MEDIA, 'exiftool', 'QuickTime.mov'), join(src, 'clip.mov'));
-    core = createAppCore({ dbPath: join(tmp, 'db', 'mediaparser.db'), thumbnailCacheDir: join(tmp, 'thumbs') });
-    const { jobId } = unwrap(await core.handlers['import:start']({ folders: [src] }));
-    expect((await core.waitForJob(jobId)).status).toBe('completed');
-    unwrap(await core.handlers['files:set-date']({ id: (await byName('scan.jpg')).id, timestamp: '1998-07-04T10:00:00' }));
-    unwrap(await core.handlers['files:set-date']({ id: (await byName('clip.mov')).id, timestamp: '2019-05-06T07:08:09+02:00' }));
+    core = openLibrary(tmp);
+    await importAndWait(core, src);
+    await setDateOf(core, 'scan.jpg', '1998-07-04T10:00:00');
+    await setDateOf(core, 'clip.mov', '2019-05-06T07:08:09+02:00');
   });
 
   afterAll(async () => {
@@ -69,7 +49,7 @@ describe.skipIf(!corpusAvailable())('writing the truth into copies', () => {
       'date-from-name': 1,
       'folder-tags': 1,
     });
-    await exportTo(out);
+    await exportAndWait(core, out);
 
     const scan = await outputOf('scan.jpg');
     expect(relative(out, scan).split(sep).join('/')).toBe('1998/19980704_100000.jpg');
@@ -103,25 +83,24 @@ describe.skipIf(!corpusAvailable())('writing the truth into copies', () => {
     expect(await sha256File(join(src, 'scan.jpg'))).toBe(await sha256File(join(CORPUS_MEDIA, 'elodie', 'no-exif.jpg')));
 
     // A second export finds the written copies in place (checked by the copy's hash, not the original's).
-    const started = unwrap(await core.handlers['jobs:export']({ outputDir: out }));
-    const again = await core.waitForJob(started.jobId);
+    const again = await exportAndWait(core, out);
     expect(again.stats?.copied).toBe(0);
     expect(again.stats?.alreadyThere).toBe(5);
 
     // A new date: the copy is renamed and gets the new date written in.
-    unwrap(await core.handlers['files:set-date']({ id: (await byName('scan.jpg')).id, timestamp: '1998-07-05T11:30:00' }));
-    await exportTo(out);
+    await setDateOf(core, 'scan.jpg', '1998-07-05T11:30:00');
+    await exportAndWait(core, out);
     const moved = await outputOf('scan.jpg');
     expect(relative(out, moved).split(sep).join('/')).toBe('1998/19980705_113000.jpg');
     expect(exiftoolJson(moved, 'DateTimeOriginal')['ExifIFD:DateTimeOriginal']).toBe('1998:07:05 11:30:00');
   });
 
   it('with the settings off, copies stay byte-for-byte', async () => {
-    unwrap(await core.handlers['settings:set']({ writeDatesIntoCopies: false, writeFolderTagsAsKeywords: false }));
+    await byteCopiesOnly(core);
     const out = join(tmp, 'plain');
     mkdirSync(out);
     try {
-      await exportTo(out);
+      await exportAndWait(core, out);
       for (const [name, rel] of [
         ['scan.jpg', '1998/19980705_113000.jpg'],
         ['clip.mov', '2019/20190506_070809.mov'],

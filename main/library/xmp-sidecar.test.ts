@@ -3,31 +3,17 @@
  * real migrated database and a real export; what the sidecars say is read back with ExifTool
  * itself (`exiftool -j`, an independent reader). The copies of those files stay byte-identical.
  */
-import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join, relative, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FileSummary } from '../../shared/types.js';
 import { MANIFEST_NAME } from '../engines/archive/manifest.js';
 import { verifyArchive } from '../engines/archive/verify.js';
-import { createAppCore, type AppCore } from './app-core.js';
+import type { AppCore } from './app-core.js';
+import { exportAndWait, fileNamed, importAndWait, openLibrary, setDateOf, unwrap } from '../../test-support/app-core.js';
 import { CORPUS_MEDIA, corpusAvailable, listTree, makeTempDir, removeDir, sha256File } from '../../test-support/corpus.js';
-
-const require = createRequire(import.meta.url);
-const EXIFTOOL = join(dirname(require.resolve('exiftool-vendored.pl/package.json')), 'bin', 'exiftool');
-
-function unwrap<T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
-}
-
-/** What ExifTool itself reads from a file (`exiftool -j -G1`). */
-function exiftoolJson(file: string, ...tags: string[]): Record<string, unknown> {
-  const out = execFileSync('perl', [EXIFTOOL, '-j', '-G1', ...tags.map((t) => `-${t}`), file], { encoding: 'utf8' });
-  return (JSON.parse(out) as Record<string, unknown>[])[0]!;
-}
+import { exiftoolJson } from '../../test-support/exiftool-reference.js';
 
 const LIGHTROOM_XMP = `<?xpacket begin='' id='W5M0MpCehiHzreSzNTczkc9d'?>
 <x:xmpmeta xmlns:x='adobe:ns:meta/'>
@@ -45,12 +31,9 @@ describe.skipIf(!corpusAvailable())('XMP sidecars for formats that cannot be wri
   let tmp: string;
   let src: string;
   let core: AppCore;
-  const byName = async (name: string): Promise<FileSummary> =>
-    unwrap(await core.handlers['files:list']({ filter: 'all', offset: 0, limit: 100 })).items.find((f) => f.originalName === name)!;
+  const byName = (name: string): Promise<FileSummary> => fileNamed(core, name);
   const exportTo = async (out: string): Promise<{ copied?: number; alreadyThere?: number } | undefined> => {
-    const started = unwrap(await core.handlers['jobs:export']({ outputDir: out }));
-    const job = await core.waitForJob(started.jobId);
-    expect(job.status).toBe('completed');
+    const job = await exportAndWait(core, out);
     expect(job.errorCount ?? 0).toBe(0);
     return job.stats as { copied?: number; alreadyThere?: number } | undefined;
   };
@@ -67,11 +50,10 @@ describe.skipIf(!corpusAvailable())('XMP sidecars for formats that cannot be wri
     copyFileSync(join(CORPUS_MEDIA, 'exiftool', 'FujiFilm.raf'), join(src, 'DSCF0003.RAF'));
     writeFileSync(join(src, 'DSCF0003.xmp'), LIGHTROOM_XMP);
     copyFileSync(join(CORPUS_MEDIA, 'exiftool', 'GIF.gif'), join(src, 'animation 2019-09-09.gif'));
-    core = createAppCore({ dbPath: join(tmp, 'db', 'mediaparser.db'), thumbnailCacheDir: join(tmp, 'thumbs') });
-    const { jobId } = unwrap(await core.handlers['import:start']({ folders: [src] }));
-    expect((await core.waitForJob(jobId)).status).toBe('completed');
-    unwrap(await core.handlers['files:set-date']({ id: (await byName('DSC_0001.NEF')).id, timestamp: '2021-04-10T11:44:00+02:00' }));
-    unwrap(await core.handlers['files:set-date']({ id: (await byName('DSCF0003.RAF')).id, timestamp: '1999-12-31T23:59:58.250' }));
+    core = openLibrary(tmp);
+    await importAndWait(core, src);
+    await setDateOf(core, 'DSC_0001.NEF', '2021-04-10T11:44:00+02:00');
+    await setDateOf(core, 'DSCF0003.RAF', '1999-12-31T23:59:58.250');
   });
 
   afterAll(async () => {
@@ -146,7 +128,7 @@ describe.skipIf(!corpusAvailable())('XMP sidecars for formats that cannot be wri
     const out = join(tmp, 'archive2');
     mkdirSync(out);
     await exportTo(out);
-    unwrap(await core.handlers['files:set-date']({ id: (await byName('DSC_0001.NEF')).id, timestamp: '2021-04-11T08:00:00+02:00' }));
+    await setDateOf(core, 'DSC_0001.NEF', '2021-04-11T08:00:00+02:00');
     await exportTo(out);
     expect((await readdir(join(out, '2021'))).sort()).toEqual(['20210411_080000.nef', '20210411_080000.xmp']);
     expect(exiftoolJson(join(out, '2021', '20210411_080000.xmp'), 'XMP-exif:DateTimeOriginal')['XMP-exif:DateTimeOriginal']).toBe('2021:04:11 08:00:00+02:00');

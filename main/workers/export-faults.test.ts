@@ -8,10 +8,9 @@
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import * as fsp from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CaptureTime } from '../../shared/capture-time.js';
 import { sha256File } from '../engines/export/copy.js';
 import { listTree } from '../../test-support/corpus.js';
@@ -20,42 +19,18 @@ import { runExport, type ExportDeps } from './export-worker.js';
 import type { ExportItem } from '../protocol/workers.js';
 import { sourceCopyThreads, type FsFault } from '../../test-support/copy-threads.js';
 import { FakeRunner } from '../../test-support/fake-runner.js';
+import { exportFolders, hugeSource } from '../../test-support/export-items.js';
 
-let root: string;
-let src: string;
-let out: string;
-
-beforeEach(async () => {
-  root = await fsp.mkdtemp(path.join(os.tmpdir(), 'mp-faults-'));
-  src = path.join(root, 'src');
-  out = path.join(root, 'out');
-  await fsp.mkdir(src);
-  await fsp.mkdir(out);
-});
-
-afterEach(async () => {
-  await fsp.rm(root, { recursive: true, force: true });
-});
+const dirs = exportFolders('mp-faults-');
 
 const ct = (local: string): CaptureTime => ({ local, offset: null });
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 
 let nextId = 1;
 async function source(name: string, content: Buffer, local: string): Promise<ExportItem> {
-  const p = path.join(src, name);
+  const p = path.join(dirs.src, name);
   await fsp.writeFile(p, content);
   return { fileId: nextId++, sourcePath: p, originalName: name, size: content.length, sha256: sha(content), timestamp: ct(local), timestampSource: null, confidence: 'high', archived: null };
-}
-
-/** A 200 MB original (sparse: quick to make, still 200 MB to copy). */
-async function hugeSource(local: string): Promise<ExportItem> {
-  const p = path.join(src, 'huge.mov');
-  const h = await fsp.open(p, 'w');
-  await h.truncate(200 * 1024 * 1024);
-  await h.write('header', 0);
-  await h.close();
-  const st = await fsp.stat(p);
-  return { fileId: nextId++, sourcePath: p, originalName: 'huge.mov', size: st.size, sha256: await sha256File(p), timestamp: ct(local), timestampSource: null, confidence: 'high', archived: null };
 }
 
 const threads = (count: number, opts: Parameters<typeof sourceCopyThreads>[0] = {}): ExportDeps => ({
@@ -82,25 +57,25 @@ async function onlyVerifiedCopies(runner: FakeRunner, items: ExportItem[], dir: 
 
 describe('export faults with the copy threads running', () => {
   it('a copy thread killed mid-copy: the job does not hang and the file is copied again, intact', async () => {
-    const huge = await hugeSource('2022-02-02T02:02:02.000');
+    const huge = await hugeSource(path.join(dirs.src, 'huge.mov'), nextId++, ct('2022-02-02T02:02:02.000'));
     const small = await source('small.jpg', randomBytes(5000), '2022-03-03T03:03:03.000');
     const started: Worker[] = [];
     const runner = new FakeRunner([huge, small]);
-    const running = runExport(runner.data(out), runner, threads(1, { started }));
+    const running = runExport(runner.data(dirs.out), runner, threads(1, { started }));
     await runner.waitFor('bytes', (m) => m.fileId === huge.fileId);
     expect(started).toHaveLength(1);
     // The thread dies with the temp half written.
-    expect(temps(await listTree(out))).toHaveLength(1);
+    expect(temps(await listTree(dirs.out))).toHaveLength(1);
     await started[0]!.terminate();
     await running;
     expect(runner.messages.at(-1)).toEqual({ type: 'done' });
     expect(runner.of('file-failed')).toEqual([]);
     expect([...runner.doneById().keys()].sort()).toEqual([huge.fileId, small.fileId].sort());
-    expect(await onlyVerifiedCopies(runner, [huge, small], out)).toEqual(['2022/20220202_020202.mov', '2022/20220303_030303.jpg']);
+    expect(await onlyVerifiedCopies(runner, [huge, small], dirs.out)).toEqual(['2022/20220202_020202.mov', '2022/20220303_030303.jpg']);
   }, 60_000);
 
   it.skipIf(process.platform === 'win32')('a source that vanishes or becomes a FIFO mid-export fails that file within a second; the others are exported', async () => {
-    const huge = await hugeSource('2020-01-01T00:00:00.000');
+    const huge = await hugeSource(path.join(dirs.src, 'huge.mov'), nextId++, ct('2020-01-01T00:00:00.000'));
     const a = await source('a.jpg', randomBytes(3000), '2021-01-01T00:00:00.000');
     const fifo = await source('fifo.jpg', randomBytes(3000), '2021-01-02T00:00:00.000');
     const gone = await source('gone.jpg', randomBytes(3000), '2021-01-03T00:00:00.000');
@@ -108,7 +83,7 @@ describe('export faults with the copy threads running', () => {
     const items = [huge, a, fifo, gone, b];
     const runner = new FakeRunner(items, 10);
     // One thread: the small files wait in its queue behind the large one, which is being copied.
-    const running = runExport(runner.data(out), runner, threads(1));
+    const running = runExport(runner.data(dirs.out), runner, threads(1));
     await runner.waitFor('bytes', (m) => m.fileId === huge.fileId);
     await fsp.rm(fifo.sourcePath);
     execFileSync('mkfifo', [fifo.sourcePath]);
@@ -125,7 +100,7 @@ describe('export faults with the copy threads running', () => {
     const hugeDone = runner.timeOf('file-done', (m) => m.fileId === huge.fileId);
     expect(runner.timeOf('file-failed', (m) => m.fileId === fifo.fileId) - hugeDone).toBeLessThan(3000);
     expect([...runner.doneById().keys()].sort()).toEqual([huge.fileId, a.fileId, b.fileId].sort());
-    await onlyVerifiedCopies(runner, items, out);
+    await onlyVerifiedCopies(runner, items, dirs.out);
   }, 60_000);
 
   it('EBUSY inside a copy thread is retried twice; a third one fails that file as busy, the others go on', async () => {
@@ -138,17 +113,17 @@ describe('export faults with the copy threads running', () => {
     ];
     const started: Worker[] = [];
     const runner = new FakeRunner([retried, busy, fine]);
-    await runExport(runner.data(out), runner, threads(1, { started, faults }));
+    await runExport(runner.data(dirs.out), runner, threads(1, { started, faults }));
     expect(started).toHaveLength(1);
     expect(runner.messages.at(-1)).toEqual({ type: 'done' });
     expect(runner.of('file-failed').map((m) => [m.fileId, m.error.code])).toEqual([[busy.fileId, 'busy']]);
     expect(runner.of('file-failed')[0]!.error.detail).toMatch(/injected by a test/);
     expect([...runner.doneById().keys()].sort()).toEqual([retried.fileId, fine.fileId].sort());
-    await onlyVerifiedCopies(runner, [retried, busy, fine], out);
+    await onlyVerifiedCopies(runner, [retried, busy, fine], dirs.out);
   }, 60_000);
 
   it('a real disk that fills up stops the export with disk-full, leaves nothing partial, and the resumed export completes once space is freed', async ({ skip }) => {
-    const mounted = mountOrSkip(await mountTmpfs(path.join(root, 'small-disk'), '6m'));
+    const mounted = mountOrSkip(await mountTmpfs(path.join(dirs.root, 'small-disk'), '6m'));
     if (typeof mounted === 'string') return skip(mounted);
     try {
       const archive = path.join(mounted.dir, 'archive');

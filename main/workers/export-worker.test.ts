@@ -3,16 +3,16 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { writeFileSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { CaptureTime } from '../../shared/capture-time.js';
 import { MANIFEST_NAME, readManifest } from '../engines/archive/manifest.js';
 import { nodeFs, sha256File, type ExportFs } from '../engines/export/copy.js';
 import type { CopyThreadData, FromCopyThread } from './copy-pool.js';
 import { exportBatchingPost, runExport, type ExportDeps } from './export-worker.js';
 import { FakeRunner } from '../../test-support/fake-runner.js';
+import { exportFolders, hugeSource } from '../../test-support/export-items.js';
 import {
   CONTROL_CANCEL,
   CONTROL_PAUSE,
@@ -23,28 +23,14 @@ import {
   type ExportWorkerMessage,
 } from '../protocol/workers.js';
 
-let root: string;
-let src: string;
-let out: string;
-
-beforeEach(async () => {
-  root = await fsp.mkdtemp(path.join(os.tmpdir(), 'mp-export-'));
-  src = path.join(root, 'src');
-  out = path.join(root, 'out');
-  await fsp.mkdir(src);
-  await fsp.mkdir(out);
-});
-
-afterEach(async () => {
-  await fsp.rm(root, { recursive: true, force: true });
-});
+const dirs = exportFolders('mp-export-');
 
 const ct = (local: string, offset: string | null = null): CaptureTime => ({ local, offset });
 const sha = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
 
 let nextId = 1;
 async function source(name: string, content: string | Buffer, timestamp: CaptureTime | null, opts: { mode?: number; mtime?: Date } = {}): Promise<ExportItem> {
-  const p = path.join(src, `${nextId}-${name}`);
+  const p = path.join(dirs.src, `${nextId}-${name}`);
   await fsp.writeFile(p, content);
   if (opts.mode !== undefined) await fsp.chmod(p, opts.mode);
   const mtime = opts.mtime ?? new Date('2019-05-14T10:30:00.123Z');
@@ -54,26 +40,8 @@ async function source(name: string, content: string | Buffer, timestamp: Capture
 }
 
 
-/** A 200 MB original (sparse: quick to make, still 200 MB to copy). */
-async function hugeSource(fileId: number, header = 'header'): Promise<ExportItem> {
-  const p = path.join(src, `huge-${fileId}.mov`);
-  const h = await fsp.open(p, 'w');
-  await h.truncate(200 * 1024 * 1024);
-  await h.write(header, 0);
-  await h.close();
-  const st = await fsp.stat(p);
-  return {
-    fileId,
-    sourcePath: p,
-    originalName: 'huge.mov',
-    size: st.size,
-    sha256: await sha256File(p),
-    timestamp: ct('2022-02-02T02:02:02.000'),
-    timestampSource: null,
-    confidence: 'high',
-    archived: null,
-  };
-}
+/** A 200 MB original (sparse) dated 2022-02-02. */
+const hugeItem = (fileId: number, header = 'header'): Promise<ExportItem> => hugeSource(path.join(dirs.src, `huge-${fileId}.mov`), fileId, ct('2022-02-02T02:02:02.000'), header);
 
 /** Pauses a running export once bytes flow; checks the pause came within 250 ms and the temp holds part of the file. */
 async function pauseMidFile(runner: FakeRunner, temp: string, size: number): Promise<void> {
@@ -89,7 +57,7 @@ async function pauseMidFile(runner: FakeRunner, temp: string, size: number): Pro
 
 async function exportAll(items: ExportItem[], deps: ExportDeps = {}, jobId = 7): Promise<FakeRunner> {
   const runner = new FakeRunner(items, 2);
-  await runExport(runner.data(out, jobId), runner, { retryDelaysMs: [1, 1], ...deps });
+  await runExport(runner.data(dirs.out, jobId), runner, { retryDelaysMs: [1, 1], ...deps });
   return runner;
 }
 
@@ -111,10 +79,10 @@ describe('runExport', () => {
     ];
     const runner = await exportAll(items);
     expect(runner.messages.at(-1)).toEqual({ type: 'done' });
-    expect(await listTree(out)).toEqual(['2019/20190514_103000.mov', '2024/20241231_220000.jpg', 'unknown/_CON', 'unknown/家族写真.jpg']);
+    expect(await listTree(dirs.out)).toEqual(['2019/20190514_103000.mov', '2024/20241231_220000.jpg', 'unknown/_CON', 'unknown/家族写真.jpg']);
     const done = runner.doneById();
     const first = done.get(items[0]!.fileId)!;
-    expect(first.outputPath).toBe(path.join(out, '2024', '20241231_220000.jpg'));
+    expect(first.outputPath).toBe(path.join(dirs.out, '2024', '20241231_220000.jpg'));
     expect(path.isAbsolute(first.outputPath)).toBe(true);
     expect(first.adopted).toBe(false);
     expect(first.bytes).toBe(items[0]!.size);
@@ -132,8 +100,8 @@ describe('runExport', () => {
 
   it('suffixes collisions in export order (also case-only ones) and never overwrites a different file', async () => {
     const t = ct('2024-12-31T22:00:00.000', '-05:00');
-    await fsp.mkdir(path.join(out, '2024'));
-    await fsp.writeFile(path.join(out, '2024', '20241231_220000.JPG'), 'someone else');
+    await fsp.mkdir(path.join(dirs.out, '2024'));
+    await fsp.writeFile(path.join(dirs.out, '2024', '20241231_220000.JPG'), 'someone else');
     const items = [
       await source('a.jpg', 'first', t),
       await source('b.jpg', 'second', t),
@@ -141,14 +109,14 @@ describe('runExport', () => {
       await source('photo.JPG', 'p2', null),
     ];
     const runner = await exportAll(items);
-    expect(await listTree(out)).toEqual([
+    expect(await listTree(dirs.out)).toEqual([
       '2024/20241231_220000.JPG',
       '2024/20241231_220000_001.jpg',
       '2024/20241231_220000_002.jpg',
       'unknown/Photo.jpg',
       'unknown/photo_001.jpg',
     ]);
-    expect(await fsp.readFile(path.join(out, '2024', '20241231_220000.JPG'), 'utf8')).toBe('someone else');
+    expect(await fsp.readFile(path.join(dirs.out, '2024', '20241231_220000.JPG'), 'utf8')).toBe('someone else');
     const done = runner.doneById();
     expect(await fsp.readFile(done.get(items[0]!.fileId)!.outputPath, 'utf8')).toBe('first');
     expect(await fsp.readFile(done.get(items[1]!.fileId)!.outputPath, 'utf8')).toBe('second');
@@ -159,14 +127,14 @@ describe('runExport', () => {
     const items = [await source('a.jpg', 'same bytes', t), await source('b.png', 'png', ct('2020-01-01T00:00:00.000')), await source('x.gif', 'gif', null)];
     const first = await exportAll(items);
     expect(first.done().every((m) => !m.adopted)).toBe(true);
-    const before = await listTree(out);
-    const mtimes = await Promise.all(before.map(async (f) => (await fsp.stat(path.join(out, f))).ctimeMs));
+    const before = await listTree(dirs.out);
+    const mtimes = await Promise.all(before.map(async (f) => (await fsp.stat(path.join(dirs.out, f))).ctimeMs));
 
     const second = await exportAll(items, {}, 8);
     expect(second.of('file-done')).toHaveLength(3);
     expect(second.done().every((m) => m.adopted)).toBe(true);
-    expect(await listTree(out)).toEqual(before);
-    expect(await Promise.all(before.map(async (f) => (await fsp.stat(path.join(out, f))).ctimeMs))).toEqual(mtimes);
+    expect(await listTree(dirs.out)).toEqual(before);
+    expect(await Promise.all(before.map(async (f) => (await fsp.stat(path.join(dirs.out, f))).ctimeMs))).toEqual(mtimes);
     expect(second.doneById().get(items[0]!.fileId)!.outputPath).toBe(first.doneById().get(items[0]!.fileId)!.outputPath);
   });
 
@@ -174,7 +142,7 @@ describe('runExport', () => {
     const t = ct('2021-03-04T12:30:45.000');
     const items = [await source('a.jpg', 'dup', t), await source('b.jpg', 'dup', t), await source('c.jpg', 'other', t)];
     const runner = await exportAll(items);
-    expect(await listTree(out)).toEqual(['2021/20210304_123045.jpg', '2021/20210304_123045_001.jpg']);
+    expect(await listTree(dirs.out)).toEqual(['2021/20210304_123045.jpg', '2021/20210304_123045_001.jpg']);
     const done = runner.doneById();
     expect(done.get(items[1]!.fileId)).toMatchObject({ adopted: true, outputPath: done.get(items[0]!.fileId)!.outputPath });
     expect(await fsp.readFile(done.get(items[2]!.fileId)!.outputPath, 'utf8')).toBe('other');
@@ -190,7 +158,7 @@ describe('runExport', () => {
     expect(failed[0]!.error.message).toMatch(/no longer there/);
     expect(runner.doneById().has(items[1]!.fileId)).toBe(true);
     expect(runner.messages.at(-1)).toEqual({ type: 'done' });
-    expect(await listTree(out)).toEqual(['2020/20200102_000000.jpg']);
+    expect(await listTree(dirs.out)).toEqual(['2020/20200102_000000.jpg']);
   });
 
   it('refuses an original that changed since the import and leaves nothing behind (small and chunked paths)', async () => {
@@ -200,20 +168,20 @@ describe('runExport', () => {
     await fsp.writeFile(big.sourcePath, Buffer.alloc(64 * 1024, 2));
     const runner = await exportAll([small, big], { chunkSize: 4096, wholeFileLimit: 1024 });
     expect(runner.of('file-failed').map((m) => m.error.code)).toEqual(['source-changed', 'source-changed']);
-    expect(await listTree(out)).toEqual([]);
+    expect(await listTree(dirs.out)).toEqual([]);
   });
 
   it('fails the job before copying when the output root is missing or unwritable', async () => {
     const item = await source('a.jpg', 'x', ct('2020-01-01T00:00:00.000'));
-    const notADir = path.join(root, 'file.txt');
+    const notADir = path.join(dirs.root, 'file.txt');
     await fsp.writeFile(notADir, 'x');
-    for (const outputDir of [notADir, path.join(notADir, 'below'), path.join(root, 'missing'), '/proc']) {
+    for (const outputDir of [notADir, path.join(notADir, 'below'), path.join(dirs.root, 'missing'), '/proc']) {
       const runner = new FakeRunner([item], 2);
       await runExport(runner.data(outputDir, 7), runner);
       expect(runner.messages).toHaveLength(1);
       expect(runner.messages[0]).toMatchObject({ type: 'fatal', error: { code: 'output-unavailable' } });
     }
-    expect(await listTree(out)).toEqual([]);
+    expect(await listTree(dirs.out)).toEqual([]);
   });
 
   it('stops with disk-full on ENOSPC and removes the temp (first write and mid-file)', async () => {
@@ -240,7 +208,7 @@ describe('runExport', () => {
       expect(runner.of('file-done')).toHaveLength(0);
       expect(runner.of('file-failed')).toHaveLength(0);
       expect(runner.of('file-started')).toHaveLength(1);
-      expect(await listTree(out)).toEqual([]);
+      expect(await listTree(dirs.out)).toEqual([]);
     }
   });
 
@@ -258,11 +226,11 @@ describe('runExport', () => {
     expect(ok.of('file-done')).toHaveLength(1);
 
     failures = 3;
-    await fsp.rm(out, { recursive: true });
-    await fsp.mkdir(out);
+    await fsp.rm(dirs.out, { recursive: true });
+    await fsp.mkdir(dirs.out);
     const bad = await exportAll([item], { fs: flaky });
     expect(bad.of('file-failed')[0]?.error.code).toBe('busy');
-    expect(await listTree(out)).toEqual([]);
+    expect(await listTree(dirs.out)).toEqual([]);
   });
 
   it('publishes by rename where hard links are not supported (each file written once, link tried once per folder), and re-plans when a name appears meanwhile', async () => {
@@ -304,24 +272,24 @@ describe('runExport', () => {
     const runner = await exportAll(items, { fs, concurrency: 1 });
     const done = runner.doneById();
     const a = done.get(items[0]!.fileId)!;
-    expect(a.outputPath).toBe(path.join(out, '2020', '20200101_000000_001.jpg'));
+    expect(a.outputPath).toBe(path.join(dirs.out, '2020', '20200101_000000_001.jpg'));
     expect(await fsp.readFile(a.outputPath, 'utf8')).toBe('mine');
-    expect(await fsp.readFile(path.join(out, '2020', '20200101_000000.jpg'), 'utf8')).toBe('intruder');
+    expect(await fsp.readFile(path.join(dirs.out, '2020', '20200101_000000.jpg'), 'utf8')).toBe('intruder');
     expect(await fsp.readFile(done.get(items[1]!.fileId)!.outputPath, 'utf8')).toBe('also mine');
     expect(Math.abs((await fsp.stat(a.outputPath)).mtimeMs - (await fsp.stat(items[0]!.sourcePath)).mtimeMs)).toBeLessThan(0.001);
-    expect(await listTree(out)).toHaveLength(3);
+    expect(await listTree(dirs.out)).toHaveLength(3);
     // One link attempt for the folder; every later file went straight to the rename.
-    expect(links).toEqual([path.join(out, '2020', '20200101_000000.jpg')]);
+    expect(links).toEqual([path.join(dirs.out, '2020', '20200101_000000.jpg')]);
     expect(renames.map((r) => path.basename(r))).toEqual(['20200101_000000_001.jpg', '20200102_000000.jpg']);
     // Each copy's bytes were written once (the first temp was written, then re-planned: 2 temps for a).
     expect([...tempWrites.values()].reduce((x, y) => x + y, 0)).toBe(2 * 'mine'.length + 'also mine'.length);
   });
 
   it('fails a file beyond _999 with collision-limit', async () => {
-    await fsp.mkdir(path.join(out, '2020'));
-    await fsp.writeFile(path.join(out, '2020', '20200101_000000.jpg'), 'base');
+    await fsp.mkdir(path.join(dirs.out, '2020'));
+    await fsp.writeFile(path.join(dirs.out, '2020', '20200101_000000.jpg'), 'base');
     await Promise.all(
-      Array.from({ length: 999 }, (_, i) => fsp.writeFile(path.join(out, '2020', `20200101_000000_${String(i + 1).padStart(3, '0')}.jpg`), `n${i}`)),
+      Array.from({ length: 999 }, (_, i) => fsp.writeFile(path.join(dirs.out, '2020', `20200101_000000_${String(i + 1).padStart(3, '0')}.jpg`), `n${i}`)),
     );
     const item = await source('a.jpg', 'new content', ct('2020-01-01T00:00:00.000'));
     const runner = await exportAll([item]);
@@ -330,51 +298,51 @@ describe('runExport', () => {
   });
 
   it('removes stray temps from an earlier crash but not the user’s files', async () => {
-    await fsp.mkdir(path.join(out, '2020'));
-    await fsp.writeFile(path.join(out, '2020', '.mediaparser-3-9.tmp'), 'crash leftover of an older version');
-    await fsp.writeFile(path.join(out, '.mediaparser-3-0123abcd-1.tmp'), 'crash leftover');
-    await fsp.writeFile(path.join(out, '2020', 'notes.tmp'), 'user');
-    await fsp.writeFile(path.join(out, '.hidden'), 'user');
+    await fsp.mkdir(path.join(dirs.out, '2020'));
+    await fsp.writeFile(path.join(dirs.out, '2020', '.mediaparser-3-9.tmp'), 'crash leftover of an older version');
+    await fsp.writeFile(path.join(dirs.out, '.mediaparser-3-0123abcd-1.tmp'), 'crash leftover');
+    await fsp.writeFile(path.join(dirs.out, '2020', 'notes.tmp'), 'user');
+    await fsp.writeFile(path.join(dirs.out, '.hidden'), 'user');
     await exportAll([]);
-    expect(await listTree(out)).toEqual(['.hidden', '2020/notes.tmp']);
+    expect(await listTree(dirs.out)).toEqual(['.hidden', '2020/notes.tmp']);
   });
 
   describe('a 200 MB file', () => {
     let big: ExportItem;
     beforeEach(async () => {
-      big = await hugeSource(99);
+      big = await hugeItem(99);
     });
 
     it('acknowledges a pause mid-file within 250 ms, keeps the partial temp, and cancel removes it', async () => {
       const runner = new FakeRunner([big], 2);
-      const running = runExport(runner.data(out), runner, { chunkSize: 256 * 1024, runNonce: 'feed' });
-      await pauseMidFile(runner, path.join(out, '2022', '.mediaparser-7-feed-99.tmp'), big.size);
+      const running = runExport(runner.data(dirs.out), runner, { chunkSize: 256 * 1024, runNonce: 'feed' });
+      await pauseMidFile(runner, path.join(dirs.out, '2022', '.mediaparser-7-feed-99.tmp'), big.size);
 
       runner.signal(CONTROL_CANCEL);
       await running;
       expect(runner.messages.at(-1)).toEqual({ type: 'cancelled' });
       expect(runner.of('file-done')).toHaveLength(0);
       expect(runner.of('file-failed')).toHaveLength(0);
-      expect(await listTree(out)).toEqual([]);
+      expect(await listTree(dirs.out)).toEqual([]);
     });
 
     it('never takes another run’s temp for its own: a cancel removes only this run’s temps', async () => {
       const runner = new FakeRunner([big], 2);
-      const running = runExport(runner.data(out), runner, { chunkSize: 256 * 1024, runNonce: 'feed' });
+      const running = runExport(runner.data(dirs.out), runner, { chunkSize: 256 * 1024, runNonce: 'feed' });
       await runner.waitFor('bytes');
       // Another writer's temp for the same job and file appears while this run copies it.
-      const foreign = path.join(out, '2022', '.mediaparser-7-beef-99.tmp');
+      const foreign = path.join(dirs.out, '2022', '.mediaparser-7-beef-99.tmp');
       await fsp.writeFile(foreign, 'another run');
       runner.signal(CONTROL_CANCEL);
       await running;
       expect(runner.messages.at(-1)).toEqual({ type: 'cancelled' });
-      expect(await listTree(out)).toEqual(['2022/.mediaparser-7-beef-99.tmp']);
+      expect(await listTree(dirs.out)).toEqual(['2022/.mediaparser-7-beef-99.tmp']);
       expect(await fsp.readFile(foreign, 'utf8')).toBe('another run');
     });
 
     it('resumes after a pause and finishes the file intact', async () => {
       const runner = new FakeRunner([big], 2);
-      const running = runExport(runner.data(out), runner, { chunkSize: 256 * 1024 });
+      const running = runExport(runner.data(dirs.out), runner, { chunkSize: 256 * 1024 });
       await runner.waitFor('bytes');
       runner.signal(CONTROL_PAUSE);
       await runner.waitFor('paused');
@@ -385,14 +353,14 @@ describe('runExport', () => {
       expect(runner.messages.at(-1)).toEqual({ type: 'done' });
       const done = runner.done()[0]!;
       expect(await sha256File(done.outputPath)).toBe(big.sha256);
-      expect(await listTree(out)).toEqual(['2022/20220202_020202.mov']);
+      expect(await listTree(dirs.out)).toEqual(['2022/20220202_020202.mov']);
     });
   });
 
   it('runs as a real worker thread', async () => {
     const items = [await source('a.jpg', 'x', ct('2020-01-01T00:00:00.000')), await source('b.jpg', 'y', null)];
     const control = new SharedArrayBuffer(4);
-    const workerData: ExportWorkerData = { kind: 'export', control, jobId: 3, outputDir: out };
+    const workerData: ExportWorkerData = { kind: 'export', control, jobId: 3, outputDir: dirs.out };
     // `--import tsx` alone does not install tsx's loader inside worker threads on Node 20: register it explicitly.
     const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
     const execArgv = ['--import', `data:text/javascript,import { register } from ${JSON.stringify(tsxApi)}; register();`];
@@ -413,7 +381,7 @@ describe('runExport', () => {
     });
     expect(await exited).toBe(0);
     expect(messages.at(-1)).toEqual({ type: 'done' });
-    expect(await listTree(out)).toEqual(['2020/20200101_000000.jpg', 'unknown/b.jpg']);
+    expect(await listTree(dirs.out)).toEqual(['2020/20200101_000000.jpg', 'unknown/b.jpg']);
   });
 });
 
@@ -450,7 +418,7 @@ describe('runExport with copy threads', () => {
     const spawn = sourceSpawner(workers);
     let counts: number[] = [];
     const runner = new FakeRunner(items, 5);
-    await runExport(runner.data(out), runner, {
+    await runExport(runner.data(dirs.out), runner, {
       copyThreads: {
         count: 2,
         waitForThreads: true,
@@ -474,20 +442,20 @@ describe('runExport with copy threads', () => {
     const day1 = items.filter((_, i) => i < 24 && i % 3 === 0).map((it) => path.basename(done.get(it.fileId)!.outputPath));
     expect(day1[0]).toBe('20210601_100000.jpg');
     expect(day1.slice(1)).toEqual(day1.slice(1).map((_, k) => `20210601_100000_${String(k + 1).padStart(3, '0')}.jpg`));
-    expect((await listTree(out)).filter((f) => f.includes('.mediaparser-'))).toEqual([]);
+    expect((await listTree(dirs.out)).filter((f) => f.includes('.mediaparser-'))).toEqual([]);
     const [s, o] = await Promise.all([fsp.stat(items[0]!.sourcePath), fsp.stat(done.get(items[0]!.fileId)!.outputPath)]);
     expect(Math.abs(o.mtimeMs - s.mtimeMs)).toBeLessThan(0.001);
   });
 
   it('pauses a copy thread mid-file within 250 ms, resumes it, and a cancel removes its temp', async () => {
-    const huge = await hugeSource(1);
+    const huge = await hugeItem(1);
     const { size, sha256: sum } = huge;
 
     // Pause then resume: the file finishes intact.
     const first = new FakeRunner([huge], 2);
     const workers: Worker[] = [];
-    const running = runExport(first.data(out), first, { copyThreads: { count: 1, waitForThreads: true, spawn: sourceSpawner(workers) }, chunkSize: 256 * 1024, runNonce: 'feed' });
-    await pauseMidFile(first, path.join(out, '2022', '.mediaparser-7-feed-1.tmp'), size);
+    const running = runExport(first.data(dirs.out), first, { copyThreads: { count: 1, waitForThreads: true, spawn: sourceSpawner(workers) }, chunkSize: 256 * 1024, runNonce: 'feed' });
+    await pauseMidFile(first, path.join(dirs.out, '2022', '.mediaparser-7-feed-1.tmp'), size);
     first.signal(CONTROL_RUN);
     await running;
     expect(first.messages.at(-1)).toEqual({ type: 'done' });
@@ -495,15 +463,15 @@ describe('runExport with copy threads', () => {
 
     // Pause then cancel: nothing of the second copy stays.
     // Other bytes: the archive's manifest would otherwise let it adopt the first copy.
-    const second = new FakeRunner([{ ...(await hugeSource(2, 'other')), timestamp: ct('2023-03-03T03:03:03.000') }]);
-    const again = runExport(second.data(out), second, { copyThreads: { count: 1, waitForThreads: true, spawn: sourceSpawner([]) }, chunkSize: 256 * 1024 });
+    const second = new FakeRunner([{ ...(await hugeItem(2, 'other')), timestamp: ct('2023-03-03T03:03:03.000') }]);
+    const again = runExport(second.data(dirs.out), second, { copyThreads: { count: 1, waitForThreads: true, spawn: sourceSpawner([]) }, chunkSize: 256 * 1024 });
     await second.waitFor('bytes');
     second.signal(CONTROL_PAUSE);
     await second.waitFor('paused');
     second.signal(CONTROL_CANCEL);
     await again;
     expect(second.messages.at(-1)).toEqual({ type: 'cancelled' });
-    expect(await listTree(out)).toEqual(['2022/20220202_020202.mov']);
+    expect(await listTree(dirs.out)).toEqual(['2022/20220202_020202.mov']);
   });
 
   it('redoes the copies of a thread that dies on the worker thread, losing nothing', async () => {
@@ -512,9 +480,9 @@ describe('runExport with copy threads', () => {
     // A "copy thread" that takes work and then dies without answering.
     const dying = (): Worker =>
       new Worker("require('node:worker_threads').parentPort.once('message', () => process.exit(3));", { eval: true });
-    await runExport(runner.data(out), runner, { copyThreads: { count: 1, waitForThreads: true, spawn: dying } });
+    await runExport(runner.data(dirs.out), runner, { copyThreads: { count: 1, waitForThreads: true, spawn: dying } });
     expect(runner.messages.at(-1)).toEqual({ type: 'done' });
-    expect(await listTree(out)).toEqual(['2020/20200101_000000.jpg', '2020/20200102_000000.jpg']);
+    expect(await listTree(dirs.out)).toEqual(['2020/20200101_000000.jpg', '2020/20200102_000000.jpg']);
   });
 });
 
@@ -528,29 +496,29 @@ describe('runExport in an archive that already holds copies', () => {
     const items = [await source('a.jpg', 'aaa', ct('2020-01-01T00:00:00.000')), await source('b.jpg', 'bbb', null)];
     const first = await exportAll(items);
     const again = items.map((it) => recorded(it, first.doneById().get(it.fileId)!));
-    const ctimes = await Promise.all((await listTree(out)).map(async (f) => (await fsp.stat(path.join(out, f))).ctimeMs));
+    const ctimes = await Promise.all((await listTree(dirs.out)).map(async (f) => (await fsp.stat(path.join(dirs.out, f))).ctimeMs));
     const second = await exportAll(again, {}, 8);
     expect(second.done().map((m) => m.outcome)).toEqual(['present', 'present']);
     expect(second.done().map((m) => m.bytes)).toEqual([0, 0]);
-    expect(await Promise.all((await listTree(out)).map(async (f) => (await fsp.stat(path.join(out, f))).ctimeMs))).toEqual(ctimes);
+    expect(await Promise.all((await listTree(dirs.out)).map(async (f) => (await fsp.stat(path.join(dirs.out, f))).ctimeMs))).toEqual(ctimes);
   });
 
   it('copies again what was deleted from the archive, and sets a changed copy aside before replacing it', async () => {
     const items = [await source('a.jpg', 'aaa', ct('2020-01-01T00:00:00.000')), await source('b.jpg', 'bbb', ct('2020-01-02T00:00:00.000'))];
     const first = await exportAll(items);
     const again = items.map((it) => recorded(it, first.doneById().get(it.fileId)!));
-    await fsp.unlink(path.join(out, '2020', '20200101_000000.jpg'));
-    await fsp.writeFile(path.join(out, '2020', '20200102_000000.jpg'), 'edited by another program');
+    await fsp.unlink(path.join(dirs.out, '2020', '20200101_000000.jpg'));
+    await fsp.writeFile(path.join(dirs.out, '2020', '20200102_000000.jpg'), 'edited by another program');
     const second = await exportAll(again, {}, 8);
     const done = second.doneById();
     expect(done.get(items[0]!.fileId)).toMatchObject({ outcome: 'copied', relPath: '2020/20200101_000000.jpg' });
     expect(done.get(items[1]!.fileId)).toMatchObject({ outcome: 'copied', relPath: '2020/20200102_000000.jpg' });
     const aside = done.get(items[1]!.fileId)!.movedAside!;
     expect(aside).toMatch(/^2020\/20200102_000000_changed_\d{8}T\d{6}\.jpg$/);
-    expect(await fsp.readFile(path.join(out, aside), 'utf8')).toBe('edited by another program');
-    expect(await fsp.readFile(path.join(out, '2020', '20200102_000000.jpg'), 'utf8')).toBe('bbb');
-    expect(await fsp.readFile(path.join(out, '2020', '20200101_000000.jpg'), 'utf8')).toBe('aaa');
-    const manifest = readManifest(out);
+    expect(await fsp.readFile(path.join(dirs.out, aside), 'utf8')).toBe('edited by another program');
+    expect(await fsp.readFile(path.join(dirs.out, '2020', '20200102_000000.jpg'), 'utf8')).toBe('bbb');
+    expect(await fsp.readFile(path.join(dirs.out, '2020', '20200101_000000.jpg'), 'utf8')).toBe('aaa');
+    const manifest = readManifest(dirs.out);
     expect(manifest.asides.get(aside)).toMatchObject({ op: 'aside', from: '2020/20200102_000000.jpg', sha256: sha('edited by another program') });
     expect(manifest.copies.get('2020/20200102_000000.jpg')).toMatchObject({ sha256: sha('bbb'), source: items[1]!.sourcePath });
   });
@@ -561,8 +529,8 @@ describe('runExport in an archive that already holds copies', () => {
     const redated = { ...recorded(item, first.done()[0]!), timestamp: ct('2011-11-11T11:11:11.000'), timestampSource: 'user' as const };
     const second = await exportAll([redated], {}, 8);
     expect(second.done()[0]).toMatchObject({ outcome: 'renamed', relPath: '2011/20111111_111111.jpg', from: '2003/20031204_064652.jpg', bytes: 0 });
-    expect(await listTree(out)).toEqual(['2011/20111111_111111.jpg']);
-    const manifest = readManifest(out);
+    expect(await listTree(dirs.out)).toEqual(['2011/20111111_111111.jpg']);
+    const manifest = readManifest(dirs.out);
     expect([...manifest.copies.keys()]).toEqual(['2011/20111111_111111.jpg']);
     expect(manifest.copies.get('2011/20111111_111111.jpg')).toMatchObject({ op: 'move', captured: '2011-11-11T11:11:11', captureSource: 'user' });
   });
@@ -577,7 +545,7 @@ describe('runExport in an archive that already holds copies', () => {
       ['adopted', '2020/20200101_000000.jpg'],
       ['adopted', 'unknown/b.jpg'],
     ]);
-    expect(await listTree(out)).toEqual(['2020/20200101_000000.jpg', 'unknown/b.jpg']);
+    expect(await listTree(dirs.out)).toEqual(['2020/20200101_000000.jpg', 'unknown/b.jpg']);
   });
 
   it('reports a copy only once its folder is synced and the manifest lists it', async () => {
@@ -586,12 +554,12 @@ describe('runExport in an archive that already holds copies', () => {
     let listedWhenReported: boolean | null = null;
     const post = runner.post.bind(runner);
     runner.post = (m) => {
-      if (m.type === 'file-done') listedWhenReported = readManifest(out).copies.has(m.relPath);
+      if (m.type === 'file-done') listedWhenReported = readManifest(dirs.out).copies.has(m.relPath);
       post(m);
     };
-    await runExport(runner.data(out), runner);
+    await runExport(runner.data(dirs.out), runner);
     expect(listedWhenReported).toBe(true);
-    const record = readManifest(out).copies.get('2020/20200101_000000.jpg')!;
+    const record = readManifest(dirs.out).copies.get('2020/20200101_000000.jpg')!;
     expect(record).toMatchObject({ op: 'add', sha256: item.sha256, size: 3, source: item.sourcePath, captured: '2020-01-01T00:00:00', job: 7 });
   });
 });
@@ -618,13 +586,13 @@ describe('runExport for benchmarks (unsafeNoFsync)', () => {
     expect(durable.done().map((m) => [m.outcome, m.relPath])).toEqual([['copied', '2020/20200101_000000.jpg']]);
 
     fsyncs = 0;
-    const second = path.join(root, 'unsynced');
+    const second = path.join(dirs.root, 'unsynced');
     await fsp.mkdir(second);
     const runner = new FakeRunner([item]);
     await runExport(runner.data(second, 7), runner, { fs: counting, unsafeNoFsync: true });
     expect(fsyncs).toBe(0);
     expect(runner.done().map((m) => [m.outcome, m.relPath])).toEqual([['copied', '2020/20200101_000000.jpg']]);
-    expect(await listTree(second)).toEqual(await listTree(out));
+    expect(await listTree(second)).toEqual(await listTree(dirs.out));
     expect(readManifest(second).copies.get('2020/20200101_000000.jpg')).toMatchObject({ sha256: item.sha256, size: 3 });
   });
 });

@@ -379,6 +379,19 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
       );
     };
 
+    /** The result of a copy this run put at `absPath` (renamed or copied there): its size and mtime as on disk. */
+    const written = (
+      item: ExportItem,
+      outcome: 'renamed' | 'copied',
+      relPath: string,
+      absPath: string,
+      sha256: string,
+      bytes: number,
+    ): Omit<Extract<ExportWorkerMessage, { type: 'file-done' }>, 'type'> => {
+      const st = fs.lstatSync(absPath);
+      return { fileId: item.fileId, outcome, relPath, sha256, size: st.size, mtimeMs: Math.floor(st.mtimeMs), bytes };
+    };
+
     /** Frees the names a plan claimed for the companions (the main file did not make it). */
     const releaseCompanions = async (targets: readonly CompanionTarget[]): Promise<void> => {
       for (const t of targets) if (t.reservation) await planner.release(t.reservation);
@@ -458,17 +471,10 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
                     record = archive.record(item, 'add', plan.relPath, copySha, rewriteError.size);
                   }
                 }
-                const st = fs.lstatSync(plan.absPath);
                 await finish(
                   item,
                   {
-                    fileId: item.fileId,
-                    outcome: 'renamed',
-                    relPath: plan.relPath,
-                    sha256: copySha,
-                    size: st.size,
-                    mtimeMs: Math.floor(st.mtimeMs),
-                    bytes: 0,
+                    ...written(item, 'renamed', plan.relPath, plan.absPath, copySha, 0),
                     from,
                     ...(rewriteError !== null && 'error' in rewriteError ? { companionErrors: [{ fileId: item.fileId, error: rewriteError.error }] } : {}),
                   },
@@ -531,21 +537,15 @@ export async function runExport(data: ExportWorkerData, port: ExportPort, deps: 
                 }
                 plan.reservation.copySha256 = copySha;
                 planner.published(plan.reservation);
-                const st = fs.lstatSync(plan.absPath);
+                const result = written(item, 'copied', plan.relPath, plan.absPath, copySha, outcome.bytes);
                 await finish(
                   item,
                   {
-                    fileId: item.fileId,
-                    outcome: 'copied',
-                    relPath: plan.relPath,
-                    sha256: copySha,
-                    size: st.size,
-                    mtimeMs: Math.floor(st.mtimeMs),
-                    bytes: outcome.bytes,
+                    ...result,
                     ...(first.movedAside !== undefined ? { movedAside: first.movedAside } : {}),
                   },
                   path.dirname(plan.absPath),
-                  archive.record(item, 'add', plan.relPath, copySha, st.size),
+                  archive.record(item, 'add', plan.relPath, copySha, result.size),
                   plan.companions,
                 );
                 return;

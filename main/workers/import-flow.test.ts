@@ -8,7 +8,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CORPUS_MEDIA, makeTempDir, removeDir } from '../../test-support/corpus.js';
 import { runImport } from './import-worker.js';
-import type { ImportWorkerData, ImportWorkerMessage } from '../protocol/workers.js';
+import type { ImportWorkerMessage } from '../protocol/workers.js';
+import { importWorkerData } from '../../test-support/import-data.js';
 
 const JPEG = path.join(CORPUS_MEDIA, 'exiftool', 'Canon.jpg');
 const FILES = 1500;
@@ -29,14 +30,7 @@ describe('import flow control', () => {
 
   it('waits while too many results are unread, then imports every file of a tree larger than the lookahead once', async () => {
     const received = new Int32Array(new SharedArrayBuffer(4));
-    const data: ImportWorkerData = {
-      kind: 'import',
-      control: new SharedArrayBuffer(4),
-      roots: [tmp],
-      options: { timeZone: 'UTC', useFileDatesAsLastResort: false },
-      skipPaths: [],
-      received: received.buffer as SharedArrayBuffer,
-    };
+    const data = importWorkerData([tmp], { received: received.buffer as SharedArrayBuffer });
     const results: string[] = [];
     let scanned = 0;
     let stalled!: () => void;

@@ -3,9 +3,10 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, w
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { normalizeOffset, toUtcMs, utcToZone } from '../../shared/capture-time.js';
-import { copyCorpus, CORPUS_DIR, oracleMtimeMs, type CorpusCopy } from '../../test-support/corpus-fixture.js';
+import { corpusCopy, CORPUS_DIR, oracleMtimeMs } from '../../test-support/corpus-fixture.js';
+import { importWorkerData } from '../../test-support/import-data.js';
 import { likelyNeedsExiftool } from '../engines/import/reader-choice.js';
 import { implausibility, parseMetaDate, subSecToMs } from '../engines/import/timestamps.js';
 import { runImport } from './import-worker.js';
@@ -15,25 +16,48 @@ import { CONTROL_CANCEL, CONTROL_PAUSE, CONTROL_RUN } from '../protocol/workers.
 const OPTIONS = { timeZone: 'Europe/Berlin', useFileDatesAsLastResort: false };
 
 function workerData(roots: string[], over: Partial<ImportWorkerData> = {}): ImportWorkerData {
-  return { kind: 'import', control: new SharedArrayBuffer(4), roots, options: OPTIONS, skipPaths: [], ...over };
+  return importWorkerData(roots, { options: OPTIONS, ...over });
 }
+
+/**
+ * Runs the import loop on `data`, keeping every message it posts; `react` sees each one once kept
+ * (with all kept so far) and may signal the control word.
+ */
+function controlledImport(
+  data: ImportWorkerData,
+  react: (m: ImportWorkerMessage, messages: ImportWorkerMessage[], control: Int32Array) => void,
+  deps?: Parameters<typeof runImport>[3],
+): { messages: ImportWorkerMessage[]; control: Int32Array; run: Promise<void> } {
+  const control = new Int32Array(data.control);
+  const messages: ImportWorkerMessage[] = [];
+  const run = runImport(
+    data,
+    (m) => {
+      messages.push(m);
+      react(m, messages, control);
+    },
+    control,
+    deps,
+  );
+  return { messages, control, run };
+}
+
+const fileCount = (messages: ImportWorkerMessage[]): number => messages.filter((m) => m.type === 'file').length;
 
 function sha256(file: string): string {
   return createHash('sha256').update(readFileSync(file)).digest('hex');
 }
 
 describe('runImport on the corpus', () => {
-  let corpus: CorpusCopy;
+  const corpus = corpusCopy();
   const messages: ImportWorkerMessage[] = [];
   const byRel = new Map<string, ImportedFile>();
 
   beforeAll(async () => {
-    corpus = copyCorpus();
     const data = workerData([corpus.media]);
     await runImport(data, (m) => messages.push(m), new Int32Array(data.control));
     for (const m of messages) if (m.type === 'file') byRel.set(path.relative(corpus.media, m.file.path).split(path.sep).join('/'), m.file);
   });
-  afterAll(() => corpus?.cleanup());
 
   it('reports scanned totals, every file, and finishes with done', () => {
     const total = Object.keys(corpus.oracle).length;
@@ -185,26 +209,18 @@ describe('runImport on the corpus', () => {
 });
 
 describe('runImport control', () => {
-  let corpus: CorpusCopy;
-  beforeAll(() => {
-    corpus = copyCorpus('exiftool');
-  });
-  afterAll(() => corpus?.cleanup());
+  const corpus = corpusCopy('exiftool');
 
   it('pauses between files, resumes, and still imports everything once', async () => {
     const data = workerData([corpus.media]);
-    const control = new Int32Array(data.control);
-    const messages: ImportWorkerMessage[] = [];
     let onPaused: () => void = () => undefined;
     const paused = new Promise<void>((resolve) => (onPaused = resolve));
-    const run = runImport(
+    const { messages, control, run } = controlledImport(
       data,
-      (m) => {
-        messages.push(m);
-        if (m.type === 'file' && messages.filter((x) => x.type === 'file').length === 2) Atomics.store(control, 0, CONTROL_PAUSE);
+      (m, messages, control) => {
+        if (m.type === 'file' && fileCount(messages) === 2) Atomics.store(control, 0, CONTROL_PAUSE);
         if (m.type === 'paused') onPaused();
       },
-      control,
       { concurrency: 2 },
     );
     await paused;
@@ -235,17 +251,14 @@ describe('runImport control', () => {
     })()).sort();
     const skipPaths = all.slice(0, 5);
     const data = workerData([corpus.media], { skipPaths });
-    const control = new Int32Array(data.control);
-    const messages: ImportWorkerMessage[] = [];
-    await runImport(
+    const { messages, run } = controlledImport(
       data,
-      (m) => {
-        messages.push(m);
-        if (m.type === 'file' && messages.filter((x) => x.type === 'file').length === 3) Atomics.store(control, 0, CONTROL_CANCEL);
+      (m, messages, control) => {
+        if (m.type === 'file' && fileCount(messages) === 3) Atomics.store(control, 0, CONTROL_CANCEL);
       },
-      control,
       { concurrency: 1 },
     );
+    await run;
     expect(messages.find((m) => m.type === 'scanned')).toMatchObject({ total: all.length - 5 });
     const files = messages.filter((m): m is Extract<ImportWorkerMessage, { type: 'file' }> => m.type === 'file').map((m) => m.file.path);
     expect(files).toHaveLength(3);
@@ -255,21 +268,18 @@ describe('runImport control', () => {
 
   it('a cancel while paused ends the import', async () => {
     const data = workerData([corpus.media]);
-    const control = new Int32Array(data.control);
-    const messages: ImportWorkerMessage[] = [];
-    await runImport(
+    const { messages, run } = controlledImport(
       data,
-      (m) => {
-        messages.push(m);
-        if (m.type === 'file' && messages.filter((x) => x.type === 'file').length === 1) Atomics.store(control, 0, CONTROL_PAUSE);
+      (m, messages, control) => {
+        if (m.type === 'file' && fileCount(messages) === 1) Atomics.store(control, 0, CONTROL_PAUSE);
         if (m.type === 'paused') {
           Atomics.store(control, 0, CONTROL_CANCEL);
           Atomics.notify(control, 0);
         }
       },
-      control,
       { concurrency: 1 },
     );
+    await run;
     const types = messages.map((m) => m.type);
     expect(types.slice(-2)).toEqual(['paused', 'cancelled']);
     expect(types.filter((t) => t === 'file')).toHaveLength(1);
@@ -277,23 +287,19 @@ describe('runImport control', () => {
 
   it('with the default pool, files waiting for ExifTool do not block the others, and a pause still lets every started file finish', async () => {
     const data = workerData([corpus.media]);
-    const control = new Int32Array(data.control);
-    const messages: ImportWorkerMessage[] = [];
     let onPaused: () => void = () => undefined;
     const paused = new Promise<void>((resolve) => (onPaused = resolve));
     let videoFinishedAt = -1;
-    const run = runImport(
+    const { messages, control, run } = controlledImport(
       data,
-      (m) => {
-        messages.push(m);
+      (m, messages, control) => {
         // Videos that wait for ExifTool (AVI and AVCHD clips are read in-process, at once).
         if (m.type === 'file' && m.file.mediaType === 'video' && likelyNeedsExiftool(m.file.path) && videoFinishedAt < 0) {
-          videoFinishedAt = messages.filter((x) => x.type === 'file').length;
+          videoFinishedAt = fileCount(messages);
         }
-        if (m.type === 'file' && messages.filter((x) => x.type === 'file').length === 5) Atomics.store(control, 0, CONTROL_PAUSE);
+        if (m.type === 'file' && fileCount(messages) === 5) Atomics.store(control, 0, CONTROL_PAUSE);
         if (m.type === 'paused') onPaused();
       },
-      control,
     );
     await paused;
     const types = messages.map((m) => m.type);
@@ -361,11 +367,7 @@ describe('runImport control', () => {
 });
 
 describe('the real worker thread', () => {
-  let corpus: CorpusCopy;
-  beforeAll(() => {
-    corpus = copyCorpus('names');
-  });
-  afterAll(() => corpus?.cleanup());
+  const corpus = corpusCopy('names');
 
   it('runs as a worker_threads entry and exits after done (ExifTool ended)', async () => {
     const data = workerData([corpus.media], { options: { timeZone: 'UTC', useFileDatesAsLastResort: true } });

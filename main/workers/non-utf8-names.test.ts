@@ -18,7 +18,8 @@ import { exiftoolWrite } from '../../test-support/exiftool-reference.js';
 import { renderThumbnail } from '../engines/thumbnails/render-thumbnail.js';
 import { runExport } from './export-worker.js';
 import { runImport } from './import-worker.js';
-import type { ImportedFile, ImportWorkerData, ImportWorkerMessage } from '../protocol/workers.js';
+import type { ImportedFile, ImportWorkerMessage } from '../protocol/workers.js';
+import { importWorkerData } from '../../test-support/import-data.js';
 import { FakeRunner } from '../../test-support/fake-runner.js';
 
 const MEDIA = path.join(CORPUS_DIR, 'media');
@@ -80,13 +81,7 @@ describe('names that are not valid UTF-8', () => {
       }
     }
 
-    const data: ImportWorkerData = {
-      kind: 'import',
-      control: new SharedArrayBuffer(4),
-      roots: [src],
-      options: { timeZone: 'UTC', useFileDatesAsLastResort: false },
-      skipPaths: [],
-    };
+    const data = importWorkerData([src]);
     messages = [];
     await runImport(data, (m) => messages.push(m), new Int32Array(data.control));
     for (const m of messages) if (m.type === 'file') files.set(path.relative(src, m.file.path), m.file);

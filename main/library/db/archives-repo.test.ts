@@ -3,30 +3,15 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ImportedFile } from '../../protocol/workers.js';
 import { makeTempDir, removeDir } from '../../../test-support/corpus.js';
+import { importedFile } from '../../../test-support/imported-file.js';
 import { ArchivesRepo, type ArchivedResult, type ExportCursor, type ExportScope } from './archives-repo.js';
 import { createJob } from './jobs-repo.js';
 import { FilesRepo } from './files-repo.js';
 import { openDatabase, type OpenDb } from './open-db.js';
 
 function imported(name: string, sha256: string, local: string | null): ImportedFile {
-  return {
-    path: `/photos/${name}`,
-    root: '/photos',
-    name,
-    size: 100,
-    mtimeMs: 0,
-    sha256,
-    mediaType: 'image',
-    mime: 'image/jpeg',
-    width: null,
-    height: null,
-    candidates: [],
-    detected: local === null ? null : { local, offset: null },
-    detectedSource: local === null ? null : 'exif-datetime-original',
-    confidence: local === null ? 'none' : 'medium',
-    tags: [],
-    warning: null,
-  };
+  if (local === null) return importedFile({ name, sha256 });
+  return importedFile({ name, sha256, detected: { local, offset: null }, detectedSource: 'exif-datetime-original', confidence: 'medium' });
 }
 
 const copied = (fileId: number, relPath: string): ArchivedResult => ({ fileId, outcome: 'copied', relPath, sha256: 'x', size: 100, mtimeMs: 5 });

@@ -5,7 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { Confidence, TimestampSource } from '../../../shared/types.js';
-import type { CompanionDone, ExportItem, ExportOutcome, ExportSidecar } from '../../protocol/workers.js';
+import type { BatchedExportMessage, CompanionDone, ExportItem, ExportSidecar } from '../../protocol/workers.js';
 import { EMBEDDED_SOURCES } from '../../rules/write-truth.js';
 import { EFFECTIVE_TS_SQL } from './files-repo.js';
 import { encodePathBytes } from '../../rules/byte-names.js';
@@ -22,17 +22,11 @@ export interface ExportCursor {
   id: number;
 }
 
-/** A file's result in the archive, as the worker reported it once it was durable. */
-export interface ArchivedResult {
-  fileId: number;
-  outcome: ExportOutcome;
-  relPath: string;
-  sha256: string;
-  size: number;
-  mtimeMs: number | null;
+/** A file's result in the archive, as the worker reported it (its `file-done`) once it was durable. */
+export type ArchivedResult = Pick<Extract<BatchedExportMessage, { type: 'file-done' }>, 'fileId' | 'outcome' | 'relPath' | 'sha256' | 'size' | 'mtimeMs'> & {
   /** The group's other members and the sidecars placed with it. */
   companions?: readonly CompanionDone[];
-}
+};
 
 export interface ScopeCounts {
   /** Kept, hashed files in scope. */
@@ -130,6 +124,18 @@ interface SidecarRow {
   c_size: number | null;
 }
 
+/**
+ * Records a batch (`@batch`, JSON items with `relPath`, `sha256`, `size`, `outcome` and the key
+ * `itemKey`) in a copies table keyed by archive and `column`; items already 'present' stay as they are.
+ */
+function upsertCopies(table: 'sidecar_copies' | 'xmp_copies', column: 'sidecar_id' | 'file_id', itemKey: 'sidecarId' | 'fileId'): string {
+  return `INSERT INTO ${table} (archive_id, ${column}, rel_path, sha256, size, job_id)
+       SELECT @archiveId, j.value ->> '$.${itemKey}', j.value ->> '$.relPath', j.value ->> '$.sha256', j.value ->> '$.size', @jobId
+       FROM json_each(@batch) AS j WHERE j.value ->> '$.outcome' != 'present'
+       ON CONFLICT(archive_id, ${column}) DO UPDATE SET rel_path = excluded.rel_path, sha256 = excluded.sha256,
+         size = excluded.size, job_id = excluded.job_id, exported_at = excluded.exported_at`;
+}
+
 export class ArchivesRepo {
   private readonly membersStmt: Database.Statement;
   private readonly sidecarsStmt: Database.Statement;
@@ -158,20 +164,8 @@ export class ArchivesRepo {
        FROM sidecars s LEFT JOIN sidecar_copies c ON c.archive_id = @archiveId AND c.sidecar_id = s.id
        WHERE s.file_id IN (SELECT value FROM json_each(@ids)) ORDER BY s.file_id, s.path`,
     );
-    this.upsertSidecars = sqlite.prepare(
-      `INSERT INTO sidecar_copies (archive_id, sidecar_id, rel_path, sha256, size, job_id)
-       SELECT @archiveId, j.value ->> '$.sidecarId', j.value ->> '$.relPath', j.value ->> '$.sha256', j.value ->> '$.size', @jobId
-       FROM json_each(@batch) AS j WHERE j.value ->> '$.outcome' != 'present'
-       ON CONFLICT(archive_id, sidecar_id) DO UPDATE SET rel_path = excluded.rel_path, sha256 = excluded.sha256,
-         size = excluded.size, job_id = excluded.job_id, exported_at = excluded.exported_at`,
-    );
-    this.upsertXmps = sqlite.prepare(
-      `INSERT INTO xmp_copies (archive_id, file_id, rel_path, sha256, size, job_id)
-       SELECT @archiveId, j.value ->> '$.fileId', j.value ->> '$.relPath', j.value ->> '$.sha256', j.value ->> '$.size', @jobId
-       FROM json_each(@batch) AS j WHERE j.value ->> '$.outcome' != 'present'
-       ON CONFLICT(archive_id, file_id) DO UPDATE SET rel_path = excluded.rel_path, sha256 = excluded.sha256,
-         size = excluded.size, job_id = excluded.job_id, exported_at = excluded.exported_at`,
-    );
+    this.upsertSidecars = sqlite.prepare(upsertCopies('sidecar_copies', 'sidecar_id', 'sidecarId'));
+    this.upsertXmps = sqlite.prepare(upsertCopies('xmp_copies', 'file_id', 'fileId'));
     this.pageLibrary = sqlite.prepare(
       `SELECT ${PAGE_COLUMNS} FROM files f ${COPY_JOIN} WHERE ${KEPT} AND ${AFTER_CURSOR} ${ORDER}`,
     );

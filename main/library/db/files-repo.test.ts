@@ -9,23 +9,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Confidence, FileFilter, TimelineDay, TimestampSource } from '../../../shared/types.js';
 import type { ImportedFile } from '../../protocol/workers.js';
 import { makeTempDir, removeDir } from '../../../test-support/corpus.js';
+import { importedFile } from '../../../test-support/imported-file.js';
 import { FilesRepo, type Refinements } from './files-repo.js';
 import { createJob } from './jobs-repo.js';
 import { openDatabase, type OpenDb } from './open-db.js';
+import { rng } from '../../../test-support/rng.js';
 
 const FILTERS: FileFilter[] = ['all', 'needs-review', 'undated', 'duplicates', 'discarded', 'exported', 'errors'];
-
-/** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Raw {
   id: number;
@@ -69,25 +59,18 @@ describe('FilesRepo list, counts, timeline and folders', () => {
       const name = `${pick(['IMG', 'DSC', 'scan', 'Holiday'])}_${String(i % 37).padStart(4, '0')}.jpg`;
       items.push({
         kind: 'ok',
-        file: {
+        file: importedFile({
           path: `${folder}/${i}-${name}`,
-          root: '/photos',
           name: `${i}-${name}`,
           size: 100 + i,
-          mtimeMs: 0,
           // Every 13th file repeats an earlier one's content: exact duplicates.
           sha256: i % 13 === 12 ? `sha-${i - 7}` : `sha-${i}`,
-          mediaType: 'image',
-          mime: 'image/jpeg',
-          width: null,
-          height: null,
-          candidates: [],
           detected: local === null ? null : { local, offset: null },
           detectedSource: local === null ? null : pick(sources),
           confidence: local === null ? 'none' : pick(confidences),
           tags: random() < 0.3 ? [pick(['Holiday', 'Family', 'Work'])] : [],
           warning: random() < 0.08 ? 'Metadata could not be read' : null,
-        },
+        }),
       });
     }
     files.recordImported(job.id, items);
@@ -268,7 +251,7 @@ describe('FilesRepo list, counts, timeline and folders', () => {
       ],
       ['a new file in a new folder', () => {
         const job = createJob(db.db, 'import', { sourceFolders: ['/photos'] }, 'running');
-        files.recordImported(job.id, [{ kind: 'ok', file: { path: '/photos/New/x.jpg', root: '/photos', name: 'x.jpg', size: 1, mtimeMs: 0, sha256: 'sha-new', mediaType: 'image', mime: 'image/jpeg', width: null, height: null, candidates: [], detected: null, detectedSource: null, confidence: 'none', tags: ['Holiday'], warning: null } }]);
+        files.recordImported(job.id, [{ kind: 'ok', file: importedFile({ path: '/photos/New/x.jpg', name: 'x.jpg', size: 1, sha256: 'sha-new', tags: ['Holiday'] }) }]);
         tagsOf.set(db.sqlite.prepare("SELECT id FROM files WHERE original_path = '/photos/New/x.jpg'").pluck().get() as number, ['Holiday']);
       }],
     ];

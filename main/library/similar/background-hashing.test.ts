@@ -7,17 +7,13 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppCore, type AppCore } from '../app-core.js';
+import { importAndWait, unwrap } from '../../../test-support/app-core.js';
 import { CORPUS_MEDIA, corpusAvailable, makeTempDir, removeDir } from '../../../test-support/corpus.js';
 
 const SOURCES = ['Apple.jpg', 'Canon.jpg', 'Casio.jpg', 'FujiFilm.jpg', 'GoPro.jpg', 'Google.jpg', 'Kodak.jpg', 'Minolta.jpg'];
 /** Enough pictures that the second import is still running when the test pauses it. */
 const COPIES = 40;
 const PICTURES = SOURCES.length * COPIES;
-
-function unwrap<T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
-}
 
 describe.skipIf(!corpusAvailable())('background hashing of near-duplicates', () => {
   let tmp: string;
@@ -41,8 +37,7 @@ describe.skipIf(!corpusAvailable())('background hashing of near-duplicates', () 
   it('hashes after an import, stops while the next one runs or waits paused, goes on after', async () => {
     const core = createAppCore({ dbPath: dbPath(), thumbnailCacheDir: join(tmp, 'thumbs') });
     try {
-      const first = unwrap(await core.handlers['import:start']({ folders: [join(tmp, 'first')] }));
-      expect((await core.waitForJob(first.jobId)).status).toBe('completed');
+      await importAndWait(core, join(tmp, 'first'));
       // Hashing the first import's pictures has just begun when the second import starts; that
       // import is paused once some of its files are recorded.
       let fire: () => void = () => undefined;

@@ -8,14 +8,10 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FileSummary } from '../../../shared/types.js';
-import { createAppCore, type AppCore } from '../app-core.js';
+import type { AppCore } from '../app-core.js';
+import { allFiles, importAndWait, openLibrary, unwrap } from '../../../test-support/app-core.js';
 import { CORPUS_MEDIA, corpusAvailable, makeTempDir, removeDir } from '../../../test-support/corpus.js';
 import { hammingDistance, perceptualHash } from '../../engines/import/perceptual-hash.js';
-
-function unwrap<T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
-}
 
 const ORIGINAL = join(CORPUS_MEDIA, 'exif-samples', 'DSCN0010.jpg');
 const OTHER = join(CORPUS_MEDIA, 'exif-samples', 'no_exif.jpg');
@@ -45,13 +41,12 @@ describe.skipIf(!corpusAvailable())('near-duplicates', () => {
     await sharp({ create: { width: 640, height: 480, channels: 3, background: '#202020' } }).jpeg().toFile(join(src, 'camera', 'black.jpg'));
     await sharp({ create: { width: 640, height: 480, channels: 3, background: '#000000' } }).jpeg().toFile(join(src, 'camera', 'black2.jpg'));
 
-    core = createAppCore({ dbPath: join(tmp, 'db', 'mediaparser.db'), thumbnailCacheDir: join(tmp, 'thumbs') });
-    const { jobId } = unwrap(await core.handlers['import:start']({ folders: [src] }));
-    expect((await core.waitForJob(jobId)).status).toBe('completed');
+    core = openLibrary(tmp);
+    await importAndWait(core, src);
     // The pictures are hashed in the background once the import is done (similar-indexer.ts).
     await core.similar.settled();
     expect(core.similar.pending()).toBe(0);
-    for (const f of unwrap(await core.handlers['files:list']({ filter: 'all', offset: 0, limit: 100 })).items) {
+    for (const f of await allFiles(core)) {
       byName.set(f.originalName, f);
     }
   }, 120_000);
@@ -91,7 +86,7 @@ describe.skipIf(!corpusAvailable())('near-duplicates', () => {
     const result = unwrap(await core.handlers['similar:resolve-all']({ keep: [] }));
     expect(result).toEqual({ groups: 1, discarded: 3 });
     const after = new Map(
-      unwrap(await core.handlers['files:list']({ filter: 'all', offset: 0, limit: 100 })).items.map((f) => [f.originalName, f.discarded]),
+      (await allFiles(core)).map((f) => [f.originalName, f.discarded]),
     );
     expect(after.get('DSCN0010.jpg')).toBe(false);
     expect(after.get('DSCN0010 copy.jpg')).toBe(false);

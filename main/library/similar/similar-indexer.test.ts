@@ -9,29 +9,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FilesRepo } from '../db/files-repo.js';
 import { openDatabase, type OpenDb } from '../db/open-db.js';
 import { makeTempDir, removeDir } from '../../../test-support/corpus.js';
+import { importedFile } from '../../../test-support/imported-file.js';
 import type { ImportedFile } from '../../protocol/workers.js';
 import type { HashJob } from '../../protocol/thumbnail.js';
 import { PENDING_WHERE, SimilarIndexer } from './similar-indexer.js';
 
 function imported(name: string, mime: string, sha256: string): ImportedFile {
-  return {
-    path: `/photos/${name}`,
-    root: '/photos',
-    name,
-    size: 10,
-    mtimeMs: 0,
-    sha256,
-    mediaType: mime.startsWith('video/') ? 'video' : 'image',
-    mime,
-    width: null,
-    height: null,
-    candidates: [],
-    detected: null,
-    detectedSource: null,
-    confidence: 'none',
-    tags: [],
-    warning: null,
-  };
+  return importedFile({ name, sha256, size: 10, mediaType: mime.startsWith('video/') ? 'video' : 'image', mime });
 }
 
 /** A hash function the test answers: each call waits until `answer` is called for its path. */
@@ -63,6 +47,11 @@ describe('SimilarIndexer', () => {
   let tmp: string;
   let db: OpenDb;
   let files: FilesRepo;
+  /** An indexer over the library whose hash function the test answers by hand. */
+  const startIndexer = () => {
+    const h = manualHasher();
+    return { h, indexer: new SimilarIndexer({ sqlite: db.sqlite, hash: (j) => h.hash(j) }) };
+  };
   const hashOf = (name: string): unknown => db.sqlite.prepare('SELECT perceptual_hash AS h FROM files WHERE original_name = ?').pluck().get(name);
 
   beforeEach(async () => {
@@ -85,8 +74,7 @@ describe('SimilarIndexer', () => {
   });
 
   it('hashes only the pictures it can decode, records "no hash" as such, and leaves an unfinished one for later', async () => {
-    const h = manualHasher();
-    const indexer = new SimilarIndexer({ sqlite: db.sqlite, hash: (j) => h.hash(j) });
+    const { h, indexer } = startIndexer();
     expect(indexer.pending()).toBe(3);
     indexer.resume();
     await h.asks(1);
@@ -106,8 +94,7 @@ describe('SimilarIndexer', () => {
   });
 
   it('a pause stops it after the picture in hand, and resume goes on from there', async () => {
-    const h = manualHasher();
-    const indexer = new SimilarIndexer({ sqlite: db.sqlite, hash: (j) => h.hash(j) });
+    const { h, indexer } = startIndexer();
     indexer.resume();
     await h.asks(1);
     indexer.pause();
@@ -124,11 +111,16 @@ describe('SimilarIndexer', () => {
     expect(indexer.pending()).toBe(0);
   });
 
-  it('stands aside while someone uses the library, and goes on once they have been quiet', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-    try {
-      const h = manualHasher();
-      const indexer = new SimilarIndexer({ sqlite: db.sqlite, hash: (j) => h.hash(j) });
+  describe('on fake timers', () => {
+    beforeEach(() => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    });
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('stands aside while someone uses the library, and goes on once they have been quiet', async () => {
+      const { h, indexer } = startIndexer();
       indexer.holdFor(3000);
       indexer.resume();
       await vi.advanceTimersByTimeAsync(2000);
@@ -152,16 +144,10 @@ describe('SimilarIndexer', () => {
       h.answer('/photos/e.jpg', { hash: '0000000000000003' });
       await indexer.settled();
       expect(indexer.pending()).toBe(0);
-    } finally {
-      vi.useRealTimers();
-    }
-  });
+    });
 
-  it('a hashing thread lost with a picture: tried again a moment later on its own; a picture that keeps losing it has no hash', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-    try {
-      const h = manualHasher();
-      const indexer = new SimilarIndexer({ sqlite: db.sqlite, hash: (j) => h.hash(j) });
+    it('a hashing thread lost with a picture: tried again a moment later on its own; a picture that keeps losing it has no hash', async () => {
+      const { h, indexer } = startIndexer();
       indexer.resume();
       await h.asks(1);
       h.answer('/photos/a.jpg', 'lost');
@@ -184,16 +170,10 @@ describe('SimilarIndexer', () => {
       expect(hashOf('a.jpg')).toBe('');
       expect(hashOf('b.png')).toBe('0000000000000002');
       expect(indexer.pending()).toBe(0);
-    } finally {
-      vi.useRealTimers();
-    }
-  });
+    });
 
-  it('a hold whose timer fires a little early (the event loop clock lags Date.now) still ends', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-    try {
-      const h = manualHasher();
-      const indexer = new SimilarIndexer({ sqlite: db.sqlite, hash: (j) => h.hash(j) });
+    it('a hold whose timer fires a little early (the event loop clock lags Date.now) still ends', async () => {
+      const { h, indexer } = startIndexer();
       indexer.holdFor(3000);
       indexer.resume();
       // The wall clock is 5 ms behind the timers when the hold's timer fires.
@@ -209,9 +189,7 @@ describe('SimilarIndexer', () => {
       h.answer('/photos/e.jpg', { hash: null });
       await indexer.settled();
       expect(indexer.pending()).toBe(0);
-    } finally {
-      vi.useRealTimers();
-    }
+    });
   });
 
   it('finds its next pictures and its count through the partial index, not by scanning the library', () => {
