@@ -141,6 +141,10 @@ describe.skipIf(!corpusAvailable())('crash recovery', () => {
       const files = (await allFiles(core)).filter((f) => f.sha256 && !f.discarded);
       const tree = await listTree(out);
       expect(tree.filter((p) => p.includes('.mediaparser-'))).toEqual([]);
+      // The files were re-dated before the kill, and every copy the first export made under its
+      // old year now sits in 2001/: no old year is left behind.
+      expect(files.filter((f) => (f.finalTimestamp ?? '').startsWith('2001')).length).toBeGreaterThan(1);
+      expect(tree.filter((p) => !/^(2001|unknown)\//.test(p))).toEqual([]);
       const outputs = new Set<string>();
       for (const f of files) {
         expect(f.outputPath, f.originalPath).not.toBeNull();
