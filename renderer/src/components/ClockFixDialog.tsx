@@ -4,6 +4,7 @@ import type { AppError } from '../../../shared/errors.js';
 import type { FileSummary } from '../../../shared/types.js';
 import { formatCount, formatTimestamp, toInputValue, validateDateInput } from '../lib/format.js';
 import { applyShift, previewShift, undoShift, type ShiftRequest } from '../store/clock-actions.js';
+import { Modal } from './Modal.js';
 import { ErrorMessage } from './ErrorMessage.js';
 
 type Scope = 'selected' | 'session' | 'camera' | 'folder' | 'import';
@@ -154,108 +155,97 @@ export function ClockFixDialog({ context, onClose }: { context: ClockFixContext;
   if (file) scopes.push({ value: 'import', label: 'Every file of the import this photo came in with' });
 
   return (
-    <div className="modal-backdrop">
-      <div
-        className="modal clock-fix"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="clock-fix-title"
-        data-testid="clock-fix"
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') onClose();
-        }}
-      >
-        <h2 id="clock-fix-title" tabIndex={-1} ref={headingRef}>
-          Fix camera clock
-        </h2>
-        <p className="muted">
-          A camera set to the wrong time puts every photo it took at the wrong time. Move them all by the same amount; the originals are not touched.
-        </p>
-        <fieldset>
-          <legend>Which files</legend>
-          {scopes.map((s) => (
-            <label key={s.value} className="radio">
-              <input type="radio" name="clock-scope" value={s.value} data-testid={`clock-scope-${s.value}`} checked={scope === s.value} onChange={() => setScope(s.value)} />
-              {s.label}
-            </label>
-          ))}
-        </fieldset>
-        <fieldset>
-          <legend>By how much</legend>
+    <Modal className="clock-fix" titleId="clock-fix-title" testId="clock-fix" onClose={onClose}>
+      <h2 id="clock-fix-title" tabIndex={-1} ref={headingRef}>
+        Fix camera clock
+      </h2>
+      <p className="muted">
+        A camera set to the wrong time puts every photo it took at the wrong time. Move them all by the same amount; the originals are not touched.
+      </p>
+      <fieldset>
+        <legend>Which files</legend>
+        {scopes.map((s) => (
+          <label key={s.value} className="radio">
+            <input type="radio" name="clock-scope" value={s.value} data-testid={`clock-scope-${s.value}`} checked={scope === s.value} onChange={() => setScope(s.value)} />
+            {s.label}
+          </label>
+        ))}
+      </fieldset>
+      <fieldset>
+        <legend>By how much</legend>
+        <label className="radio">
+          <input type="radio" name="clock-mode" data-testid="clock-mode-offset" checked={mode === 'offset'} onChange={() => setMode('offset')} />
+          Move by
+          <input
+            type="text"
+            data-testid="clock-offset"
+            aria-label="Offset, for example +1h, -8h or +1d 2h 3m"
+            placeholder="+1h, -8h, +1d 2h 3m"
+            value={offset}
+            onFocus={() => setMode('offset')}
+            onChange={(e) => setOffset(e.target.value)}
+          />
+        </label>
+        {file && dated ? (
           <label className="radio">
-            <input type="radio" name="clock-mode" data-testid="clock-mode-offset" checked={mode === 'offset'} onChange={() => setMode('offset')} />
-            Move by
+            <input type="radio" name="clock-mode" data-testid="clock-mode-actual" checked={mode === 'actual'} onChange={() => setMode('actual')} />
+            {file.originalName} was really taken at
             <input
               type="text"
-              data-testid="clock-offset"
-              aria-label="Offset, for example +1h, -8h or +1d 2h 3m"
-              placeholder="+1h, -8h, +1d 2h 3m"
-              value={offset}
-              onFocus={() => setMode('offset')}
-              onChange={(e) => setOffset(e.target.value)}
+              data-testid="clock-actual"
+              aria-label="The real date and time of this photo"
+              placeholder="YYYY-MM-DDTHH:MM:SS"
+              value={actual}
+              onFocus={() => setMode('actual')}
+              onChange={(e) => setActual(e.target.value)}
             />
           </label>
-          {file && dated ? (
-            <label className="radio">
-              <input type="radio" name="clock-mode" data-testid="clock-mode-actual" checked={mode === 'actual'} onChange={() => setMode('actual')} />
-              {file.originalName} was really taken at
-              <input
-                type="text"
-                data-testid="clock-actual"
-                aria-label="The real date and time of this photo"
-                placeholder="YYYY-MM-DDTHH:MM:SS"
-                value={actual}
-                onFocus={() => setMode('actual')}
-                onChange={(e) => setActual(e.target.value)}
-              />
-            </label>
-          ) : null}
-        </fieldset>
-        {problem ? (
-          <p className="error" role="alert" data-testid="clock-problem">
-            {problem}
-          </p>
         ) : null}
-        <ErrorMessage error={error} />
+      </fieldset>
+      {problem ? (
+        <p className="error" role="alert" data-testid="clock-problem">
+          {problem}
+        </p>
+      ) : null}
+      <ErrorMessage error={error} />
+      {applied ? (
+        <p role="status" data-testid="clock-applied">
+          Corrected {formatCount(applied.updated)} files by {applied.delta}.
+        </p>
+      ) : null}
+      {undone ? (
+        <p role="status" data-testid="clock-undone">
+          Undone: {formatCount(undone.restored)} files are back at their earlier time
+          {undone.changedSince > 0 ? `; ${formatCount(undone.changedSince)} changed since keep their newer time` : ''}.
+        </p>
+      ) : null}
+      {preview && !applied ? <PreviewTable preview={preview.value} /> : null}
+      <div className="button-row">
         {applied ? (
-          <p role="status" data-testid="clock-applied">
-            Corrected {formatCount(applied.updated)} files by {applied.delta}.
-          </p>
-        ) : null}
-        {undone ? (
-          <p role="status" data-testid="clock-undone">
-            Undone: {formatCount(undone.restored)} files are back at their earlier time
-            {undone.changedSince > 0 ? `; ${formatCount(undone.changedSince)} changed since keep their newer time` : ''}.
-          </p>
-        ) : null}
-        {preview && !applied ? <PreviewTable preview={preview.value} /> : null}
-        <div className="button-row">
-          {applied ? (
-            <button type="button" data-testid="clock-undo" disabled={busy} onClick={() => void runUndo()}>
-              Undo
-            </button>
-          ) : (
-            <>
-              <button type="button" data-testid="clock-preview" disabled={busy} onClick={() => void runPreview()}>
-                Preview
-              </button>
-              <button
-                type="button"
-                className="primary"
-                data-testid="clock-apply"
-                disabled={busy || preview === null || preview.value.total === 0}
-                onClick={() => void runApply()}
-              >
-                {preview ? `Apply to ${formatCount(preview.value.total)} files` : 'Apply'}
-              </button>
-            </>
-          )}
-          <button type="button" data-testid="clock-close" onClick={onClose}>
-            Close
+          <button type="button" data-testid="clock-undo" disabled={busy} onClick={() => void runUndo()}>
+            Undo
           </button>
-        </div>
+        ) : (
+          <>
+            <button type="button" data-testid="clock-preview" disabled={busy} onClick={() => void runPreview()}>
+              Preview
+            </button>
+            <button
+              type="button"
+              className="primary"
+              data-testid="clock-apply"
+              disabled={busy || preview === null || preview.value.total === 0}
+              onClick={() => void runApply()}
+            >
+              {preview ? `Apply to ${formatCount(preview.value.total)} files` : 'Apply'}
+            </button>
+          </>
+        )}
+        <button type="button" data-testid="clock-close" onClick={onClose}>
+          Close
+        </button>
       </div>
-    </div>
+    </Modal>
   );
 }
 

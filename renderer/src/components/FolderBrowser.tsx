@@ -3,7 +3,7 @@ import type { AppError } from '../../../shared/errors.js';
 import { api, call } from '../api/api.js';
 import { ErrorMessage } from './ErrorMessage.js';
 import { InlineTextForm } from './InlineTextForm.js';
-import { useFocusTrap } from '../lib/use-focus-trap.js';
+import { Modal } from './Modal.js';
 
 interface Listing {
   path: string;
@@ -30,9 +30,6 @@ export function FolderBrowser({
   const [typed, setTyped] = useState('');
   const [newName, setNewName] = useState('');
   const headingRef = useRef<HTMLHeadingElement>(null);
-  const dialogRef = useRef<HTMLDivElement>(null);
-  // Tab stays inside, Esc closes from anywhere in it, focus goes back to the opener.
-  useFocusTrap(dialogRef, onClose);
 
   async function makeFolder(): Promise<void> {
     if (!listing || !newName.trim()) return;
@@ -63,79 +60,69 @@ export function FolderBrowser({
   }, []);
 
   return (
-    <div className="modal-backdrop">
-      <div
-        ref={dialogRef}
-        className="modal folder-browser"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="folder-browser-title"
-        data-testid="folder-browser"
-        tabIndex={-1}
-      >
-        <h2 id="folder-browser-title" tabIndex={-1} ref={headingRef}>
-          {title}
-        </h2>
-        <p className="path" data-testid="folder-browser-path">
-          {listing?.path ?? '…'}
-        </p>
-        <InlineTextForm
-          id="folder-browser-go"
-          label="Go to"
-          value={typed}
-          onChange={setTyped}
-          onSubmit={(path) => void open(path)}
-          placeholder="/mnt/photos"
-          inputTestId="folder-browser-go-input"
-          buttonTestId="folder-browser-go"
-          button="Go"
-          disabled={!typed.trim()}
-        />
-        <ErrorMessage error={error} />
-        <ul className="folder-list" aria-label="Folders" aria-busy={loading}>
-          {listing?.parent ? (
-            <li>
-              <button type="button" className="folder-entry up" onClick={() => void open(listing.parent ?? undefined)}>
-                ↑ Up one level
-              </button>
-            </li>
-          ) : null}
-          {listing?.dirs.map((d) => (
-            <li key={d.path}>
-              <button type="button" className="folder-entry" data-testid="folder-entry" data-path={d.path} onClick={() => void open(d.path)}>
-                {d.name}
-              </button>
-            </li>
-          ))}
-          {listing && listing.dirs.length === 0 ? <li className="muted">No folders inside this one.</li> : null}
-        </ul>
-        <InlineTextForm
-          id="folder-browser-new"
-          label="New folder here"
-          value={newName}
-          onChange={setNewName}
-          onSubmit={() => void makeFolder()}
-          placeholder="Photos-organised"
-          inputTestId="folder-browser-new-name"
-          buttonTestId="folder-browser-create"
-          button="Create"
-          disabled={!listing || !newName.trim()}
-        />
-        <div className="button-row">
-          <button
-            type="button"
-            className="primary"
-            data-testid="folder-browser-choose"
-            disabled={!listing}
-            onClick={() => listing && onChoose(listing.path)}
-          >
-            Choose this folder
-          </button>
-          <button type="button" onClick={onClose} data-testid="folder-browser-cancel">
-            Cancel
-          </button>
-        </div>
+    <Modal className="folder-browser" titleId="folder-browser-title" testId="folder-browser" onClose={onClose}>
+      <h2 id="folder-browser-title" tabIndex={-1} ref={headingRef}>
+        {title}
+      </h2>
+      <p className="path" data-testid="folder-browser-path">
+        {listing?.path ?? '…'}
+      </p>
+      <InlineTextForm
+        id="folder-browser-go"
+        label="Go to"
+        value={typed}
+        onChange={setTyped}
+        onSubmit={(path) => void open(path)}
+        placeholder="/mnt/photos"
+        inputTestId="folder-browser-go-input"
+        buttonTestId="folder-browser-go"
+        button="Go"
+        disabled={!typed.trim()}
+      />
+      <ErrorMessage error={error} />
+      <ul className="folder-list" aria-label="Folders" aria-busy={loading}>
+        {listing?.parent ? (
+          <li>
+            <button type="button" className="folder-entry up" onClick={() => void open(listing.parent ?? undefined)}>
+              ↑ Up one level
+            </button>
+          </li>
+        ) : null}
+        {listing?.dirs.map((d) => (
+          <li key={d.path}>
+            <button type="button" className="folder-entry" data-testid="folder-entry" data-path={d.path} onClick={() => void open(d.path)}>
+              {d.name}
+            </button>
+          </li>
+        ))}
+        {listing && listing.dirs.length === 0 ? <li className="muted">No folders inside this one.</li> : null}
+      </ul>
+      <InlineTextForm
+        id="folder-browser-new"
+        label="New folder here"
+        value={newName}
+        onChange={setNewName}
+        onSubmit={() => void makeFolder()}
+        placeholder="Photos-organised"
+        inputTestId="folder-browser-new-name"
+        buttonTestId="folder-browser-create"
+        button="Create"
+        disabled={!listing || !newName.trim()}
+      />
+      <div className="button-row">
+        <button
+          type="button"
+          className="primary"
+          data-testid="folder-browser-choose"
+          disabled={!listing}
+          onClick={() => listing && onChoose(listing.path)}
+        >
+          Choose this folder
+        </button>
+        <button type="button" onClick={onClose} data-testid="folder-browser-cancel">
+          Cancel
+        </button>
       </div>
-    </div>
+    </Modal>
   );
 }

@@ -1,4 +1,4 @@
-import { memo, useEffect, useRef, useState } from 'react';
+import { memo, useEffect, useState } from 'react';
 import type { FileFilter } from '../../../shared/types.js';
 import { closeDetails } from '../store/details-actions.js';
 import { loadCounts, loadTags, loadTimeline, narrow, setFilter } from '../store/library-actions.js';
@@ -9,7 +9,7 @@ import { getState, useAppStore } from '../store/store.js';
 import { useShallow } from 'zustand/react/shallow';
 import { formatCount, validateDateInput } from '../lib/format.js';
 import { memoLast } from '../lib/memo-last.js';
-import { useFocusTrap } from '../lib/use-focus-trap.js';
+import { Modal } from './Modal.js';
 import { ErrorMessage } from './ErrorMessage.js';
 import { SelectionClockFix } from './SelectionClockFix.js';
 import { FileDetailsPanel } from './FileDetailsPanel.js';
@@ -126,39 +126,26 @@ function ReviewProgress() {
 }
 
 function ShortcutsSheet({ onClose }: { onClose: () => void }) {
-  const ref = useRef<HTMLDivElement>(null);
-  useFocusTrap(ref, onClose);
   return (
-    <div className="modal-backdrop" onClick={onClose}>
-      <div
-        ref={ref}
-        className="modal shortcuts"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="shortcuts-title"
-        data-testid="shortcuts-sheet"
-        tabIndex={-1}
-        onClick={(e) => e.stopPropagation()}
-      >
-        <h2 id="shortcuts-title">Keys for reviewing</h2>
-        <p className="muted">Open &quot;Needs review&quot; or &quot;No date&quot;, then work through the files without the mouse. Each step moves to the next file.</p>
-        <dl className="shortcut-list">
-          {SHORTCUTS.map((k) => (
-            <div key={k.keys}>
-              <dt>
-                <kbd>{k.keys}</kbd>
-              </dt>
-              <dd>{k.what}</dd>
-            </div>
-          ))}
-        </dl>
-        <div className="button-row">
-          <button type="button" className="primary" data-autofocus onClick={onClose} data-testid="close-shortcuts">
-            Close
-          </button>
-        </div>
+    <Modal className="shortcuts" titleId="shortcuts-title" testId="shortcuts-sheet" onClose={onClose} closeOnBackdrop>
+      <h2 id="shortcuts-title">Keys for reviewing</h2>
+      <p className="muted">Open &quot;Needs review&quot; or &quot;No date&quot;, then work through the files without the mouse. Each step moves to the next file.</p>
+      <dl className="shortcut-list">
+        {SHORTCUTS.map((k) => (
+          <div key={k.keys}>
+            <dt>
+              <kbd>{k.keys}</kbd>
+            </dt>
+            <dd>{k.what}</dd>
+          </div>
+        ))}
+      </dl>
+      <div className="button-row">
+        <button type="button" className="primary" data-autofocus onClick={onClose} data-testid="close-shortcuts">
+          Close
+        </button>
       </div>
-    </div>
+    </Modal>
   );
 }
 
