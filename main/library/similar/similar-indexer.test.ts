@@ -160,7 +160,8 @@ describe('SimilarIndexer', () => {
       h.answer('/photos/a.jpg', 'lost');
       await vi.advanceTimersByTimeAsync(2500);
       await h.asks(3);
-      // The third time: a.jpg counts as not decodable, and the others are hashed.
+      // The third time a.jpg is set aside; once b.png hashes, the hashing works, so a.jpg is the
+      // one that takes it down: it counts as not decodable.
       h.answer('/photos/a.jpg', 'lost');
       await h.asks(4);
       h.answer('/photos/b.png', { hash: '0000000000000002' });
@@ -170,6 +171,25 @@ describe('SimilarIndexer', () => {
       expect(hashOf('a.jpg')).toBe('');
       expect(hashOf('b.png')).toBe('0000000000000002');
       expect(indexer.pending()).toBe(0);
+    });
+
+    it('when every picture loses its hashing thread, the hashing is broken: nothing is recorded as "no hash", and it stops', async () => {
+      const { h, indexer } = startIndexer();
+      indexer.resume();
+      const pictures = ['/photos/a.jpg', '/photos/b.png', '/photos/e.jpg'];
+      for (const [n, path] of pictures.entries()) {
+        for (let time = 1; time <= 3; time++) {
+          await h.asks(n * 3 + time);
+          expect(h.asked.at(-1)).toBe(path);
+          h.answer(path, 'lost');
+          if (time < 3) await vi.advanceTimersByTimeAsync(2500);
+        }
+      }
+      await indexer.settled();
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(h.asked).toHaveLength(9);
+      expect(indexer.pending()).toBe(3);
+      expect([hashOf('a.jpg'), hashOf('b.png'), hashOf('e.jpg')]).toEqual([null, null, null]);
     });
 
     it('a hold whose timer fires a little early (the event loop clock lags Date.now) still ends', async () => {

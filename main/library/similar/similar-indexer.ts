@@ -22,8 +22,13 @@ export const PENDING_WHERE = `perceptual_hash IS NULL AND discarded = 0 AND medi
 
 /** Pictures asked for at once (the service hashes them one by one). */
 const BATCH = 32;
-/** A picture whose hashing thread went away this often (it crashed on it) counts as not decodable. */
+/**
+ * A picture whose hashing thread went away this often (it crashed on it) counts as not decodable,
+ * once another picture shows that the hashing itself works.
+ */
 const MAX_LOST = 3;
+/** Pictures set aside, none hashed meanwhile: the hashing itself is broken; left for the next run. */
+const MAX_SET_ASIDE = 3;
 /** How long after a lost hashing thread the next try starts. */
 const RETRY_MS = 2000;
 
@@ -53,6 +58,10 @@ export class SimilarIndexer {
   private timer: NodeJS.Timeout | null = null;
   /** Pictures whose hashing thread went away, and how often. */
   private readonly lost = new Map<number, number>();
+  /** Pictures that lost it MAX_LOST times before any picture was hashed in this session. */
+  private readonly setAside = new Map<number, PendingRow>();
+  /** A picture was hashed in this session: the hashing works. */
+  private works = false;
   private readonly pendingStmt: Database.Statement;
   private readonly countStmt: Database.Statement;
   private readonly recordStmt: Database.Statement;
@@ -60,7 +69,7 @@ export class SimilarIndexer {
   constructor(private readonly deps: SimilarIndexerDeps) {
     const where = PENDING_WHERE;
     this.pendingStmt = deps.sqlite.prepare(
-      `SELECT id, original_path AS path, original_path_bytes AS pathBytes, sha256 FROM files WHERE ${where} ORDER BY id LIMIT ${BATCH}`,
+      `SELECT id, original_path AS path, original_path_bytes AS pathBytes, sha256 FROM files WHERE ${where} ORDER BY id LIMIT ?`,
     );
     this.countStmt = deps.sqlite.prepare(`SELECT COUNT(*) AS n FROM files WHERE ${where}`);
     // Only for the bytes it hashed: a file re-imported with other bytes meanwhile waits its turn again.
@@ -137,7 +146,7 @@ export class SimilarIndexer {
 
   private async loop(): Promise<void> {
     while (!this.paused && !this.held()) {
-      const rows = this.pendingStmt.all() as PendingRow[];
+      const rows = (this.pendingStmt.all(BATCH + this.setAside.size) as PendingRow[]).filter((r) => !this.setAside.has(r.id));
       if (rows.length === 0) return;
       // Recorded together, in one transaction per batch (or when stopping early): one commit,
       // not one per picture, on the thread that also answers the UI.
@@ -149,8 +158,9 @@ export class SimilarIndexer {
           // Not done (the service stopped): left for the next run, never recorded as "no hash".
           if (result === null || this.stopped) return;
           if (result === 'lost') {
-            // Its thread went away with it: another try in a moment; a picture that keeps
-            // taking the decoder down has no hash.
+            // Its thread went away with it: another try in a moment. A picture that keeps taking
+            // the decoder down has no hash, but only once another picture was hashed: when none
+            // can be, the hashing itself is broken and nothing is recorded.
             const times = (this.lost.get(row.id) ?? 0) + 1;
             if (times < MAX_LOST) {
               this.lost.set(row.id, times);
@@ -158,11 +168,15 @@ export class SimilarIndexer {
               return;
             }
             this.lost.delete(row.id);
-            done.push({ hash: '', row });
+            if (this.works) done.push({ hash: '', row });
+            else if (this.setAside.set(row.id, row).size >= MAX_SET_ASIDE) return;
             continue;
           }
           this.lost.delete(row.id);
+          this.works = true;
           done.push({ hash: result.hash ?? '', row });
+          for (const aside of this.setAside.values()) done.push({ hash: '', row: aside });
+          this.setAside.clear();
         }
       } finally {
         if (!this.stopped && done.length > 0) this.record(done);
